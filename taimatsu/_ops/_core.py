@@ -1,0 +1,208 @@
+"""What every op shares: recording a node, promoting dtypes, unary and binary dispatch.
+
+An op function computes its forward on arrays, wraps the result, and, when grad
+mode is on and an input requires grad, calls `record` with its node class.  The
+node class (named as torch names it) holds the backward formulas.
+"""
+from .. import _dtype as D
+from .._backend import ndarray
+from .._backend import numpy as np
+from .._tensor import Tensor, _wrap
+from ..autograd.grad_mode import GradMode
+from ..autograd.graph import SavedOutput, accumulator_of
+
+_FROM_NUMPY = D.FROM_NUMPY
+_new_object = object.__new__
+
+
+def grad_needed(*inputs):
+    """True when an op on these inputs must be recorded."""
+    if not GradMode.enabled:
+        return False
+    for t in inputs:
+        if type(t) is not float and getattr(t, "_requires_grad", False):
+            return True
+    return False
+
+
+def record(node_cls, inputs, out, saved=None, **attrs):
+    """Make `out` (a tensor, or a tuple of tensors for multi-output ops) the result of a
+    `node_cls` node whose inputs are `inputs`.  Non-tensor inputs get no edge."""
+    node = _new_object(node_cls)
+    edges = []
+    meta = []
+    for t in inputs:
+        if isinstance(t, Tensor) and t._requires_grad:
+            fn = t._grad_fn
+            edges.append((fn, t._output_nr) if fn is not None else (accumulator_of(t), 0))
+            meta.append((t._data.shape, t._data.dtype))
+        else:
+            edges.append(None)
+            meta.append(None)
+    node._next = edges
+    node._in_meta = meta
+    if attrs:
+        node.__dict__.update(attrs)
+    if type(out) is tuple:
+        node._n_outputs = len(out)
+        for i, o in enumerate(out):
+            if o is not None and o._data.dtype.kind in "fc":
+                o._requires_grad = True
+                o._grad_fn = node
+                o._output_nr = i
+    else:
+        out._requires_grad = True
+        out._grad_fn = node
+    if saved is not None:
+        node._store(*[SavedOutput(s) if (s is out or (type(out) is tuple and s in out))
+                    and isinstance(s, Tensor) else s for s in saved])
+    return node
+
+
+def needs_input_grad(node, i):
+    return node._next[i] is not None
+
+
+# ---------------------------------------------------------------------------------------
+# dtype promotion
+
+def binary_dtype(a, b):
+    """The numpy dtype torch computes `a op b` in (a or b may be python numbers)."""
+    ta = type(a) is Tensor or isinstance(a, Tensor)
+    tb = type(b) is Tensor or isinstance(b, Tensor)
+    if ta and tb:
+        da, db = a._data.dtype, b._data.dtype
+        if da is db or da == db:
+            return da
+        return D.result_type(a, b)._np
+    if ta:
+        return _with_scalar(a._data.dtype, b)
+    if tb:
+        return _with_scalar(b._data.dtype, a)
+    return D.result_type(a, b)._np
+
+
+def _with_scalar(tdtype, scalar):
+    kind = tdtype.kind
+    st = type(scalar)
+    if st is float:
+        return tdtype if kind in "fc" else D.get_default_dtype()._np
+    if st is int:
+        return tdtype if kind != "b" else np.dtype(np.int64)
+    if st is bool:
+        return tdtype
+    return D.result_type(_Probe(tdtype, 1), scalar)._np
+
+
+class _Probe:
+    """Stands for an operand in dtype promotion: only its dtype and dim matter."""
+
+    __slots__ = ("dtype", "_dim")
+
+    def __init__(self, np_dtype, dim):
+        self.dtype = _FROM_NUMPY[np_dtype]
+        self._dim = dim
+
+    def dim(self):
+        return self._dim
+
+
+def to_array(x, np_dtype):
+    """An operand as an array (or python scalar) in the dtype of the computation."""
+    if isinstance(x, Tensor):
+        a = x._data
+        return a if a.dtype is np_dtype or a.dtype == np_dtype else a.astype(np_dtype)
+    if isinstance(x, (bool, int, float, complex)):
+        return x
+    return np.asarray(x, dtype=np_dtype)
+
+
+def as_tensor_operand(x):
+    """A numpy array or numpy scalar operand becomes a tensor; numbers stay numbers."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (bool, int, float, complex)):
+        return x
+    if isinstance(x, np.generic):
+        return x.item()
+    if isinstance(x, ndarray):
+        return _wrap(x)
+    raise TypeError(f"unsupported operand type: '{type(x).__name__}'")
+
+
+def wrap_result(r):
+    """ufuncs return numpy scalars for 0-d inputs; tensors always hold arrays."""
+    if type(r) is not ndarray:
+        r = np.asarray(r)
+    return _wrap(r)
+
+
+def broadcast_error(sa, sb):
+    """torch's message for shapes that do not broadcast."""
+    na, nb = len(sa), len(sb)
+    n = max(na, nb)
+    for i in range(1, n + 1):
+        da = sa[-i] if i <= na else 1
+        db = sb[-i] if i <= nb else 1
+        if da != db and da != 1 and db != 1:
+            return RuntimeError(f"The size of tensor a ({da}) must match the size of tensor b "
+                                f"({db}) at non-singleton dimension {n - i}")
+    return RuntimeError(f"shapes {list(sa)} and {list(sb)} cannot be broadcast")
+
+
+def shape_of(x):
+    return x._data.shape if isinstance(x, Tensor) else ()
+
+
+def binary(node_cls, a, b, dtype=None, save=None):
+    """Apply an elementwise binary op: promote, broadcast, compute, record.
+
+    `save` picks what the backward reads: a tuple of 'a', 'b', 'out'."""
+    a = a if type(a) is Tensor else as_tensor_operand(a)
+    b = b if type(b) is Tensor else as_tensor_operand(b)
+    np_dtype = binary_dtype(a, b) if dtype is None else dtype
+    x = to_array(a, np_dtype)
+    y = to_array(b, np_dtype)
+    try:
+        r = node_cls.forward(x, y)
+    except ValueError:
+        sa, sb = shape_of(a), shape_of(b)
+        if np.broadcast_shapes is not None:
+            try:
+                np.broadcast_shapes(sa, sb)
+            except ValueError:
+                raise broadcast_error(sa, sb) from None
+        raise
+    out = _wrap(r) if type(r) is ndarray else wrap_result(r)
+    if GradMode.enabled and (getattr(a, "_requires_grad", False)
+                             or getattr(b, "_requires_grad", False)):
+        if save is None:
+            record(node_cls, (a, b), out)
+        else:
+            record(node_cls, (a, b), out, _pick(save, a, b, out))
+    return out
+
+
+def _pick(save, a, b, out):
+    return tuple(a if s == "a" else b if s == "b" else out for s in save)
+
+
+def unary(node_cls, x, save=None, float_only=False):
+    """Apply an elementwise unary op; integer inputs of float-only ops (exp, sin...)
+    compute in the default float dtype, as torch does."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{node_cls.__name__[:-9].lower()}(): argument 'input' (position 1) "
+                        f"must be Tensor, not {type(x).__name__}")
+    a = x._data
+    if float_only and a.dtype.kind not in "fc":
+        a = a.astype(D.get_default_dtype()._np)
+    r = node_cls.forward(a)
+    out = _wrap(r) if type(r) is ndarray else wrap_result(r)
+    if x._requires_grad and GradMode.enabled:
+        if save is None:
+            record(node_cls, (x,), out)
+        elif save == "x":
+            record(node_cls, (x,), out, (x,))
+        else:
+            record(node_cls, (x,), out, (out,))
+    return out

@@ -1,0 +1,183 @@
+"""Copies and conversions: to, clone, contiguous, copy_, fill_, zero_."""
+from .. import _dtype as D
+from .._backend import numpy as np
+from .._device import device as _device
+from .._device import resolve
+from .._tensor import Tensor, _wrap
+from ..autograd.grad_mode import GradMode
+from ..autograd.graph import Node
+from ._core import record
+
+
+class ToCopyBackward0(Node):
+    # the engine casts the gradient back to the input's dtype
+    def backward(self, grad):
+        return (grad,)
+
+
+class CloneBackward0(Node):
+    def backward(self, grad):
+        return (grad,)
+
+
+def _parse_to(args, kwargs):
+    dtype = kwargs.pop("dtype", None)
+    dev = kwargs.pop("device", None)
+    copy = kwargs.pop("copy", False)
+    kwargs.pop("non_blocking", None)
+    kwargs.pop("memory_format", None)
+    if kwargs:
+        raise TypeError(f"to() received an invalid combination of arguments: {sorted(kwargs)}")
+    for a in args:
+        if isinstance(a, D.dtype):
+            dtype = a
+        elif isinstance(a, Tensor):
+            dtype, dev = a.dtype, a.device
+        elif isinstance(a, (str, _device, int)) and not isinstance(a, bool):
+            dev = a
+        elif isinstance(a, bool):
+            copy = a if dtype is not None else copy
+        else:
+            raise TypeError(f"to() received an invalid combination of arguments - got "
+                            f"({type(a).__name__})")
+    return dtype, dev, copy
+
+
+def to(input, *args, **kwargs):
+    dtype, dev, copy = _parse_to(args, dict(kwargs))
+    if dev is not None:
+        resolve(dev)
+    if dtype is None or dtype._np == input._data.dtype:
+        return clone(input) if copy else input
+    a = input._data
+    if a.dtype.kind == "c" and dtype._np.kind != "c":
+        import warnings
+        warnings.warn("Casting complex values to real discards the imaginary part",
+                      UserWarning, stacklevel=2)
+        a = a.real
+    result = _wrap(a.astype(dtype._np))
+    if GradMode.enabled and input._requires_grad and dtype._np.kind in "fc":
+        record(ToCopyBackward0, (input,), result)
+    return result
+
+
+def _cast(dtype):
+    def cast(self, memory_format=None):
+        return to(self, dtype)
+    return cast
+
+
+float_ = _cast(D.float32)
+double = _cast(D.float64)
+half = _cast(D.float16)
+int_ = _cast(D.int32)
+long = _cast(D.int64)
+short = _cast(D.int16)
+char = _cast(D.int8)
+byte = _cast(D.uint8)
+bool_ = _cast(D.bool_)
+cfloat = _cast(D.complex64)
+cdouble = _cast(D.complex128)
+
+
+def clone(input, *, memory_format=None):
+    result = _wrap(input._data.copy())
+    if GradMode.enabled and input._requires_grad:
+        record(CloneBackward0, (input,), result)
+    return result
+
+
+def contiguous(input, memory_format=None):
+    if input._data.flags.c_contiguous:
+        return input
+    return clone(input)
+
+
+def check_inplace(t):
+    """torch's refusal of in-place ops on leaves that require grad."""
+    if t._requires_grad and t._grad_fn is None and GradMode.enabled:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
+                           "operation.")
+
+
+def check_writable_dtype(t, result_dtype):
+    """An in-place op cannot store a result of a higher category (float into int)."""
+    have = t._data.dtype
+    if have != result_dtype and not D.can_cast(D.FROM_NUMPY[result_dtype], D.FROM_NUMPY[have]):
+        raise RuntimeError(f"result type {D.FROM_NUMPY[result_dtype]._legacy[:-6]} can't be "
+                           f"cast to the desired output type {D.FROM_NUMPY[have]._legacy[:-6]}")
+
+
+class CopyBackwards(Node):
+    def backward(self, grad):
+        return (grad * 0, grad)
+
+
+def copy_(self, src, non_blocking=False):
+    check_inplace(self)
+    if not isinstance(src, Tensor):
+        src = _wrap(np.asarray(src))
+    a = self._data
+    value = src._data
+    if value.dtype.kind == "c" and a.dtype.kind != "c":
+        value = value.real
+    try:
+        np.copyto(a, value, casting="unsafe")
+    except ValueError:
+        raise RuntimeError(
+            f"The size of tensor a ({a.shape[-1] if a.ndim else 1}) must match the size of "
+            f"tensor b ({value.shape[-1] if value.ndim else 1}) at non-singleton dimension "
+            f"{max(a.ndim - 1, 0)}") from None
+    self._bump_version()
+    if GradMode.enabled and (self._requires_grad or src._requires_grad):
+        rebase(self, CopyBackwards, (_history(self), src))
+    return self
+
+
+def _history(t):
+    """A stand-in for `t` before an in-place op: same array, same history (for ops whose
+    backward does not read the old value)."""
+    h = _wrap(t._data)
+    h._requires_grad = t._requires_grad
+    h._grad_fn = t._grad_fn
+    h._output_nr = t._output_nr
+    return h
+
+
+def rebase(t, node_cls, inputs, saved=None, **attrs):
+    """Make an in-place result's history `node_cls(inputs)` (torch rebases it too)."""
+    t._grad_fn = None
+    record(node_cls, inputs, t, saved, **attrs)
+    t._output_nr = 0
+
+
+def fill_(self, value):
+    check_inplace(self)
+    if isinstance(value, Tensor):
+        if value._data.ndim != 0:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor "
+                               f"with {value._data.ndim} dimensions.")
+        value = value._data.item()
+    self._data[...] = value
+    self._bump_version()
+    if GradMode.enabled and self._requires_grad:
+        rebase(self, FillBackward0, (_history(self),))
+    return self
+
+
+class FillBackward0(Node):
+    def backward(self, grad):
+        return (grad * 0,)
+
+
+def zero_(self):
+    check_inplace(self)
+    self._data[...] = 0
+    self._bump_version()
+    if GradMode.enabled and self._requires_grad:
+        rebase(self, ZeroBackward0, (_history(self),))
+    return self
+
+
+class ZeroBackward0(FillBackward0):
+    pass

@@ -1,0 +1,300 @@
+"""Tensor creation: tensor, as_tensor, from_numpy, zeros/ones/full/empty, ranges, eye."""
+import math
+
+from .. import _dtype as D
+from .._backend import ndarray
+from .._backend import numpy as np
+from .._device import resolve
+from .._tensor import Size, Tensor, _wrap
+
+
+def size_args(size):
+    """zeros(2, 3), zeros((2, 3)), zeros([2, 3]) and zeros(torch.Size(...)) all mean (2, 3)."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list, Size)):
+        size = size[0]
+    out = []
+    for s in size:
+        if isinstance(s, Tensor):
+            s = s.item()
+        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+            raise TypeError(f"zeros(): argument 'size' must be tuple of ints, but found element "
+                            f"of type {type(s).__name__} at pos {len(out)}")
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
+                               f"{list(size)}")
+        out.append(int(s))
+    return tuple(out)
+
+
+def finish(array, requires_grad=False, device=None):
+    """Wrap a new array as a tensor with the creation options applied."""
+    resolve(device)
+    t = _wrap(array)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _np_dtype(dtype, default=None):
+    if dtype is None:
+        return (default or D.get_default_dtype())._np
+    if not isinstance(dtype, D.dtype):
+        raise TypeError(f"dtype must be torch.dtype, not {type(dtype).__name__}")
+    return dtype._np
+
+
+# --- from data ---------------------------------------------------------------------------
+
+def _first_leaf(data):
+    while isinstance(data, (list, tuple)) and data:
+        data = data[0]
+    return data
+
+
+def _ragged_error(data):
+    """torch's message for a nested sequence whose lengths disagree."""
+    def walk(seq, dim, shape):
+        if len(shape) <= dim:
+            shape.append(len(seq))
+        elif shape[dim] != len(seq):
+            raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} "
+                             f"(got {len(seq)})")
+        for item in seq:
+            if isinstance(item, (list, tuple)):
+                walk(item, dim + 1, shape)
+            elif len(shape) > dim + 1:
+                raise TypeError("not a sequence")
+    walk(data, 0, [])
+    return ValueError("expected a sequence of equal lengths")
+
+
+def _array_from_data(data):
+    """An ndarray of `data` in the dtype torch infers for it."""
+    if isinstance(data, Tensor):
+        return data._data.copy(), False
+    if isinstance(data, ndarray):
+        D.from_numpy_dtype(data.dtype)
+        return data.copy(), False
+    if isinstance(data, np.generic):
+        return np.asarray(data).copy(), False
+    if isinstance(data, str):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    if isinstance(data, (bool, int, float, complex)):
+        return np.asarray(data), True
+    if not isinstance(data, (list, tuple)):
+        if hasattr(data, "__array__"):
+            return np.asarray(data).copy(), False
+        raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
+    leaf = _first_leaf(data)
+    try:
+        arr = np.array(data)
+    except ValueError as e:
+        if "inhomogeneous" in str(e):
+            raise _ragged_error(data) from None
+        raise
+    except TypeError:
+        raise TypeError("new(): invalid data type") from None
+    if arr.dtype.kind in "USO":
+        if arr.dtype.kind == "O":
+            bad = next((x for x in arr.ravel() if not isinstance(x, (bool, int, float,
+                                                                      complex))), None)
+            raise RuntimeError(f"Could not infer dtype of {type(bad).__name__}")
+        if isinstance(leaf, str):
+            if arr.ndim and isinstance(data[0], str) and len(arr.shape) == 1 and all(
+                    isinstance(x, str) for x in data):
+                raise ValueError("too many dimensions 'str'")
+            raise TypeError("new(): invalid data type 'str'")
+    if isinstance(leaf, Tensor) and arr.ndim > 0 and any(
+            isinstance(x, Tensor) and x._data.ndim > 0 for x in data):
+        raise ValueError("only one element tensors can be converted to Python scalars")
+    # python numbers infer torch's defaults; numpy scalars and tensors keep their dtype
+    python = not isinstance(leaf, (np.generic, Tensor, ndarray))
+    return arr, python
+
+
+def _infer_dtype(arr, python):
+    kind = arr.dtype.kind
+    if python or arr.size == 0 and kind == "f":
+        if kind == "f":
+            return D.get_default_dtype()._np
+        if kind == "c":
+            return D._Default.complex._np
+        if kind in "iu":
+            return np.dtype(np.int64)
+    D.from_numpy_dtype(arr.dtype)
+    return arr.dtype
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    arr, python = _array_from_data(data)
+    target = _infer_dtype(arr, python) if dtype is None else _np_dtype(dtype)
+    if arr.dtype != target:
+        arr = arr.astype(target)
+    return finish(arr, requires_grad, device)
+
+
+def as_tensor(data, dtype=None, device=None):
+    if isinstance(data, Tensor):
+        return data if dtype is None else data.to(dtype)
+    if isinstance(data, ndarray) and (dtype is None or dtype._np == data.dtype):
+        D.from_numpy_dtype(data.dtype)
+        resolve(device)
+        return _wrap(data)
+    return tensor(data, dtype=dtype, device=device)
+
+
+asarray = as_tensor
+
+
+def from_numpy(ndarray_):
+    if not isinstance(ndarray_, ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray_).__name__})")
+    D.from_numpy_dtype(ndarray_.dtype)
+    if any(s < 0 for s in ndarray_.strides):
+        raise ValueError("At least one stride in the given numpy array is negative, and tensors "
+                         "with negative strides are not currently supported. (You can probably "
+                         "work around this by making a copy of your array  with array.copy().) ")
+    return _wrap(ndarray_)
+
+
+def from_dlpack(ext_tensor):
+    if isinstance(ext_tensor, Tensor):
+        return ext_tensor
+    return _wrap(np.from_dlpack(ext_tensor))
+
+
+def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
+    return finish(np.asarray(s, dtype=_np_dtype(dtype)), requires_grad, device)
+
+
+# --- filled ------------------------------------------------------------------------------
+
+def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+          pin_memory=False):
+    return finish(np.zeros(size_args(size), dtype=_np_dtype(dtype)), requires_grad, device)
+
+
+def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+         pin_memory=False):
+    return finish(np.ones(size_args(size), dtype=_np_dtype(dtype)), requires_grad, device)
+
+
+def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+          pin_memory=False, memory_format=None):
+    return finish(np.empty(size_args(size), dtype=_np_dtype(dtype)), requires_grad, device)
+
+
+def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
+         requires_grad=False, pin_memory=False):
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    if dtype is None:
+        if isinstance(fill_value, bool):
+            dtype = D.bool_
+        elif isinstance(fill_value, int):
+            dtype = D.int64
+        elif isinstance(fill_value, complex):
+            dtype = D._Default.complex
+    return finish(np.full(size_args((size,)), fill_value, dtype=_np_dtype(dtype)),
+                  requires_grad, device)
+
+
+def _like(fill):
+    def like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
+             memory_format=None):
+        np_dtype = input._data.dtype if dtype is None else dtype._np
+        return finish(fill(input._data.shape, np_dtype), requires_grad, device)
+    return like
+
+
+zeros_like = _like(lambda shape, dt: np.zeros(shape, dtype=dt))
+ones_like = _like(lambda shape, dt: np.ones(shape, dtype=dt))
+empty_like = _like(lambda shape, dt: np.empty(shape, dtype=dt))
+
+
+def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
+              memory_format=None):
+    np_dtype = input._data.dtype if dtype is None else dtype._np
+    return finish(np.full(input._data.shape, fill_value, dtype=np_dtype), requires_grad, device)
+
+
+def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False,
+                  pin_memory=False):
+    np_dtype = _np_dtype(dtype)
+    size = tuple(size)
+    extent = 1 + sum((s - 1) * st for s, st in zip(size, stride)) if all(size) else 0
+    buf = np.empty(extent, dtype=np_dtype)
+    arr = np.lib.stride_tricks.as_strided(buf, size, [s * buf.itemsize for s in stride])
+    return finish(arr, requires_grad, device)
+
+
+# --- ranges ------------------------------------------------------------------------------
+
+def _is_float(*vals):
+    return any(isinstance(v, float) or (isinstance(v, Tensor) and v.is_floating_point())
+               for v in vals)
+
+
+def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
+           requires_grad=False):
+    if end is None:
+        start, end = 0, start
+    start, end, step = (v.item() if isinstance(v, Tensor) else v for v in (start, end, step))
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) / step < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    if dtype is None:
+        dtype = D.get_default_dtype() if _is_float(start, end, step) else D.int64
+    n = math.ceil((end - start) / step)
+    # computed as start + i * step in double precision, as torch does
+    arr = (start + np.arange(n, dtype=np.float64) * step) if dtype._np.kind == "f" or \
+        _is_float(start, end, step) else np.arange(start, end, step, dtype=np.int64)
+    return finish(arr.astype(dtype._np), requires_grad, device)
+
+
+def range_(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
+    dtype = dtype or D.get_default_dtype()
+    n = int(math.floor((end - start) / step)) + 1
+    arr = start + np.arange(n, dtype=np.float64) * step
+    return finish(arr.astype(dtype._np), requires_grad, device)
+
+
+def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False):
+    np_dtype = _np_dtype(dtype)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    # torch fills the first half from start and the second half from end
+    step = (end - start) / (steps - 1) if steps > 1 else 0
+    idx = np.arange(steps, dtype=np.float64)
+    half = steps // 2
+    arr = np.where(idx < half, start + step * idx, end - step * (steps - 1 - idx))
+    if np_dtype.kind in "iu":
+        arr = np.trunc(arr)
+    return finish(arr.astype(np_dtype), requires_grad, device)
+
+
+def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False):
+    np_dtype = _np_dtype(dtype)
+    exps = linspace(start, end, steps, dtype=D.float64)._data
+    return finish(np.power(base, exps).astype(np_dtype), requires_grad, device)
+
+
+def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    return finish(np.eye(n, n if m is None else m, dtype=_np_dtype(dtype)), requires_grad,
+                  device)
+
+
+def complex_(real, imag, *, out=None):
+    if real.dtype is not imag.dtype:
+        raise RuntimeError(f"Expected object of scalar type {real.dtype._legacy[:-6]} but got "
+                           f"scalar type {imag.dtype._legacy[:-6]} for second argument")
+    arr = real._data + 1j * imag._data
+    return _wrap(arr.astype(real.dtype.to_complex()._np))
+
+
+def polar(abs, angle, *, out=None):
+    arr = abs._data * np.exp(1j * angle._data)
+    return _wrap(arr.astype(abs.dtype.to_complex()._np))

@@ -1,0 +1,105 @@
+"""In-place variants (`add_`, `mul_`, `x -= y` ...).
+
+Without autograd, an in-place op writes into the tensor's array with the numpy
+ufunc's `out=`.  With autograd, the op runs out of place on a snapshot of the
+old value and the tensor takes over the result's history, as torch rebases it;
+the version counter tells saved references that the value changed.
+"""
+from .. import _dtype as D
+from .._backend import ndarray
+from .._backend import numpy as np
+from .._tensor import Tensor, _wrap
+from ..autograd.grad_mode import GradMode
+from ._core import as_tensor_operand, binary_dtype
+from .copy import check_inplace
+
+
+def _castable(t, result_np_dtype):
+    have = t._data.dtype
+    if have != result_np_dtype and not D.can_cast(D.FROM_NUMPY[result_np_dtype],
+                                                  D.FROM_NUMPY[have]):
+        raise RuntimeError(f"result type {D.FROM_NUMPY[result_np_dtype]._legacy[:-6]} can't be "
+                           f"cast to the desired output type {D.FROM_NUMPY[have]._legacy[:-6]}")
+
+
+def _snapshot(t):
+    """The tensor's current value and history, before an in-place op overwrites them."""
+    old = _wrap(t._data.copy())
+    old._requires_grad = t._requires_grad
+    old._grad_fn = t._grad_fn
+    old._output_nr = t._output_nr
+    return old
+
+
+def apply_inplace(fn, self, *args, **kwargs):
+    """Run out-of-place `fn(self, *args)` and store its result into `self`."""
+    check_inplace(self)
+    tracked = GradMode.enabled and (self._requires_grad or any(
+        getattr(a, "_requires_grad", False) for a in args))
+    if not tracked:
+        result = fn(self, *args, **kwargs)
+        _castable(self, result._data.dtype)
+        _write(self, result._data)
+        return self
+    result = fn(_snapshot(self), *args, **kwargs)
+    _castable(self, result._data.dtype)
+    _write(self, result._data)
+    node = result._grad_fn
+    self._grad_fn = node
+    self._output_nr = result._output_nr
+    self._requires_grad = True
+    if node is not None:
+        # a saved copy of the result must see later changes to self
+        saved = node._saved
+        if saved:
+            for s in saved:
+                if hasattr(s, "vc") and s.data is result._data:
+                    s.data = self._data
+                    s.vc = self._get_vc()
+                    s.version = s.vc[0]
+    return self
+
+
+def _write(self, value):
+    a = self._data
+    if value.shape != a.shape:
+        try:
+            value = np.broadcast_to(value, a.shape)
+        except ValueError:
+            raise RuntimeError(f"output with shape {list(a.shape)} doesn't match the broadcast "
+                               f"shape {list(value.shape)}") from None
+    np.copyto(a, value, casting="unsafe")
+    self._bump_version()
+
+
+def fast_binary_inplace(ufunc, fallback, float_result=False):
+    """`self op= other` through the ufunc's out= when no graph is being built."""
+    def inplace(self, other, **kwargs):
+        if kwargs or (float_result and self._data.dtype.kind not in "fc") or (GradMode.enabled and (self._requires_grad
+                                            or getattr(other, "_requires_grad", False))):
+            return apply_inplace(fallback, self, other, **kwargs)
+        other = as_tensor_operand(other)
+        a = self._data
+        y = other._data if isinstance(other, Tensor) else other
+        dt = binary_dtype(self, other)
+        if dt != a.dtype:
+            _castable(self, dt)
+            if isinstance(y, ndarray):
+                y = y.astype(dt)
+        try:
+            ufunc(a, y, out=a, casting="unsafe")
+        except ValueError:
+            raise RuntimeError(f"output with shape {list(a.shape)} doesn't match the broadcast "
+                               f"shape {list(np.broadcast_shapes(a.shape, np.shape(y)))}") \
+                from None
+        self._bump_version()
+        return self
+    inplace.__name__ = fallback.__name__ + "_"
+    return inplace
+
+
+def make_inplace(fn):
+    def inplace(self, *args, **kwargs):
+        return apply_inplace(fn, self, *args, **kwargs)
+    inplace.__name__ = fn.__name__ + "_"
+    return inplace

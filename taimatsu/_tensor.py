@@ -1,0 +1,659 @@
+"""Tensor: an array (possibly a view of another), its autograd state, and torch's API.
+
+The array is a numpy ndarray (later, any array of the tensor's backend).  Views
+made by view ops share memory with their base and one version counter, which
+in-place ops bump so that autograd can refuse stale saved values.
+
+The op methods are bound at the bottom of this file, one line each, after the op
+modules (which need the Tensor class to exist) are imported.
+"""
+import warnings
+
+from . import _dtype as D
+from ._backend import cpu as _cpu_backend
+from ._backend import ndarray as _ndarray
+from ._backend import numpy as np
+from .autograd.grad_mode import GradMode
+from .autograd.graph import accumulator_of
+
+__all__ = ["Tensor", "Size"]
+
+_FROM_NUMPY = D.FROM_NUMPY
+
+
+class Size(tuple):
+    """torch.Size: a tuple of ints with torch's repr."""
+
+    def __repr__(self):
+        return f"torch.Size([{', '.join(str(d) for d in self)}])"
+
+    __str__ = __repr__
+
+    def numel(self):
+        n = 1
+        for d in self:
+            n *= d
+        return n
+
+    def __getitem__(self, item):
+        out = tuple.__getitem__(self, item)
+        return Size(out) if isinstance(item, slice) else out
+
+    def __add__(self, other):
+        return Size(tuple.__add__(self, tuple(other)))
+
+    def __reduce__(self):
+        return (Size, (tuple(self),))
+
+
+class Tensor:
+    """A multi-dimensional array with autograd, as torch.Tensor."""
+
+    # instance attributes are few; the rest default here so that making a tensor on
+    # the hot path sets only `_data`
+    _requires_grad = False
+    _grad_fn = None
+    _output_nr = 0
+    _grad = None
+    _vc = None            # version counter, a one-element list shared by views
+    _base = None          # the tensor this one is a view of
+    _accumulator = None   # weakref to this leaf's AccumulateGrad node
+    _backward_hooks = None
+    _post_accumulate_hooks = None
+    _retains_grad = False
+    _is_param = False
+
+    # numpy defers to our reflected operators (ndarray + tensor -> tensor)
+    __array_priority__ = 1000
+
+    def __new__(cls, *args, **kwargs):
+        return _legacy_new(cls, args, kwargs)
+
+    # --- metadata -------------------------------------------------------------------
+    @property
+    def _xp(self):
+        return _cpu_backend.xp
+
+    @property
+    def shape(self):
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+
+    @property
+    def dtype(self):
+        return _FROM_NUMPY[self._data.dtype]
+
+    @property
+    def device(self):
+        from ._device import CPU
+        return CPU
+
+    @property
+    def is_cuda(self):
+        return False
+
+    @property
+    def is_cpu(self):
+        return True
+
+    @property
+    def layout(self):
+        from ._device import strided
+        return strided
+
+    @property
+    def ndim(self):
+        return self._data.ndim
+
+    def dim(self):
+        return self._data.ndim
+
+    ndimension = dim
+
+    def numel(self):
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self):
+        return self._data.itemsize
+
+    def stride(self, dim=None):
+        item = self._data.itemsize
+        strides = tuple(s // item for s in self._data.strides)
+        if dim is None:
+            return strides
+        return strides[_wrap_dim(dim, self._data.ndim)]
+
+    def _root(self):
+        return self._base if self._base is not None else self
+
+    def data_ptr(self):
+        return self._data.__array_interface__["data"][0]
+
+    def storage_offset(self):
+        root = self._root()
+        return (self.data_ptr() - root.data_ptr()) // self._data.itemsize
+
+    def untyped_storage(self):
+        from ._storage import UntypedStorage
+        return UntypedStorage(self._root()._data)
+
+    def is_contiguous(self, memory_format=None):
+        return self._data.flags.c_contiguous
+
+    def is_floating_point(self):
+        return self.dtype.is_floating_point
+
+    def is_complex(self):
+        return self.dtype.is_complex
+
+    def is_signed(self):
+        return self.dtype.is_signed
+
+    @property
+    def is_sparse(self):
+        return False
+
+    @property
+    def is_quantized(self):
+        return False
+
+    @property
+    def is_meta(self):
+        return False
+
+    def get_device(self):
+        return -1
+
+    @property
+    def _version(self):
+        vc = self._vc
+        return 0 if vc is None else vc[0]
+
+    def _get_vc(self):
+        vc = self._vc
+        if vc is None:
+            vc = self._vc = [0]
+        return vc
+
+    def _bump_version(self):
+        vc = self._vc
+        if vc is None:
+            self._vc = [1]
+        else:
+            vc[0] += 1
+
+    # --- autograd state ---------------------------------------------------------------
+    @property
+    def requires_grad(self):
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value):
+        self.requires_grad_(value)
+
+    def requires_grad_(self, requires_grad=True):
+        if self._grad_fn is not None:
+            if not requires_grad:
+                raise RuntimeError(
+                    "you can only change requires_grad flags of leaf variables. If you want to "
+                    "use a computed variable in a subgraph that doesn't require differentiation "
+                    "use var_no_grad = var.detach().")
+            return self
+        if requires_grad and self._data.dtype.kind not in "fc":
+            raise RuntimeError("only Tensors of floating point and complex dtype can require "
+                               "gradients")
+        self._requires_grad = bool(requires_grad)
+        return self
+
+    @property
+    def grad_fn(self):
+        return self._grad_fn
+
+    @property
+    def is_leaf(self):
+        return self._grad_fn is None
+
+    @property
+    def output_nr(self):
+        return self._output_nr
+
+    @property
+    def grad(self):
+        if self._grad_fn is not None and not self._retains_grad:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. "
+                "Its .grad attribute won't be populated during autograd.backward(). If you "
+                "indeed want the .grad field to be populated for a non-leaf Tensor, use "
+                ".retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by "
+                "mistake, make sure you access the leaf Tensor instead. See "
+                "github.com/pytorch/pytorch/pull/30531 for more informations. (Triggered "
+                "internally at /pytorch/build/aten/src/ATen/core/TensorBody.h:500.)",
+                UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad "
+                                f"of type {type(value).__name__}")
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError("assigned grad has data of a different size")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self):
+        self._grad = None
+
+    @property
+    def retains_grad(self):
+        return self._retains_grad
+
+    def retain_grad(self):
+        if self._grad_fn is None:
+            if not self._requires_grad:
+                raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+            return
+        if self._retains_grad:
+            return
+        self._retains_grad = True
+        ref = _weak(self)
+
+        def retain(grad):
+            t = ref()
+            if t is None:
+                return
+            if t._grad is None:
+                t._grad = grad if GradMode.enabled else grad._detached_copy()
+            else:
+                t._grad = t._grad + grad
+        self._grad_fn._add_tensor_hook(self._output_nr, retain)
+
+    def register_hook(self, hook):
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require "
+                               "gradient")
+        if self._grad_fn is not None:
+            return self._grad_fn._add_tensor_hook(self._output_nr, hook)
+        if self._backward_hooks is None:
+            self._backward_hooks = []
+        from .autograd.graph import _RemovableHandle
+        self._backward_hooks.append(hook)
+        return _RemovableHandle(self._backward_hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        if self._grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf "
+                               "tensors")
+        if self._post_accumulate_hooks is None:
+            self._post_accumulate_hooks = []
+        from .autograd.graph import _RemovableHandle
+        self._post_accumulate_hooks.append(hook)
+        return _RemovableHandle(self._post_accumulate_hooks, hook)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        from .autograd import backward
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    def detach(self):
+        t = _wrap(self._data)
+        t._vc = self._get_vc()
+        t._base = self._root() if self._base is not None else None
+        return t
+
+    def detach_(self):
+        if self._base is not None and self._grad_fn is not None:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        self._grad_fn = None
+        self._requires_grad = False
+        return self
+
+    @property
+    def data(self):
+        t = _wrap(self._data)
+        t._vc = None  # torch: .data does not share the version counter
+        return t
+
+    @data.setter
+    def data(self, value):
+        if not isinstance(value, Tensor):
+            raise TypeError("data must be a Tensor")
+        self._data = value._data
+
+    def _detached_copy(self):
+        return _wrap(self._data.copy())
+
+    # --- conversion ----------------------------------------------------------------------
+    def numpy(self, *, force=False):
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
+                               "tensor.detach().numpy() instead.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        if dtype is None:
+            return self._data
+        return self._data.astype(dtype, copy=False)
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted "
+                               "to Scalar")
+        return self._data.reshape(()).item()
+
+    def __float__(self):
+        return float(self.item())
+
+    def __int__(self):
+        return int(self.item())
+
+    def __complex__(self):
+        return complex(self.item())
+
+    def __index__(self):
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an "
+                            "index")
+        return int(self._data.reshape(()).item())
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with {'more than one value' if self._data.size else 'no values'} is ambiguous")
+        return bool(self._data.reshape(()).item())
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __hash__(self):
+        return id(self)
+
+    def __contains__(self, element):
+        if isinstance(element, (Tensor, int, float, bool, complex)):
+            return bool((self == element).any())
+        raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you "
+                           f"passed in a {type(element)}.")
+
+    def __repr__(self, *, tensor_contents=None):
+        from ._tensor_str import _str
+        return _str(self)
+
+    __str__ = __repr__
+
+    def __format__(self, spec):
+        if self._data.ndim == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __reduce_ex__(self, protocol):
+        return (_rebuild, (self._data.copy(), self._requires_grad))
+
+    def __deepcopy__(self, memo):
+        if self._grad_fn is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) "
+                               "support the deepcopy protocol at the moment.  If you were "
+                               "attempting to deepcopy a module, this may be because of a "
+                               "torch.nn.utils.weight_norm usage, see "
+                               "https://github.com/pytorch/pytorch/pull/103001")
+        if id(self) in memo:
+            return memo[id(self)]
+        new = type(self).__new__(type(self), _wrap(self._data.copy()), self._requires_grad) \
+            if self._is_param else _wrap(self._data.copy())
+        if not self._is_param:
+            new._requires_grad = self._requires_grad
+        if self._grad is not None:
+            new._grad = self._grad.__deepcopy__(memo)
+        new.__dict__.update({k: v for k, v in self.__dict__.items()
+                             if not k.startswith("_") and k not in new.__dict__})
+        memo[id(self)] = new
+        return new
+
+    # dlpack: numpy implements the protocol on the array
+    def __dlpack__(self, stream=None, **kwargs):
+        return self._data.__dlpack__(**kwargs) if kwargs else self._data.__dlpack__()
+
+    def __dlpack_device__(self):
+        return self._data.__dlpack_device__()
+
+    # --- devices and dtypes --------------------------------------------------------------
+    def cpu(self, memory_format=None):
+        return self
+
+    def cuda(self, device=None, non_blocking=False, memory_format=None):
+        from ._backend import for_device
+        for_device("cuda")
+
+    def type(self, dtype=None, non_blocking=False, **kwargs):
+        if dtype is None:
+            return "torch." + self.dtype._legacy
+        if isinstance(dtype, str):
+            name = dtype.rsplit(".", 1)[-1]
+            if name not in D.FROM_LEGACY:
+                raise ValueError(f"invalid type: '{dtype}'")
+            dtype = D.FROM_LEGACY[name]
+        elif isinstance(dtype, type) and hasattr(dtype, "_legacy_dtype"):
+            dtype = dtype._legacy_dtype
+        return self.to(dtype)
+
+    def type_as(self, other):
+        return self.to(other.dtype)
+
+    def _to_numpy_dtype(self, np_dtype):
+        return self.to(_FROM_NUMPY[np_dtype])
+
+
+def _weak(t):
+    import weakref
+    return weakref.ref(t)
+
+
+def _rebuild(array, requires_grad):
+    t = _wrap(array)
+    t._requires_grad = requires_grad
+    return t
+
+
+def _wrap_dim(dim, ndim):
+    """A dim in range, or torch's IndexError."""
+    n = ndim if ndim > 0 else 1
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                         f"but got {dim})")
+    return dim + n if dim < 0 else dim
+
+
+_new_object = object.__new__
+
+
+def _wrap(array):
+    """A new tensor around `array` (no copy): the constructor every op uses."""
+    t = _new_object(Tensor)
+    t._data = array
+    return t
+
+
+def _legacy_new(cls, args, kwargs):
+    """torch.Tensor(...): Tensor(data) copies data into the default float dtype,
+    Tensor(d0, d1, ...) makes an uninitialised tensor of that shape."""
+    if cls is not Tensor:
+        return _new_object(cls)
+    dtype = D.get_default_dtype()
+    if kwargs.get("device") is not None:
+        from ._device import device as _device
+        from ._backend import for_device
+        for_device(_device(kwargs["device"]).type)
+    if not args:
+        return _wrap(np.empty((0,), dtype=dtype._np))
+    if len(args) == 1 and isinstance(args[0], Tensor):
+        return args[0]
+    if all(isinstance(a, int) and not isinstance(a, bool) for a in args):
+        return _wrap(np.empty(args, dtype=dtype._np))
+    if len(args) == 1 and isinstance(args[0], (tuple, Size)) and isinstance(args[0], Size):
+        return _wrap(np.empty(tuple(args[0]), dtype=dtype._np))
+    if len(args) == 1:
+        from ._ops.creation import tensor
+        return tensor(args[0], dtype=dtype)
+    raise TypeError("new(): invalid data type")
+
+
+# ---------------------------------------------------------------------------------------
+# Op methods, one line each.  The op modules import Tensor, so they are imported here,
+# after the class exists.
+from ._ops import copy as _copy  # noqa: E402
+from ._ops import elementwise as _ew  # noqa: E402
+from ._ops import indexing as _ix  # noqa: E402
+from ._ops import inplace as _inp  # noqa: E402
+from ._ops import reduction as _red  # noqa: E402
+from ._ops import shape as _shp  # noqa: E402
+
+
+def _reflected(fn):
+    def reflected(self, other):
+        return fn(other, self)
+    reflected.__name__ = "__r" + fn.__name__ + "__"
+    return reflected
+
+
+# conversions and copies
+Tensor.to = _copy.to
+Tensor.clone = _copy.clone
+Tensor.contiguous = _copy.contiguous
+Tensor.copy_ = _copy.copy_
+Tensor.fill_ = _copy.fill_
+Tensor.zero_ = _copy.zero_
+Tensor.float = _copy.float_
+Tensor.double = _copy.double
+Tensor.half = _copy.half
+Tensor.int = _copy.int_
+Tensor.long = _copy.long
+Tensor.short = _copy.short
+Tensor.char = _copy.char
+Tensor.byte = _copy.byte
+Tensor.bool = _copy.bool_
+Tensor.cfloat = _copy.cfloat
+Tensor.cdouble = _copy.cdouble
+
+# arithmetic
+Tensor.add = _ew.add
+Tensor.sub = Tensor.subtract = _ew.sub
+Tensor.mul = Tensor.multiply = _ew.mul
+Tensor.div = Tensor.divide = Tensor.true_divide = _ew.div
+Tensor.floor_divide = _ew.floor_divide
+Tensor.neg = Tensor.negative = _ew.neg
+Tensor.pow = _ew.pow
+Tensor.float_power = _ew.float_power
+Tensor.square = _ew.square
+Tensor.__add__ = _ew.add
+Tensor.__radd__ = _reflected(_ew.add)
+Tensor.__sub__ = _ew.sub
+Tensor.__rsub__ = _ew.rsub
+Tensor.__mul__ = _ew.mul
+Tensor.__rmul__ = _reflected(_ew.mul)
+Tensor.__truediv__ = _ew.div
+Tensor.__rtruediv__ = _reflected(_ew.div)
+Tensor.__floordiv__ = _ew.floor_divide
+Tensor.__rfloordiv__ = _reflected(_ew.floor_divide)
+Tensor.__neg__ = _ew.neg
+Tensor.__pos__ = lambda self: self
+Tensor.__pow__ = _ew.pow
+Tensor.__rpow__ = _reflected(_ew.pow)
+Tensor.__abs__ = _ew.abs
+
+# in place
+Tensor.add_ = Tensor.__iadd__ = _inp.fast_binary_inplace(_ew.np.add, _ew.add)
+Tensor.sub_ = Tensor.subtract_ = Tensor.__isub__ = _inp.fast_binary_inplace(_ew.np.subtract,
+                                                                            _ew.sub)
+Tensor.mul_ = Tensor.multiply_ = Tensor.__imul__ = _inp.fast_binary_inplace(_ew.np.multiply,
+                                                                            _ew.mul)
+Tensor.div_ = Tensor.divide_ = Tensor.true_divide_ = Tensor.__itruediv__ = \
+    _inp.fast_binary_inplace(_ew.np.true_divide, _ew.div, float_result=True)
+Tensor.pow_ = Tensor.__ipow__ = _inp.make_inplace(_ew.pow)
+Tensor.neg_ = _inp.make_inplace(_ew.neg)
+Tensor.exp_ = _inp.make_inplace(_ew.exp)
+Tensor.log_ = _inp.make_inplace(_ew.log)
+Tensor.sqrt_ = _inp.make_inplace(_ew.sqrt)
+Tensor.abs_ = _inp.make_inplace(_ew.abs)
+Tensor.sigmoid_ = _inp.make_inplace(_ew.sigmoid)
+Tensor.tanh_ = _inp.make_inplace(_ew.tanh)
+Tensor.relu_ = _inp.make_inplace(_ew.relu)
+Tensor.square_ = _inp.make_inplace(_ew.square)
+
+# unary functions
+Tensor.exp = _ew.exp
+Tensor.log = _ew.log
+Tensor.sqrt = _ew.sqrt
+Tensor.abs = Tensor.absolute = _ew.abs
+Tensor.sigmoid = _ew.sigmoid
+Tensor.tanh = _ew.tanh
+Tensor.relu = _ew.relu
+Tensor.sin = _ew.sin
+Tensor.cos = _ew.cos
+Tensor.sign = _ew.sign
+Tensor.sgn = _ew.sgn
+Tensor.conj = _ew.conj
+Tensor.where = lambda self, condition, other: _ew.where(condition, self, other)
+
+# comparisons and logic
+Tensor.eq = Tensor.__eq__ = _ew.eq
+Tensor.ne = Tensor.not_equal = Tensor.__ne__ = _ew.ne
+Tensor.lt = Tensor.less = Tensor.__lt__ = _ew.lt
+Tensor.le = Tensor.less_equal = Tensor.__le__ = _ew.le
+Tensor.gt = Tensor.greater = Tensor.__gt__ = _ew.gt
+Tensor.ge = Tensor.greater_equal = Tensor.__ge__ = _ew.ge
+Tensor.equal = _ew.equal
+Tensor.allclose = _ew.allclose
+Tensor.isclose = _ew.isclose
+Tensor.isnan = _ew.isnan
+Tensor.isinf = _ew.isinf
+Tensor.isfinite = _ew.isfinite
+Tensor.logical_and = _ew.logical_and
+Tensor.logical_or = _ew.logical_or
+Tensor.logical_xor = _ew.logical_xor
+Tensor.logical_not = _ew.logical_not
+Tensor.bitwise_and = Tensor.__and__ = Tensor.__rand__ = _ew.bitwise_and
+Tensor.bitwise_or = Tensor.__or__ = Tensor.__ror__ = _ew.bitwise_or
+Tensor.bitwise_xor = Tensor.__xor__ = Tensor.__rxor__ = _ew.bitwise_xor
+Tensor.bitwise_not = Tensor.__invert__ = _ew.bitwise_not
+
+# reductions
+Tensor.sum = _red.sum
+Tensor.mean = _red.mean
+Tensor.sum_to_size = _red.sum_to_size
+
+# views and shapes
+Tensor.view = _shp.view
+Tensor.view_as = _shp.view_as
+Tensor.reshape = _shp.reshape
+Tensor.reshape_as = _shp.reshape_as
+Tensor.expand = _shp.expand
+Tensor.expand_as = _shp.expand_as
+Tensor.unsqueeze = _shp.unsqueeze
+Tensor.squeeze = _shp.squeeze
+Tensor.permute = _shp.permute
+Tensor.transpose = Tensor.swapaxes = Tensor.swapdims = _shp.transpose
+Tensor.t = _shp.t
+Tensor.flatten = _shp.flatten
+Tensor.ravel = _shp.ravel
+Tensor.T = property(lambda self: self.permute(*range(self.dim() - 1, -1, -1)))
+Tensor.mT = property(lambda self: self.transpose(-2, -1))
+
+# indexing
+Tensor.__getitem__ = _ix.getitem
+Tensor.__setitem__ = _ix.setitem

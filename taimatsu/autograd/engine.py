@@ -1,0 +1,209 @@
+"""The backward engine: iterative, driven by dependency counts.
+
+1. Count, for every node reachable from the roots, how many edges lead to it.
+2. Run nodes whose count has dropped to zero; each hands one gradient per input
+   along its edges.  Gradients are reduced to the input's shape (undoing
+   broadcasting) and cast to its dtype here, once, so op authors never do it.
+3. Free each node's saved values after it ran, unless `retain_graph`.
+
+Backward formulas are tensor ops; they are recorded only with `create_graph`.
+"""
+from .grad_mode import GradMode
+from .graph import AccumulateGrad, accumulator_of
+
+__all__ = ["run_backward"]
+
+
+def _root_edge(t, index):
+    if t._grad_fn is not None:
+        return (t._grad_fn, t._output_nr)
+    if t._requires_grad:
+        return (accumulator_of(t), 0)
+    raise RuntimeError(f"element {index} of tensors does not require grad and does not have "
+                       "a grad_fn")
+
+
+def _fit(grad, meta):
+    """Reduce a gradient to the shape of the input it flows to, and cast it to the
+    input's dtype: the single place where broadcasting is undone."""
+    shape, np_dtype = meta
+    if grad._data.shape != shape:
+        grad = grad.sum_to_size(shape)
+    if grad._data.dtype != np_dtype:
+        grad = grad._to_numpy_dtype(np_dtype)
+    return grad
+
+
+def _needed_nodes(roots, targets):
+    """Nodes from which some target node can be reached (autograd.grad runs no others)."""
+    needed = {}
+    stack = [(n, False) for n in roots]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            needed[node] = node in targets or any(
+                e is not None and needed.get(e[0], False) for e in node._next)
+            continue
+        if node in needed:
+            continue
+        needed[node] = False
+        stack.append((node, True))
+        for e in node._next:
+            if e is not None and e[0] not in needed:
+                stack.append((e[0], False))
+    return {n for n, v in needed.items() if v}
+
+
+def run_backward(tensors, grad_tensors, retain_graph=False, create_graph=False, inputs=None,
+                 capture=False, allow_unused=False):
+    """Propagate `grad_tensors` back from `tensors`.
+
+    Without `inputs`, gradients accumulate into every leaf's `.grad`.  With `inputs`
+    and `capture`, nothing accumulates and the gradients w.r.t. `inputs` are returned
+    (autograd.grad); with `inputs` and not `capture`, only those leaves accumulate.
+    """
+    root_edges = [_root_edge(t, i) for i, t in enumerate(tensors)]
+
+    # what to capture: (node, output_nr) -> position in `inputs`
+    targets = None
+    results = None
+    if inputs is not None:
+        targets = {}
+        for i, t in enumerate(inputs):
+            if t._grad_fn is not None:
+                key = (t._grad_fn, t._output_nr)
+            else:
+                if not t._requires_grad:
+                    raise RuntimeError("One of the differentiated Tensors does not require grad")
+                key = (accumulator_of(t), 0)
+            targets.setdefault(key, []).append(i)
+        results = [None] * len(inputs)
+
+    # 1. dependency counts
+    deps = {}
+    stack = []
+    for node, _ in root_edges:
+        if node not in deps:
+            deps[node] = 0
+            stack.append(node)
+    while stack:
+        node = stack.pop()
+        for edge in node._next:
+            if edge is not None:
+                child = edge[0]
+                count = deps.get(child)
+                if count is None:
+                    deps[child] = 1
+                    stack.append(child)
+                else:
+                    deps[child] = count + 1
+    needed = None
+    if targets is not None:
+        needed = _needed_nodes([n for n, _ in root_edges], {k[0] for k in targets})
+
+    # 2. seed the roots' buffers
+    buffers = {}
+    for (node, nr), g in zip(root_edges, grad_tensors):
+        buf = buffers.get(node)
+        if buf is None:
+            buf = buffers[node] = [None] * node._n_outputs
+        buf[nr] = g if buf[nr] is None else buf[nr] + g
+    # roots that are also reached from other roots wait for their count to drop
+    ready = [n for n in buffers if deps[n] == 0]
+
+    prev_mode = GradMode.enabled
+    GradMode.enabled = create_graph
+    try:
+        while ready:
+            node = ready.pop()
+            buf = buffers.pop(node, None)
+            _execute(node, buf, buffers, deps, ready, retain_graph, create_graph,
+                     targets, results, capture, needed)
+    finally:
+        GradMode.enabled = prev_mode
+
+    if results is not None and capture:
+        for i, r in enumerate(results):
+            if r is None and not allow_unused:
+                raise RuntimeError(
+                    "One of the differentiated Tensors appears to not have been used in the "
+                    "graph. Set allow_unused=True if this is the desired behavior.")
+    return results
+
+
+def _execute(node, buf, buffers, deps, ready, retain_graph, create_graph, targets, results,
+             capture, needed):
+    skip = needed is not None and node not in needed
+    if buf is not None and not skip:
+        hooks = node._tensor_pre_hooks
+        if hooks:
+            for nr, fns in hooks.items():
+                g = buf[nr]
+                if g is None:
+                    continue
+                for fn in list(fns):
+                    new = fn(g)
+                    if new is not None:
+                        g = new
+                buf[nr] = g
+        if node._pre_hooks:
+            for fn in list(node._pre_hooks):
+                new = fn(tuple(buf))
+                if new is not None:
+                    buf = list(new)
+        if targets is not None:
+            for nr in range(len(buf)):
+                slots = targets.get((node, nr))
+                if slots is not None:
+                    g = buf[nr]
+                    if g is not None and type(node) is AccumulateGrad and capture:
+                        g = _leaf_hooks(node.variable, g)
+                    for i in slots:
+                        results[i] = g
+        if type(node) is AccumulateGrad:
+            if not capture and (targets is None or (node, 0) in targets) and buf[0] is not None:
+                node.accumulate(buf[0], create_graph)
+            return
+        if all(g is None for g in buf):
+            grads_in = (None,) * len(node._next)
+        else:
+            if node._n_outputs == 1:
+                grads_in = node.backward(buf[0])
+            else:
+                grads_in = node.backward(buf)
+            if node._post_hooks:
+                for fn in list(node._post_hooks):
+                    new = fn(tuple(grads_in), tuple(buf))
+                    if new is not None:
+                        grads_in = new
+            if not retain_graph:
+                node._release()
+    else:
+        grads_in = (None,) * len(node._next)
+
+    for edge, g, meta in zip(node._next, grads_in, node._in_meta):
+        if edge is None:
+            continue
+        child, nr = edge
+        if g is not None:
+            g = _fit(g, meta)
+            cbuf = buffers.get(child)
+            if cbuf is None:
+                cbuf = buffers[child] = [None] * child._n_outputs
+                cbuf[nr] = g
+            elif cbuf[nr] is None:
+                cbuf[nr] = g
+            else:
+                cbuf[nr] = cbuf[nr] + g
+        count = deps[child] - 1
+        deps[child] = count
+        if count == 0:
+            ready.append(child)
+
+
+def _leaf_hooks(var, grad):
+    for hook in list(var._backward_hooks or ()):
+        new = hook(grad)
+        if new is not None:
+            grad = new
+    return grad

@@ -1,0 +1,219 @@
+"""The nodes of the backward graph.
+
+Every differentiable op has a Node subclass named as PyTorch names it
+(`MulBackward0`), whose `backward` holds the chain rule written with taimatsu's
+own tensor ops.  A node created by an op stores:
+
+- `_next`: one edge per tensor input, `(node, output_nr)` or None where the input
+  does not require grad;
+- `_in_meta`: the shape and numpy dtype of each input, so that the engine (not
+  the op author) reduces broadcast gradients and casts them back;
+- `_saved`: what its backward reads, checked against version counters when read.
+"""
+import weakref
+
+__all__ = ["Node", "AccumulateGrad"]
+
+_FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors "
+    "after they have already been freed). Saved intermediate values of the graph are freed "
+    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+    "backward through the graph a second time or if you need to access saved tensors after "
+    "calling backward.")
+
+_HINT = ("Hint: enable anomaly detection to find the operation that failed to compute its "
+         "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+
+_RELEASED = object()
+
+
+class SavedOutput:
+    """An op's output saved for its own backward.  Holding the tensor itself would make
+    a cycle (tensor -> grad_fn -> tensor) that only the garbage collector could break,
+    so the array is kept and the tensor rebuilt, pointing at its node, when read."""
+
+    __slots__ = ("data", "vc", "version", "output_nr")
+
+    def __init__(self, tensor):
+        self.data = tensor._data
+        self.vc = tensor._get_vc()
+        self.version = self.vc[0]
+        self.output_nr = tensor._output_nr
+
+
+class Node:
+    """A backward function.  Subclasses set `backward(self, grad)` and return one
+    gradient (or None) per input."""
+
+    _next = ()
+    _in_meta = ()
+    _saved = None
+    _saved_versions = None
+    _n_outputs = 1
+    _tensor_pre_hooks = None
+    _pre_hooks = None
+    _post_hooks = None
+    _seq = 0
+
+    def name(self):
+        return type(self).__name__
+
+    @property
+    def next_functions(self):
+        return tuple(e if e is not None else (None, 0) for e in self._next)
+
+    @property
+    def metadata(self):
+        md = self.__dict__.get("_metadata")
+        if md is None:
+            md = self._metadata = {}
+        return md
+
+    @property
+    def requires_grad(self):
+        return True
+
+    def register_hook(self, fn):
+        """fn(grad_inputs, grad_outputs) after the node ran."""
+        if self._post_hooks is None:
+            self._post_hooks = []
+        self._post_hooks.append(fn)
+        return _RemovableHandle(self._post_hooks, fn)
+
+    def register_prehook(self, fn):
+        """fn(grad_outputs) before the node runs; may return replacement grads."""
+        if self._pre_hooks is None:
+            self._pre_hooks = []
+        self._pre_hooks.append(fn)
+        return _RemovableHandle(self._pre_hooks, fn)
+
+    def _add_tensor_hook(self, output_nr, fn):
+        if self._tensor_pre_hooks is None:
+            self._tensor_pre_hooks = {}
+        hooks = self._tensor_pre_hooks.setdefault(output_nr, [])
+        hooks.append(fn)
+        return _RemovableHandle(hooks, fn)
+
+    # saved values -------------------------------------------------------------------
+    def _store(self, *values):
+        self._saved = values
+        versions = []
+        for v in values:
+            vc = getattr(v, "_vc", None) if not isinstance(v, SavedOutput) else v.vc
+            versions.append(None if vc is None else vc[0])
+        self._saved_versions = versions
+
+    def saved(self):
+        """The saved values, as tensors; refuses freed or modified-in-place ones."""
+        values = self._saved
+        if values is _RELEASED:
+            raise RuntimeError(_FREED_MESSAGE)
+        if values is None:
+            return ()
+        out = []
+        for v, version in zip(values, self._saved_versions):
+            if isinstance(v, SavedOutput):
+                if v.vc[0] != v.version:
+                    self._raise_modified(v.data, v.vc[0], v.version, self)
+                v = _rebuild_output(v, self)
+            elif version is not None or getattr(v, "_vc", None) is not None:
+                now = v._vc[0] if v._vc is not None else 0
+                if now != (version or 0):
+                    self._raise_modified(v._data, now, version or 0, v._grad_fn)
+            out.append(v)
+        return out
+
+    @staticmethod
+    def _raise_modified(array, now, expected, producer):
+        from .._dtype import legacy_type_name
+        shape = list(array.shape)
+        where = f", which is output 0 of {producer.name()}," if producer is not None else ""
+        raise RuntimeError(
+            "one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: [{legacy_type_name(array)} {shape}]{where} is at version "
+            f"{now}; expected version {expected} instead. {_HINT}")
+
+    def _release(self):
+        if self._saved is not None:
+            self._saved = _RELEASED
+
+    def __call__(self, *grads):
+        return self.backward(grads[0] if self._n_outputs == 1 else list(grads))
+
+    def __repr__(self):
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
+
+
+def _rebuild_output(saved, node):
+    from .._tensor import Tensor
+    t = Tensor.__new__(Tensor)
+    t._data = saved.data
+    t._vc = saved.vc
+    t._requires_grad = True
+    t._grad_fn = node
+    t._output_nr = saved.output_nr
+    return t
+
+
+class AccumulateGrad(Node):
+    """The sink of a leaf: adds the incoming gradient into `variable.grad`."""
+
+    def __init__(self, variable):
+        self.variable = variable
+        self._next = ()
+
+    def name(self):
+        return "torch::autograd::AccumulateGrad"
+
+    def accumulate(self, grad, create_graph):
+        var = self.variable
+        hooks = var._backward_hooks
+        if hooks:
+            for hook in list(hooks):
+                new = hook(grad)
+                if new is not None:
+                    grad = new
+        old = var._grad
+        if old is None:
+            if create_graph:
+                var._grad = grad
+            else:
+                # the incoming gradient may be shared (AddBackward0 hands the same tensor to
+                # both inputs) or a read-only broadcast view: the leaf gets its own copy
+                var._grad = grad._detached_copy()
+        elif create_graph or old._requires_grad:
+            var._grad = old + grad
+        else:
+            old._data += grad._data
+            old._bump_version()
+        for hook in var._post_accumulate_hooks or ():
+            hook(var)
+
+
+class _RemovableHandle:
+    __slots__ = ("_hooks", "_fn")
+
+    def __init__(self, hooks, fn):
+        self._hooks = hooks
+        self._fn = fn
+
+    def remove(self):
+        if self._fn in self._hooks:
+            self._hooks.remove(self._fn)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()
+
+
+def accumulator_of(tensor):
+    """The AccumulateGrad node of a leaf, shared by every graph that uses it (held
+    weakly by the tensor, as torch does, so the leaf does not keep it alive)."""
+    ref = tensor._accumulator
+    node = ref() if ref is not None else None
+    if node is None:
+        node = AccumulateGrad(tensor)
+        tensor._accumulator = weakref.ref(node)
+    return node
