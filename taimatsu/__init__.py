@@ -13,6 +13,7 @@ from ._dtype import (bool_ as bool, cdouble, cfloat, complex64, complex128, doub
 from ._dtype import dtype
 from ._dtype import can_cast
 from ._tensor import Size, Tensor
+from ._tensor_str import set_printoptions
 from ._ops.copy import clone
 from ._ops.creation import complex_ as complex
 from ._ops.creation import (arange, as_tensor, asarray, empty, empty_like,
