@@ -32,10 +32,18 @@ def record(node_cls, inputs, out, saved=None, **attrs):
     edges = []
     meta = []
     for t in inputs:
-        if isinstance(t, Tensor) and t._requires_grad:
+        if getattr(t, "_requires_grad", False):
             fn = t._grad_fn
-            edges.append((fn, t._output_nr) if fn is not None else (accumulator_of(t), 0))
-            meta.append((t._data.shape, t._data.dtype))
+            if fn is None:
+                ref = t._accumulator
+                fn = ref() if ref is not None else None
+                if fn is None:
+                    fn = accumulator_of(t)
+                edges.append((fn, 0))
+            else:
+                edges.append((fn, t._output_nr))
+            a = t._data
+            meta.append((a.shape, a.dtype))
         else:
             edges.append(None)
             meta.append(None)
@@ -50,12 +58,19 @@ def record(node_cls, inputs, out, saved=None, **attrs):
                 o._requires_grad = True
                 o._grad_fn = node
                 o._output_nr = i
+        if saved is not None:
+            saved = [SavedOutput(s) if isinstance(s, Tensor) and any(s is o for o in out)
+                     else s for s in saved]
+            node._store(saved)
     else:
         out._requires_grad = True
         out._grad_fn = node
-    if saved is not None:
-        node._store(*[SavedOutput(s) if (s is out or (type(out) is tuple and s in out))
-                    and isinstance(s, Tensor) else s for s in saved])
+        if saved is not None:
+            for s in saved:
+                if s is out:
+                    saved = [SavedOutput(s) if s is out else s for s in saved]
+                    break
+            node._store(saved)
     return node
 
 

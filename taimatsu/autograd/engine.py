@@ -62,6 +62,10 @@ def run_backward(tensors, grad_tensors, retain_graph=False, create_graph=False, 
     and `capture`, nothing accumulates and the gradients w.r.t. `inputs` are returned
     (autograd.grad); with `inputs` and not `capture`, only those leaves accumulate.
     """
+    if inputs is None and not create_graph and len(tensors) == 1:
+        root, nr = _root_edge(tensors[0], 0)
+        _run_plain(root, nr, grad_tensors[0], retain_graph)
+        return None
     root_edges = [_root_edge(t, i) for i, t in enumerate(tensors)]
 
     # what to capture: (node, output_nr) -> position in `inputs`
@@ -129,6 +133,76 @@ def run_backward(tensors, grad_tensors, retain_graph=False, create_graph=False, 
                     "One of the differentiated Tensors appears to not have been used in the "
                     "graph. Set allow_unused=True if this is the desired behavior.")
     return results
+
+
+def _run_plain(root, root_nr, grad, retain_graph):
+    """The common case, kept lean: one root, gradients into leaves, no graph of the
+    gradients.  Nodes with hooks go through the general `_execute`."""
+    deps = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        for edge in node._next:
+            if edge is not None:
+                child = edge[0]
+                if child in deps:
+                    deps[child] += 1
+                else:
+                    deps[child] = 1
+                    stack.append(child)
+    buf = [None] * root._n_outputs
+    buf[root_nr] = grad
+    buffers = {root: buf}
+    ready = [root]
+    prev_mode = GradMode.enabled
+    GradMode.enabled = False
+    try:
+        while ready:
+            node = ready.pop()
+            buf = buffers.pop(node)
+            if node._tensor_pre_hooks or node._pre_hooks or node._post_hooks:
+                _execute(node, buf, buffers, deps, ready, retain_graph, False, None, None,
+                         False, None)
+                continue
+            if node.__class__ is AccumulateGrad:
+                if buf[0] is not None:
+                    node.accumulate(buf[0], False)
+                continue
+            if node._n_outputs == 1:
+                g0 = buf[0]
+                grads = node.backward(g0) if g0 is not None else (None,) * len(node._next)
+            elif any(g is not None for g in buf):
+                grads = node.backward(buf)
+            else:
+                grads = (None,) * len(node._next)
+            if not retain_graph and node._saved is not None:
+                node._release()
+            for edge, g, meta in zip(node._next, grads, node._in_meta):
+                if edge is None:
+                    continue
+                child, nr = edge
+                if g is not None:
+                    if g._data.shape != meta[0] or g._data.dtype != meta[1]:
+                        g = _fit(g, meta)
+                    cbuf = buffers.get(child)
+                    if cbuf is None:
+                        if child._n_outputs == 1:
+                            buffers[child] = [g]
+                        else:
+                            cbuf = buffers[child] = [None] * child._n_outputs
+                            cbuf[nr] = g
+                    elif cbuf[nr] is None:
+                        cbuf[nr] = g
+                    else:
+                        cbuf[nr] = cbuf[nr] + g
+                count = deps[child] - 1
+                deps[child] = count
+                if count == 0:
+                    ready.append(child)
+                    if child not in buffers:
+                        buffers[child] = [None] * child._n_outputs
+    finally:
+        GradMode.enabled = prev_mode
 
 
 def _execute(node, buf, buffers, deps, ready, retain_graph, create_graph, targets, results,

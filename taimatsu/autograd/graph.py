@@ -95,12 +95,13 @@ class Node:
         return _RemovableHandle(hooks, fn)
 
     # saved values -------------------------------------------------------------------
-    def _store(self, *values):
+    def _store(self, values):
         self._saved = values
+        # a tensor without a version counter has never been modified: version 0
         versions = []
         for v in values:
-            vc = getattr(v, "_vc", None) if not isinstance(v, SavedOutput) else v.vc
-            versions.append(None if vc is None else vc[0])
+            vc = getattr(v, "_vc", None)
+            versions.append(vc[0] if vc is not None else None)
         self._saved_versions = versions
 
     def saved(self):
@@ -112,7 +113,7 @@ class Node:
             return ()
         out = []
         for v, version in zip(values, self._saved_versions):
-            if isinstance(v, SavedOutput):
+            if type(v) is SavedOutput:
                 if v.vc[0] != v.version:
                     self._raise_modified(v.data, v.vc[0], v.version, self)
                 v = _rebuild_output(v, self)
