@@ -130,8 +130,8 @@ def run_backward(tensors, grad_tensors, retain_graph=False, create_graph=False, 
         for i, r in enumerate(results):
             if r is None and not allow_unused:
                 raise RuntimeError(
-                    "One of the differentiated Tensors appears to not have been used in the "
-                    "graph. Set allow_unused=True if this is the desired behavior.")
+                    f"The differentiated Tensor at index {i} appears to not have been used in "
+                    "the graph. Set allow_unused=True if this is the desired behavior.")
     return results
 
 

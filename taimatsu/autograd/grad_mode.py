@@ -22,7 +22,15 @@ def is_inference_mode_enabled():
 
 
 class _DecoratorContextManager:
-    """A context manager that can also decorate a function (or a generator's body)."""
+    """A context manager that can also decorate a function, with or without
+    parentheses (`@no_grad()` and `@no_grad`)."""
+
+    def __new__(cls, *args, **kwargs):
+        if len(args) == 1 and callable(args[0]) and not kwargs and cls._bare_ok:
+            return cls()(args[0])
+        return super().__new__(cls)
+
+    _bare_ok = True
 
     def __call__(self, func):
         @functools.wraps(func)
@@ -56,6 +64,8 @@ class enable_grad(_DecoratorContextManager):
 class set_grad_enabled(_DecoratorContextManager):
     """Sets the mode at construction (so it works as a plain function call too)."""
 
+    _bare_ok = False
+
     def __init__(self, mode):
         self.prev = GradMode.enabled
         self.mode = bool(mode)
@@ -74,11 +84,6 @@ class set_grad_enabled(_DecoratorContextManager):
 class inference_mode(_DecoratorContextManager):
     def __init__(self, mode=True):
         self.mode = mode
-
-    def __call__(self, func=None):
-        if func is None or not callable(func):
-            return self
-        return super().__call__(func)
 
     def __enter__(self):
         self.prev = (GradMode.enabled, GradMode.inference)
