@@ -141,8 +141,7 @@ def _run_plain(root, root_nr, grad, retain_graph):
     deps = {}
     stack = [root]
     while stack:
-        node = stack.pop()
-        for edge in node._next:
+        for edge in stack.pop()._next:
             if edge is not None:
                 child = edge[0]
                 if child in deps:
@@ -160,47 +159,51 @@ def _run_plain(root, root_nr, grad, retain_graph):
         while ready:
             node = ready.pop()
             buf = buffers.pop(node)
-            if node._tensor_pre_hooks or node._pre_hooks or node._post_hooks:
-                _execute(node, buf, buffers, deps, ready, retain_graph, False, None, None,
-                         False, None)
-                continue
             if node.__class__ is AccumulateGrad:
                 if buf[0] is not None:
                     node.accumulate(buf[0], False)
                 continue
+            if node._tensor_pre_hooks or node._pre_hooks or node._post_hooks:
+                _execute(node, buf, buffers, deps, ready, retain_graph, False, None, None,
+                         False, None)
+                continue
             if node._n_outputs == 1:
-                g0 = buf[0]
-                grads = node.backward(g0) if g0 is not None else (None,) * len(node._next)
+                g = buf[0]
+                grads = node.backward(g) if g is not None else (None,) * len(node._next)
             elif any(g is not None for g in buf):
                 grads = node.backward(buf)
             else:
                 grads = (None,) * len(node._next)
             if not retain_graph and node._saved is not None:
                 node._release()
-            for edge, g, meta in zip(node._next, grads, node._in_meta):
-                if edge is None:
-                    continue
-                child, nr = edge
-                if g is not None:
-                    if g._data.shape != meta[0] or g._data.dtype != meta[1]:
-                        g = _fit(g, meta)
-                    cbuf = buffers.get(child)
-                    if cbuf is None:
-                        if child._n_outputs == 1:
-                            buffers[child] = [g]
+            i = 0
+            for edge in node._next:
+                if edge is not None:
+                    g = grads[i]
+                    child = edge[0]
+                    if g is not None:
+                        meta = node._in_meta[i]
+                        a = g._data
+                        if a.shape != meta[0] or a.dtype is not meta[1]:
+                            g = _fit(g, meta)
+                        cbuf = buffers.get(child)
+                        if cbuf is None:
+                            if child._n_outputs == 1:
+                                buffers[child] = [g]
+                            else:
+                                cbuf = buffers[child] = [None] * child._n_outputs
+                                cbuf[edge[1]] = g
+                        elif cbuf[edge[1]] is None:
+                            cbuf[edge[1]] = g
                         else:
-                            cbuf = buffers[child] = [None] * child._n_outputs
-                            cbuf[nr] = g
-                    elif cbuf[nr] is None:
-                        cbuf[nr] = g
-                    else:
-                        cbuf[nr] = cbuf[nr] + g
-                count = deps[child] - 1
-                deps[child] = count
-                if count == 0:
-                    ready.append(child)
-                    if child not in buffers:
-                        buffers[child] = [None] * child._n_outputs
+                            cbuf[edge[1]] = cbuf[edge[1]] + g
+                    count = deps[child] - 1
+                    deps[child] = count
+                    if count == 0:
+                        ready.append(child)
+                        if child not in buffers:
+                            buffers[child] = [None] * child._n_outputs
+                i += 1
     finally:
         GradMode.enabled = prev_mode
 
