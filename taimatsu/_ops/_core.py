@@ -128,6 +128,9 @@ def to_array(x, np_dtype):
         a = x._data
         return a if a.dtype is np_dtype or a.dtype == np_dtype else a.astype(np_dtype)
     if isinstance(x, (bool, int, float, complex)):
+        if type(x) is int and np_dtype.kind in "iu" and np_dtype.itemsize < 8:
+            # torch wraps the number into the tensor's dtype (uint8 - 2); numpy raises
+            return np.asarray(x).astype(np_dtype)
         return x
     return np.asarray(x, dtype=np_dtype)
 
@@ -136,10 +139,12 @@ def as_tensor_operand(x):
     """A numpy array or numpy scalar operand becomes a tensor; numbers stay numbers."""
     if isinstance(x, Tensor):
         return x
+    if isinstance(x, np.generic):
+        # numpy scalars take part as python numbers do (np.float64 is a float subclass,
+        # but it must not widen a float32 tensor)
+        return x.item()
     if isinstance(x, (bool, int, float, complex)):
         return x
-    if isinstance(x, np.generic):
-        return x.item()
     if isinstance(x, ndarray):
         return _wrap(x)
     raise TypeError(f"unsupported operand type: '{type(x).__name__}'")
