@@ -81,13 +81,24 @@ class Generator:
         from ._backend import for_device
 
         for_device(_device_type(device))
-        self._bitgen = np.random.MT19937(0)
+        self._bitgen_obj = None
         self._set_seed(DEFAULT_RNG_SEED)
+
+    @property
+    def _bitgen(self):
+        # numpy.random costs ~7 MB and tens of ms to import: load it at the first draw,
+        # not at `import taimatsu`
+        bg = self._bitgen_obj
+        if bg is None:
+            bg = self._bitgen_obj = np.random.MT19937(0)
+            bg._legacy_seeding(self._seed & 0xFFFFFFFF)
+        return bg
 
     # ------------------------------------------------------------------ seeding
     def _set_seed(self, seed):
         self._seed = seed
-        self._bitgen._legacy_seeding(seed & 0xFFFFFFFF)
+        if self._bitgen_obj is not None:
+            self._bitgen_obj._legacy_seeding(seed & 0xFFFFFFFF)
         # torch reports next_=0 right after seeding and 624 after a block is used up;
         # numpy stores both as pos=624, so remember which one to report
         self._next_at_boundary = 0
@@ -192,7 +203,7 @@ class Generator:
         return {"state": self.get_state_array()}
 
     def __setstate__(self, d):
-        self._bitgen = np.random.MT19937(0)
+        self._bitgen_obj = None
         self._set_seed(DEFAULT_RNG_SEED)
         self.set_state_array(d["state"])
 
