@@ -28,42 +28,81 @@ from ._ops.elementwise import (abs, absolute, add, allclose, bitwise_and, bitwis
                                multiply, ne, neg, negative, not_equal, pow, relu, rsub, sgn,
                                sigmoid, sign, sin, sqrt, square, sub, subtract, tanh,
                                true_divide, where)
-from ._ops.reduction import mean, sum
+# elementwise (more)
+from ._ops.elementwise import (acos, acosh, addcdiv, addcmul, angle, arccos, arccosh, arcsin,
+                               arcsinh, arctan, arctan2, arctanh, asin, asinh, atan, atan2,
+                               atanh, ceil, celu, clamp, clamp_max, clamp_min, clip, copysign,
+                               cosh, deg2rad, erf, erfc, erfinv, exp2, expm1, fix, floor, fmax,
+                               fmin, fmod, frac, heaviside, hypot, imag, isneginf, isposinf,
+                               isreal, lerp, log10, log1p, log2, logaddexp, logaddexp2, logit,
+                               maximum, minimum, nan_to_num, positive, rad2deg, real,
+                               reciprocal, remainder, round, rrelu, rsqrt, selu, signbit, sinc,
+                               sinh, tan, trunc, xlogy)
+from ._ops import elementwise as _ew
+from ._ops.inplace import make_inplace as _make_inplace
+exp2_, expm1_, log2_, log10_ = Tensor.exp2_, Tensor.expm1_, Tensor.log2_, Tensor.log10_
+log1p_, rsqrt_, reciprocal_, tan_ = Tensor.log1p_, Tensor.rsqrt_, Tensor.reciprocal_, Tensor.tan_
+asin_, acos_, atan_ = Tensor.asin_, Tensor.acos_, Tensor.atan_
+arcsin_, arccos_, arctan_ = Tensor.arcsin_, Tensor.arccos_, Tensor.arctan_
+sinh_, cosh_, asinh_, acosh_ = Tensor.sinh_, Tensor.cosh_, Tensor.asinh_, Tensor.acosh_
+atanh_, arcsinh_, arccosh_, arctanh_ = (Tensor.atanh_, Tensor.arcsinh_, Tensor.arccosh_,
+                                       Tensor.arctanh_)
+erf_, erfc_, sinc_, logit_ = Tensor.erf_, Tensor.erfc_, Tensor.sinc_, Tensor.logit_
+clamp_, clip_ = Tensor.clamp_, Tensor.clip_
+clamp_min_, clamp_max_ = Tensor.clamp_min_, Tensor.clamp_max_
+floor_, ceil_, round_ = Tensor.floor_, Tensor.ceil_, Tensor.round_
+trunc_, fix_, xlogy_ = Tensor.trunc_, Tensor.fix_, Tensor.xlogy_
+nan_to_num_, deg2rad_, rad2deg_ = Tensor.nan_to_num_, Tensor.deg2rad_, Tensor.rad2deg_
+sin_, cos_ = Tensor.sin_, Tensor.cos_
+relu_ = _make_inplace(_ew.relu)
+selu_ = _make_inplace(_ew.selu)
+celu_ = _make_inplace(_ew.celu)
+rrelu_ = _make_inplace(_ew.rrelu)
+from ._ops.reduction import (all, amax, amin, aminmax, any, argmax, argmin, argsort,
+                             bincount, count_nonzero, cummax, cummin, cumprod, cumsum, histc,
+                             kthvalue, logsumexp, max, mean, median, min, mode, msort,
+                             nanmean, nanmedian, nanquantile, nansum, norm, prod, quantile,
+                             sort, std, std_mean, sum, topk, unique, unique_consecutive, var,
+                             var_mean)
+from ._ops.join import (cat, column_stack, concat, concatenate, dstack, hstack, row_stack,
+                        stack, vstack)
+from . import return_types
+from . import random
+from ._generator import Generator, default_generator
+from .random import get_rng_state, initial_seed, manual_seed, seed, set_rng_state
+from ._ops.random import (bernoulli, multinomial, normal, poisson, rand, rand_like, randint,
+                          randint_like, randn, randn_like, randperm)
 from ._ops.shape import (expand, flatten, permute, ravel, reshape,
                          squeeze, swapaxes, swapdims, t, transpose, unsqueeze)
+# views and shapes (more)
+from ._ops.shape import (adjoint, atleast_1d, atleast_2d, atleast_3d, broadcast_tensors,
+                         broadcast_to, chunk, diag, diag_embed, diagonal, dsplit, flip, fliplr,
+                         flipud, hsplit, meshgrid, moveaxis, movedim, narrow, repeat_interleave,
+                         roll, rot90, select, split, tensor_split, tile, tril, triu, unbind,
+                         unflatten, vsplit)
+from ._ops.shape import as_strided
+# indexing (more)
+from ._ops.indexing import (argwhere, gather, index_add, index_copy, index_fill, index_put,
+                            index_put_, index_select, masked_fill, masked_scatter,
+                            masked_select, nonzero, put, scatter, scatter_add, scatter_reduce,
+                            take, take_along_dim)
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                                  is_inference_mode_enabled, no_grad, set_grad_enabled)
-from ._dtype import result_type as _result_type
+from ._ops.misc import (broadcast_shapes, is_complex, is_floating_point, is_nonzero, is_tensor,
+                        numel, result_type)
+# linalg: matrix products, decompositions, and the torch.linalg namespace
+from ._ops.linalg import (addbmm, addmm, addmv, addr, baddbmm, bmm, cross, dot, einsum, ger,
+                          inner, kron, matmul, mm, mv, outer, tensordot, trace, vdot)
+from ._ops.linalg_decomp import (chain_matmul, det, inverse, logdet, matrix_power, pinverse)
+from ._ops.linalg_decomp import torch_cholesky as cholesky
+from ._ops.linalg_decomp import torch_slogdet as slogdet
+from . import linalg
+# data loading and checkpoints
+from . import utils
+from .serialization import load, save
 
 
-def result_type(tensor1, tensor2):
-    return _result_type(tensor1, tensor2)
-
-
-def is_tensor(obj):
-    return isinstance(obj, Tensor)
-
-
-def is_floating_point(input):
-    return input.is_floating_point()
-
-
-def is_complex(input):
-    return input.is_complex()
-
-
-def numel(input):
-    return input.numel()
-
-
-def broadcast_shapes(*shapes):
-    from ._backend import numpy as _np
-    try:
-        return Size(_np.broadcast_shapes(*[(s,) if isinstance(s, int) else tuple(s)
-                                           for s in shapes]))
-    except ValueError:
-        from ._ops._core import broadcast_error
-        raise broadcast_error(*[tuple(s) for s in shapes[:2]]) from None
-
+from . import optim  # noqa: E402
+from . import nn  # noqa: E402
 
 __version__ = "0.1.0"

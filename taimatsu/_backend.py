@@ -3,9 +3,16 @@
 Op code never names numpy: it asks the tensor for its module (`t._xp`), so that
 a CuPy backend for `device="cuda"` is a new entry here, not an edit to every op.
 """
+import warnings
+
 import numpy
 
 ndarray = numpy.ndarray
+
+# torch computes 1/0, log(0) and overflow silently (inf, nan); numpy warns.  Silence
+# numpy's floating-point warnings raised from taimatsu's own code only (numpy attributes
+# them to the calling module), leaving the user's numpy calls and global state alone.
+warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"taimatsu\.")
 
 
 class Backend:

@@ -14,6 +14,7 @@ from ._backend import cpu as _cpu_backend
 from ._backend import ndarray as _ndarray
 from ._backend import numpy as np
 from .autograd.grad_mode import GradMode
+from .autograd.engine import run_backward
 from .autograd.graph import accumulator_of
 
 __all__ = ["Tensor", "Size"]
@@ -62,6 +63,7 @@ class Tensor:
     _post_accumulate_hooks = None
     _retains_grad = False
     _is_param = False
+    _inference = False
 
     # numpy defers to our reflected operators (ndarray + tensor -> tensor)
     __array_priority__ = 1000
@@ -155,6 +157,9 @@ class Tensor:
     def is_signed(self):
         return self.dtype.is_signed
 
+    def is_inference(self):
+        return self._inference
+
     @property
     def is_sparse(self):
         return False
@@ -206,8 +211,7 @@ class Tensor:
                     "use var_no_grad = var.detach().")
             return self
         if requires_grad and self._data.dtype.kind not in "fc":
-            raise RuntimeError("only Tensors of floating point and complex dtype can require "
-                               "gradients")
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self._requires_grad = bool(requires_grad)
         return self
 
@@ -300,6 +304,13 @@ class Tensor:
         return _RemovableHandle(self._post_accumulate_hooks, hook)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        a = self._data
+        if gradient is None and inputs is None and not create_graph and a.size == 1 \
+                and a.dtype.kind == "f" and self._requires_grad:
+            # the common `loss.backward()`, without the general argument handling
+            run_backward((self,), (_wrap(np.array(1, a.dtype).reshape(a.shape)),),
+                         bool(retain_graph))
+            return
         from .autograd import backward
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
@@ -342,6 +353,10 @@ class Tensor:
         if dtype is None:
             return self._data
         return self._data.astype(dtype, copy=False)
+
+    def __array_wrap__(self, array, context=None, return_scalar=False):
+        # numpy functions applied to a tensor (np.exp(t)) give a tensor back, as in torch
+        return _wrap(array)
 
     def tolist(self):
         return self._data.tolist()
@@ -519,6 +534,7 @@ def _legacy_new(cls, args, kwargs):
 from ._ops import copy as _copy  # noqa: E402
 from ._ops import elementwise as _ew  # noqa: E402
 from ._ops import indexing as _ix  # noqa: E402
+from ._ops import random as _random  # noqa: E402
 from ._ops import inplace as _inp  # noqa: E402
 from ._ops import reduction as _red  # noqa: E402
 from ._ops import shape as _shp  # noqa: E402
@@ -560,18 +576,18 @@ Tensor.neg = Tensor.negative = _ew.neg
 Tensor.pow = _ew.pow
 Tensor.float_power = _ew.float_power
 Tensor.square = _ew.square
-Tensor.__add__ = _ew.add
-Tensor.__radd__ = _reflected(_ew.add)
-Tensor.__sub__ = _ew.sub
-Tensor.__rsub__ = _ew.rsub
-Tensor.__mul__ = _ew.mul
-Tensor.__rmul__ = _reflected(_ew.mul)
+Tensor.__add__ = _ew.operator(_ew.AddBackward0, _ew.add)
+Tensor.__radd__ = Tensor.__add__  # addition commutes, also in floating point
+Tensor.__sub__ = _ew.operator(_ew.SubBackward0, _ew.sub)
+Tensor.__rsub__ = _ew.operator(_ew.RsubBackward1, _ew.rsub)
+Tensor.__mul__ = _ew.operator(_ew.MulBackward0, _ew.mul)
+Tensor.__rmul__ = Tensor.__mul__
 Tensor.__truediv__ = _ew.div
-Tensor.__rtruediv__ = _reflected(_ew.div)
+Tensor.__rtruediv__ = _ew.rtruediv
 Tensor.__floordiv__ = _ew.floor_divide
 Tensor.__rfloordiv__ = _reflected(_ew.floor_divide)
 Tensor.__neg__ = _ew.neg
-Tensor.__pos__ = lambda self: self
+Tensor.__pos__ = Tensor.positive = _ew.positive
 Tensor.__pow__ = _ew.pow
 Tensor.__rpow__ = _reflected(_ew.pow)
 Tensor.__abs__ = _ew.abs
@@ -630,12 +646,120 @@ Tensor.logical_not = _ew.logical_not
 Tensor.bitwise_and = Tensor.__and__ = Tensor.__rand__ = _ew.bitwise_and
 Tensor.bitwise_or = Tensor.__or__ = Tensor.__ror__ = _ew.bitwise_or
 Tensor.bitwise_xor = Tensor.__xor__ = Tensor.__rxor__ = _ew.bitwise_xor
-Tensor.bitwise_not = Tensor.__invert__ = _ew.bitwise_not
+Tensor.bitwise_not = _ew.bitwise_not
+Tensor.__invert__ = _ew.invert
+
+
+# elementwise (more)
+Tensor.exp2 = _ew.exp2
+Tensor.expm1 = _ew.expm1
+Tensor.log2 = _ew.log2
+Tensor.log10 = _ew.log10
+Tensor.log1p = _ew.log1p
+Tensor.rsqrt = _ew.rsqrt
+Tensor.reciprocal = _ew.reciprocal
+Tensor.tan = _ew.tan
+Tensor.asin = Tensor.arcsin = _ew.asin
+Tensor.acos = Tensor.arccos = _ew.acos
+Tensor.atan = Tensor.arctan = _ew.atan
+Tensor.atan2 = Tensor.arctan2 = _ew.atan2
+Tensor.sinh = _ew.sinh
+Tensor.cosh = _ew.cosh
+Tensor.asinh = Tensor.arcsinh = _ew.asinh
+Tensor.acosh = Tensor.arccosh = _ew.acosh
+Tensor.atanh = Tensor.arctanh = _ew.atanh
+Tensor.erf = _ew.erf
+Tensor.erfc = _ew.erfc
+Tensor.erfinv = _ew.erfinv
+Tensor.sinc = _ew.sinc
+Tensor.deg2rad = _ew.deg2rad
+Tensor.rad2deg = _ew.rad2deg
+Tensor.clamp = Tensor.clip = _ew.clamp
+Tensor.clamp_min = _ew.clamp_min
+Tensor.clamp_max = _ew.clamp_max
+Tensor.floor = _ew.floor
+Tensor.ceil = _ew.ceil
+Tensor.round = _ew.round
+Tensor.trunc = Tensor.fix = _ew.trunc
+Tensor.frac = _ew.frac
+Tensor.fmod = _ew.fmod
+Tensor.remainder = Tensor.__mod__ = _ew.remainder
+Tensor.__rmod__ = _ew.rmod
+Tensor.maximum = _ew.maximum
+Tensor.minimum = _ew.minimum
+Tensor.fmax = _ew.fmax
+Tensor.fmin = _ew.fmin
+Tensor.lerp = _ew.lerp
+Tensor.addcmul = _ew.addcmul
+Tensor.addcdiv = _ew.addcdiv
+Tensor.hypot = _ew.hypot
+Tensor.logaddexp = _ew.logaddexp
+Tensor.logaddexp2 = _ew.logaddexp2
+Tensor.xlogy = _ew.xlogy
+Tensor.copysign = _ew.copysign
+Tensor.heaviside = _ew.heaviside
+Tensor.logit = _ew.logit
+Tensor.nan_to_num = _ew.nan_to_num
+Tensor.real = property(_ew.real)
+Tensor.imag = property(_ew.imag)
+Tensor.angle = _ew.angle
+Tensor.isreal = _ew.isreal
+Tensor.signbit = _ew.signbit
+Tensor.isposinf = _ew.isposinf
+Tensor.isneginf = _ew.isneginf
+for _name in ("exp2 expm1 log2 log10 log1p rsqrt reciprocal tan asin arcsin acos arccos atan "
+              "arctan atan2 arctan2 sinh cosh asinh arcsinh acosh arccosh atanh arctanh erf erfc "
+              "erfinv sinc deg2rad rad2deg clamp clip clamp_min clamp_max floor ceil round trunc "
+              "fix frac fmod remainder lerp addcmul addcdiv hypot xlogy copysign heaviside logit "
+              "nan_to_num sin cos sign sgn floor_divide logical_and logical_or logical_xor "
+              "logical_not bitwise_and bitwise_or bitwise_xor bitwise_not").split():
+    setattr(Tensor, _name + "_", _inp.make_inplace(getattr(_ew, _name)))
+Tensor.__imod__ = Tensor.remainder_
+Tensor.float_power_ = _ew.float_power_
+Tensor.__ifloordiv__ = Tensor.floor_divide_
+Tensor.__iand__ = Tensor.bitwise_and_
+Tensor.__ior__ = Tensor.bitwise_or_
+Tensor.__ixor__ = Tensor.bitwise_xor_
 
 # reductions
 Tensor.sum = _red.sum
 Tensor.mean = _red.mean
 Tensor.sum_to_size = _red.sum_to_size
+Tensor.nansum = _red.nansum
+Tensor.nanmean = _red.nanmean
+Tensor.prod = _red.prod
+Tensor.cumsum = _red.cumsum
+Tensor.cumprod = _red.cumprod
+Tensor.logsumexp = _red.logsumexp
+Tensor.max = _red.max
+Tensor.min = _red.min
+Tensor.amax = _red.amax
+Tensor.amin = _red.amin
+Tensor.aminmax = _red.aminmax
+Tensor.argmax = _red.argmax
+Tensor.argmin = _red.argmin
+Tensor.var = _red.var
+Tensor.std = _red.std
+Tensor.norm = _red.norm
+Tensor.sort = _red.sort
+Tensor.argsort = _red.argsort
+Tensor.msort = _red.msort
+Tensor.topk = _red.topk
+Tensor.kthvalue = _red.kthvalue
+Tensor.median = _red.median
+Tensor.nanmedian = _red.nanmedian
+Tensor.mode = _red.mode
+Tensor.quantile = _red.quantile
+Tensor.nanquantile = _red.nanquantile
+Tensor.cummax = _red.cummax
+Tensor.cummin = _red.cummin
+Tensor.all = _red.all
+Tensor.any = _red.any
+Tensor.count_nonzero = _red.count_nonzero
+Tensor.bincount = _red.bincount
+Tensor.histc = _red.histc
+Tensor.unique = _red.unique
+Tensor.unique_consecutive = _red.unique_consecutive
 
 # views and shapes
 Tensor.view = _shp.view
@@ -657,3 +781,117 @@ Tensor.mT = property(lambda self: self.transpose(-2, -1))
 # indexing
 Tensor.__getitem__ = _ix.getitem
 Tensor.__setitem__ = _ix.setitem
+
+# random sampling in place
+Tensor.uniform_ = _random.uniform_
+Tensor.normal_ = _random.normal_
+Tensor.random_ = _random.random_
+Tensor.bernoulli_ = _random.bernoulli_
+Tensor.exponential_ = _random.exponential_
+Tensor.cauchy_ = _random.cauchy_
+Tensor.log_normal_ = _random.log_normal_
+Tensor.geometric_ = _random.geometric_
+Tensor.bernoulli = _random.bernoulli
+Tensor.multinomial = _random.multinomial
+
+# linalg: matrix products and decompositions
+from ._ops import linalg as _la  # noqa: E402
+from ._ops import linalg_decomp as _lad  # noqa: E402
+
+Tensor.matmul = Tensor.__matmul__ = _la.matmul
+Tensor.__rmatmul__ = _la.rmatmul
+Tensor.mm = _la.mm
+Tensor.bmm = _la.bmm
+Tensor.mv = _la.mv
+Tensor.dot = _la.dot
+Tensor.vdot = _la.vdot
+Tensor.inner = _la.inner
+Tensor.outer = Tensor.ger = _la.outer
+Tensor.addmm = _la.addmm
+Tensor.addmv = _la.addmv
+Tensor.addr = _la.addr
+Tensor.baddbmm = _la.baddbmm
+Tensor.addbmm = _la.addbmm
+Tensor.addmm_ = _inp.make_inplace(_la.addmm)
+Tensor.addmv_ = _inp.make_inplace(_la.addmv)
+Tensor.addr_ = _inp.make_inplace(_la.addr)
+Tensor.baddbmm_ = _inp.make_inplace(_la.baddbmm)
+Tensor.addbmm_ = _inp.make_inplace(_la.addbmm)
+Tensor.kron = _la.kron
+Tensor.cross = _la.cross
+Tensor.trace = _la.trace
+Tensor.det = _lad.det
+Tensor.logdet = _lad.logdet
+Tensor.slogdet = _lad.torch_slogdet
+Tensor.inverse = _lad.inverse
+Tensor.pinverse = _lad.pinverse
+Tensor.matrix_power = _lad.matrix_power
+Tensor.cholesky = _lad.torch_cholesky
+
+# views and shapes (more)
+Tensor.view = _shp.view
+Tensor.unflatten = _shp.unflatten
+Tensor.narrow = _shp.narrow
+Tensor.select = _shp.select
+Tensor.unbind = _shp.unbind
+Tensor.split = _shp.split
+Tensor.tensor_split = _shp.tensor_split
+Tensor.hsplit = _shp.hsplit
+Tensor.vsplit = _shp.vsplit
+Tensor.dsplit = _shp.dsplit
+Tensor.chunk = _shp.chunk
+Tensor.diagonal = _shp.diagonal
+Tensor.diag = _shp.diag
+Tensor.diag_embed = _shp.diag_embed
+Tensor.tril = _shp.tril
+Tensor.triu = _shp.triu
+Tensor.tril_ = _inp.make_inplace(_shp.tril)
+Tensor.triu_ = _inp.make_inplace(_shp.triu)
+Tensor.unfold = _shp.unfold
+Tensor.as_strided = _shp.as_strided
+Tensor.movedim = Tensor.moveaxis = _shp.movedim
+Tensor.flip = _shp.flip
+Tensor.fliplr = _shp.fliplr
+Tensor.flipud = _shp.flipud
+Tensor.roll = _shp.roll
+Tensor.rot90 = _shp.rot90
+Tensor.repeat = _shp.repeat
+Tensor.tile = _shp.tile
+Tensor.repeat_interleave = _shp.repeat_interleave
+Tensor.broadcast_to = _shp.broadcast_to
+Tensor.T = property(_shp.T)
+Tensor.mT = property(_shp.mT)
+Tensor.H = property(_shp.H)
+Tensor.mH = property(_shp.mH)
+Tensor.adjoint = _shp.adjoint
+Tensor.resize_ = _shp.resize_
+Tensor.resize_as_ = _shp.resize_as_
+
+# indexing (more)
+Tensor.gather = _ix.gather
+Tensor.scatter = _ix.scatter
+Tensor.scatter_ = _ix.scatter_
+Tensor.scatter_add = _ix.scatter_add
+Tensor.scatter_add_ = _ix.scatter_add_
+Tensor.scatter_reduce = _ix.scatter_reduce
+Tensor.scatter_reduce_ = _ix.scatter_reduce_
+Tensor.index_select = _ix.index_select
+Tensor.index_add = _ix.index_add
+Tensor.index_add_ = _ix.index_add_
+Tensor.index_copy = _ix.index_copy
+Tensor.index_copy_ = _ix.index_copy_
+Tensor.index_fill = _ix.index_fill
+Tensor.index_fill_ = _ix.index_fill_
+Tensor.index_put = _ix.index_put
+Tensor.index_put_ = _ix.index_put_
+Tensor.masked_fill = _ix.masked_fill
+Tensor.masked_fill_ = _ix.masked_fill_
+Tensor.masked_scatter = _ix.masked_scatter
+Tensor.masked_scatter_ = _ix.masked_scatter_
+Tensor.masked_select = _ix.masked_select
+Tensor.nonzero = _ix.nonzero
+Tensor.argwhere = _ix.argwhere
+Tensor.take = _ix.take
+Tensor.take_along_dim = _ix.take_along_dim
+Tensor.put = _ix.put
+Tensor.put_ = _ix.put_

@@ -98,6 +98,10 @@ def check_inplace(t):
     if t._requires_grad and t._grad_fn is None and GradMode.enabled:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
                            "operation.")
+    base = t._base
+    if base is not None and base._requires_grad and base._grad_fn is None and GradMode.enabled:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
+                           "in-place operation.")
 
 
 def check_writable_dtype(t, result_dtype):
@@ -146,6 +150,13 @@ def _history(t):
 
 def rebase(t, node_cls, inputs, saved=None, **attrs):
     """Make an in-place result's history `node_cls(inputs)` (torch rebases it too)."""
+    if t._base is not None:
+        # a view: its base takes the history at the view's place (see indexing.rebase_view)
+        from .indexing import rebase_view
+        result = _wrap(t._data)
+        record(node_cls, inputs, result, saved, **attrs)
+        rebase_view(t, result)
+        return
     t._grad_fn = None
     record(node_cls, inputs, t, saved, **attrs)
     t._output_nr = 0

@@ -4,6 +4,8 @@ Each op is a node class (torch's name) holding the numpy forward and the
 backward formulas, plus the public function that applies it.  Gradients are
 written for the broadcast output shape; the engine reduces them to the inputs'.
 """
+import builtins
+
 from .. import _dtype as D
 from .._backend import ndarray
 from .._backend import numpy as np
@@ -20,8 +22,11 @@ def _fast_binary(node_cls, a, b):
     if type(a) is Tensor and type(b) is Tensor:
         x = a._data
         y = b._data
-        if x.dtype is y.dtype and x.shape == y.shape:
-            r = node_cls.forward(x, y)
+        if x.dtype is y.dtype:
+            try:
+                r = node_cls.forward(x, y)
+            except ValueError:
+                return binary(node_cls, a, b, save=node_cls.save)
             if type(r) is not ndarray:
                 r = np.asarray(r)
             out = _new_object(Tensor)
@@ -32,6 +37,50 @@ def _fast_binary(node_cls, a, b):
     return binary(node_cls, a, b, save=node_cls.save)
 
 
+def operator(node_cls, general):
+    """A Python operator (`__add__`...) with the same-dtype fast path inlined: one call
+    frame less than going through `general`, which handles everything else."""
+    ufunc = node_cls.forward
+    saves = node_cls.saves
+
+    def op(self, other):
+        if type(other) is Tensor:
+            x = self._data
+            y = other._data
+            if x.dtype is y.dtype:
+                try:
+                    r = ufunc(x, y)
+                except (ValueError, TypeError):
+                    # broadcasting errors and numpy's bool subtraction get torch's messages
+                    return general(self, other)
+                if type(r) is not ndarray:
+                    r = np.asarray(r)
+                out = _new_object(Tensor)
+                out._data = r
+                if GradMode.enabled and (self._requires_grad or other._requires_grad):
+                    record(node_cls, (self, other), out, saves(self, other, out))
+                return out
+        elif type(other) is float or type(other) is int:
+            # a python number keeps a float tensor's dtype (numpy's NEP 50 agrees with
+            # torch here); integer tensors and overflow take the general path
+            x = self._data
+            if x.dtype.kind in "fc":
+                r = ufunc(x, other)
+                if type(r) is not ndarray:
+                    r = np.asarray(r)
+                out = _new_object(Tensor)
+                out._data = r
+                if self._requires_grad and GradMode.enabled:
+                    record(node_cls, (self, other), out, saves(self, other, out))
+                return out
+        return general(self, other)
+    op.__name__ = f"__{general.__name__}__"
+    return op
+
+
+_SAVE_AB = ("a", "b")
+
+
 class _Binary(Node):
     save = None
 
@@ -40,6 +89,8 @@ class _Binary(Node):
         save = cls.save
         if save is None:
             return None
+        if save is _SAVE_AB:
+            return (a, b)
         return tuple(a if s == "a" else b if s == "b" else out for s in save)
 
 
@@ -74,7 +125,7 @@ class RsubBackward1(_Binary):
 
 class MulBackward0(_Binary):
     forward = staticmethod(np.multiply)
-    save = ("a", "b")
+    save = _SAVE_AB
 
     def backward(self, grad):
         a, b = self.saved()
@@ -85,7 +136,7 @@ class MulBackward0(_Binary):
 
 class DivBackward0(_Binary):
     forward = staticmethod(np.true_divide)
-    save = ("a", "b")
+    save = _SAVE_AB
 
     def backward(self, grad):
         a, b = self.saved()
@@ -111,19 +162,48 @@ def _check_out(out):
 
 
 def add(input, other, *, alpha=1, out=None):
-    if alpha == 1 and out is None:
+    if alpha == 1 and alpha is not True and out is None:
         return _fast_binary(AddBackward0, input, other)
-    return _into(out, _with_alpha(AddBackward0, input, other, alpha))
+    return _into(out, _with_alpha(AddBackward0, np.add, input, other, alpha))
 
 
-def _with_alpha(node_cls, input, other, alpha):
-    """input op alpha * other, recorded as one node that remembers alpha."""
-    with _NoGrad():
-        result = binary(node_cls, input, other * alpha)
+def _with_alpha(node_cls, ufunc, input, other, alpha):
+    """input op alpha * other, computed in the promoted dtype and recorded as one node
+    that remembers alpha."""
+    from ._core import as_tensor_operand, binary_dtype, to_array
+    input, other = as_tensor_operand(input), as_tensor_operand(other)
+    dt = binary_dtype(input, other)
+    if dt.kind in "biu" and isinstance(alpha, float):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
+                           "point number.")
+    if isinstance(alpha, bool) and dt.kind != "b":
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    x, y = to_array(input, dt), to_array(other, dt)
+    if dt.kind == "b":
+        r = np.logical_or(x, np.logical_and(y, bool(alpha)))
+    else:
+        r = _broadcasting(ufunc, x, np.multiply(y, alpha, dtype=dt), input, other)
+    result = _result(r, dt)
     if GradMode.enabled and (getattr(input, "_requires_grad", False)
                              or getattr(other, "_requires_grad", False)):
         record(node_cls, (input, other), result, alpha=alpha)
     return result
+
+
+def _broadcasting(fn, x, y, a, b):
+    """fn(x, y) with torch's message when a's and b's shapes do not broadcast."""
+    try:
+        return fn(x, y)
+    except ValueError:
+        from ._core import broadcast_error, shape_of
+        raise broadcast_error(shape_of(a), shape_of(b)) from None
+
+
+def _result(r, np_dtype=None):
+    """A tensor around a ufunc's result (numpy scalars for 0-d inputs become arrays)."""
+    if type(r) is not ndarray or (np_dtype is not None and r.dtype != np_dtype):
+        r = np.asarray(r, dtype=np_dtype)
+    return _wrap(r)
 
 
 class _NoGrad:
@@ -143,15 +223,27 @@ def _into(out, result):
     return out
 
 
+_SUB_TWO_BOOLS = ("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                  "Use the `^` or `logical_xor()` operator instead.")
+_SUB_BOOL = ("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+             "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
+def _is_bool(x):
+    return isinstance(x, bool) or (isinstance(x, Tensor) and x._data.dtype.kind == "b")
+
+
+def _check_sub(input, other):
+    a, b = _is_bool(input), _is_bool(other)
+    if a or b:
+        raise RuntimeError(_SUB_TWO_BOOLS if a and b else _SUB_BOOL)
+
+
 def sub(input, other, *, alpha=1, out=None):
-    if isinstance(input, Tensor) and input._data.dtype.kind == "b" and \
-            (isinstance(other, bool) or (isinstance(other, Tensor) and other.dtype.kind == "b")):
-        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
-                           "supported. If you are trying to invert a mask, use the `~` or "
-                           "`logical_not()` operator instead.")
-    if alpha == 1 and out is None:
+    _check_sub(input, other)
+    if alpha == 1 and alpha is not True and out is None:
         return _fast_binary(SubBackward0, input, other)
-    return _into(out, _with_alpha(SubBackward0, input, other, alpha))
+    return _into(out, _with_alpha(SubBackward0, np.subtract, input, other, alpha))
 
 
 subtract = sub
@@ -159,6 +251,7 @@ subtract = sub
 
 def rsub(input, other, *, alpha=1):
     """other - alpha * input (torch.rsub; `1 - x` lands here)."""
+    _check_sub(input, other)
     if alpha != 1:
         return add(input * -alpha, other)
     return binary(RsubBackward1, input, other)
@@ -177,13 +270,18 @@ def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode is None:
         result = _true_div(input, other)
     elif rounding_mode == "trunc":
-        result = _rounded_div(input, other, np.trunc)
+        result = _rounded_div(input, other, "trunc")
     elif rounding_mode == "floor":
-        result = floor_divide(input, other)
+        result = _rounded_div(input, other, "floor")
     else:
         raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' "
                            f"but found '{rounding_mode}'")
     return _into(out, result)
+
+
+def rtruediv(self, other):
+    """`number / tensor`: torch computes it as reciprocal(tensor) * number."""
+    return mul(reciprocal(self), other)
 
 
 def _true_div(a, b):
@@ -197,34 +295,101 @@ def _true_div(a, b):
     return binary(DivBackward0, a, b, dtype=dt, save=DivBackward0.save)
 
 
-def _rounded_div(a, b, rounder):
-    from ._core import binary_dtype, to_array, wrap_result
+class DivBackward2(Node):
+    """div with a rounding mode: piecewise constant, so zero gradients."""
+
+    def backward(self, grad):
+        zero = grad * 0
+        return zero, zero
+
+
+class DivBackward3(Node):
+    def backward(self, grad):
+        return (grad * 0,)
+
+
+def _integer_division(x, y, dt):
+    if dt.kind in "iu" and np.any(np.asarray(y) == 0):
+        raise RuntimeError("ZeroDivisionError")
+
+
+def _rounded_div(a, b, mode):
+    from ._core import as_tensor_operand, binary_dtype, to_array
+    a, b = as_tensor_operand(a), as_tensor_operand(b)
     dt = binary_dtype(a, b)
+    if dt.kind in "bc":
+        raise _not_implemented(f"div_{mode}_cpu", dt)
     x, y = to_array(a, dt), to_array(b, dt)
-    if dt.kind in "iub":
-        if np.any(np.asarray(y) == 0):
-            raise RuntimeError("ZeroDivisionError")
-        q = np.floor_divide(x, y)
-        fix = (np.remainder(x, y) != 0) & ((np.asarray(x) < 0) != (np.asarray(y) < 0))
-        r = q + fix if rounder is np.trunc else q
-        return wrap_result(np.asarray(r, dtype=dt))
-    return wrap_result(rounder(np.true_divide(x, y)))
+    _integer_division(x, y, dt)
+    if mode == "floor":
+        r = _broadcasting(np.floor_divide, x, y, a, b)
+    elif dt.kind in "iu":
+        q = _broadcasting(np.floor_divide, x, y, a, b)
+        # floor and trunc differ where the division is inexact and the signs differ
+        r = q + ((np.remainder(x, y) != 0) & ((np.asarray(x) < 0) != (np.asarray(y) < 0)))
+    else:
+        r = np.trunc(_broadcasting(np.true_divide, x, y, a, b))
+    result = _result(r, dt)
+    if GradMode.enabled and (getattr(a, "_requires_grad", False)
+                             or getattr(b, "_requires_grad", False)):
+        if isinstance(b, Tensor):
+            record(DivBackward2, (a, b), result)
+        else:
+            record(DivBackward3, (a,), result)
+    return result
 
 
 true_divide = divide = div
 
 
+class _NotImplementedNode(Node):
+    """torch records ops without a derivative formula; backward through them fails."""
+
+    def backward(self, grad):
+        raise RuntimeError(f"derivative for aten::{self.op} is not implemented")
+
+
+_NotImplementedNode.__name__ = _NotImplementedNode.__qualname__ = "NotImplemented"
+
+
+def _no_derivative(op, inputs, result):
+    if GradMode.enabled and result._data.dtype.kind in "fc" and any(
+            getattr(t, "_requires_grad", False) for t in inputs):
+        record(_NotImplementedNode, tuple(t for t in inputs if isinstance(t, Tensor)), result,
+               op=op)
+    return result
+
+
 def floor_divide(input, other, *, out=None):
-    from ._core import binary_dtype, to_array, wrap_result
+    from ._core import as_tensor_operand, binary_dtype, to_array
+    input, other = as_tensor_operand(input), as_tensor_operand(other)
     dt = binary_dtype(input, other)
+    if dt.kind in "bc":
+        raise _not_implemented("div_floor_cpu", dt)
     x, y = to_array(input, dt), to_array(other, dt)
-    if dt.kind in "iub" and np.any(np.asarray(y) == 0):
-        raise RuntimeError("ZeroDivisionError")
-    return _into(out, wrap_result(np.floor_divide(x, y)))
+    _integer_division(x, y, dt)
+    result = _result(_broadcasting(np.floor_divide, x, y, input, other), dt)
+    return _into(out, _no_derivative("floor_divide", (input, other), result))
+
+
+def _not_implemented(kernel, np_dtype):
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{_type_name(np_dtype)}'")
+
+
+def _type_name(np_dtype):
+    return D.FROM_NUMPY[np.dtype(np_dtype)]._legacy[:-6]
 
 
 def neg(input, *, out=None):
-    if input._data.dtype.kind == "b":
+    x = input._data
+    if out is None and x.dtype.kind in "fc":
+        result = _new_object(Tensor)
+        r = np.negative(x)
+        result._data = r if type(r) is ndarray else np.asarray(r)
+        if input._requires_grad and GradMode.enabled:
+            record(NegBackward0, (input,), result)
+        return result
+    if x.dtype.kind == "b":
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If "
                            "you are trying to invert a mask, use the `~` or `logical_not()` "
                            "operator instead.")
@@ -244,6 +409,9 @@ class PowBackward0(Node):
         c = self.exponent
         if c == 0:
             return (grad * 0,)
+        if x._data.dtype.kind != "c":
+            # x ** 2 is the common case: 2 * x.pow(1) is just x * 2
+            return (grad * (x * 2.0 if c == 2 else x.pow(c - 1) * c),)
         return (grad * (c * x.pow(c - 1)).conj(),)
 
 
@@ -276,11 +444,21 @@ class PowBackward2(Node):
 
 
 def pow(input, exponent, *, out=None):
+    te = type(exponent)
+    if (te is int or te is float) and type(input) is Tensor and out is None:
+        x = input._data
+        if x.dtype.kind in "fc":
+            # `x ** 2` on a float tensor: the hot case, without argument handling
+            r = np.multiply(x, x) if exponent == 2 else np.power(x, exponent)
+            result = _new_object(Tensor)
+            result._data = r if type(r) is ndarray else np.asarray(r)
+            if input._requires_grad and GradMode.enabled:
+                record(PowBackward0, (input,), result, (input,)).exponent = exponent
+            return result
     if not isinstance(input, Tensor):
         return _into(out, _scalar_pow(input, exponent))
     if isinstance(exponent, Tensor):
-        _check_int_pow(input, exponent)
-        return _into(out, binary(PowBackward1, input, exponent, save=PowBackward1.save))
+        return _into(out, _tensor_pow(input, exponent))
     from ._core import as_tensor_operand, binary_dtype, to_array
     exponent = as_tensor_operand(exponent)
     if isinstance(exponent, Tensor):
@@ -292,6 +470,8 @@ def pow(input, exponent, *, out=None):
         r = np.multiply(x, x)
     elif exponent == 0.5 and dt.kind == "f":
         r = np.sqrt(x)
+    elif dt.kind == "b":
+        r = x | (not exponent)
     else:
         r = np.power(x, exponent)
     if type(r) is not ndarray:
@@ -302,19 +482,47 @@ def pow(input, exponent, *, out=None):
     return _into(out, result)
 
 
+def _tensor_pow(input, exponent):
+    from ._core import binary_dtype
+    dt = binary_dtype(input, exponent)
+    if dt.kind == "b":
+        raise _not_implemented("pow", dt)
+    if dt.kind in "iu":
+        return binary(_IntPow, input, exponent, dtype=dt)
+    return binary(PowBackward1, input, exponent, save=PowBackward1.save)
+
+
+class _IntPow(Node):
+    """Integer powers with torch's rule for negative exponents (numpy refuses them)."""
+
+    @staticmethod
+    def forward(x, y):
+        return _int_power(x, y)
+
+
+def _int_power(x, y):
+    negative = np.asarray(y) < 0
+    if not negative.any():
+        return np.power(x, y)
+    r = np.power(x, np.where(negative, 0, y))
+    # x ** -n truncates to 0 except for x = 1 (1) and x = -1 (+-1)
+    odd = np.asarray(y) % 2 != 0
+    inverse = np.where(x == 1, 1, np.where(x == -1, np.where(odd, -1, 1), 0))
+    return np.where(negative, inverse, r).astype(r.dtype, copy=False)
+
+
 def _check_int_pow(input, exponent):
-    if input._data.dtype.kind in "iu":
-        e = exponent._data if isinstance(exponent, Tensor) else exponent
-        if isinstance(e, int) or (isinstance(e, ndarray) and e.dtype.kind in "iu"):
-            if np.any(np.asarray(e) < 0):
-                raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if input._data.dtype.kind in "iu" and type(exponent) is int and exponent < 0:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
 
 
 def _scalar_pow(base, exponent):
     from ._core import binary_dtype, to_array
     dt = binary_dtype(base, exponent)
+    if dt.kind == "b":
+        raise _not_implemented("pow", dt)
     y = to_array(exponent, dt)
-    r = np.power(dt.type(base), y)
+    r = _int_power(dt.type(base), y) if dt.kind in "iu" else np.power(dt.type(base), y)
     result = _wrap(np.asarray(r, dtype=dt))
     if GradMode.enabled and exponent._requires_grad:
         record(PowBackward2, (exponent,), result, (result,), base=base)
@@ -445,7 +653,7 @@ def sqrt(input, *, out=None):
 
 def abs(input, *, out=None):
     if input._data.dtype.kind == "b":
-        raise RuntimeError("abs is not supported for bool tensors")
+        raise _not_implemented("abs_cpu", input._data.dtype)
     return _into(out, unary(AbsBackward0, input, save="x"))
 
 
@@ -461,8 +669,11 @@ def tanh(input, *, out=None):
 
 
 def relu(input):
-    if input._data.dtype.kind == "b":
-        raise RuntimeError('"clamp_min_cpu" not implemented for \'Bool\'')
+    kind = input._data.dtype.kind
+    if kind == "b":
+        raise RuntimeError("Boolean inputs not supported for relu")
+    if kind == "c":
+        raise NotImplementedError("clamp is not supported for complex types")
     return unary(ReluBackward0, input, save="out")
 
 
@@ -474,17 +685,27 @@ def cos(input, *, out=None):
     return _into(out, unary(CosBackward0, input, save="x", float_only=True))
 
 
-def sgn(input):
-    return unary(SgnBackward0, input)
+def sgn(input, *, out=None):
+    if input._data.dtype.kind != "c":
+        return sign(input, out=out)
+    return _into(out, unary(SgnBackward0, input))
 
 
 def sign(input, *, out=None):
-    if input._data.dtype.kind == "c":
-        raise RuntimeError("Unlike NumPy, torch.sign is not intended to support complex "
-                           "numbers. Please use torch.sgn instead.")
-    result = _wrap(np.asarray(np.sign(input._data)))
+    a = input._data
+    if a.dtype.kind == "c":
+        raise NotImplementedError("Unlike NumPy, torch.sign is not intended to support complex "
+                                  "numbers. Please use torch.sgn instead.")
+    if a.dtype.kind == "b":
+        r = a.copy()
+    elif a.dtype.kind == "f":
+        # (x > 0) - (x < 0) makes sign(nan) 0, as torch has it
+        r = np.subtract(a > 0, a < 0, dtype=a.dtype)
+    else:
+        r = np.sign(a)
+    result = _result(r)
     if GradMode.enabled and input._requires_grad:
-        record(SignBackward0, (input,), result)
+        record(SgnBackward0 if a.dtype.kind == "c" else SignBackward0, (input,), result)
     return _into(out, result)
 
 
@@ -541,17 +762,18 @@ def where(condition, input=None, other=None, *, out=None):
 # --- comparisons and logic (not differentiable) ---------------------------------------------
 
 def _compare(ufunc, name):
+    ordered = name in ("lt", "le", "gt", "ge")
+
     def compare(input, other, *, out=None):
-        from ._core import as_tensor_operand, binary_dtype, broadcast_error, shape_of, to_array
+        from ._core import as_tensor_operand, binary_dtype, to_array
         other = as_tensor_operand(other)
         if not isinstance(input, Tensor):
             input = as_tensor_operand(input)
         dt = binary_dtype(input, other)
-        try:
-            r = ufunc(to_array(input, dt), to_array(other, dt))
-        except ValueError:
-            raise broadcast_error(shape_of(input), shape_of(other)) from None
-        return _into(out, _wrap(np.asarray(r)))
+        if ordered and dt.kind == "c":
+            raise _not_implemented(f"{name}_cpu", dt)
+        r = _broadcasting(ufunc, to_array(input, dt), to_array(other, dt), input, other)
+        return _into(out, _result(r))
     compare.__name__ = name
     return compare
 
@@ -567,12 +789,17 @@ not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
 
 def _logical(ufunc, name):
     def logical(input, other, *, out=None):
-        from ._core import as_tensor_operand
-        other = as_tensor_operand(other)
-        y = other._data if isinstance(other, Tensor) else other
-        return _into(out, _wrap(np.asarray(ufunc(input._data, y))))
+        _need_tensor(name, other, "other", 2)
+        r = _broadcasting(ufunc, input._data, other._data, input, other)
+        return _into(out, _result(r))
     logical.__name__ = name
     return logical
+
+
+def _need_tensor(name, x, arg="input", position=1):
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{name}(): argument '{arg}' (position {position}) must be Tensor, "
+                        f"not {type(x).__name__}")
 
 
 logical_and = _logical(np.logical_and, "logical_and")
@@ -590,9 +817,9 @@ def _bitwise(ufunc, name):
         other = as_tensor_operand(other)
         dt = binary_dtype(input, other)
         if dt.kind not in "biu":
-            raise RuntimeError(f'"{name}_cpu" not implemented for '
-                               f"'{D.FROM_NUMPY[dt]._legacy[:-6]}'")
-        return _into(out, _wrap(np.asarray(ufunc(to_array(input, dt), to_array(other, dt)))))
+            raise _not_implemented(f"{name}_cpu", dt)
+        r = _broadcasting(ufunc, to_array(input, dt), to_array(other, dt), input, other)
+        return _into(out, _result(r))
     bitwise.__name__ = name
     return bitwise
 
@@ -604,8 +831,16 @@ bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor")
 
 def bitwise_not(input, *, out=None):
     if input._data.dtype.kind not in "biu":
-        raise RuntimeError(f"\"bitwise_not_cpu\" not implemented for '{input.dtype._legacy[:-6]}'")
-    return _into(out, _wrap(np.asarray(np.invert(input._data))))
+        raise _not_implemented("bitwise_not_cpu", input._data.dtype)
+    return _into(out, _result(np.invert(input._data)))
+
+
+def invert(self):
+    """`~t`."""
+    if self._data.dtype.kind not in "biu":
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
+                        "tensors")
+    return _result(np.invert(self._data))
 
 
 def equal(input, other):
@@ -632,3 +867,1180 @@ def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     return _wrap(np.asarray(np.isclose(input._data, other._data, rtol=rtol, atol=atol,
                                        equal_nan=equal_nan)))
+
+
+# --- elementwise (more): exp/log family, trig, hyperbolic, error functions -------------------
+#
+# Each node's forward takes an array in the computation dtype; `_float_op` makes the public
+# function (integer and bool inputs compute in the default float dtype, as in torch).
+
+_LN2 = 0.6931471805599453
+_LN10 = 2.302585092994046
+_PI = 3.141592653589793
+
+
+def _float_op(node_cls, name, save=None, complex_kernel=None):
+    """The public function of a float-valued unary op.  `complex_kernel` names the torch
+    kernel whose NotImplementedError complex inputs get."""
+    def op(input, *, out=None):
+        if complex_kernel is not None and isinstance(input, Tensor) \
+                and input._data.dtype.kind == "c":
+            raise _not_implemented(complex_kernel, input._data.dtype)
+        return _into(out, unary(node_cls, input, save=save, float_only=True))
+    op.__name__ = name
+    return op
+
+
+class Exp2Backward0(Node):
+    forward = staticmethod(np.exp2)
+
+    def backward(self, grad):
+        (result,) = self.saved()
+        return (grad * (result * _LN2).conj(),)
+
+
+class Expm1Backward0(Node):
+    forward = staticmethod(np.expm1)
+
+    def backward(self, grad):
+        (result,) = self.saved()
+        return (grad * (result + 1).conj(),)
+
+
+class Log2Backward0(Node):
+    forward = staticmethod(np.log2)
+
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (grad / (x * _LN2).conj(),)
+
+
+class Log10Backward0(Node):
+    forward = staticmethod(np.log10)
+
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (grad / (x * _LN10).conj(),)
+
+
+class Log1PBackward0(Node):
+    forward = staticmethod(np.log1p)
+
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (grad / (x + 1).conj(),)
+
+
+class RsqrtBackward0(Node):
+    @staticmethod
+    def forward(x):
+        return np.reciprocal(np.sqrt(x))
+
+    def backward(self, grad):
+        (result,) = self.saved()
+        return (grad * (result.pow(3) * -0.5).conj(),)
+
+
+class ReciprocalBackward0(Node):
+    forward = staticmethod(np.reciprocal)
+
+    def backward(self, grad):
+        (result,) = self.saved()
+        return (grad * -(result * result).conj(),)
+
+
+class TanBackward0(Node):
+    forward = staticmethod(np.tan)
+
+    def backward(self, grad):
+        (result,) = self.saved()
+        return (grad * (result * result + 1).conj(),)
+
+
+class AsinBackward0(Node):
+    forward = staticmethod(np.arcsin)
+
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (grad / (1 - x * x).sqrt().conj(),)
+
+
+class AcosBackward0(Node):
+    forward = staticmethod(np.arccos)
+
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (-grad / (1 - x * x).sqrt().conj(),)
+
+
+class AtanBackward0(Node):
+    forward = staticmethod(np.arctan)
+
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (grad / (x * x + 1).conj(),)
+
+
+class SinhBackward0(Node):
+    forward = staticmethod(np.sinh)
+
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (grad * x.cosh().conj(),)
+
+
+class CoshBackward0(Node):
+    forward = staticmethod(np.cosh)
+
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (grad * x.sinh().conj(),)
+
+
+class AsinhBackward0(Node):
+    forward = staticmethod(np.arcsinh)
+
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (grad / (x * x + 1).sqrt().conj(),)
+
+
+class AcoshBackward0(Node):
+    forward = staticmethod(np.arccosh)
+
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (grad / ((x - 1).sqrt() * (x + 1).sqrt()).conj(),)
+
+
+class AtanhBackward0(Node):
+    forward = staticmethod(np.arctanh)
+
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (grad / (1 - x * x).conj(),)
+
+
+def _special(name):
+    """scipy.special's function when scipy is installed, else a slower numpy fallback."""
+    try:
+        from scipy import special
+    except ImportError:
+        return _FALLBACK_SPECIAL[name]
+    return getattr(special, name)
+
+
+def _erf_fallback(x):
+    import math
+    return np.frompyfunc(math.erf, 1, 1)(x).astype(x.dtype)
+
+
+def _erfc_fallback(x):
+    import math
+    return np.frompyfunc(math.erfc, 1, 1)(x).astype(x.dtype)
+
+
+def _erfinv_fallback(y):
+    # Giles' approximation, polished by Newton steps on erf
+    w = -np.log1p(-y * y)
+    x = y * np.where(w < 5, 1.50140941 + 0.246640727 * (w - 2.5),
+                     2.83297682 + 1.00167406 * (np.sqrt(np.maximum(w, 5)) - 3))
+    for _ in range(4):
+        x = x - (_erf_fallback(x) - y) / (1.1283791670955126 * np.exp(-x * x))
+    x = np.where(np.abs(y) < 1, x, np.where(np.abs(y) == 1, np.sign(y) * np.inf, np.nan))
+    return x.astype(y.dtype, copy=False)
+
+
+_FALLBACK_SPECIAL = {"erf": _erf_fallback, "erfc": _erfc_fallback, "erfinv": _erfinv_fallback}
+
+
+class ErfBackward0(Node):
+    @staticmethod
+    def forward(x):
+        return _special("erf")(x)
+
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (grad * (x * x).neg().exp() * 1.1283791670955126,)
+
+
+class ErfcBackward0(Node):
+    @staticmethod
+    def forward(x):
+        return _special("erfc")(x)
+
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (grad * (x * x).neg().exp() * -1.1283791670955126,)
+
+
+class ErfinvBackward0(Node):
+    @staticmethod
+    def forward(x):
+        return _special("erfinv")(x)
+
+    def backward(self, grad):
+        (result,) = self.saved()
+        return (grad * (result * result).exp() * 0.886226925452758,)
+
+
+class Deg2RadBackward0(Node):
+    @staticmethod
+    def forward(x):
+        return np.multiply(x, _PI / 180, dtype=x.dtype)
+
+    def backward(self, grad):
+        return (grad * (_PI / 180),)
+
+
+class Rad2DegBackward0(Node):
+    @staticmethod
+    def forward(x):
+        return np.multiply(x, 180 / _PI, dtype=x.dtype)
+
+    def backward(self, grad):
+        return (grad * (180 / _PI),)
+
+
+class SincBackward0(Node):
+    @staticmethod
+    def forward(x):
+        return np.sinc(x)
+
+    def backward(self, grad):
+        (x,) = self.saved()
+        x_pi = x * _PI
+        x_squared_pi = x * x * _PI
+        out = grad * ((x_pi * x_pi.cos() - x_pi.sin()) / x_squared_pi).conj()
+        return (where(x_squared_pi == 0, 0.0, out),)
+
+
+exp2 = _float_op(Exp2Backward0, "exp2", "out")
+expm1 = _float_op(Expm1Backward0, "expm1", "out")
+log2 = _float_op(Log2Backward0, "log2", "x")
+log10 = _float_op(Log10Backward0, "log10", "x")
+log1p = _float_op(Log1PBackward0, "log1p", "x")
+rsqrt = _float_op(RsqrtBackward0, "rsqrt", "out")
+reciprocal = _float_op(ReciprocalBackward0, "reciprocal", "out")
+tan = _float_op(TanBackward0, "tan", "out")
+asin = arcsin = _float_op(AsinBackward0, "asin", "x")
+acos = arccos = _float_op(AcosBackward0, "acos", "x")
+atan = arctan = _float_op(AtanBackward0, "atan", "x")
+sinh = _float_op(SinhBackward0, "sinh", "x")
+cosh = _float_op(CoshBackward0, "cosh", "x")
+asinh = arcsinh = _float_op(AsinhBackward0, "asinh", "x")
+acosh = arccosh = _float_op(AcoshBackward0, "acosh", "x")
+atanh = arctanh = _float_op(AtanhBackward0, "atanh", "x")
+erf = _float_op(ErfBackward0, "erf", "x", complex_kernel="erf_vml_cpu")
+erfc = _float_op(ErfcBackward0, "erfc", "x", complex_kernel="erfc_vml_cpu")
+erfinv = _float_op(ErfinvBackward0, "erfinv", "out", complex_kernel="erfinv_vml_cpu")
+sinc = _float_op(SincBackward0, "sinc", "x")
+
+
+def deg2rad(input, *, out=None):
+    if input._data.dtype.kind == "c":
+        raise RuntimeError("deg2rad is not supported for complex tensors.")
+    return _into(out, unary(Deg2RadBackward0, input, float_only=True))
+
+
+def rad2deg(input, *, out=None):
+    if input._data.dtype.kind == "c":
+        raise RuntimeError("rad2deg is not supported for complex tensors.")
+    return _into(out, unary(Rad2DegBackward0, input, float_only=True))
+
+
+# --- elementwise (more): rounding -----------------------------------------------------------
+
+class FloorBackward0(Node):
+    forward = staticmethod(np.floor)
+
+    def backward(self, grad):
+        return (grad * 0,)
+
+
+class CeilBackward0(FloorBackward0):
+    forward = staticmethod(np.ceil)
+
+
+class TruncBackward0(FloorBackward0):
+    forward = staticmethod(np.trunc)
+
+
+class RoundBackward0(FloorBackward0):
+    # numpy's rint rounds half to even, like torch's nearbyint
+    forward = staticmethod(np.rint)
+
+
+class RoundBackward1(FloorBackward0):
+    pass
+
+
+class FracBackward0(Node):
+    @staticmethod
+    def forward(x):
+        return np.subtract(x, np.trunc(x))
+
+    def backward(self, grad):
+        return (grad,)
+
+
+def _rounding(node_cls, name, complex_message):
+    def op(input, *, out=None):
+        a = input._data
+        if a.dtype.kind == "b":
+            raise _not_implemented(f"{name}_vml_cpu", a.dtype)
+        if a.dtype.kind == "c":
+            raise NotImplementedError(complex_message)
+        if a.dtype.kind in "iu":
+            return _into(out, _wrap(a.copy()))
+        return _into(out, unary(node_cls, input))
+    op.__name__ = name
+    return op
+
+
+floor = _rounding(FloorBackward0, "floor", "floor is not supported for complex inputs")
+ceil = _rounding(CeilBackward0, "ceil", "ceil is not supported for complex inputs")
+trunc = fix = _rounding(TruncBackward0, "trunc", "trunc is not supported for complex inputs")
+_round_half_even = _rounding(RoundBackward0, "round",
+                             "\"round_vml_cpu\" not implemented for 'ComplexFloat'")
+
+
+def round(input, *, decimals=0, out=None):
+    a = input._data
+    if decimals == 0:
+        if a.dtype.kind == "c":
+            raise _not_implemented("round_vml_cpu", a.dtype)
+        return _round_half_even(input, out=out)
+    if a.dtype.kind not in "f":
+        raise _not_implemented("round_cpu", a.dtype)
+    # torch's kernel: nearbyint(x * 10**d) / 10**d, or nearbyint(x / 10**-d) * 10**-d
+    scale = a.dtype.type(10.0 ** builtins.abs(decimals))
+    if decimals > 0:
+        r = np.rint(a * scale) / scale
+    else:
+        r = np.rint(a / scale) * scale
+    result = _result(r, a.dtype)
+    if GradMode.enabled and input._requires_grad:
+        record(RoundBackward1, (input,), result)
+    return _into(out, result)
+
+
+def frac(input, *, out=None):
+    if input._data.dtype.kind != "f":
+        raise _not_implemented("frac_cpu", input._data.dtype)
+    return _into(out, unary(FracBackward0, input))
+
+
+# --- elementwise (more): clamp ----------------------------------------------------------------
+
+class ClampBackward1(Node):
+    """clamp with number bounds."""
+
+    def backward(self, grad):
+        (x,) = self.saved()
+        lo, hi = self.min, self.max
+        if lo is not None and hi is not None:
+            return (grad * logical_and(x >= lo, x <= hi),)
+        return (grad * (x >= lo if lo is not None else x <= hi),)
+
+
+class ClampBackward0(Node):
+    """clamp with tensor bounds (either may be None)."""
+
+    def backward(self, grad):
+        x, lo, hi = self.saved()
+        zero = grad * 0
+        if lo is not None and hi is not None:
+            gx = where(logical_and(x >= lo, x <= hi), grad, zero)
+            glo = where(logical_and(x < lo, lo < hi), grad, zero)
+            ghi = where(logical_or(x > hi, hi < lo), grad, zero)
+        elif lo is not None:
+            gx, glo, ghi = where(x >= lo, grad, zero), where(x < lo, grad, zero), None
+        else:
+            gx, glo, ghi = where(x <= hi, grad, zero), None, where(x > hi, grad, zero)
+        return gx, glo, ghi
+
+
+class ClampMinBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (grad * (x >= self.min),)
+
+
+class ClampMaxBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (grad * (x <= self.max),)
+
+
+class ClampMinBackward1(Node):
+    def backward(self, grad):
+        x, lo = self.saved()
+        zero = grad * 0
+        return where(x >= lo, grad, zero), where(x < lo, grad, zero)
+
+
+class ClampMaxBackward1(Node):
+    def backward(self, grad):
+        x, hi = self.saved()
+        zero = grad * 0
+        return where(x <= hi, grad, zero), where(x > hi, grad, zero)
+
+
+_REAL_NUMBER = (int, float, type(None))
+
+
+def _clamp_arrays(input, lo, hi):
+    """The clamped array in the promoted dtype of input and the bounds."""
+    a = input._data
+    if a.dtype.kind == "f" and type(lo) in _REAL_NUMBER and type(hi) in _REAL_NUMBER:
+        # the common case, number bounds on a float tensor, skips promotion
+        r = a if lo is None else np.maximum(a, lo)
+        r = r if hi is None else np.minimum(r, hi)
+        return _result(r, a.dtype)
+    from ._core import as_tensor_operand, to_array
+    if a.dtype.kind == "c":
+        raise NotImplementedError("clamp is not supported for complex types")
+    bounds = [as_tensor_operand(b) for b in (lo, hi) if b is not None]
+    dt = D.result_type(input, *bounds)._np
+    if dt.kind == "c":
+        raise _not_implemented("clamp_cpu", dt)
+    r = to_array(input, dt)
+    try:
+        if lo is not None:
+            r = np.maximum(r, to_array(as_tensor_operand(lo), dt))
+        if hi is not None:
+            r = np.minimum(r, to_array(as_tensor_operand(hi), dt))
+    except ValueError:
+        from ._core import broadcast_error, shape_of
+        shapes = [shape_of(input)] + [shape_of(b) for b in bounds]
+        bad = next(s for s in shapes[1:] if _broadcast_fails(shapes[0], s))
+        raise broadcast_error(shapes[0], bad) from None
+    return _result(r, dt)
+
+
+def _broadcast_fails(a, b):
+    try:
+        np.broadcast_shapes(a, b)
+    except ValueError:
+        return True
+    return False
+
+
+def clamp(input, min=None, max=None, *, out=None):
+    _need_tensor("clamp", input)
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    result = _clamp_arrays(input, min, max)
+    if GradMode.enabled and any(getattr(t, "_requires_grad", False) for t in (input, min, max)):
+        if isinstance(min, Tensor) or isinstance(max, Tensor):
+            lo = min if min is None or isinstance(min, Tensor) else _scalar_like(min, input)
+            hi = max if max is None or isinstance(max, Tensor) else _scalar_like(max, input)
+            record(ClampBackward0, (input, lo, hi), result, (input, lo, hi))
+        else:
+            record(ClampBackward1, (input,), result, (input,), min=min, max=max)
+    return _into(out, result)
+
+
+clip = clamp
+
+
+def _scalar_like(value, t):
+    return _wrap(np.asarray(value, dtype=t._data.dtype))
+
+
+def clamp_min(input, min, *, out=None):
+    result = _clamp_arrays(input, min, None)
+    if GradMode.enabled and (input._requires_grad or getattr(min, "_requires_grad", False)):
+        if isinstance(min, Tensor):
+            record(ClampMinBackward1, (input, min), result, (input, min))
+        else:
+            record(ClampMinBackward0, (input,), result, (input,), min=min)
+    return _into(out, result)
+
+
+def clamp_max(input, max, *, out=None):
+    result = _clamp_arrays(input, None, max)
+    if GradMode.enabled and (input._requires_grad or getattr(max, "_requires_grad", False)):
+        if isinstance(max, Tensor):
+            record(ClampMaxBackward1, (input, max), result, (input, max))
+        else:
+            record(ClampMaxBackward0, (input,), result, (input,), max=max)
+    return _into(out, result)
+
+
+# --- elementwise (more): binary ops -----------------------------------------------------------
+
+def _binary_op(node_cls, name, a, b, dt, save=None, scalar_node=None, out=None):
+    """Compute node_cls.forward in dtype dt and record it.  When b is a number and
+    `scalar_node` is given, that node (with b as attribute `other`) is recorded instead."""
+    from ._core import as_tensor_operand, to_array
+    a, b = as_tensor_operand(a), as_tensor_operand(b)
+    r = _broadcasting(node_cls.forward, to_array(a, dt), to_array(b, dt), a, b)
+    result = _result(r, dt)
+    if GradMode.enabled and (getattr(a, "_requires_grad", False)
+                             or getattr(b, "_requires_grad", False)):
+        if scalar_node is not None and not isinstance(b, Tensor):
+            record(scalar_node, (a,), result, (a, result), other=b)
+        else:
+            saved = None if save is None else tuple(
+                a if s == "a" else b if s == "b" else result for s in save)
+            record(node_cls, (a, b), result, saved)
+    return _into(out, result)
+
+
+def _real_dtype(name, a, b, kernel=None, floating=False, integral=True):
+    """The promoted dtype of a binary op defined on real numbers, with torch's errors."""
+    from ._core import as_tensor_operand, binary_dtype
+    dt = binary_dtype(as_tensor_operand(a), as_tensor_operand(b))
+    kernel = kernel or f"{name}_cpu"
+    if dt.kind == "c" or (not integral and dt.kind in "biu"):
+        raise _not_implemented(kernel, dt)
+    if floating and dt.kind != "f":
+        dt = D.get_default_dtype()._np
+    return dt
+
+
+class Atan2Backward0(_Binary):
+    forward = staticmethod(np.arctan2)
+    save = ("a", "b")
+
+    def backward(self, grad):
+        y, x = self.saved()
+        denominator = x * x + y * y
+        gy = grad * x / denominator if self._next[0] is not None else None
+        gx = grad * -y / denominator if self._next[1] is not None else None
+        return gy, gx
+
+
+def atan2(input, other, *, out=None):
+    _need_tensor("atan2", input)
+    _need_tensor("atan2", other, "other", 2)
+    dt = _real_dtype("atan2", input, other, floating=True)
+    return _binary_op(Atan2Backward0, "atan2", input, other, dt, ("a", "b"), out=out)
+
+
+arctan2 = atan2
+
+
+def _check_zero_divisor(other, dt):
+    if dt.kind in "iu":
+        y = other._data if isinstance(other, Tensor) else other
+        if np.any(np.asarray(y) == 0):
+            raise RuntimeError("ZeroDivisionError")
+
+
+class FmodBackward0(Node):
+    def backward(self, grad):
+        return (grad,)
+
+
+class FmodBackward1(_Binary):
+    forward = staticmethod(np.fmod)
+
+    def backward(self, grad):
+        x, y = self.saved()
+        gy = -grad * (x / y).trunc() if self._next[1] is not None else None
+        return grad, gy
+
+
+def fmod(input, other, *, out=None):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"fmod() received an invalid combination of arguments - got "
+                        f"({type(input).__name__}, {type(other).__name__})")
+    dt = _real_dtype("fmod", input, other)
+    if dt.kind == "b":
+        raise _not_implemented("fmod_cpu", dt)
+    _check_zero_divisor(other, dt)
+    return _binary_op(FmodBackward1, "fmod", input, other, dt, ("a", "b"), FmodBackward0, out)
+
+
+class RemainderBackward0(Node):
+    def backward(self, grad):
+        return (grad,)
+
+
+class RemainderBackward1(_Binary):
+    forward = staticmethod(np.remainder)
+
+    def backward(self, grad):
+        x, y = self.saved()
+        gy = -grad * (x / y).floor() if self._next[1] is not None else None
+        return grad, gy
+
+
+def remainder(input, other, *, out=None):
+    dt = _real_dtype("remainder", input, other)
+    if dt.kind == "b":
+        raise _not_implemented("remainder_cpu", dt)
+    _check_zero_divisor(other, dt)
+    if not isinstance(input, Tensor):
+        from ._core import to_array
+        r = _result(np.remainder(to_array(input, dt), to_array(other, dt)), dt)
+        return _into(out, _no_derivative("remainder", (other,), r))
+    return _binary_op(RemainderBackward1, "remainder", input, other, dt, ("a", "b"),
+                      RemainderBackward0, out)
+
+
+def rmod(self, other):
+    """`number % tensor`."""
+    return remainder(other, self)
+
+
+class MaximumBackward0(_Binary):
+    forward = staticmethod(np.maximum)
+
+    def backward(self, grad):
+        a, b = self.saved()
+        return _split_ties(grad, a, b, a < b), _split_ties(grad, a, b, a > b)
+
+
+class MinimumBackward0(_Binary):
+    forward = staticmethod(np.minimum)
+
+    def backward(self, grad):
+        a, b = self.saved()
+        return _split_ties(grad, a, b, a > b), _split_ties(grad, a, b, a < b)
+
+
+def _split_ties(grad, a, b, loses):
+    """The gradient of max/min for one side: half of it on ties, none where it lost."""
+    return where(loses, 0.0, where(a == b, grad / 2, grad))
+
+
+class FmaxBackward0(_Binary):
+    forward = staticmethod(np.fmax)
+
+    def backward(self, grad):
+        a, b = self.saved()
+        a_wins = logical_or(a >= b, b.isnan())
+        return where(a_wins, grad, 0.0), where(a_wins, 0.0, grad)
+
+
+class FminBackward0(_Binary):
+    forward = staticmethod(np.fmin)
+
+    def backward(self, grad):
+        a, b = self.saved()
+        a_wins = logical_or(a <= b, b.isnan())
+        return where(a_wins, grad, 0.0), where(a_wins, 0.0, grad)
+
+
+def _extremum(node_cls, name):
+    def op(input, other, *, out=None):
+        _need_tensor(name, input)
+        _need_tensor(name, other, "other", 2)
+        from ._core import binary_dtype
+        dt = binary_dtype(input, other)
+        if dt.kind == "c":
+            raise RuntimeError(f"{name} not implemented for complex tensors.")
+        return _binary_op(node_cls, name, input, other, dt, ("a", "b"), out=out)
+    op.__name__ = name
+    return op
+
+
+maximum = _extremum(MaximumBackward0, "maximum")
+minimum = _extremum(MinimumBackward0, "minimum")
+fmax = _extremum(FmaxBackward0, "fmax")
+fmin = _extremum(FminBackward0, "fmin")
+
+
+class HypotBackward0(_Binary):
+    forward = staticmethod(np.hypot)
+
+    def backward(self, grad):
+        a, b, result = self.saved()
+        return grad * a / result, grad * b / result
+
+
+def hypot(input, other, *, out=None):
+    _need_tensor("hypot", input)
+    _need_tensor("hypot", other, "other", 2)
+    dt = _real_dtype("hypot", input, other, integral=False)
+    return _binary_op(HypotBackward0, "hypot", input, other, dt, ("a", "b", "out"), out=out)
+
+
+class LogaddexpBackward0(_Binary):
+    @staticmethod
+    def forward(x, y):
+        if np.result_type(x, y).kind == "c":
+            # factor out the term with the larger real part so that exp cannot overflow
+            x_larger = np.real(x) >= np.real(y)
+            big, small = np.where(x_larger, x, y), np.where(x_larger, y, x)
+            return big + np.log1p(np.exp(small - big))
+        return np.logaddexp(x, y)
+
+    def backward(self, grad):
+        a, b = self.saved()
+        return grad / ((b - a).exp() + 1), grad / ((a - b).exp() + 1)
+
+
+class Logaddexp2Backward0(_Binary):
+    forward = staticmethod(np.logaddexp2)
+
+    def backward(self, grad):
+        a, b = self.saved()
+        return grad / ((b - a).exp2() + 1), grad / ((a - b).exp2() + 1)
+
+
+def logaddexp(input, other, *, out=None):
+    _need_tensor("logaddexp", input)
+    _need_tensor("logaddexp", other, "other", 2)
+    from ._core import binary_dtype
+    dt = binary_dtype(input, other)
+    if dt.kind in "biu":
+        raise _not_implemented("logaddexp_cpu", dt)
+    return _binary_op(LogaddexpBackward0, "logaddexp", input, other, dt, ("a", "b"), out=out)
+
+
+def logaddexp2(input, other, *, out=None):
+    _need_tensor("logaddexp2", input)
+    _need_tensor("logaddexp2", other, "other", 2)
+    dt = _real_dtype("logaddexp2", input, other, integral=False)
+    return _binary_op(Logaddexp2Backward0, "logaddexp2", input, other, dt, ("a", "b"),
+                      out=out)
+
+
+def _xlogy_array(x, y):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.multiply(x, np.log(y))
+    # 0 * log(y) is 0 unless y is nan
+    return np.where((np.asarray(x) == 0) & ~np.isnan(y), 0, r).astype(r.dtype, copy=False)
+
+
+class XlogyBackward0(_Binary):
+    forward = staticmethod(_xlogy_array)
+
+    def backward(self, grad):
+        x, y = self.saved()
+        gx = gy = None
+        if self._next[0] is not None:
+            gx = where(logical_and(x == 0, y <= 0), 0.0, xlogy(grad, y))
+        if self._next[1] is not None:
+            gy = grad * x / y
+        return gx, gy
+
+
+class XlogyBackward1(Node):
+    """xlogy(number, tensor)."""
+
+    def backward(self, grad):
+        (y,) = self.saved()
+        return (grad * self.self_ / y,)
+
+
+class XlogyBackward2(Node):
+    """xlogy(tensor, number)."""
+
+    def backward(self, grad):
+        x, _ = self.saved()
+        g = xlogy(grad, self.other)
+        return (where(x == 0, 0.0, g) if self.other <= 0 else g,)
+
+
+def xlogy(input, other, *, out=None):
+    from ._core import to_array
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        raise TypeError("xlogy(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    dt = _real_dtype("xlogy", input, other, floating=True)
+    if isinstance(input, Tensor):
+        return _binary_op(XlogyBackward0, "xlogy", input, other, dt, ("a", "b"),
+                          XlogyBackward2, out)
+    r = _result(_xlogy_array(to_array(input, dt), to_array(other, dt)), dt)
+    if GradMode.enabled and other._requires_grad:
+        record(XlogyBackward1, (other,), r, (other,), self_=input)
+    return _into(out, r)
+
+
+class CopysignBackward0(_Binary):
+    forward = staticmethod(np.copysign)
+
+    def backward(self, grad):
+        x, other, result = self.saved()
+        # a constant zero, as torch's: `grad * 0` would carry nan from grad into it
+        zero = _wrap(np.zeros(other._data.shape, dtype=other._data.dtype))
+        return _copysign_self_grad(grad, x, result), zero
+
+
+class CopysignBackward1(Node):
+    def backward(self, grad):
+        x, result = self.saved()
+        return (_copysign_self_grad(grad, x, result),)
+
+
+def _copysign_self_grad(grad, x, result):
+    ratio = where(x == 0, 0.0, result / x)
+    return grad * ratio
+
+
+def copysign(input, other, *, out=None):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"copysign() received an invalid combination of arguments - got "
+                        f"({type(input).__name__}, {type(other).__name__})")
+    dt = _real_dtype("copysign", input, other, floating=True)
+    return _binary_op(CopysignBackward0, "copysign", input, other, dt, ("a", "b", "out"),
+                      CopysignBackward1, out)
+
+
+def heaviside(input, values, *, out=None):
+    _need_tensor("heaviside", input)
+    _need_tensor("heaviside", values, "values", 2)
+    a, v = input._data, values._data
+    if a.dtype.kind == "c" or v.dtype.kind == "c":
+        raise RuntimeError("heaviside is not yet implemented for complex tensors.")
+    if a.dtype != v.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different "
+                           "dtypes.")
+    r = _broadcasting(lambda x, y: np.where(x == 0, y, x > 0), a, v, input, values)
+    result = _result(r, a.dtype)
+    return _into(out, _no_derivative("heaviside", (input, values), result))
+
+
+# --- elementwise (more): interpolation and fused arithmetic ---------------------------------
+
+class LerpBackward0(Node):
+    """lerp with a number weight."""
+
+    def backward(self, grad):
+        w = self.weight
+        return grad * (1 - w), grad * w
+
+
+class LerpBackward1(Node):
+    def backward(self, grad):
+        start, end, weight = self.saved()
+        gs = grad * (1 - weight).conj() if self._next[0] is not None else None
+        ge = grad * weight.conj() if self._next[1] is not None else None
+        gw = grad * (end - start).conj() if self._next[2] is not None else None
+        return gs, ge, gw
+
+
+def _c_name(np_dtype):
+    """The C++ name torch's dtype-check messages use ("float", "double")."""
+    return {"float32": "float", "float64": "double", "float16": "c10::Half",
+            "complex64": "c10::complex<float>", "complex128": "c10::complex<double>",
+            "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+            "uint8": "unsigned char"}.get(np_dtype.name, np_dtype.name)
+
+
+def _lerp_array(x, y, w):
+    # torch's two-sided formula: exact at both ends of the interval
+    diff = y - x
+    small = np.abs(w) < 0.5
+    return np.where(small, x + w * diff, y - diff * (1 - w))
+
+
+def lerp(input, end, weight, *, out=None):
+    _need_tensor("lerp", input)
+    _need_tensor("lerp", end, "end", 2)
+    a = input._data
+    for arg, t in (("end", end), ("weight", weight)):
+        if isinstance(t, Tensor) and t._data.dtype != a.dtype:
+            raise RuntimeError(f"expected dtype {_c_name(a.dtype)} for `{arg}` but got dtype "
+                               f"{_c_name(t._data.dtype)}")
+    weighted = isinstance(weight, Tensor)
+    if a.dtype.kind not in "fc":
+        kernel = "lerp_kernel_tensor" if weighted else "lerp_kernel_scalar"
+        raise _not_implemented(kernel, a.dtype)
+    w = weight._data if weighted else weight
+    try:
+        r = _lerp_array(a, end._data, w)
+    except ValueError:
+        from ._core import broadcast_error
+        raise broadcast_error(a.shape, end._data.shape) from None
+    result = _result(r, a.dtype)
+    if GradMode.enabled and any(getattr(t, "_requires_grad", False)
+                                for t in (input, end, weight)):
+        if weighted:
+            record(LerpBackward1, (input, end, weight), result, (input, end, weight))
+        else:
+            record(LerpBackward0, (input, end), result, weight=weight)
+    return _into(out, result)
+
+
+class AddcmulBackward0(Node):
+    def backward(self, grad):
+        t1, t2 = self.saved()
+        v = self.value
+        g1 = grad * (t2 * v).conj() if self._next[1] is not None else None
+        g2 = grad * (t1 * v).conj() if self._next[2] is not None else None
+        return grad, g1, g2
+
+
+class AddcdivBackward0(Node):
+    def backward(self, grad):
+        t1, t2 = self.saved()
+        v = self.value
+        g1 = grad * (v / t2).conj() if self._next[1] is not None else None
+        g2 = -grad * (t1 * v / (t2 * t2)).conj() if self._next[2] is not None else None
+        return grad, g1, g2
+
+
+_ADDCDIV_INT = (
+    "Integer division with addcdiv is no longer supported, and in a future  release addcdiv "
+    "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be "
+    "implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for "
+    "integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future "
+    "addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), "
+    "for all dtypes.")
+
+
+def _fused(node_cls, name, combine, input, tensor1, tensor2, value, out):
+    for position, (arg, t) in enumerate((("input", input), ("tensor1", tensor1),
+                                         ("tensor2", tensor2))):
+        _need_tensor(name, t, arg, position + 1)
+    dt = D.result_type(input, tensor1, tensor2)._np
+    if dt.kind == "b":
+        raise _not_implemented(f"{name}_cpu_out", dt)
+    x, y, z = (t._data.astype(dt, copy=False) for t in (input, tensor1, tensor2))
+    try:
+        r = x + combine(y, z) * value if value != 1 else x + combine(y, z)
+    except ValueError:
+        from ._core import broadcast_error
+        shapes = [t._data.shape for t in (input, tensor1, tensor2)]
+        raise broadcast_error(*shapes[:2] if _broadcast_fails(*shapes[:2]) else shapes[1:]) \
+            from None
+    result = _result(r, dt)
+    if GradMode.enabled and any(t._requires_grad for t in (input, tensor1, tensor2)):
+        record(node_cls, (input, tensor1, tensor2), result, (tensor1, tensor2), value=value)
+    return _into(out, result)
+
+
+def addcmul(input, tensor1, tensor2, *, value=1, out=None):
+    return _fused(AddcmulBackward0, "addcmul", np.multiply, input, tensor1, tensor2, value,
+                  out)
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
+    _need_tensor("addcdiv", input)
+    if isinstance(tensor1, Tensor) and isinstance(tensor2, Tensor) and \
+            tensor1._data.dtype.kind in "biu" and tensor2._data.dtype.kind in "biu":
+        raise RuntimeError(_ADDCDIV_INT)
+    return _fused(AddcdivBackward0, "addcdiv", np.true_divide, input, tensor1, tensor2, value,
+                  out)
+
+
+# --- elementwise (more): logit, nan_to_num, activations --------------------------------------
+
+class LogitBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        eps = self.eps
+        inner = grad / (x * (1 - x))
+        if eps is None:
+            return (where(logical_or(x < 0, x > 1), float("nan"), inner),)
+        return (where(logical_or(x < eps, x > 1 - eps), 0.0, inner),)
+
+
+def logit(input, eps=None, *, out=None):
+    a = input._data
+    if a.dtype.kind == "c":
+        raise _not_implemented("logit_cpu", a.dtype)
+    if a.dtype.kind != "f":
+        a = a.astype(D.get_default_dtype()._np)
+    z = a if eps is None else np.clip(a, eps, 1 - eps)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = np.log(z / (1 - z))
+    result = _result(r, a.dtype)
+    if GradMode.enabled and input._requires_grad:
+        record(LogitBackward0, (input,), result, (input,), eps=eps)
+    return _into(out, result)
+
+
+class NanToNumBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (grad * x.isfinite(),)
+
+
+def _nan_to_num_array(a, nan, posinf, neginf):
+    info = np.finfo(a.dtype)
+    posinf = info.max if posinf is None else posinf
+    neginf = info.min if neginf is None else neginf
+    return np.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf)
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
+    a = input._data
+    if a.dtype.kind not in "fc":
+        return _into(out, _wrap(a.copy()))
+    result = _result(_nan_to_num_array(a, nan, posinf, neginf), a.dtype)
+    if GradMode.enabled and input._requires_grad:
+        record(NanToNumBackward0, (input,), result, (input,))
+    return _into(out, result)
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+class EluBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        negative = x.exp() * (self.scale * self.alpha)
+        return (grad * where(x > 0, self.scale, negative),)
+
+
+class CeluBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (grad * where(x > 0, 1.0, (x / self.alpha).exp()),)
+
+
+class RreluWithNoiseBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        if self.noise is not None:
+            return (grad * self.noise,)
+        return (grad * where(x > 0, 1.0, self.slope),)
+
+
+def _float_activation(input, kernel):
+    if input._data.dtype.kind != "f":
+        raise _not_implemented(kernel, input._data.dtype)
+    return input._data
+
+
+def _elu_array(a, alpha, scale, input_scale=1.0):
+    with np.errstate(over="ignore"):
+        negative = np.expm1(np.minimum(a, 0) * input_scale) * alpha
+    return (np.where(a > 0, a, negative) * scale).astype(a.dtype, copy=False)
+
+
+def selu(input, inplace=False):
+    a = _float_activation(input, "elu_cpu")
+    result = _result(_elu_array(a, _SELU_ALPHA, _SELU_SCALE), a.dtype)
+    if GradMode.enabled and input._requires_grad:
+        record(EluBackward0, (input,), result, (input,), alpha=_SELU_ALPHA, scale=_SELU_SCALE)
+    return result
+
+
+def celu(input, alpha=1.0, inplace=False):
+    a = _float_activation(input, "elu_cpu")
+    result = _result(_elu_array(a, alpha, 1.0, 1.0 / alpha), a.dtype)
+    if GradMode.enabled and input._requires_grad:
+        record(CeluBackward0, (input,), result, (input,), alpha=alpha)
+    return result
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
+    a = _float_activation(input, "leaky_relu_cpu")
+    noise = None
+    if training:
+        from .creation import empty_like
+        slopes = empty_like(input).uniform_(lower, upper, generator=generator)._data
+        noise = np.where(a > 0, 1, slopes).astype(a.dtype)
+        r = a * noise
+    else:
+        r = np.where(a > 0, a, a * ((lower + upper) / 2))
+    result = _result(r, a.dtype)
+    if GradMode.enabled and input._requires_grad:
+        record(RreluWithNoiseBackward0, (input,), result, (input,),
+               noise=None if noise is None else _wrap(noise), slope=(lower + upper) / 2)
+    return result
+
+
+# --- elementwise (more): complex parts and predicates -----------------------------------------
+
+class SelectBackward0(Node):
+    """real() / imag() of a complex tensor: torch views it as real pairs and selects."""
+
+    def backward(self, grad):
+        return (grad * self.unit,)
+
+
+def _complex_part(input, part, unit):
+    from .shape import make_view
+    result = make_view(input, getattr(input._data, part))
+    if GradMode.enabled and input._requires_grad:
+        record(SelectBackward0, (input,), result, unit=unit)
+    return result
+
+
+def real(input):
+    if input._data.dtype.kind != "c":
+        return input
+    return _complex_part(input, "real", 1)
+
+
+def imag(input):
+    if input._data.dtype.kind != "c":
+        raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+    return _complex_part(input, "imag", 1j)
+
+
+class AngleBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        if x._data.dtype.kind != "c":
+            return (grad * 0,)
+        direction = x / (x.abs() ** 2) * 1j
+        return (where(x == 0, 0.0, grad * direction),)
+
+
+def angle(input, *, out=None):
+    a = input._data
+    if a.dtype.kind == "c":
+        r = np.angle(a)
+    else:
+        if a.dtype.kind != "f":
+            a = a.astype(D.get_default_dtype()._np)
+        # pi for negative numbers, nan stays nan
+        r = np.where(a < 0, _PI, np.where(np.isnan(a), a, 0)).astype(a.dtype, copy=False)
+    result = _result(r)
+    if GradMode.enabled and input._requires_grad:
+        record(AngleBackward0, (input,), result, (input,))
+    return _into(out, result)
+
+
+def isreal(input):
+    a = input._data
+    if a.dtype.kind != "c":
+        return _wrap(np.ones(a.shape, dtype=bool))
+    return _result(a.imag == 0)
+
+
+def signbit(input, *, out=None):
+    a = input._data
+    if a.dtype.kind == "c":
+        raise NotImplementedError("signbit is not implemented for complex tensors.")
+    if a.dtype.kind == "b":
+        return _into(out, _wrap(np.zeros(a.shape, dtype=bool)))
+    return _into(out, _result(np.signbit(a)))
+
+
+def _infinity_test(name, sign):
+    def op(input, *, out=None):
+        a = input._data
+        if a.dtype.kind == "c":
+            raise RuntimeError(f"{name} does not support complex inputs.")
+        if a.dtype.kind != "f":
+            return _into(out, _wrap(np.zeros(a.shape, dtype=bool)))
+        return _into(out, _result(a == sign * np.inf))
+    op.__name__ = name
+    return op
+
+
+isposinf = _infinity_test("isposinf", 1)
+isneginf = _infinity_test("isneginf", -1)
+
+
+def positive(input):
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+
+
+def float_power_(self, exponent):
+    """In place, the base must already hold the double result (torch does not downcast)."""
+    from .inplace import apply_inplace
+    is_complex = self._data.dtype.kind == "c" or isinstance(exponent, complex) or (
+        isinstance(exponent, Tensor) and exponent._data.dtype.kind == "c")
+    want = D.complex128 if is_complex else D.float64
+    if self._data.dtype != want._np:
+        raise RuntimeError(f"the base given to float_power_ has dtype {self.dtype._legacy[:-6]} "
+                           f"but the operation's result requires dtype {want._legacy[:-6]}")
+    return apply_inplace(float_power, self, exponent)

@@ -1,231 +1,1356 @@
-"""Indexing: `t[...]`, `t[...] = v`, gather/scatter, index_select, masked ops, take.
+"""Indexing: `t[...]`, `t[...] = v`, gather/scatter, index_*, masked_*, take/put.
 
-Basic indexing (ints, slices, None, Ellipsis) returns a view; indexing with
-tensors, lists or masks copies, as in torch.  The gradient of any index is the
-incoming gradient put back at the indexed places (`IndexPutBackward`'s mirror).
+A torch index is applied in two stages, as torch does: first the basic part
+(ints, slices, None, Ellipsis) as one view, then the advanced part (integer
+tensors, lists, masks) on the remaining dims, with numpy's placement rules for
+the advanced result dims.  Because ints act first, `x[0, :, [1, 2]]` has shape
+(4, 2) for x of shape (3, 4, 5), where numpy would give (2, 4).
+
+Every gradient here is built from these same ops (`index_put_new`, `gather`,
+`scatter_add` ...), so gradients of gradients work.
 """
+import warnings
+
+from .. import _dtype as D
 from .._backend import ndarray
 from .._backend import numpy as np
-from .._tensor import Tensor, _wrap
+from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
-from ._core import record
-from .shape import make_view
+from ._core import broadcast_error, record
+from .shape import (AliasBackward0, IndexUnsqueezeBackward, SelectBackward0, SliceBackward0,
+                    basic_view, expand, flat_positions, reshape)
+
+_INDEX_TYPES = ("only integers, slices (`:`), ellipsis (`...`), None and long or byte "
+                "Variables are valid indices (got {})")
+_INDEX_DTYPES = "tensors used as indices must be long, int, byte or bool tensors"
+
+# the C++ names torch prints for a dtype in some messages
+_CPP_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half",
+              "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+              "uint8": "unsigned char", "bool": "bool", "complex64": "c10::complex<float>",
+              "complex128": "c10::complex<double>"}
 
 
-def _convert_index(index, shape):
-    """A torch index as a numpy index; also says whether it is basic (a view)."""
-    if not isinstance(index, tuple):
-        index = (index,)
-    out = []
-    basic = True
-    dim = 0
-    for item in index:
-        if item is None or item is Ellipsis:
-            out.append(item)
-            continue
-        if isinstance(item, bool):
-            basic = False
-            out.append(item)
-        elif isinstance(item, (int, np.integer)):
-            out.append(int(item))
-            dim += 1
-        elif isinstance(item, slice):
-            if item.step is not None:
-                step = item.step.item() if isinstance(item.step, Tensor) else item.step
-                if step <= 0:
-                    raise ValueError("step must be greater than zero")
-            out.append(slice(*(s.item() if isinstance(s, Tensor) else s
-                               for s in (item.start, item.stop, item.step))))
-            dim += 1
-        elif isinstance(item, Tensor):
-            a = item._data
-            if a.dtype.kind not in "biu":
-                raise IndexError("tensors used as indices must be long, int, byte or bool "
-                                 "tensors")
-            if a.ndim == 0 and a.dtype.kind in "iu":
-                out.append(int(a))
-                dim += 1
-                continue
-            basic = False
-            out.append(a)
-            dim += a.ndim if a.dtype.kind == "b" else 1
-        elif isinstance(item, (list, tuple, ndarray)):
-            basic = False
-            arr = np.asarray(item)
-            if arr.dtype.kind not in "biu":
-                if arr.size == 0:
-                    arr = arr.astype(np.int64)
-                else:
-                    raise IndexError("tensors used as indices must be long, int, byte or bool "
-                                     "tensors")
-            out.append(arr)
-            dim += 1
-        else:
-            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or "
-                             "byte Variables are valid indices (got "
-                             f"{type(item).__name__})")
-    return tuple(out), basic
+def _list(shape):
+    return f"[{', '.join(map(str, shape))}]"
 
 
-def _check_bounds(index, shape):
-    """torch's IndexError for an out-of-range integer index."""
-    dim = 0
-    consumed = sum(_dims_consumed(i) for i in index)
-    for item in index:
-        if item is None:
-            continue
-        if item is Ellipsis:
-            dim += len(shape) - consumed
-            continue
-        if isinstance(item, int) and not isinstance(item, bool):
-            if dim >= len(shape):
-                raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
+def _scalar_name(np_dtype):
+    return D.FROM_NUMPY[np.dtype(np_dtype)]._legacy[:-6]
+
+
+# ---------------------------------------------------------------------------------------
+# parsing an index
+
+class _Index:
+    """A torch index split into its basic part (a numpy basic index, or None when it
+    is the identity) and its advanced part (a tuple of slices and int64 arrays over
+    the dims left by the basic part, or None)."""
+
+    __slots__ = ("basic", "advanced", "node")
+
+    def __init__(self, basic, advanced, node):
+        self.basic = basic
+        self.advanced = advanced
+        self.node = node
+
+
+def _as_item(item):
+    """One index item in canonical form: None, Ellipsis, int, slice, ('mask', bool array),
+    ('bool', python bool) or ('adv', int64 array)."""
+    if item is None or item is Ellipsis:
+        return item
+    t = type(item)
+    if t is int:
+        return item
+    if t is slice:
+        return _slice(item)
+    if t is bool:
+        return ("bool", item)
+    if isinstance(item, Tensor):
+        return _array_item(item._data, is_tensor=True)
+    if isinstance(item, (int, np.integer)):
+        return int(item)
+    if isinstance(item, (list, tuple, ndarray)):
+        if isinstance(item, (list, tuple)) and any(isinstance(i, Tensor) for i in item):
+            item = [i._data if isinstance(i, Tensor) else i for i in item]
+        return _array_item(np.asarray(item), is_tensor=False)
+    if isinstance(item, np.bool_):
+        return ("bool", bool(item))
+    raise IndexError(_INDEX_TYPES.format(type(item).__name__))
+
+
+def _slice(item):
+    start, stop, step = (int(s) if s is not None else None
+                         for s in (item.start, item.stop, item.step))
+    if step is not None and step <= 0:
+        raise ValueError("step must be greater than zero")
+    return slice(start, stop, step)
+
+
+def _array_item(a, is_tensor):
+    kind = a.dtype.kind
+    if kind == "b":
+        return ("bool", bool(a)) if a.ndim == 0 else ("mask", a)
+    if kind == "u" and a.dtype.itemsize == 1 and is_tensor:
+        warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype "
+                      "torch.bool instead.", UserWarning, stacklevel=4)
+        return ("bool", bool(a)) if a.ndim == 0 else ("mask", a.astype(bool))
+    if kind in "iu":
+        if a.ndim == 0 and is_tensor:
+            return int(a)
+        return ("adv", a.astype(np.int64, copy=False))
+    if a.size == 0 and not is_tensor:
+        return ("adv", a.astype(np.int64))
+    raise IndexError(_INDEX_DTYPES)
+
+
+def _consumed(item):
+    if type(item) is tuple:
+        kind, v = item
+        return v.ndim if kind == "mask" else (0 if kind == "bool" else 1)
+    if item is None or item is Ellipsis:
+        return 0
+    return 1
+
+
+_FULL = slice(None)
+
+
+def parse_index(index, shape):
+    """torch's index `index` on a tensor of `shape`, checked, as an _Index."""
+    lone_slice = type(index) is slice
+    items = [_as_item(i) for i in index] if type(index) is tuple else [_as_item(index)]
+    ndim = len(shape)
+    used = sum(_consumed(i) for i in items)
+    if used > ndim:
+        raise IndexError(f"too many indices for tensor of dimension {ndim}")
+    basic, advanced = [], {}
+    dim = out_dim = 0
+    node = None
+    seen_ellipsis = False
+    for item in items:
+        if type(item) is int:
             size = shape[dim]
             if not -size <= item < size:
                 raise IndexError(f"index {item} is out of bounds for dimension {dim} with size "
                                  f"{size}")
-        elif isinstance(item, ndarray) and item.dtype.kind in "iu" and item.size:
-            if dim < len(shape):
-                size = shape[dim]
-                hi, lo = item.max(), item.min()
-                bad = hi if hi >= size else lo if lo < -size else None
-                if bad is not None:
-                    raise IndexError(f"index {bad} is out of bounds for dimension {dim} with "
-                                     f"size {size}")
-        if isinstance(item, ndarray) and item.dtype.kind == "b":
-            dim += item.ndim
-        else:
+            basic.append(item)
             dim += 1
-    if dim > len(shape):
-        raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
+            node = SelectBackward0
+        elif type(item) is slice:
+            basic.append(item)
+            if item != _FULL or lone_slice:
+                node = SliceBackward0
+            dim += 1
+            out_dim += 1
+        elif item is None:
+            basic.append(None)
+            out_dim += 1
+            node = IndexUnsqueezeBackward
+        elif item is Ellipsis:
+            if seen_ellipsis:
+                raise IndexError("an index can only have a single ellipsis ('...')")
+            seen_ellipsis = True
+            n = ndim - used
+            basic.extend([_FULL] * n)
+            dim += n
+            out_dim += n
+        else:
+            kind, value = item
+            if kind == "bool":
+                basic.append(None)
+                node = IndexUnsqueezeBackward
+                advanced[out_dim] = np.array([0] if value else [], dtype=np.int64)
+                out_dim += 1
+            elif kind == "mask":
+                _check_mask(value, shape, dim)
+                basic.extend([_FULL] * value.ndim)
+                for j, arr in enumerate(np.nonzero(value)):
+                    advanced[out_dim + j] = arr
+                dim += value.ndim
+                out_dim += value.ndim
+            else:
+                _check_bounds(value, shape[dim], dim)
+                basic.append(_FULL)
+                advanced[out_dim] = value
+                dim += 1
+                out_dim += 1
+    trivial = node is None and all(b == _FULL for b in basic)
+    adv = None
+    if advanced:
+        _check_broadcast(advanced.values())
+        adv = tuple(advanced.get(d, _FULL) for d in range(max(advanced) + 1))
+    if trivial and adv is not None:
+        return _Index(None, adv, None)
+    return _Index(tuple(basic), adv, node or AliasBackward0)
 
 
-def _dims_consumed(item):
-    if item is None or item is Ellipsis:
-        return 0
-    if isinstance(item, ndarray) and item.dtype.kind == "b":
-        return item.ndim
-    return 1
+def _check_mask(mask, shape, dim):
+    for j, s in enumerate(mask.shape):
+        if dim + j >= len(shape) or shape[dim + j] != s:
+            raise IndexError(f"The shape of the mask {_list(mask.shape)} at index {j} does not "
+                             f"match the shape of the indexed tensor {_list(shape)} at index "
+                             f"{dim + j}")
 
+
+def _check_bounds(index, size, dim):
+    if index.size:
+        hi, lo = int(index.max()), int(index.min())
+        if hi >= size or lo < -size:
+            bad = hi if hi >= size else lo
+            raise IndexError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
+
+
+def _check_broadcast(arrays):
+    shapes = [a.shape for a in arrays]
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise IndexError("shape mismatch: indexing tensors could not be broadcast together "
+                         f"with shapes {', '.join(_list(s) for s in shapes)}") from None
+
+
+# ---------------------------------------------------------------------------------------
+# reading: t[index]
 
 class IndexBackward0(Node):
     def backward(self, grad):
-        return (index_put_new(self.shape, self.index, grad),)
+        return (index_put_new(self.shape, grad._data.dtype, self.index, grad, True),)
 
 
-class SelectBackward0(IndexBackward0):
-    pass
-
-
-class SliceBackward0(IndexBackward0):
-    pass
-
-
-class UnsqueezeIndexBackward(IndexBackward0):
-    pass
+def advanced_index(input, index):
+    """`input[index]` for an advanced numpy index (slices and int arrays): a copy."""
+    a = input._data
+    r = a[index]
+    if not r.flags.c_contiguous:
+        r = np.ascontiguousarray(r)
+    result = _wrap(r)
+    if GradMode.enabled and input._requires_grad:
+        record(IndexBackward0, (input,), result, shape=a.shape, index=index)
+    return result
 
 
 def getitem(input, index):
     a = input._data
-    idx, basic = _convert_index(index, a.shape)
-    _check_bounds(idx, a.shape)
-    try:
-        r = a[idx]
-    except IndexError as e:
-        raise IndexError(str(e)) from None
-    if basic:
-        result = make_view(input, r if type(r) is ndarray else np.asarray(r))
-        if type(r) is not ndarray:
-            result = make_view(input, a[idx + (Ellipsis,)] if Ellipsis not in idx else
-                               np.asarray(r))
-    else:
-        result = _wrap(r if type(r) is ndarray else np.asarray(r))
-    if GradMode.enabled and input._requires_grad:
-        node = IndexBackward0
-        if basic:
-            if len(idx) == 1 and isinstance(idx[0], int):
-                node = SelectBackward0
-            elif all(isinstance(i, slice) for i in idx):
-                node = SliceBackward0
-            elif all(i is None for i in idx):
-                from .shape import UnsqueezeBackward0
-                node = UnsqueezeBackward0
-                record(node, (input,), result, dim=0)
-                return result
-        record(node, (input,), result, shape=a.shape, index=idx)
+    if type(index) is int and a.ndim:
+        # x[i], the most common index: no parsing
+        size = a.shape[0]
+        if not -size <= index < size:
+            raise IndexError(f"index {index} is out of bounds for dimension 0 with size {size}")
+        return basic_view(input, (index,), SelectBackward0)
+    if a.ndim == 0 and type(index) is int:
+        raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                         "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+    idx = parse_index(index, a.shape)
+    result = input
+    if idx.basic is not None:
+        result = basic_view(input, idx.basic, idx.node)
+    if idx.advanced is not None:
+        result = advanced_index(result, idx.advanced)
     return result
 
 
 class IndexPutNewBackward(Node):
-    """The backward of the gradient-scattering op: gather the gradient back."""
+    """The gradient-scattering op's own backward: gather the gradient back."""
 
     def backward(self, grad):
-        return (getitem(grad, self.index),)
+        return (advanced_index(grad, self.index),)
 
 
 IndexPutNewBackward.__name__ = "IndexPutBackward0"
 
 
-def index_put_new(shape, index, values):
-    """zeros(shape) with `values` added at `index` (repeated indices accumulate)."""
-    a = np.zeros(shape, dtype=values._data.dtype)
-    v = values._data
-    basic = all(i is None or i is Ellipsis or isinstance(i, (int, slice)) for i in index)
-    if basic:
-        a[index] += v
+def index_put_new(shape, dtype, index, values, accumulate=False):
+    """zeros(shape) with `values` put at the advanced `index` (added when `accumulate`)."""
+    out = np.zeros(shape, dtype=dtype)
+    if accumulate:
+        np.add.at(out, index, values._data)
     else:
-        np.add.at(a, index, v)
-    result = _wrap(a)
+        out[index] = values._data
+    result = _wrap(out)
     if GradMode.enabled and values._requires_grad:
         record(IndexPutNewBackward, (values,), result, index=index)
     return result
 
 
+# ---------------------------------------------------------------------------------------
+# writing: t[index] = value
+
+class ZeroRegionBackward(Node):
+    def backward(self, grad):
+        return (zero_region(grad, self.basic, self.advanced),)
+
+
+def zero_region(input, basic, advanced):
+    """A copy of `input` with the indexed region set to zero (differentiable)."""
+    out = input._data.copy()
+    target = out[basic + (Ellipsis,)] if basic is not None else out
+    if advanced is not None:
+        target[advanced] = 0
+    else:
+        target[...] = 0
+    result = _wrap(out)
+    if GradMode.enabled and input._requires_grad:
+        record(ZeroRegionBackward, (input,), result, basic=basic, advanced=advanced)
+    return result
+
+
+def region(input, basic, advanced):
+    """input[basic][advanced], differentiably."""
+    if basic is not None:
+        input = basic_view(input, basic, AliasBackward0)
+    if advanced is not None:
+        input = advanced_index(input, advanced)
+    return input
+
+
+def _fit_value(grad, value_shape):
+    """Reduce the region's gradient to the value's shape: the value may have had leading
+    size-1 dims beyond the region's, which torch drops before broadcasting."""
+    stripped = _strip_ones(value_shape, grad._data.ndim)
+    if grad._data.shape != stripped:
+        grad = grad.sum_to_size(stripped)
+    if stripped != value_shape:
+        grad = reshape(grad, value_shape)
+    return grad
+
+
+def _strip_ones(shape, ndim):
+    shape = tuple(shape)
+    while len(shape) > ndim and shape[0] == 1:
+        shape = shape[1:]
+    return shape
+
+
 class CopySlices(Node):
-    """Gradient of `t[index] = value`: zero at the overwritten places for t, the
-    gathered gradient for value."""
+    """`t[index] = value`: t's old value gets the gradient outside the region, the value
+    the gradient inside it."""
+
+    def name(self):
+        return "torch::autograd::CopySlices"
 
     def backward(self, grad):
-        index = self.index
         gt = gv = None
         if self._next[0] is not None:
-            mask = np.ones(self.shape, dtype=bool)
-            mask[index] = False
-            gt = grad * _wrap(mask)
+            gt = zero_region(grad, self.basic, self.advanced)
         if self._next[1] is not None:
-            gv = getitem(grad, index)
-            if gv._data.shape != self.value_shape:
-                gv = gv.sum_to_size(self.value_shape) if len(self.value_shape) <= gv.dim() \
-                    else gv.reshape(self.value_shape)
+            gv = _fit_value(region(grad, self.basic, self.advanced), self.value_shape)
         return gt, gv
 
 
-def setitem(input, index, value):
-    from .copy import check_inplace
-    from .inplace import _castable, _snapshot
-    check_inplace(input)
-    a = input._data
-    idx, basic = _convert_index(index, a.shape)
-    _check_bounds(idx, a.shape)
-    tracked = GradMode.enabled and (input._requires_grad or
-                                    getattr(value, "_requires_grad", False))
-    old = _snapshot(input) if tracked else None
+def check_inplace_target(t):
+    """torch's refusals of in-place ops on leaves that require grad and their views."""
+    if not GradMode.enabled:
+        return
+    if t._requires_grad and t._grad_fn is None:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
+                           "operation.")
+    base = t._base
+    if base is not None and base._requires_grad and base._grad_fn is None:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
+                           "in-place operation.")
+
+
+def _value_array(value, target_dtype, advanced):
+    """The value to store, as an array (or a python scalar) of the target's dtype."""
     if isinstance(value, Tensor):
         v = value._data
-        _castable(input, np.result_type(v.dtype, a.dtype) if v.dtype.kind != a.dtype.kind
-                  else a.dtype)
-    else:
-        v = value
+        if advanced and v.ndim and v.dtype != target_dtype:
+            raise RuntimeError(f"Index put requires the source and destination dtypes match, "
+                               f"got {_scalar_name(target_dtype)} for the destination and "
+                               f"{_scalar_name(v.dtype)} for the source.")
+        if v.dtype.kind == "c" and target_dtype.kind != "c":
+            v = v.real
+        return v
+    if isinstance(value, (bool, int, float, complex)):
+        return value
+    return np.asarray(value, dtype=target_dtype)
+
+
+def _target_shape(target, advanced):
+    if advanced is None:
+        return target.shape
+    return np.empty(target.shape, dtype=bool)[advanced].shape
+
+
+def _check_value_shape(vshape, tshape, advanced):
+    stripped = _strip_ones(vshape, len(tshape))
     try:
-        a[idx] = v
-    except ValueError as e:
-        target = np.shape(a[idx])
-        raise RuntimeError(f"shape mismatch: value tensor of shape {list(np.shape(v))} cannot "
-                           f"be broadcast to indexing result of shape {list(target)}") from e
+        if len(stripped) > len(tshape) or np.broadcast_shapes(stripped, tshape) != tshape:
+            raise ValueError
+    except ValueError:
+        if advanced is not None:
+            raise RuntimeError(f"shape mismatch: value tensor of shape {_list(vshape)} cannot "
+                               f"be broadcast to indexing result of shape {_list(tshape)}") \
+                from None
+        raise _expand_error(stripped, tshape) from None
+    return stripped
+
+
+def _expand_error(have, target):
+    lead = len(target) - len(have)
+    for i in range(len(have) - 1, -1, -1):
+        if have[i] != 1 and have[i] != target[lead + i]:
+            return RuntimeError(
+                f"The expanded size of the tensor ({target[lead + i]}) must match the existing "
+                f"size ({have[i]}) at non-singleton dimension {lead + i}.  Target sizes: "
+                f"{_list(target)}.  Tensor sizes: {_list(have)}")
+    return broadcast_error(have, target)
+
+
+def setitem(input, index, value):
+    check_inplace_target(input)
+    a = input._data
+    idx = parse_index(index, a.shape)
+    basic, advanced = idx.basic, idx.advanced
+    target = a[basic + (Ellipsis,)] if basic is not None else a
+    v = _value_array(value, a.dtype, advanced is not None)
+    vshape = np.shape(v)
+    if vshape:
+        stripped = _check_value_shape(vshape, _target_shape(target, advanced), advanced)
+        if stripped != vshape:
+            v = v.reshape(stripped)
+    if advanced is not None:
+        target[advanced] = v
+    else:
+        np.copyto(target, v, casting="unsafe")
     input._bump_version()
-    if tracked:
-        input._grad_fn = None
-        vshape = value._data.shape if isinstance(value, Tensor) else ()
-        record(CopySlices, (old, value), input, shape=a.shape, index=idx, value_shape=vshape)
-        input._output_nr = 0
+    value_grad = isinstance(value, Tensor) and value._requires_grad
+    if GradMode.enabled and (input._requires_grad or value_grad
+                             or _base_requires_grad(input)):
+        _record_setitem(input, basic, advanced, value if isinstance(value, Tensor) else None)
+
+
+def _base_requires_grad(t):
+    return t._base is not None and t._base._requires_grad
+
+
+def _record_setitem(input, basic, advanced, value):
+    from .copy import _history, rebase
+    vshape = value._data.shape if value is not None else ()
+    if input._base is None:
+        rebase(input, CopySlices, (_history(input), value), basic=basic, advanced=advanced,
+               value_shape=vshape)
+        return
+    # the view's new value, as a function of its old value and the value written
+    result = _wrap(input._data)
+    record(CopySlices, (_history(input), value), result, basic=basic, advanced=advanced,
+           value_shape=vshape)
+    rebase_view(input, result)
+
+
+class _BaseCopySlices(CopySlices):
+    """A base whose view was modified in place: the gradient outside the view flows to the
+    base's old value, the gradient inside it to the view's new value."""
+
+    def backward(self, grad):
+        flat = reshape(grad, -1)
+        gb = gr = None
+        if self._next[0] is not None:
+            gb = reshape(zero_region(flat, None, (self.positions,)), self.shape)
+        if self._next[1] is not None:
+            gr = advanced_index(flat, (self.positions,))
+        return gb, gr
+
+
+_BaseCopySlices.__name__ = _BaseCopySlices.__qualname__ = "CopySlices"
+
+
+class AsStridedBackward0(Node):
+    """A view regenerated from its rebased base: its gradient goes back to its place."""
+
+    def backward(self, grad):
+        flat = index_put_new((self.numel,), grad._data.dtype, (self.positions,), grad, True)
+        return (reshape(flat, self.shape),)
+
+
+def rebase_view(view, result):
+    """`view`'s memory now holds `result` (whose history is the in-place op): give the base
+    that history at the view's place, and the view a history through the base, as torch
+    rebases views modified in place."""
+    from .copy import _history, rebase
+    base = view._base
+    positions = flat_positions(view, base)
+    rebase(base, _BaseCopySlices, (_history(base), result), positions=positions,
+           shape=base._data.shape)
+    view._grad_fn = None
+    record(AsStridedBackward0, (base,), view, positions=positions, numel=base._data.size,
+           shape=base._data.shape)
+    view._output_nr = 0
+
+
+def adopt_inplace(self, result):
+    """`self`'s array was overwritten with `result`'s value: self takes result's history
+    (or, for a view, its base is rebased)."""
+    if self._base is not None:
+        rebase_view(self, result)
+        return self
+    node = result._grad_fn
+    self._grad_fn = node
+    self._output_nr = result._output_nr
+    self._requires_grad = result._requires_grad
+    return self
+
+
+def run_inplace(self, outofplace, write, args, tensors):
+    """An in-place index op: written straight into self's array when no graph is built;
+    otherwise computed out of place on a snapshot and adopted (torch rebases too)."""
+    check_inplace_target(self)
+    tracked = GradMode.enabled and (self._requires_grad or _base_requires_grad(self) or any(
+        t is not None and t._requires_grad for t in tensors))
+    if not tracked:
+        write(self._data, *args)
+        self._bump_version()
+        return self
+    from .inplace import _snapshot
+    result = outofplace(_snapshot(self), *args)
+    np.copyto(self._data, result._data)
+    self._bump_version()
+    return adopt_inplace(self, result)
+
+
+# ---------------------------------------------------------------------------------------
+# index arguments
+
+def _index_array(index, op, dtypes="int64"):
+    a = index._data if isinstance(index, Tensor) else np.asarray(index)
+    if a.dtype.kind not in "iu":
+        if dtypes == "int64":
+            raise RuntimeError(f"{op}(): Expected dtype int64 for index")
+        raise RuntimeError(f"{op}(): Expected dtype int32 or int64 for index")
+    return a.astype(np.int64, copy=False)
+
+
+def _same_dtype(a, b, message):
+    if a.dtype != b.dtype:
+        raise RuntimeError(message)
+
+
+def _open_mesh(index, dim):
+    """The full numpy index addressing, for each element of `index`, the element of the
+    target at (its own position, with `dim` replaced by its value)."""
+    nd = index.ndim
+    out = []
+    for d in range(nd):
+        if d == dim:
+            out.append(index)
+        else:
+            shape = [1] * nd
+            shape[d] = index.shape[d]
+            out.append(np.arange(index.shape[d]).reshape(shape))
+    return tuple(out)
+
+
+def _prefix(a, shape):
+    """a's leading block of `shape` (index tensors may be smaller than what they index)."""
+    if a.shape == tuple(shape):
+        return a
+    return a[tuple(slice(0, s) for s in shape)]
+
+
+def _check_gather_like(self_shape, index, dim, op, src_shape=None):
+    nd = len(self_shape)
+    if index.ndim != nd and not (nd <= 1 and index.ndim <= 1):
+        raise RuntimeError("Index tensor must have the same number of dimensions as "
+                           f"{'input' if op == 'gather' else 'self'} tensor")
+    for d in range(index.ndim if nd else 0):
+        too_big = d != dim and index.shape[d] > self_shape[d]
+        if op == "gather" and too_big:
+            raise RuntimeError(f"Size does not match at dimension {d} expected index "
+                               f"{_list(index.shape)} to be no larger than self "
+                               f"{_list(self_shape)} apart from dimension {dim}")
+        if src_shape is not None and (too_big or (len(src_shape) == index.ndim
+                                                  and index.shape[d] > src_shape[d])):
+            raise RuntimeError(f"Expected index {_list(index.shape)} to be no larger than self "
+                               f"{_list(self_shape)} apart from dimension {dim} and to be no "
+                               f"larger size than src {_list(src_shape)}")
+        if too_big:
+            raise RuntimeError(f"Expected index {_list(index.shape)} to be no larger than self "
+                               f"{_list(self_shape)} apart from dimension {dim}")
+    size = self_shape[dim] if nd else 1
+    if index.size:
+        hi, lo = int(index.max()), int(index.min())
+        if hi >= size or lo < 0:
+            raise RuntimeError(f"index {hi if hi >= size else lo} is out of bounds for "
+                               f"dimension {dim} with size {size}")
+
+
+# ---------------------------------------------------------------------------------------
+# gather and scatter
+
+class GatherBackward0(Node):
+    def backward(self, grad):
+        zeros = _wrap(np.zeros(self.shape, dtype=grad._data.dtype))
+        return (scatter_add(zeros, self.dim, self.index, grad),)
+
+
+def gather(input, dim, index, *, sparse_grad=False, out=None):
+    a = input._data
+    dim = _wrap_dim(dim, a.ndim)
+    idx = _index_array(index, "gather")
+    _check_gather_like(a.shape, idx, dim, "gather")
+    if a.ndim == 0:
+        r = a.reshape(1)[idx].reshape(idx.shape)
+    else:
+        r = np.take_along_axis(_prefix(a, idx.shape[:dim] + a.shape[dim:dim + 1]
+                                       + idx.shape[dim + 1:]), idx, dim)
+    result = _wrap(r)
+    if GradMode.enabled and input._requires_grad:
+        record(GatherBackward0, (input,), result, shape=a.shape, dim=dim,
+               index=_wrap(idx))
+    return _out(out, result)
+
+
+def _out(out, result):
+    if out is None:
+        return result
+    out.resize_(result.shape)
+    out.copy_(result)
+    return out
+
+
+def _scatter_write(out, dim, idx, src, reduce):
+    mesh = _open_mesh(idx, dim) if out.ndim else (idx,)
+    target = out if out.ndim else out.reshape(1)
+    if isinstance(src, ndarray) and src.ndim:
+        src = _prefix(src, idx.shape)
+    if reduce is None:
+        target[mesh] = src
+    elif reduce == "add":
+        np.add.at(target, mesh, src)
+    else:
+        np.multiply.at(target, mesh, src)
+
+
+class ScatterBackward0(Node):
+    def backward(self, grad):
+        gs = gsrc = None
+        if self._next[0] is not None:
+            gs = scatter(grad, self.dim, self.index, 0.0)
+        if self._next[2] is not None:
+            gsrc = gather(grad, self.dim, self.index)
+        return gs, None, gsrc
+
+
+class ScatterBackward1(Node):
+    def backward(self, grad):
+        return (scatter(grad, self.dim, self.index, 0.0),)
+
+
+class _NoDerivative(Node):
+    def backward(self, grad):
+        raise RuntimeError(f"derivative for aten::{self.op} is not implemented")
+
+
+def _scatter_args(input, dim, index, src, value, reduce, op):
+    a = input._data
+    dim = _wrap_dim(dim, a.ndim)
+    idx = _index_array(index, op)
+    if src is None:
+        src = value
+    if isinstance(src, Tensor):
+        if src._data.dtype != a.dtype:
+            raise RuntimeError(f"{op}(): Expected self.dtype to be equal to src.dtype")
+        _check_gather_like(a.shape, idx, dim, op, src._data.shape)
+    else:
+        _check_gather_like(a.shape, idx, dim, op)
+    if reduce not in (None, "add", "multiply"):
+        raise RuntimeError(f"reduce argument must be either add or multiply, got {reduce}")
+    return dim, idx, src
+
+
+def _scatter_data(src):
+    return src._data if isinstance(src, Tensor) else src
+
+
+def scatter(input, dim, index, src=None, value=None, *, reduce=None, out=None):
+    dim, idx, src = _scatter_args(input, dim, index, src, value, reduce, "scatter")
+    r = input._data.copy()
+    _scatter_write(r, dim, idx, _scatter_data(src), reduce)
+    result = _wrap(r)
+    src_t = src if isinstance(src, Tensor) else None
+    if GradMode.enabled and (input._requires_grad or (src_t is not None
+                                                      and src_t._requires_grad)):
+        if reduce is not None:
+            record(_NoDerivative, (input, None, src_t), result, op="scatter")
+        elif src_t is not None:
+            record(ScatterBackward0, (input, None, src_t), result, dim=dim, index=_wrap(idx))
+        else:
+            record(ScatterBackward1, (input,), result, dim=dim, index=_wrap(idx))
+    return _out(out, result)
+
+
+def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
+    dim_w, idx, src_v = _scatter_args(self, dim, index, src, value, reduce, "scatter_")
+    return run_inplace(
+        self, lambda s: scatter(s, dim, index, src, value, reduce=reduce),
+        lambda a: _scatter_write(a, dim_w, idx, _scatter_data(src_v), reduce), (),
+        [src_v if isinstance(src_v, Tensor) else None])
+
+
+class ScatterAddBackward0(Node):
+    def backward(self, grad):
+        gsrc = gather(grad, self.dim, self.index) if self._next[2] is not None else None
+        return grad, None, gsrc
+
+
+def scatter_add(input, dim, index, src, *, out=None):
+    dim, idx, src = _scatter_args(input, dim, index, src, None, None, "scatter_add")
+    r = input._data.copy()
+    _scatter_write(r, dim, idx, src._data, "add")
+    result = _wrap(r)
+    if GradMode.enabled and (input._requires_grad or src._requires_grad):
+        record(ScatterAddBackward0, (input, None, src), result, dim=dim, index=_wrap(idx))
+    return _out(out, result)
+
+
+def scatter_add_(self, dim, index, src):
+    dim_w, idx, _ = _scatter_args(self, dim, index, src, None, None, "scatter_add_")
+    return run_inplace(self, lambda s: scatter_add(s, dim, index, src),
+                       lambda a: _scatter_write(a, dim_w, idx, src._data, "add"), (), [src])
+
+
+_REDUCTIONS = ("sum", "prod", "mean", "amax", "amin")
+
+
+def _identity(reduce, dtype):
+    if reduce in ("sum", "mean"):
+        return 0
+    if reduce == "prod":
+        return 1
+    if dtype.kind == "f":
+        return -np.inf if reduce == "amax" else np.inf
+    if dtype.kind == "b":
+        return reduce != "amax"
+    info = np.iinfo(dtype)
+    return info.min if reduce == "amax" else info.max
+
+
+_UFUNCS = {"sum": np.add, "mean": np.add, "prod": np.multiply, "amax": np.maximum,
+           "amin": np.minimum}
+
+
+def _scatter_reduce_write(out, dim, idx, src, reduce, include_self):
+    mesh = _open_mesh(idx, dim) if out.ndim else (idx,)
+    target = out if out.ndim else out.reshape(1)
+    src = _prefix(src, idx.shape) if src.ndim else src.reshape(1)
+    if not include_self:
+        target[mesh] = _identity(reduce, out.dtype)
+    _UFUNCS[reduce].at(target, mesh, src)
+    if reduce == "mean":
+        count = np.full(target.shape, 1 if include_self else 0, dtype=np.int64)
+        np.add.at(count, mesh, 1)
+        scattered = count > 0
+        if out.dtype.kind in "fc":
+            target[scattered] /= count[scattered]
+        else:
+            target[scattered] //= count[scattered]
+
+
+class ScatterReduceBackward0(Node):
+    def backward(self, grad):
+        self_, src, result = self.saved()
+        gs, gsrc = _SCATTER_REDUCE_GRADS[self.reduce](self, grad, self_, src, result)
+        return (gs if self._next[0] is not None else None, None,
+                gsrc if self._next[2] is not None else None)
+
+
+def _scattered_mask(node, like):
+    """Where some src element was scattered to (a constant)."""
+    hit = np.zeros(like._data.shape, dtype=bool)
+    target = hit if hit.ndim else hit.reshape(1)
+    target[_open_mesh(node.index._data, node.dim) if hit.ndim else (node.index._data,)] = True
+    return _wrap(hit)
+
+
+def _grad_sum(node, grad, self_, src, result):
+    gs = grad if node.include_self else grad.masked_fill(_scattered_mask(node, grad), 0)
+    return gs, gather(grad, node.dim, node.index)
+
+
+def _count(node, grad):
+    """How many values each output of a mean reduction averaged (a constant, at least 1)."""
+    count = np.full(grad._data.shape, 1 if node.include_self else 0, dtype=grad._data.dtype)
+    target = count if count.ndim else count.reshape(1)
+    idx = node.index._data
+    np.add.at(target, _open_mesh(idx, node.dim) if count.ndim else (idx,), 1)
+    return _wrap(np.maximum(count, 1))
+
+
+def _grad_mean(node, grad, self_, src, result):
+    scaled = grad / _count(node, grad)
+    gs = scaled if node.include_self else scaled.masked_fill(_scattered_mask(node, grad), 0)
+    return gs, gather(scaled, node.dim, node.index)
+
+
+def _src_part(node, src):
+    return src[tuple(slice(0, s) for s in node.index._data.shape)]
+
+
+def _grad_extreme(node, grad, self_, src, result):
+    # the gradient is shared evenly between the elements equal to the result
+    self_hit = (self_ == result)
+    if not node.include_self:
+        self_hit = self_hit.logical_and(_scattered_mask(node, grad).logical_not())
+    src_hit = _src_part(node, src) == gather(result, node.dim, node.index)
+    dt = D.FROM_NUMPY[grad._data.dtype]
+    count = scatter_add(self_hit.to(dt), node.dim, node.index, src_hit.to(dt))
+    share = grad / count
+    gs = share.masked_fill(self_hit.logical_not(), 0)
+    gsrc = gather(share, node.dim, node.index).masked_fill(src_hit.logical_not(), 0)
+    return gs, gsrc
+
+
+def _grad_prod(node, grad, self_, src, result):
+    # the quotient form: valid where the factors are nonzero
+    gr = grad * result
+    if node.include_self:
+        gs = gr / self_
+    else:
+        gs = grad.masked_fill(_scattered_mask(node, grad), 0)
+    return gs, gather(gr, node.dim, node.index) / _src_part(node, src)
+
+
+_SCATTER_REDUCE_GRADS = {"sum": _grad_sum, "mean": _grad_mean, "amax": _grad_extreme,
+                         "amin": _grad_extreme, "prod": _grad_prod}
+
+
+def _scatter_reduce_args(input, dim, index, src, reduce, op):
+    if reduce not in _REDUCTIONS:
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, "
+                           f"got {reduce}")
+    return _scatter_args(input, dim, index, src, None, None, op)
+
+
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=None):
+    dim, idx, src = _scatter_reduce_args(input, dim, index, src, reduce, "scatter_reduce")
+    r = input._data.copy()
+    _scatter_reduce_write(r, dim, idx, src._data, reduce, include_self)
+    result = _wrap(r)
+    if GradMode.enabled and (input._requires_grad or src._requires_grad):
+        record(ScatterReduceBackward0, (input, None, src), result, (input, src, result),
+               dim=dim, index=_wrap(idx), reduce=reduce, include_self=include_self)
+    return _out(out, result)
+
+
+def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
+    dim_w, idx, _ = _scatter_reduce_args(self, dim, index, src, reduce, "scatter_reduce_")
+    return run_inplace(
+        self, lambda s: scatter_reduce(s, dim, index, src, reduce, include_self=include_self),
+        lambda a: _scatter_reduce_write(a, dim_w, idx, src._data, reduce, include_self), (),
+        [src])
+
+
+# ---------------------------------------------------------------------------------------
+# index_select, index_add, index_copy, index_fill, index_put
+
+def _vector_index(index, op, ndim_error):
+    idx = _index_array(index, op, "int32 or int64")
+    if idx.ndim > 1:
+        raise IndexError(ndim_error)
+    return idx.reshape(-1)
+
+
+class IndexSelectBackward0(Node):
+    def backward(self, grad):
+        zeros = _wrap(np.zeros(self.shape, dtype=grad._data.dtype))
+        return (index_add(zeros, self.dim, self.index, grad),)
+
+
+def index_select(input, dim, index, *, out=None):
+    a = input._data
+    dim = _wrap_dim(dim, a.ndim)
+    idx = _vector_index(index, "index_select", "index_select(): Index is supposed to be a "
+                                               "vector")
+    size = a.shape[dim] if a.ndim else 1
+    if idx.size and (idx.max() >= size or idx.min() < -size):
+        raise IndexError("index out of range in self")
+    r = np.take(a, idx, axis=dim) if a.ndim else a.reshape(1)[idx].reshape(())
+    result = _wrap(r)
+    if GradMode.enabled and input._requires_grad:
+        record(IndexSelectBackward0, (input,), result, shape=a.shape, dim=dim,
+               index=_wrap(idx))
+    return _out(out, result)
+
+
+def _index_source_args(self, dim, index, source, op):
+    a = self._data
+    dim = _wrap_dim(dim, a.ndim)
+    idx = _index_array(index, op, "int32 or int64")
+    if idx.ndim > 1:
+        raise IndexError(f"{op}(): Index is supposed to be a vector")
+    idx = idx.reshape(-1)
+    s = source._data
+    if s.dtype != a.dtype:
+        raise RuntimeError(f"{op}(): self ({_scalar_name(a.dtype)}) and source "
+                           f"({_scalar_name(s.dtype)}) must have the same scalar type")
+    ssize = s.shape[dim] if s.ndim else 1
+    if idx.size != ssize:
+        if op == "index_add_":
+            raise RuntimeError(f"index_add_(): Number of indices ({idx.size}) should be equal "
+                               f"to source.size(dim): ({ssize}), for dim: {dim}")
+        raise IndexError(f"{op}(): Number of indices ({idx.size}) should be equal to "
+                         f"source.size(dim) ({ssize})")
+    _check_bounds(idx, a.shape[dim] if a.ndim else 1, dim)
+    return dim, idx
+
+
+def _index_add_write(a, dim, idx, src, alpha):
+    if alpha != 1:
+        src = src * alpha
+    if a.ndim == 0:
+        a[...] += src.reshape(())
+    else:
+        np.add.at(a, _dim_index(dim, idx), src)
+
+
+def _dim_index(dim, item):
+    return (slice(None),) * dim + (item,)
+
+
+class IndexAddBackward0(Node):
+    def backward(self, grad):
+        gsrc = None
+        if self._next[2] is not None:
+            gsrc = index_select(grad, self.dim, self.index)
+            if self.alpha != 1:
+                gsrc = gsrc * self.alpha
+            gsrc = reshape(gsrc, self.source_shape)
+        return grad, None, gsrc
+
+
+def index_add(input, dim, index, source, *, alpha=1, out=None):
+    dim, idx = _index_source_args(input, dim, index, source, "index_add_")
+    r = input._data.copy()
+    _index_add_write(r, dim, idx, source._data, alpha)
+    result = _wrap(r)
+    if GradMode.enabled and (input._requires_grad or source._requires_grad):
+        record(IndexAddBackward0, (input, None, source), result, dim=dim, index=_wrap(idx),
+               alpha=alpha, source_shape=source._data.shape)
+    return _out(out, result)
+
+
+def index_add_(self, dim, index, source, *, alpha=1):
+    dim_w, idx = _index_source_args(self, dim, index, source, "index_add_")
+    return run_inplace(self, lambda s: index_add(s, dim, index, source, alpha=alpha),
+                       lambda a: _index_add_write(a, dim_w, idx, source._data, alpha), (),
+                       [source])
+
+
+class IndexCopyBackward0(Node):
+    def backward(self, grad):
+        gs = gsrc = None
+        if self._next[0] is not None:
+            gs = index_fill(grad, self.dim, self.index, 0)
+        if self._next[2] is not None:
+            gsrc = reshape(index_select(grad, self.dim, self.index), self.source_shape)
+        return gs, None, gsrc
+
+
+def _index_copy_write(a, dim, idx, src):
+    if a.ndim == 0:
+        a[...] = src.reshape(())
+    else:
+        a[_dim_index(dim, idx)] = src
+
+
+def index_copy(input, dim, index, source, *, out=None):
+    dim, idx = _index_source_args(input, dim, index, source, "index_copy_")
+    r = input._data.copy()
+    _index_copy_write(r, dim, idx, source._data)
+    result = _wrap(r)
+    if GradMode.enabled and (input._requires_grad or source._requires_grad):
+        record(IndexCopyBackward0, (input, None, source), result, dim=dim, index=_wrap(idx),
+               source_shape=source._data.shape)
+    return _out(out, result)
+
+
+def index_copy_(self, dim, index, source):
+    dim_w, idx = _index_source_args(self, dim, index, source, "index_copy_")
+    return run_inplace(self, lambda s: index_copy(s, dim, index, source),
+                       lambda a: _index_copy_write(a, dim_w, idx, source._data), (), [source])
+
+
+class IndexFillBackward0(Node):
+    def backward(self, grad):
+        return (index_fill(grad, self.dim, self.index, 0),)
+
+
+class IndexFillBackward1(Node):
+    def backward(self, grad):
+        gs = gv = None
+        if self._next[0] is not None:
+            gs = index_fill(grad, self.dim, self.index, 0)
+        if self._next[3] is not None:
+            gv = index_select(grad, self.dim, self.index).sum()
+        return gs, None, None, gv
+
+
+def _index_fill_args(self, dim, index, value):
+    a = self._data
+    dim = _wrap_dim(dim, a.ndim)
+    idx = _vector_index(index, "index_fill_", "Index has to be a vector/scalar")
+    _check_bounds(idx, a.shape[dim] if a.ndim else 1, dim)
+    if isinstance(value, Tensor) and value._data.ndim:
+        raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got "
+                           f"tensor with {value._data.ndim} dimension(s).")
+    return dim, idx
+
+
+def _index_fill_write(a, dim, idx, value):
+    v = value._data if isinstance(value, Tensor) else value
+    if a.ndim == 0:
+        if idx.size:
+            a[...] = v
+    else:
+        a[_dim_index(dim, idx)] = v
+
+
+def index_fill(input, dim, index, value):
+    dim, idx = _index_fill_args(input, dim, index, value)
+    r = input._data.copy()
+    _index_fill_write(r, dim, idx, value)
+    result = _wrap(r)
+    vt = value if isinstance(value, Tensor) else None
+    if GradMode.enabled and (input._requires_grad or (vt is not None and vt._requires_grad)):
+        if vt is None:
+            record(IndexFillBackward0, (input,), result, dim=dim, index=_wrap(idx))
+        else:
+            record(IndexFillBackward1, (input, None, None, vt), result, dim=dim,
+                   index=_wrap(idx))
+    return result
+
+
+def index_fill_(self, dim, index, value):
+    dim_w, idx = _index_fill_args(self, dim, index, value)
+    vt = value if isinstance(value, Tensor) else None
+    return run_inplace(self, lambda s: index_fill(s, dim, index, value),
+                       lambda a: _index_fill_write(a, dim_w, idx, value), (), [vt])
+
+
+class IndexPutBackward0(Node):
+    def backward(self, grad):
+        gs = gv = None
+        if self._next[0] is not None:
+            gs = grad if self.accumulate else zero_region(grad, None, self.index)
+        if self._next[1] is not None:
+            gv = _fit_value(advanced_index(grad, self.index), self.value_shape)
+        return gs, gv
+
+
+def _index_put_args(self, indices, values):
+    if not isinstance(indices, (tuple, list)):
+        raise TypeError("index_put(): argument 'indices' must be tuple of Tensors")
+    items = tuple(i if i is not None else slice(None) for i in indices)
+    idx = parse_index(items, self._data.shape)
+    if idx.basic is not None and any(b != _FULL for b in idx.basic):
+        raise IndexError(_INDEX_DTYPES)
+    advanced = idx.advanced if idx.advanced is not None else (Ellipsis,)
+    v = values._data
+    if v.dtype != self._data.dtype:
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                           f"{_scalar_name(self._data.dtype)} for the destination and "
+                           f"{_scalar_name(v.dtype)} for the source.")
+    tshape = _target_shape(self._data, advanced)
+    stripped = _check_value_shape(v.shape, tshape, advanced)
+    return advanced, stripped
+
+
+def _index_put_write(a, advanced, v, accumulate):
+    if accumulate:
+        np.add.at(a, advanced, np.broadcast_to(v, _target_shape(a, advanced)))
+    else:
+        a[advanced] = v
+
+
+def index_put(input, indices, values, accumulate=False):
+    advanced, stripped = _index_put_args(input, indices, values)
+    r = input._data.copy()
+    _index_put_write(r, advanced, values._data.reshape(stripped), accumulate)
+    result = _wrap(r)
+    if GradMode.enabled and (input._requires_grad or values._requires_grad):
+        record(IndexPutBackward0, (input, values), result, index=advanced,
+               accumulate=accumulate, value_shape=values._data.shape)
+    return result
+
+
+def index_put_(self, indices, values, accumulate=False):
+    advanced, stripped = _index_put_args(self, indices, values)
+    return run_inplace(
+        self, lambda s: index_put(s, indices, values, accumulate),
+        lambda a: _index_put_write(a, advanced, values._data.reshape(stripped), accumulate),
+        (), [values])
+
+
+# ---------------------------------------------------------------------------------------
+# masked ops
+
+def _mask_array(mask, op):
+    m = mask._data
+    if m.dtype.kind != "b":
+        raise RuntimeError(f"{op} only supports boolean masks, but got mask with dtype "
+                           f"{_CPP_NAMES.get(m.dtype.name, m.dtype.name)}")
+    return m
+
+
+class MaskedFillBackward0(Node):
+    def backward(self, grad):
+        return (grad.masked_fill(self.mask, 0), None)
+
+
+class MaskedFillBackward1(Node):
+    def backward(self, grad):
+        gs = gv = None
+        if self._next[0] is not None:
+            gs = grad.masked_fill(self.mask, 0)
+        if self._next[2] is not None:
+            gv = masked_select(grad, self.mask).sum()
+        return gs, None, gv
+
+
+def _fill_value(value, op):
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError(f"{op} only supports a 0-dimensional value tensor, but got "
+                               f"tensor with {value._data.ndim} dimension(s).")
+        return value._data
+    return value
+
+
+def masked_fill(input, mask, value):
+    a = input._data
+    m = _mask_array(mask, "masked_fill_")
+    v = np.asarray(_fill_value(value, "masked_fill_"), dtype=a.dtype) \
+        if a.dtype.kind != "b" else np.asarray(_fill_value(value, "masked_fill_")).astype(bool)
+    try:
+        r = np.where(m, v, a)
+    except ValueError:
+        raise broadcast_error(a.shape, m.shape) from None
+    result = _wrap(r)
+    vt = value if isinstance(value, Tensor) else None
+    if GradMode.enabled and (input._requires_grad or (vt is not None and vt._requires_grad)):
+        if vt is None:
+            record(MaskedFillBackward0, (input, None), result, mask=mask)
+        else:
+            record(MaskedFillBackward1, (input, None, vt), result, mask=mask)
+    return result
+
+
+def masked_fill_(self, mask, value):
+    a = self._data
+    m = _mask_array(mask, "masked_fill_")
+    v = _fill_value(value, "masked_fill_")
+    bshape = np.broadcast_shapes(a.shape, m.shape) if _broadcasts(a.shape, m.shape) else None
+    if bshape != a.shape:
+        raise RuntimeError(f"output with shape {_list(a.shape)} doesn't match the broadcast "
+                           f"shape {_list(bshape if bshape is not None else m.shape)}")
+
+    def write(arr):
+        np.copyto(arr, v, where=m, casting="unsafe")
+    vt = value if isinstance(value, Tensor) else None
+    return run_inplace(self, lambda s: masked_fill(s, mask, value), write, (), [vt])
+
+
+def _broadcasts(*shapes):
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        return False
+    return True
+
+
+class MaskedScatterBackward0(Node):
+    def backward(self, grad):
+        gs = gsrc = None
+        if self._next[0] is not None:
+            gs = grad.masked_fill(self.mask, 0)
+        if self._next[2] is not None:
+            picked = masked_select(grad, self.mask)
+            n = 1
+            for s in self.source_shape:
+                n *= s
+            flat = index_put_new((n,), grad._data.dtype,
+                                 (np.arange(picked._data.size, dtype=np.int64),), picked)
+            gsrc = reshape(flat, self.source_shape)
+        return gs, None, gsrc
+
+
+def _masked_scatter_args(a, mask, source):
+    m = _mask_array(mask, "masked_scatter_")
+    s = source._data
+    if s.dtype != a.dtype:
+        raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but "
+                           f"got{_scalar_name(a.dtype)} and {_scalar_name(s.dtype)}")
+    return m, s
+
+
+def _masked_scatter_write(r, m, s):
+    m = np.broadcast_to(m, r.shape)
+    k = int(np.count_nonzero(m))
+    if k > s.size:
+        raise RuntimeError("Number of elements of source < number of ones in mask")
+    r[m] = s.reshape(-1)[:k]
+
+
+def masked_scatter(input, mask, source):
+    a = input._data
+    m, s = _masked_scatter_args(a, mask, source)
+    try:
+        shape = np.broadcast_shapes(a.shape, m.shape)
+    except ValueError:
+        raise broadcast_error(a.shape, m.shape) from None
+    r = np.broadcast_to(a, shape).copy()
+    _masked_scatter_write(r, m, s)
+    result = _wrap(r)
+    if GradMode.enabled and (input._requires_grad or source._requires_grad):
+        record(MaskedScatterBackward0, (input, None, source), result, mask=mask,
+               source_shape=s.shape)
+    return result
+
+
+def masked_scatter_(self, mask, source):
+    m, s = _masked_scatter_args(self._data, mask, source)
+    return run_inplace(self, lambda t: masked_scatter(t, mask, source),
+                       lambda a: _masked_scatter_write(a, m, s), (), [source])
+
+
+class MaskedSelectBackward0(Node):
+    def backward(self, grad):
+        zeros = _wrap(np.zeros(self.shape, dtype=grad._data.dtype))
+        return (masked_scatter(zeros, self.mask, grad), None)
+
+
+def masked_select(input, mask, *, out=None):
+    a = input._data
+    m = _mask_array(mask, "masked_select")
+    try:
+        shape = np.broadcast_shapes(a.shape, m.shape)
+    except ValueError:
+        raise broadcast_error(a.shape, m.shape) from None
+    r = np.broadcast_to(a, shape)[np.broadcast_to(m, shape)]
+    result = _wrap(r)
+    if GradMode.enabled and input._requires_grad:
+        record(MaskedSelectBackward0, (input, None), result, shape=shape, mask=mask)
+    return _out(out, result)
+
+
+# ---------------------------------------------------------------------------------------
+# nonzero, take, put
+
+def nonzero(input, *, out=None, as_tuple=False):
+    a = input._data
+    if as_tuple:
+        if a.ndim == 0:
+            return (_wrap(np.zeros(1 if a.item() else 0, dtype=np.int64)),)
+        return tuple(_wrap(i.astype(np.int64, copy=False)) for i in np.nonzero(a))
+    if a.ndim == 0:
+        return _out(out, _wrap(np.zeros((1 if a.item() else 0, 0), dtype=np.int64)))
+    return _out(out, _wrap(np.ascontiguousarray(np.argwhere(a).astype(np.int64, copy=False))))
+
+
+def argwhere(input):
+    return nonzero(input)
+
+
+def _flat_index(index, numel):
+    idx = _index_array(index, "take")
+    if idx.size:
+        hi, lo = int(idx.max()), int(idx.min())
+        if hi >= numel or lo < -numel:
+            raise IndexError(f"out of range: tried to access index {hi if hi >= numel else lo} "
+                             f"on a tensor of {numel} elements.")
+    return idx
+
+
+class TakeBackward0(Node):
+    def backward(self, grad):
+        n = 1
+        for s in self.shape:
+            n *= s
+        flat = index_put_new((n,), grad._data.dtype, (self.index,), grad, True)
+        return (reshape(flat, self.shape), None)
+
+
+def take(input, index):
+    a = input._data
+    idx = _flat_index(index, a.size)
+    result = _wrap(a.reshape(-1)[idx])
+    if GradMode.enabled and input._requires_grad:
+        record(TakeBackward0, (input, None), result, shape=a.shape, index=idx)
+    return result
+
+
+class PutBackward0(Node):
+    def backward(self, grad):
+        gs = gsrc = None
+        if self._next[0] is not None:
+            if self.accumulate:
+                gs = grad
+            else:
+                flat = zero_region(reshape(grad, -1), None, (self.index.reshape(-1),))
+                gs = reshape(flat, self.shape)
+        if self._next[2] is not None:
+            gsrc = reshape(take(grad, _wrap(self.index)), self.source_shape)
+        return gs, None, gsrc
+
+
+def _put_args(a, index, source):
+    idx = _flat_index(index, a.size)
+    s = source._data
+    if idx.size != s.size:
+        raise IndexError(f"put_(): Expected source and index to have the same number of "
+                         f"elements, but got source.numel() = {s.size}, index.numel() = "
+                         f"{idx.size}")
+    if s.dtype != a.dtype:
+        raise RuntimeError(f"put_(): self and source expected to have the same dtype, but got "
+                           f"self.dtype = {D.FROM_NUMPY[a.dtype]} and source.dtype = "
+                           f"{D.FROM_NUMPY[s.dtype]}")
+    return idx.reshape(-1), s.reshape(-1)
+
+
+def _put_write(r, idx, s, accumulate):
+    flat = r.reshape(-1)
+    if accumulate:
+        np.add.at(flat, idx, s)
+    else:
+        flat[idx] = s
+    if not np.shares_memory(flat, r):
+        r[...] = flat.reshape(r.shape)
+
+
+def put(input, index, source, accumulate=False):
+    a = input._data
+    idx, s = _put_args(a, index, source)
+    r = a.copy()
+    _put_write(r, idx, s, accumulate)
+    result = _wrap(r)
+    if GradMode.enabled and (input._requires_grad or source._requires_grad):
+        record(PutBackward0, (input, None, source), result, shape=a.shape, index=idx,
+               accumulate=accumulate, source_shape=source._data.shape)
+    return result
+
+
+def put_(self, index, source, accumulate=False):
+    idx, s = _put_args(self._data, index, source)
+    return run_inplace(self, lambda t: put(t, index, source, accumulate),
+                       lambda a: _put_write(a, idx, s, accumulate), (), [source])
+
+
+def take_along_dim(input, indices, dim=None, *, out=None):
+    if dim is None:
+        return _out(out, gather(reshape(input, -1), 0, reshape(indices, -1)))
+    a, i = input._data, indices._data
+    if a.ndim != i.ndim:
+        raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same "
+                           f"number of dimensions, but got {a.ndim} dimensions for input, and "
+                           f"{i.ndim} dimensions for indices")
+    dim = _wrap_dim(dim, a.ndim)
+    a_shape = list(np.broadcast_shapes(a.shape[:dim] + (1,) + a.shape[dim + 1:],
+                                       i.shape[:dim] + (1,) + i.shape[dim + 1:]))
+    i_shape = list(a_shape)
+    a_shape[dim] = a.shape[dim]
+    i_shape[dim] = i.shape[dim]
+    return _out(out, gather(expand(input, a_shape), dim, expand(indices, i_shape)))
+

@@ -44,6 +44,11 @@ def apply_inplace(fn, self, *args, **kwargs):
     result = fn(_snapshot(self), *args, **kwargs)
     _castable(self, result._data.dtype)
     _write(self, result._data)
+    if self._base is not None:
+        # a view: its base takes the history at the view's place, as torch rebases it
+        from .indexing import rebase_view
+        rebase_view(self, result)
+        return self
     node = result._grad_fn
     self._grad_fn = node
     self._output_nr = result._output_nr

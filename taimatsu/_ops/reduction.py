@@ -1,15 +1,27 @@
 """Reductions: sum, mean, prod, max/min, std/var, norms, cumulative ops, sorting.
 
 A reduction over `dim` keeps the reduced dims (keepdim) in its backward, so that
-the incoming gradient can be expanded back over them.
+the incoming gradient can be expanded back over them.  Ops that select elements
+(max over a dim, sort, topk, median ...) send the gradient back to the selected
+places with `_scatter`, whose own backward is `_gather`: both are tensor ops, so
+second derivatives work.
 """
+import math
+import warnings
+
 from .. import _dtype as D
+from .. import return_types
 from .._backend import ndarray
 from .._backend import numpy as np
 from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from ._core import record
+
+_int = int
+_builtin_min, _builtin_max, _builtin_sum = min, max, sum
+_INT64 = np.dtype(np.int64)
+_isnan = math.isnan
 
 
 def _dims(dim, ndim):
@@ -31,19 +43,120 @@ def _sum_dtype(np_dtype, dtype):
     if dtype is not None:
         return dtype._np
     if np_dtype.kind in "biu":
-        return np.dtype(np.int64)
+        return _INT64
     return np_dtype
+
+
+def _array(r):
+    return r if type(r) is ndarray else np.asarray(r)
+
+
+def _reduce(fn, a, dims, keepdim, **kwargs):
+    """fn (a numpy reduction) over `dims` (None: all), keeping dims if asked."""
+    if dims is None or a.ndim == 0:
+        r = fn(a, **kwargs)
+        return _array(r).reshape((1,) * a.ndim) if keepdim else _array(r)
+    return _array(fn(a, axis=dims, keepdims=keepdim, **kwargs))
+
+
+def _count(shape, dims):
+    n = 1
+    for d in (range(len(shape)) if dims is None else dims):
+        n *= shape[d]
+    return n
+
+
+def _restore(t, dims, keepdim, ndim):
+    """A reduced tensor with its reduced dims put back as size 1 (for broadcasting)."""
+    if keepdim or ndim == 0:
+        return t
+    if dims is None:
+        return t.reshape((1,) * ndim)
+    for d in dims:
+        t = t.unsqueeze(d)
+    return t
 
 
 def _unsqueeze_to(grad, dims, keepdim, shape):
     """The gradient of a reduction, broadcast back to the input's shape."""
-    if dims is None:
-        return grad.reshape([1] * len(shape)).expand(shape) if shape else grad
-    if not keepdim:
-        for d in dims:
-            grad = grad.unsqueeze(d)
-    return grad.expand(shape)
+    return _restore(grad, dims, keepdim, len(shape)).expand(shape)
 
+
+def _out(out, result):
+    if out is None:
+        return result
+    if out.shape != result.shape:
+        out.resize_(result.shape)
+    out.copy_(result)
+    return out
+
+
+def _wants_grad(input):
+    return GradMode.enabled and input._requires_grad
+
+
+def _dtype_name(np_dtype):
+    return D.FROM_NUMPY[np_dtype]._legacy[:-6]
+
+
+def _float_only(a, message):
+    if a.dtype.kind not in "fc":
+        raise RuntimeError(message)
+
+
+# ---------------------------------------------------------------------------------------
+# Differentiable gather / scatter along a dim (private): the backward of every op that
+# selects elements, and each other's backward.
+
+class GatherBackward0(Node):
+    def backward(self, grad):
+        return (_scatter(grad, self.dim, self.index, self.shape),)
+
+
+class ScatterAddBackward0(Node):
+    def backward(self, grad):
+        return (_gather(grad, self.dim, self.index),)
+
+
+def _gather(x, dim, index):
+    """x's elements at `index` (an int64 array) along `dim`."""
+    result = _wrap(np.take_along_axis(x._data, index, dim))
+    if _wants_grad(x):
+        record(GatherBackward0, (x,), result, dim=dim, index=index, shape=x._data.shape)
+    return result
+
+
+def _scatter(src, dim, index, shape, unique=False):
+    """zeros(shape) with src added at `index` along `dim` (repeated indices accumulate;
+    `unique` says none repeat, which allows a plain put)."""
+    a = np.zeros(shape, dtype=src._data.dtype)
+    s = np.broadcast_to(src._data, index.shape)
+    if unique:
+        np.put_along_axis(a, index, s, dim)
+    else:
+        grid = list(np.ix_(*[np.arange(n) for n in index.shape]))
+        grid[dim] = index
+        np.add.at(a, tuple(grid), s)
+    result = _wrap(a)
+    if _wants_grad(src):
+        record(ScatterAddBackward0, (src,), result, dim=dim, index=index)
+    return result
+
+
+class FlipBackward0(Node):
+    def backward(self, grad):
+        return (_flip(grad, self.dim),)
+
+
+def _flip(x, dim):
+    result = _wrap(np.flip(x._data, dim))
+    if _wants_grad(x):
+        record(FlipBackward0, (x,), result, dim=dim)
+    return result
+
+
+# ---------------------------------------------------------------------------------------
+# sum, mean, nansum, nanmean
 
 class SumBackward0(Node):
     def backward(self, grad):
@@ -59,9 +172,9 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     a = input._data
     dims = _dims(dim, a.ndim)
     acc = _sum_dtype(a.dtype, dtype)
-    if dims is None:
+    if dims is None or a.ndim == 0:
         r = a.sum(dtype=acc)
-        if keepdim and dim is not None:
+        if keepdim:
             r = r.reshape((1,) * a.ndim)
     else:
         r = a.sum(axis=dims, dtype=acc, keepdims=keepdim)
@@ -70,17 +183,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
         if dim is None:
             record(SumBackward0, (input,), result, shape=a.shape)
         else:
-            record(SumBackward1, (input,), result, dims=dims if dims else None, keepdim=keepdim,
-                   shape=a.shape)
+            record(SumBackward1, (input,), result, dims=dims, keepdim=keepdim, shape=a.shape)
     return _out(out, result)
-
-
-def _out(out, result):
-    if out is None:
-        return result
-    out.resize_(result.shape)
-    out.copy_(result)
-    return out
 
 
 class MeanBackward0(Node):
@@ -98,28 +202,46 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if dtype is None and a.dtype.kind not in "fc":
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point "
-            f"or complex dtype. Got: {D.FROM_NUMPY[a.dtype]._legacy[:-6]}")
+            f"or complex dtype. Got: {_dtype_name(a.dtype)}")
     if dtype is not None:
-        a = a.astype(dtype._np)
+        a = a.astype(dtype._np, copy=False)
     dims = _dims(dim, a.ndim)
-    if dims is None:
-        r = a.mean()
-        if keepdim and dim is not None:
-            r = r.reshape((1,) * a.ndim)
-        count = a.size
-    else:
-        r = a.mean(axis=dims, keepdims=keepdim)
-        count = 1
-        for d in dims:
-            count *= a.shape[d]
-    result = _wrap(np.asarray(r, dtype=a.dtype))
-    if GradMode.enabled and input._requires_grad:
+    count = _count(a.shape, dims)
+    # sum then divide (as numpy's mean does), without numpy's empty-slice warning
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = np.true_divide(_reduce(np.sum, a, dims, keepdim), count, dtype=a.dtype)
+    result = _wrap(_array(r))
+    if _wants_grad(input):
         if dim is None:
             record(MeanBackward0, (input,), result, shape=a.shape, count=count)
         else:
             record(MeanBackward1, (input,), result, dims=dims, keepdim=keepdim, shape=a.shape,
                    count=count)
     return _out(out, result)
+
+
+class NansumBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        keep = _wrap(~np.isnan(x._data))
+        return (_restore(grad, self.dims, self.keepdim, x.dim()) * keep,)
+
+
+def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    a = input._data
+    dims = _dims(dim, a.ndim)
+    result = _wrap(_reduce(np.nansum, a, dims, keepdim, dtype=_sum_dtype(a.dtype, dtype)))
+    if _wants_grad(input):
+        record(NansumBackward0, (input,), result, (input,), dims=dims, keepdim=keepdim)
+    return _out(out, result)
+
+
+def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    if input._data.dtype.kind not in "fc":
+        raise RuntimeError("nanmean(): expected input to have floating point or complex dtype "
+                           f"but got {input.dtype._name.capitalize()}")
+    present = _wrap(~np.isnan(input._data))
+    return _out(out, nansum(input, dim, keepdim, dtype=dtype) / sum(present, dim, keepdim))
 
 
 def sum_to_size(input, *size):
@@ -143,3 +265,1211 @@ def sum_to_size(input, *size):
     if lead:
         result = result.view(shape)
     return result
+
+
+# ---------------------------------------------------------------------------------------
+# prod, cumsum, cumprod, logsumexp
+
+def _prod_safe_zeros_backward(grad, x, dim):
+    """d prod / d x_i as (product of the x before i) * (product of the x after i): right
+    where x holds zeros, where result / x is not."""
+    from .join import cat
+    n = x._data.shape[dim]
+    if n == 1:
+        return grad.expand(x._data.shape)
+    ones = _wrap(np.ones(x._data.shape[:dim] + (1,) + x._data.shape[dim + 1:], x._data.dtype))
+    head = (slice(None),) * dim
+    before = cat([ones, x[head + (slice(0, n - 1),)]], dim).cumprod(dim)
+    after = _flip(cat([ones, _flip(x[head + (slice(1, n),)], dim)], dim).cumprod(dim), dim)
+    return grad * (before * after)
+
+
+class ProdBackward0(Node):
+    def backward(self, grad):
+        x, result = self.saved()
+        if x.dim() == 0:
+            return (grad,)
+        if not (x._data == 0).any():
+            return (grad * (result / x),)
+        flat = x.reshape(-1)
+        return (_prod_safe_zeros_backward(grad.reshape(1), flat, 0).reshape(x._data.shape),)
+
+
+class ProdBackward1(Node):
+    def backward(self, grad):
+        x, result = self.saved()
+        if x.dim() == 0:
+            return (grad,)
+        if not self.keepdim:
+            grad = grad.unsqueeze(self.dim)
+            result = result.unsqueeze(self.dim)
+        if not (x._data == 0).any():
+            return (grad * (result / x),)
+        return (_prod_safe_zeros_backward(grad, x, self.dim),)
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    a = input._data
+    acc = _sum_dtype(a.dtype, dtype)
+    if dim is None:
+        result = _wrap(np.asarray(a.prod(dtype=acc)))
+        if _wants_grad(input):
+            record(ProdBackward0, (input,), result, (input, result))
+        return _out(out, result)
+    if not isinstance(dim, _int):
+        raise TypeError(f"prod(): argument 'dim' must be int, not {type(dim).__name__}")
+    d = _wrap_dim(dim, a.ndim)
+    if a.ndim == 0:
+        result = _wrap(a.astype(acc))
+    else:
+        result = _wrap(_array(a.prod(axis=d, dtype=acc, keepdims=keepdim)))
+    if _wants_grad(input):
+        record(ProdBackward1, (input,), result, (input, result), dim=d, keepdim=keepdim)
+    return _out(out, result)
+
+
+class CumsumBackward0(Node):
+    def backward(self, grad):
+        if grad.dim() == 0:
+            return (grad,)
+        return (_flip(_flip(grad, self.dim).cumsum(self.dim), self.dim),)
+
+
+def _cum_dim(a, dim):
+    return _wrap_dim(dim, a.ndim)
+
+
+def cumsum(input, dim, *, dtype=None, out=None):
+    a = input._data
+    d = _cum_dim(a, dim)
+    acc = _sum_dtype(a.dtype, dtype)
+    r = a.astype(acc) if a.ndim == 0 else np.cumsum(a, axis=d, dtype=acc)
+    result = _wrap(r)
+    if _wants_grad(input):
+        record(CumsumBackward0, (input,), result, dim=d)
+    return _out(out, result)
+
+
+class CumprodBackward0(Node):
+    def backward(self, grad):
+        x, result = self.saved()
+        d = self.dim
+        if x.dim() == 0:
+            return (grad,)
+        if not (x._data == 0).any():
+            # sum over j >= i of grad_j * out_j / x_i
+            return (_flip(_flip(grad * result, d).cumsum(d), d) / x,)
+        return (_cumprod_backward_with_zeros(grad, x, d),)
+
+
+def _cumprod_backward_with_zeros(grad, x, dim):
+    """d out_j / d x_i is the product of x_k over k <= j, k != i: build it for every
+    (i, j) pair (quadratic in the dim's size, but exact where x holds zeros)."""
+    xt = x.transpose(dim, -1)
+    n = xt._data.shape[-1]
+    eye = _wrap(np.eye(n, dtype=bool))
+    others = xt.unsqueeze(-2).expand(xt._data.shape[:-1] + (n, n))
+    from .elementwise import where
+    partial = where(eye, 1.0, others).cumprod(-1)         # [..., i, j]
+    upper = _wrap(np.triu(np.ones((n, n), dtype=x._data.dtype)))
+    g = grad.transpose(dim, -1).unsqueeze(-2)
+    return (partial * g * upper).sum(-1).transpose(dim, -1)
+
+
+def cumprod(input, dim, *, dtype=None, out=None):
+    a = input._data
+    d = _cum_dim(a, dim)
+    acc = _sum_dtype(a.dtype, dtype)
+    r = a.astype(acc) if a.ndim == 0 else np.cumprod(a, axis=d, dtype=acc)
+    result = _wrap(r)
+    if _wants_grad(input):
+        record(CumprodBackward0, (input,), result, (input, result), dim=d)
+    return _out(out, result)
+
+
+class LogsumexpBackward0(Node):
+    def backward(self, grad):
+        x, result = self.saved()
+        n = x.dim()
+        g = _restore(grad, self.dims, self.keepdim, n)
+        return (g * (x - _restore(result, self.dims, self.keepdim, n)).exp(),)
+
+
+def logsumexp(input, dim, keepdim=False, *, out=None):
+    a = input._data
+    if a.dtype.kind not in "fc":
+        a = a.astype(D.get_default_dtype()._np)
+    dims = _dims(dim, a.ndim)
+    if a.size == 0:
+        r = _reduce(np.sum, np.exp(a), dims, keepdim)
+        with np.errstate(divide="ignore"):
+            result = _wrap(np.log(r))
+    else:
+        m = _reduce(np.max, a, dims, True)
+        m = np.where(np.isfinite(m), m, 0).astype(a.dtype, copy=False)
+        with np.errstate(divide="ignore"):
+            s = np.log(np.sum(np.exp(a - m), axis=dims, keepdims=True)) + m
+        if not keepdim:
+            s = s.reshape(_reduced_shape(a.shape, dims))
+        result = _wrap(_array(s))
+    if _wants_grad(input):
+        record(LogsumexpBackward0, (input,), result, (input, result), dims=dims,
+               keepdim=keepdim)
+    return _out(out, result)
+
+
+def _reduced_shape(shape, dims):
+    if dims is None:
+        return ()
+    return tuple(s for i, s in enumerate(shape) if i not in dims)
+
+
+# ---------------------------------------------------------------------------------------
+# max, min, amax, amin, aminmax, argmax, argmin
+
+def _ties_mask(a, value):
+    """Where `a` equals the (broadcast) reduced `value`, NaN matching NaN."""
+    mask = a == value
+    if a.dtype.kind in "fc":
+        mask |= np.isnan(a) & np.isnan(value)
+    return mask
+
+
+class _EvenlyDistributed(Node):
+    """The gradient of a full reduction that picks a value (max(), median()): split
+    evenly among the elements equal to it."""
+
+    def backward(self, grad):
+        (x,) = self.saved()
+        mask = _ties_mask(x._data, self.value)
+        return (grad * _wrap((mask / mask.sum()).astype(x._data.dtype, copy=False)),)
+
+
+class MaxBackward1(_EvenlyDistributed):
+    pass
+
+
+class MinBackward1(_EvenlyDistributed):
+    pass
+
+
+class MedianBackward0(_EvenlyDistributed):
+    pass
+
+
+class NanmedianBackward0(_EvenlyDistributed):
+    pass
+
+
+class _ValueSelecting(Node):
+    """The gradient of an op whose values are input elements at `index` along `dim`
+    (max(dim), sort, topk ...): put back where they came from."""
+    unique = True
+
+    def backward(self, grads):
+        grad = grads[0]
+        if grad is None:
+            return (None,)
+        if not self.shape:
+            return (grad,)
+        if not self.keepdim:
+            grad = grad.unsqueeze(self.dim)
+        return (_scatter(grad, self.dim, self.index, self.shape, self.unique),)
+
+
+class MaxBackward0(_ValueSelecting):
+    pass
+
+
+class MinBackward0(_ValueSelecting):
+    pass
+
+
+class MedianBackward1(_ValueSelecting):
+    pass
+
+
+class NanmedianBackward1(_ValueSelecting):
+    pass
+
+
+class KthvalueBackward0(_ValueSelecting):
+    pass
+
+
+class ModeBackward0(_ValueSelecting):
+    pass
+
+
+class TopkBackward0(_ValueSelecting):
+    pass
+
+
+class SortBackward0(_ValueSelecting):
+    pass
+
+
+class CummaxBackward0(_ValueSelecting):
+    unique = False
+
+
+class CumminBackward0(_ValueSelecting):
+    unique = False
+
+
+def _selected(node_cls, rtype, input, index, dim, keepdim):
+    """The (values, indices) named tuple of a value-selecting op; `index` has the
+    input's number of dims (keepdim form)."""
+    a = input._data
+    if a.ndim == 0:
+        values, indices = a.copy(), np.zeros((), _INT64)
+    else:
+        values = np.take_along_axis(a, index, dim)
+        indices = index
+        if not keepdim:
+            values = values.squeeze(dim)
+            indices = index.squeeze(dim)
+    values = _wrap(values)
+    indices = _wrap(indices.astype(_INT64, copy=False))
+    if _wants_grad(input):
+        record(node_cls, (input,), (values, indices), dim=dim, index=index, keepdim=keepdim,
+               shape=a.shape)
+    return rtype((values, indices))
+
+
+def _nonempty_dim(name, a, d):
+    if a.ndim and a.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
+def _int_dim(name, dim):
+    if not isinstance(dim, (_int, np.integer)) or isinstance(dim, bool):
+        raise TypeError(f"{name}(): argument 'dim' (position 1) must be int, not "
+                        f"{type(dim).__name__}")
+
+
+def _extreme(name, arg_fn, val_fn, full_node, dim_node, rtype, binary):
+    def reduce(input, dim=None, keepdim=False, *, out=None):
+        if isinstance(dim, Tensor):
+            from . import elementwise
+            return getattr(elementwise, binary)(input, dim, out=out) if out is not None \
+                else getattr(elementwise, binary)(input, dim)
+        a = input._data
+        if dim is None:
+            if a.size == 0:
+                raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
+                                   "input.numel() == 0. Specify the reduction dim with the "
+                                   "'dim' argument.")
+            result = _wrap(np.asarray(val_fn(a)))
+            if _wants_grad(input):
+                record(full_node, (input,), result, (input,), value=result._data)
+            return result
+        _int_dim(name, dim)
+        d = _wrap_dim(dim, a.ndim)
+        _nonempty_dim(name, a, d)
+        index = arg_fn(a, axis=d, keepdims=True) if a.ndim else None
+        result = _selected(dim_node, rtype, input, index, d, keepdim)
+        if out is not None:
+            return rtype((_out(out[0], result[0]), _out(out[1], result[1])))
+        return result
+    reduce.__name__ = name
+    return reduce
+
+
+max = _extreme("max", np.argmax, np.max, MaxBackward1, MaxBackward0, return_types.max,
+               "maximum")
+min = _extreme("min", np.argmin, np.min, MinBackward1, MinBackward0, return_types.min,
+               "minimum")
+
+
+class _ScaledByCount(Node):
+    """amax/amin: the gradient split evenly among the elements equal to the result."""
+
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (self._part(grad, x, self.value),)
+
+    def _part(self, grad, x, value):
+        n = x.dim()
+        mask = _ties_mask(x._data, _array(value).reshape(
+            _restore_shape(x._data.shape, self.dims, self.keepdim)))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scale = mask / _reduce(np.sum, mask, self.dims, True)
+        return _restore(grad, self.dims, self.keepdim, n) * \
+            _wrap(scale.astype(x._data.dtype, copy=False))
+
+
+def _restore_shape(shape, dims, keepdim):
+    if dims is None:
+        return (1,) * len(shape)
+    return tuple(1 if i in dims else s for i, s in enumerate(shape))
+
+
+class AmaxBackward0(_ScaledByCount):
+    pass
+
+
+class AminBackward0(_ScaledByCount):
+    pass
+
+
+class AminmaxBackward0(_ScaledByCount):
+    def backward(self, grads):
+        (x,) = self.saved()
+        g_min, g_max = grads
+        parts = [self._part(g, x, v) for g, v in ((g_min, self.low), (g_max, self.high))
+                 if g is not None]
+        return (parts[0] if len(parts) == 1 else parts[0] + parts[1],)
+
+
+def _amax_like(name, fn, node):
+    def reduce(input, dim=(), keepdim=False, *, out=None):
+        a = input._data
+        dims = _dims(dim, a.ndim)
+        _check_extreme_dims(name, a, dims)
+        result = _wrap(_reduce(fn, a, dims, keepdim))
+        if _wants_grad(input):
+            record(node, (input,), result, (input,), dims=dims, keepdim=keepdim,
+                   value=result._data)
+        return _out(out, result)
+    reduce.__name__ = name
+    return reduce
+
+
+def _check_extreme_dims(name, a, dims):
+    if a.size:
+        return
+    if dims is None:
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
+                           "input.numel() == 0. Specify the reduction dim with the 'dim' "
+                           "argument.")
+    for d in dims:
+        if a.ndim and a.shape[d] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
+amax = _amax_like("amax", np.max, AmaxBackward0)
+amin = _amax_like("amin", np.min, AminBackward0)
+
+
+def aminmax(input, *, dim=None, keepdim=False, out=None):
+    a = input._data
+    dims = None if dim is None else (_wrap_dim(dim, a.ndim),)
+    if a.size == 0 and (dims is None or (a.ndim and a.shape[dims[0]] == 0)):
+        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
+                           "operation has no identity.")
+    keep = keepdim and dim is not None
+    low = _wrap(_reduce(np.min, a, dims, keep))
+    high = _wrap(_reduce(np.max, a, dims, keep))
+    if _wants_grad(input):
+        record(AminmaxBackward0, (input,), (low, high), (input,), dims=dims, keepdim=keep,
+               low=low._data, high=high._data)
+    return return_types.aminmax((low, high))
+
+
+def _arg_extreme(name, fn):
+    def arg(input, dim=None, keepdim=False, *, out=None):
+        a = input._data
+        if a.dtype.kind == "b":
+            raise RuntimeError(f"{name}(): does not support bool input")
+        if dim is None:
+            if a.size == 0:
+                raise IndexError(f"{name}(): Expected reduction dim to be specified for "
+                                 "input.numel() == 0.")
+            r = np.asarray(fn(a), dtype=_INT64)
+            result = _wrap(r.reshape((1,) * a.ndim) if keepdim else r)
+        else:
+            d = _wrap_dim(dim, a.ndim)
+            _nonempty_dim(name, a, d)
+            r = fn(a, axis=d, keepdims=keepdim) if a.ndim else np.zeros((), _INT64)
+            result = _wrap(_array(r).astype(_INT64, copy=False))
+        return _out(out, result)
+    arg.__name__ = name
+    return arg
+
+
+argmax = _arg_extreme("argmax", np.argmax)
+argmin = _arg_extreme("argmin", np.argmin)
+
+
+# ---------------------------------------------------------------------------------------
+# var, std, var_mean, std_mean
+
+def _var_args(name, dim, unbiased, correction):
+    """torch's overloads: var(x, unbiased), var(x, dim, unbiased, keepdim),
+    var(x, dim, *, correction, keepdim)."""
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
+    if unbiased is not None and correction is not None:
+        raise RuntimeError(f"{name}: Only one of unbiased and correction may be given")
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    return dim, correction
+
+
+def _var_forward(name, a, dims, correction, keepdim):
+    if a.dtype.kind not in "fc":
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    n = _count(a.shape, dims)
+    dof = _builtin_max(0, n - correction)
+    if dof <= 0:
+        warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly "
+                      "less than the reduction factor (input numel divided by output numel).",
+                      UserWarning, stacklevel=3)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        m = _reduce(np.sum, a, dims, True) / n if n else _reduce(np.sum, a, dims, True)
+        centered = a - m
+        sq = centered.real ** 2 + centered.imag ** 2 if a.dtype.kind == "c" \
+            else centered * centered
+        var = _reduce(np.sum, sq, dims, keepdim) / dof
+        mean_ = m if keepdim else m.reshape(_reduced_shape(a.shape, dims))
+    real = sq.dtype
+    return _array(var).astype(real, copy=False), _array(mean_).astype(a.dtype, copy=False), dof
+
+
+def _var_backward(grad, x, dims, keepdim, dof):
+    g = _restore(grad, dims, keepdim, x.dim())
+    return (2.0 / dof) * g * (x - mean(x, dims, True))
+
+
+def _std_grad_scale(grad, result):
+    """grad / (2 std), taken as 0 where std is 0 (torch's choice at a constant input)."""
+    zero = _wrap(result._data == 0)
+    return _masked_zero(zero, grad / (2 * _nonzero(result, zero)))
+
+
+def _nonzero(t, zero):
+    """t with its zeros (where the gradient is masked to 0 anyway) replaced by 1, so that
+    dividing by it makes no inf or NaN, in this derivative or the next."""
+    from .elementwise import where
+    return where(zero, 1.0, t)
+
+
+class VarBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (_var_backward(grad, x, self.dims, self.keepdim, self.dof),)
+
+
+class StdBackward0(Node):
+    def backward(self, grad):
+        x, result = self.saved()
+        grad = _std_grad_scale(grad, result)
+        return (_var_backward(grad, x, self.dims, self.keepdim, self.dof),)
+
+
+class VarMeanBackward0(Node):
+    def backward(self, grads):
+        (x,) = self.saved()
+        return (_moments_backward(grads[0], grads[1], x, self),)
+
+
+class StdMeanBackward0(Node):
+    def backward(self, grads):
+        x, result = self.saved()
+        g_std = None if grads[0] is None else _std_grad_scale(grads[0], result)
+        return (_moments_backward(g_std, grads[1], x, self),)
+
+
+def _moments_backward(g_var, g_mean, x, node):
+    parts = []
+    if g_var is not None:
+        parts.append(_var_backward(g_var, x, node.dims, node.keepdim, node.dof))
+    if g_mean is not None:
+        parts.append(_unsqueeze_to(g_mean, node.dims, node.keepdim, x._data.shape)
+                     / _count(x._data.shape, node.dims))
+    return parts[0] if len(parts) == 1 else parts[0] + parts[1]
+
+
+def _moment(name, root, with_mean):
+    node = {(False, False): VarBackward0, (True, False): StdBackward0,
+            (False, True): VarMeanBackward0, (True, True): StdMeanBackward0}[root, with_mean]
+
+    def moment(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+        a = input._data
+        dim, correction = _var_args(name, dim, unbiased, correction)
+        dims = _dims(dim, a.ndim)
+        var, mean_, dof = _var_forward(name.split("_")[0], a, dims, correction, keepdim)
+        value = _wrap(np.sqrt(var) if root else var)
+        outs = (value, _wrap(mean_)) if with_mean else value
+        if _wants_grad(input):
+            saved = (input, value) if root else (input,)
+            record(node, (input,), outs, saved, dims=dims, keepdim=keepdim, dof=dof)
+        return outs if with_mean else _out(out, value)
+    moment.__name__ = name
+    return moment
+
+
+var = _moment("var", False, False)
+std = _moment("std", True, False)
+var_mean = _moment("var_mean", False, True)
+std_mean = _moment("std_mean", True, True)
+
+
+# ---------------------------------------------------------------------------------------
+# norms
+
+class LinalgVectorNormBackward0(Node):
+    def backward(self, grad):
+        x, result = self.saved()
+        n = x.dim()
+        grad = _restore(grad, self.dims, self.keepdim, n)
+        norm = _restore(result, self.dims, self.keepdim, n)
+        return (_vector_norm_backward(grad, x, norm, self.ord, self.dims),)
+
+
+def _masked_zero(mask, t):
+    from .elementwise import where
+    return where(mask if isinstance(mask, Tensor) else _wrap(mask), 0.0, t)
+
+
+def _vector_norm_backward(grad, x, norm, p, dims):
+    zero_norm = _wrap(norm._data == 0)
+    safe_norm = _nonzero(norm, zero_norm)
+    if p == 0:
+        return None
+    if p == 1:
+        return x.sgn() * grad
+    if p == 2:
+        # x / norm itself (not a safe denominator): torch's second derivative is NaN where
+        # the norm is 0, and so is ours
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return grad * _masked_zero(zero_norm, x / norm)
+    if p in (float("inf"), float("-inf")):
+        x_abs = x._data.__abs__()
+        mask = (x_abs == norm._data) | np.isnan(x_abs)
+        count = _reduce(np.sum, mask, dims, True)
+        return x.sgn() * ((grad / _wrap(count)) * _wrap(mask))
+    if p < 1:
+        scaled = x.sgn() * _masked_zero(x._data == 0, x.abs().pow(p - 1))
+        return scaled * grad * norm.pow(1 - p)
+    scaled = x.sgn() * x.abs().pow(p - 1) if p < 2 else x * x.abs().pow(p - 2)
+    return scaled * _masked_zero(zero_norm, grad / safe_norm.pow(p - 1))
+
+
+def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
+    a = x._data
+    if a.dtype.kind not in "fc":
+        raise RuntimeError("linalg.vector_norm: Expected a floating point or complex tensor as "
+                           f"input. Got {_dtype_name(a.dtype)}")
+    if dtype is not None:
+        x = x.to(dtype)
+        a = x._data
+    if isinstance(dim, _int):
+        dim = (dim,)
+    dims = _dims(dim, a.ndim)
+    p = float(ord)
+    if a.size == 0 and p < 0:
+        raise RuntimeError("linalg.vector_norm cannot compute the "
+                           f"{ord} norm on an empty tensor because the operation does not "
+                           "have an identity")
+    result = _wrap(_vector_norm_forward(a, p, dims, keepdim))
+    if _wants_grad(x):
+        record(LinalgVectorNormBackward0, (x,), result, (x, result), dims=dims,
+               keepdim=keepdim, ord=p)
+    return _out(out, result)
+
+
+def _vector_norm_forward(a, p, dims, keepdim):
+    mag = np.abs(a)
+    if p == 2:
+        r = np.sqrt(_reduce(np.sum, mag * mag, dims, keepdim))
+    elif p == 1:
+        r = _reduce(np.sum, mag, dims, keepdim)
+    elif p == float("inf"):
+        r = _reduce(np.max, mag, dims, keepdim, initial=0)
+    elif p == float("-inf"):
+        r = _reduce(np.min, mag, dims, keepdim)
+    elif p == 0:
+        r = _reduce(np.sum, mag != 0, dims, keepdim, dtype=mag.dtype)
+    else:
+        with np.errstate(divide="ignore"):
+            r = _reduce(np.sum, mag ** p, dims, keepdim) ** (1.0 / p)
+    return _array(r).astype(mag.dtype, copy=False)
+
+
+def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
+    if isinstance(dim, _int):
+        dim = (dim,)
+    if isinstance(p, str):
+        if p == "fro" and (dim is None or len(dim) <= 2):
+            return vector_norm(input, 2, dim, keepdim, dtype=dtype, out=out)
+        from .. import linalg
+        return linalg.matrix_norm(input, p, dim if dim is not None else (-2, -1), keepdim,
+                                  dtype=dtype, out=out)
+    return vector_norm(input, 2 if p is None else p, dim, keepdim, dtype=dtype, out=out)
+
+
+# ---------------------------------------------------------------------------------------
+# sorting and order statistics
+
+def _stable_argsort(a, axis, descending=False):
+    """Indices that sort `a` stably along `axis` (NaN counts as largest, as in torch)."""
+    if a.dtype.kind != "f" or a.shape[axis] < 2 or a.size == 0:
+        return _argsort_stable(a, axis, descending)
+    # numpy's default sort is several times faster than its stable one, and gives the
+    # same order where no two elements are equal: re-sort only the rows with ties
+    rows, lead = _rows(a, axis)
+    index = np.argsort(rows, axis=-1)
+    s = np.take_along_axis(rows, index, -1)
+    tied = _ties_mask(s[:, 1:], s[:, :-1]).any(-1)
+    if descending:
+        index = index[:, ::-1]
+    if tied.any():
+        index[tied] = _argsort_stable(rows[tied], -1, descending)
+    return np.moveaxis(index.reshape(lead + (rows.shape[1],)), -1, axis)
+
+
+def _argsort_stable(a, axis, descending):
+    if not descending:
+        return np.argsort(a, axis=axis, kind="stable")
+    # sort the reversed array ascending, then reverse back: equal elements keep their
+    # original order and NaNs come first
+    n = a.shape[axis]
+    flipped = np.flip(a, axis)
+    return (n - 1) - np.flip(np.argsort(flipped, axis=axis, kind="stable"), axis)
+
+
+def sort(input, dim=-1, descending=False, stable=False, *, out=None):
+    a = input._data
+    d = _wrap_dim(dim, a.ndim)
+    index = _stable_argsort(a, d, descending) if a.ndim else None
+    return _selected(SortBackward0, return_types.sort, input, index, d, True)
+
+
+def argsort(input, dim=-1, descending=False, stable=False):
+    a = input._data
+    d = _wrap_dim(dim, a.ndim)
+    if a.ndim == 0:
+        return _wrap(np.zeros((), _INT64))
+    return _wrap(_stable_argsort(a, d, descending).astype(_INT64, copy=False))
+
+
+def msort(input, *, out=None):
+    return _out(out, sort(input, 0).values)
+
+
+def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
+    a = input._data
+    d = _wrap_dim(dim, a.ndim)
+    if a.dtype.kind == "b":
+        raise RuntimeError("topk does not support bool dtypes on CPU")
+    size = a.shape[d] if a.ndim else 1
+    if not 0 <= k <= size:
+        raise RuntimeError("selected index k out of range")
+    if a.ndim == 0:
+        return _selected(TopkBackward0, return_types.topk, input, None, d, True)
+    rows, lead = _rows(a, d)
+    chosen = _stable_argsort(rows, -1, largest)[:, :k]
+    if k > 0:
+        # where ties (or sorted=False) leave the order open, follow the selection torch runs
+        picked = rows[np.arange(len(rows))[:, None], chosen]
+        open_ = _ties_mask(rows, picked[:, -1:]).sum(-1) > 1
+        open_ |= _ties_mask(picked[:, 1:], picked[:, :-1]).any(-1)
+        open_ |= not sorted and k * 64 > size
+        for r in np.nonzero(open_)[0]:
+            chosen[r] = _torch_topk_row(rows[r], k, largest, sorted)
+    index = np.moveaxis(chosen.reshape(lead + (k,)), -1, d)
+    return _selected(TopkBackward0, return_types.topk, input, index, d, True)
+
+
+def _torch_topk_row(row, k, largest, sorted_):
+    """The indices ATen's CPU topk picks for one row: libstdc++'s partial_sort where
+    k * 64 <= n, else nth_element and then std::sort of the first k - 1."""
+    items = list(zip(row.tolist(), range(len(row))))
+    if largest:
+        def before(x, y):
+            return (x[0] != x[0] and y[0] == y[0]) or x[0] > y[0]
+    else:
+        def before(x, y):
+            return (x[0] == x[0] and y[0] != y[0]) or x[0] < y[0]
+    if k * 64 <= len(items):
+        _partial_sort(items, k, before)
+        return [i for _, i in items[:k]]
+    _introselect(items, k - 1, before)
+    if sorted_:
+        _std_sort(items, 0, k - 1, before)
+    return [i for _, i in items[:k]]
+
+
+def _partial_sort(v, middle, before):
+    """libstdc++'s partial_sort: a heap of the first `middle`, fed the rest, sorted."""
+    if middle > 1:
+        for parent in range((middle - 2) // 2, -1, -1):
+            _adjust_heap(v, parent, middle, v[parent], before)
+    for i in range(middle, len(v)):
+        if before(v[i], v[0]):
+            value, v[i] = v[i], v[0]
+            _adjust_heap(v, 0, middle, value, before)
+    for last in range(middle - 1, 0, -1):
+        value, v[last] = v[last], v[0]
+        _adjust_heap(v, 0, last, value, before)
+
+
+def _adjust_heap(v, hole, length, value, before):
+    top = child = hole
+    while child < (length - 1) // 2:
+        child = 2 * (child + 1)
+        if before(v[child], v[child - 1]):
+            child -= 1
+        v[hole] = v[child]
+        hole = child
+    if length % 2 == 0 and child == (length - 2) // 2:
+        child = 2 * (child + 1)
+        v[hole] = v[child - 1]
+        hole = child - 1
+    parent = (hole - 1) // 2
+    while hole > top and before(v[parent], value):
+        v[hole] = v[parent]
+        hole = parent
+        parent = (hole - 1) // 2
+    v[hole] = value
+
+
+def _std_sort(v, first, last, before):
+    """libstdc++'s std::sort: introsort down to runs of 16, then insertion sort."""
+    depth = 2 * ((last - first).bit_length() - 1) if last > first else 0
+    stack = [(first, last, depth)]
+    while stack:
+        lo, hi, depth = stack.pop()
+        while hi - lo > 16:
+            if depth == 0:
+                # heapsort in libstdc++; reached only on adversarial inputs
+                v[lo:hi] = sorted(v[lo:hi], key=_sort_key(before))
+                break
+            depth -= 1
+            cut = _partition_pivot(v, lo, hi, before)
+            stack.append((cut, hi, depth))
+            hi = cut
+    _insertion_sort(v, first, last, before)
+
+
+def _sort_key(before):
+    import functools
+    return functools.cmp_to_key(lambda x, y: -1 if before(x, y) else (1 if before(y, x) else 0))
+
+
+def _introselect(v, nth, before):
+    first, last = 0, len(v)
+    depth = 2 * (len(v).bit_length() - 1)
+    while last - first > 3:
+        if depth == 0:
+            v[first:last] = sorted(v[first:last], key=_sort_key(before))
+            return
+        depth -= 1
+        cut = _partition_pivot(v, first, last, before)
+        if cut <= nth:
+            first = cut
+        else:
+            last = cut
+    _insertion_sort(v, first, last, before)
+
+
+def _partition_pivot(v, first, last, before):
+    mid = first + (last - first) // 2
+    a, b, c = first + 1, mid, last - 1
+    if before(v[a], v[b]):
+        pick = b if before(v[b], v[c]) else (c if before(v[a], v[c]) else a)
+    else:
+        pick = a if before(v[a], v[c]) else (c if before(v[b], v[c]) else b)
+    v[first], v[pick] = v[pick], v[first]
+    lo, hi, pivot = first + 1, last, v[first]
+    while True:
+        while before(v[lo], pivot):
+            lo += 1
+        hi -= 1
+        while before(pivot, v[hi]):
+            hi -= 1
+        if not lo < hi:
+            return lo
+        v[lo], v[hi] = v[hi], v[lo]
+        lo += 1
+
+
+def _insertion_sort(v, first, last, before):
+    for i in range(first + 1, last):
+        val = v[i]
+        j = i
+        while j > first and before(val, v[j - 1]):
+            v[j] = v[j - 1]
+            j -= 1
+        v[j] = val
+
+
+def _rows(a, d):
+    """`a` with dim `d` moved last, as a 2-d (rows, n) array, and the keepdim shape."""
+    moved = np.moveaxis(a, d, -1)
+    return moved.reshape(-1, a.shape[d]), moved.shape[:-1]
+
+
+def _from_rows(index_per_row, lead_shape, d):
+    """A per-row index (rows,) as a keepdim-shaped index array along `d`."""
+    return np.moveaxis(index_per_row.reshape(lead_shape + (1,)), -1, d)
+
+
+def _quickselect_index(row, k):
+    """The index torch's kthvalue returns: ATen's quick_select_template run on the
+    row (only needed where the k-th value is tied, which decides the index)."""
+    arr = row.tolist()
+    idx = list(range(len(arr)))
+
+    def gt(x, y):
+        return (_isnan(x) and not _isnan(y)) or x > y
+
+    def swap(i, j):
+        arr[i], arr[j] = arr[j], arr[i]
+        idx[i], idx[j] = idx[j], idx[i]
+
+    lo, hi = 0, len(arr) - 1
+    while hi > lo:
+        if hi == lo + 1:
+            if gt(arr[lo], arr[hi]):
+                swap(lo, hi)
+            break
+        swap(lo + (hi - lo) // 2, lo + 1)
+        if gt(arr[lo + 1], arr[hi]):
+            swap(lo + 1, hi)
+        if gt(arr[lo], arr[hi]):
+            swap(lo, hi)
+        if gt(arr[lo + 1], arr[lo]):
+            swap(lo + 1, lo)
+        i, j, pivot = lo + 1, hi, arr[lo]
+        while True:
+            i += 1
+            while gt(pivot, arr[i]):
+                i += 1
+            j -= 1
+            while gt(arr[j], pivot):
+                j -= 1
+            if j < i:
+                break
+            swap(i, j)
+        swap(lo, j)
+        if j <= k:
+            lo = i
+        if j >= k:
+            hi = j - 1
+    return idx[k]
+
+
+def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
+    a = input._data
+    d = _wrap_dim(dim, a.ndim)
+    if a.dtype.kind == "b":
+        raise NotImplementedError("\"kthvalue_cpu\" not implemented for 'Bool'")
+    _nonempty_dim("kthvalue", a, d)
+    size = a.shape[d] if a.ndim else 1
+    if not 1 <= k <= size:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
+    if a.ndim == 0:
+        return _selected(KthvalueBackward0, return_types.kthvalue, input, None, d, keepdim)
+    rows, lead = _rows(a, d)
+    order = np.argsort(rows, axis=-1, kind="stable")
+    chosen = order[:, k - 1]
+    value = rows[np.arange(len(rows)), chosen]
+    ties = _ties_mask(rows, value[:, None]).sum(-1) > 1
+    for r in np.nonzero(ties)[0]:
+        chosen[r] = _quickselect_index(rows[r], k - 1)
+    index = _from_rows(chosen, lead, d)
+    return _selected(KthvalueBackward0, return_types.kthvalue, input, index, d, keepdim)
+
+
+def _median_check(name, a):
+    if a.dtype.kind == "b":
+        raise NotImplementedError("\"median_cpu\" not implemented for 'Bool'")
+
+
+def median(input, dim=None, keepdim=False, *, out=None):
+    return _median("median", input, dim, keepdim, ignore_nan=False)
+
+
+def nanmedian(input, dim=None, keepdim=False, *, out=None):
+    return _median("nanmedian", input, dim, keepdim, ignore_nan=True)
+
+
+def _median(name, input, dim, keepdim, ignore_nan):
+    a = input._data
+    _median_check(name, a)
+    if dim is None:
+        flat = a.reshape(-1)
+        nan = np.isnan(flat) if flat.dtype.kind == "f" else None
+        if flat.size == 0 or (nan is not None and nan.any() and (not ignore_nan or nan.all())):
+            value = np.nan
+        else:
+            k = (flat.size - (0 if nan is None else int(nan.sum())) - 1) // 2
+            value = np.partition(flat, k)[k]
+        result = _wrap(np.asarray(value, dtype=a.dtype))
+        if _wants_grad(input):
+            node = NanmedianBackward0 if ignore_nan else MedianBackward0
+            record(node, (input,), result, (input,), value=result._data)
+        return result
+    _int_dim(name, dim)
+    d = _wrap_dim(dim, a.ndim)
+    _nonempty_dim(name, a, d)
+    node = NanmedianBackward1 if ignore_nan else MedianBackward1
+    rtype = return_types.nanmedian if ignore_nan else return_types.median
+    if a.ndim == 0:
+        return _selected(node, rtype, input, None, d, keepdim)
+    rows, lead = _rows(a, d)
+    order = np.argsort(rows, axis=-1, kind="stable")
+    nan = np.isnan(rows) if rows.dtype.kind == "f" else np.zeros(rows.shape, bool)
+    n_nan = nan.sum(-1)
+    if ignore_nan:
+        k = np.maximum(rows.shape[1] - n_nan - 1, 0) // 2
+    else:
+        k = np.full(len(rows), (rows.shape[1] - 1) // 2)
+    chosen = order[np.arange(len(rows)), k]
+    if not ignore_nan:
+        # torch returns the first NaN of a row that has one
+        has_nan = n_nan > 0
+        chosen = np.where(has_nan, nan.argmax(-1), chosen)
+    return _selected(node, rtype, input, _from_rows(chosen, lead, d), d, keepdim)
+
+
+def mode(input, dim=-1, keepdim=False, *, out=None):
+    a = input._data
+    d = _wrap_dim(dim, a.ndim)
+    _nonempty_dim("mode", a, d)
+    if a.ndim == 0:
+        return _selected(ModeBackward0, return_types.mode, input, None, d, keepdim)
+    rows, lead = _rows(a, d)
+    chosen = np.empty(len(rows), _INT64)
+    for r, row in enumerate(rows):
+        chosen[r] = _mode_index(row)
+    index = _from_rows(chosen, lead, d)
+    return _selected(ModeBackward0, return_types.mode, input, index, d, keepdim)
+
+
+def _mode_index(row):
+    """The index torch's mode picks: the most frequent value (the smallest among equally
+    frequent ones), at its last occurrence."""
+    order = np.argsort(row, kind="stable")
+    s = row[order]
+    ends = np.nonzero(np.append(s[1:] != s[:-1], True))[0]
+    lengths = np.diff(np.append(-1, ends))
+    return order[ends[np.argmax(lengths)]]
+
+
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+class SqueezeBackward4(Node):
+    def backward(self, grad):
+        return (grad.reshape(self.shape),)
+
+
+def _reshaped(t, shape):
+    """t reshaped to `shape`, recorded as torch's quantile records its last squeeze."""
+    result = _wrap(t._data.reshape(shape))
+    if _wants_grad(t):
+        record(SqueezeBackward4, (t,), result, shape=t._data.shape)
+    return result
+
+
+def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+    return _out(out, _quantile("quantile", input, q, dim, keepdim, interpolation, False))
+
+
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
+    return _out(out, _quantile("nanquantile", input, q, dim, keepdim, interpolation, True))
+
+
+def _quantile_q(name, a, q):
+    """q as a 1-d array in the input's dtype, and whether it was a scalar."""
+    if isinstance(q, Tensor):
+        if q.dim() > 1:
+            raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
+        if q._data.dtype != a.dtype:
+            raise RuntimeError(f"{name}() q tensor must be same dtype as the input tensor")
+        qs, scalar = q._data.reshape(-1), q.dim() == 0
+    else:
+        qs, scalar = np.asarray([q], dtype=a.dtype), True
+    if qs.size and not ((qs >= 0) & (qs <= 1)).all():
+        bad = "q values" if not scalar else f"q must be in the range [0, 1] but got {q}"
+        raise RuntimeError(f"{name}() {bad}" if scalar else
+                           f"{name}() q values must be in the range [0, 1]")
+    return qs, scalar
+
+
+def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
+    a = input._data
+    if a.dtype.kind != "f":
+        raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
+    qs, scalar = _quantile_q(name, a, q)
+    if interpolation not in _INTERPOLATIONS:
+        raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, "
+                           f"midpoint or nearest, but got {interpolation}")
+    if a.size == 0:
+        raise RuntimeError(f"{name}() input tensor must be non-empty")
+    if dim is None:
+        sorted_ = sort(input.reshape(-1)).values          # (n,)
+        out_shape = (1,) * a.ndim if keepdim else ()
+    else:
+        d = _wrap_dim(dim, a.ndim)
+        sorted_ = sort(input.unsqueeze(-1).transpose(d, -1)).values   # dim kept as size 1
+        shape = list(a.shape) if a.ndim else [1]
+        shape[d] = 1
+        out_shape = tuple(shape) if keepdim else tuple(s for i, s in enumerate(a.shape)
+                                                      if i != d)
+    s = sorted_._data
+    n = s.shape[-1]
+    nan = np.isnan(s)
+    if ignore_nan:
+        ranks = qs * (n - nan.sum(-1, keepdims=True) - 1).astype(a.dtype)
+        ranks = np.where(ranks < 0, 0, ranks)
+    else:
+        ranks = np.where(nan.any(-1, keepdims=True), n - 1, qs * (n - 1)).astype(a.dtype)
+    value = _interpolate(sorted_, ranks, interpolation)
+    # the q dim goes first, as in torch
+    value = value.permute((value.dim() - 1,) + tuple(range(value.dim() - 1)))
+    return _reshaped(value, out_shape if scalar else (len(qs),) + out_shape)
+
+
+def _interpolate(sorted_, ranks, interpolation):
+    if interpolation == "lower":
+        ranks = np.floor(ranks)
+    elif interpolation == "higher":
+        ranks = np.ceil(ranks)
+    elif interpolation == "nearest":
+        ranks = np.round(ranks)
+    below = ranks.astype(_INT64)
+    low = _gather(sorted_, -1, below)
+    if interpolation not in ("linear", "midpoint"):
+        return low
+    weights = np.full_like(ranks, 0.5) if interpolation == "midpoint" else \
+        (ranks - below).astype(ranks.dtype)
+    high = _gather(sorted_, -1, np.ceil(ranks).astype(_INT64))
+    return _lerp(low, high, weights)
+
+
+def _lerp(start, end, weights):
+    """torch's lerp, which changes formula at weight 0.5 for accuracy."""
+    from .elementwise import where
+    w = _wrap(weights)
+    return where(_wrap(weights < 0.5), start + w * (end - start), end - (end - start) * (1 - w))
+
+
+# ---------------------------------------------------------------------------------------
+# cummax, cummin
+
+def _cumulative_extreme(name, ufunc, node, rtype):
+    def cum(input, dim, *, out=None):
+        a = input._data
+        d = _wrap_dim(dim, a.ndim)
+        if a.ndim == 0:
+            return _selected(node, rtype, input, None, d, True)
+        running = ufunc.accumulate(a, axis=d)
+        # torch moves the index to every new element equal to the running extreme
+        at = _ties_mask(a, running)
+        positions = np.arange(a.shape[d]).reshape((-1,) + (1,) * (a.ndim - 1 - d))
+        index = np.maximum.accumulate(np.where(at, positions, 0), axis=d)
+        return _selected(node, rtype, input, index, d, True)
+    cum.__name__ = name
+    return cum
+
+
+cummax = _cumulative_extreme("cummax", np.maximum, CummaxBackward0, return_types.cummax)
+cummin = _cumulative_extreme("cummin", np.minimum, CumminBackward0, return_types.cummin)
+
+
+# ---------------------------------------------------------------------------------------
+# logical reductions and counting (not differentiable)
+
+def _logical_reduction(fn):
+    def reduce(input, dim=None, keepdim=False, *, out=None):
+        a = input._data
+        dims = _dims(dim, a.ndim)
+        r = _reduce(fn, a, dims, keepdim)
+        if a.dtype == np.uint8:
+            r = r.astype(np.uint8)
+        return _out(out, _wrap(r))
+    reduce.__name__ = fn.__name__
+    return reduce
+
+
+all = _logical_reduction(np.all)
+any = _logical_reduction(np.any)
+
+
+def count_nonzero(input, dim=None):
+    a = input._data
+    dims = _dims(dim, a.ndim)
+    return _wrap(_reduce(np.count_nonzero, a, dims, False).astype(_INT64, copy=False))
+
+
+def bincount(input, weights=None, minlength=0):
+    a = input._data
+    if a.ndim != 1 or a.dtype.kind not in "iu" or (a.size and a.min() < 0):
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if minlength < 0:
+        raise RuntimeError("minlength should be >= 0")
+    if weights is None:
+        return _wrap(np.bincount(a, minlength=minlength).astype(_INT64, copy=False))
+    w = weights._data
+    if w.shape != a.shape:
+        raise RuntimeError("weights should be 1-d and have the same length as input")
+    dt = w.dtype if w.dtype.kind == "f" else np.dtype(np.float64)
+    return _wrap(np.bincount(a, w, minlength=minlength).astype(dt, copy=False))
+
+
+def histc(input, bins=100, min=0, max=0, *, out=None):
+    a = input._data
+    if a.dtype.kind != "f":
+        raise RuntimeError(f"\"histogram_cpu\" not implemented for '{_dtype_name(a.dtype)}'")
+    if bins <= 0:
+        raise RuntimeError("torch.histc(): bins must be > 0, but got "
+                           f"{bins} for dimension 0")
+    lo, hi = float(min), float(max)
+    if lo == hi and a.size:
+        lo, hi = float(a.min()), float(a.max())
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    if lo > hi:
+        raise RuntimeError("torch.histc(): max must be larger than min")
+    flat = a.reshape(-1)
+    flat = flat[(flat >= lo) & (flat <= hi)]
+    pos = ((flat - lo) * bins / (hi - lo)).astype(_INT64)
+    pos = np.minimum(pos, bins - 1)
+    return _out(out, _wrap(np.bincount(pos, minlength=bins).astype(a.dtype)))
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    a = input._data
+    if dim is None:
+        values, inverse, counts = np.unique(a.reshape(-1), return_inverse=True,
+                                            return_counts=True)
+        inverse = inverse.reshape(a.shape)
+    else:
+        d = _wrap_dim(dim, a.ndim)
+        values, inverse, counts = np.unique(a, return_inverse=True, return_counts=True,
+                                            axis=d)
+        inverse = inverse.reshape(-1)
+    return _unique_result(values, inverse, counts, return_inverse, return_counts)
+
+
+def _unique_result(values, inverse, counts, return_inverse, return_counts):
+    out = [_wrap(values)]
+    if return_inverse:
+        out.append(_wrap(inverse.astype(_INT64, copy=False)))
+    if return_counts:
+        out.append(_wrap(counts.astype(_INT64, copy=False)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    a = input._data
+    if dim is None:
+        rows = a.reshape(-1, 1)
+    else:
+        d = _wrap_dim(dim, a.ndim)
+        rows = np.moveaxis(a, d, 0).reshape(a.shape[d], -1)
+    starts = np.ones(len(rows), bool)
+    starts[1:] = (rows[1:] != rows[:-1]).any(-1)
+    first = np.nonzero(starts)[0]
+    inverse = np.cumsum(starts) - 1
+    counts = np.diff(np.append(first, len(rows)))
+    if dim is None:
+        values, inverse = a.reshape(-1)[first], inverse.reshape(a.shape)
+    else:
+        values = np.take(a, first, axis=d)
+    return _unique_result(values, inverse, counts, return_inverse, return_counts)

@@ -1,14 +1,21 @@
-"""View ops: results share memory with their input and its version counter.
+"""Shape ops.  Views (view, reshape when it can, expand, permute, select, narrow,
+split, diagonal, unfold, as_strided ...) share memory with their input and its
+version counter; the rest (flip, roll, repeat, tril ...) copy, as in torch.
 
-Their backward is the inverse rearrangement of the gradient.
+A view's backward puts the gradient back where the view looked: `_embed` writes
+gradient pieces into zeros at basic numpy indices, and is itself differentiable
+(its backward takes the same views again), so gradients of gradients work.
 """
+import warnings
+
 from .._backend import numpy as np
 from .._tensor import Size, Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
-from ._core import record
+from ._core import broadcast_error, record
 
 _new_object = object.__new__
+_as_strided = np.lib.stride_tricks.as_strided
 
 
 def make_view(base, array):
@@ -27,6 +34,10 @@ def _shape_args(shape):
     return tuple(int(s) for s in shape)
 
 
+def _list(shape):
+    return f"[{', '.join(map(str, shape))}]"
+
+
 def _infer(shape, numel):
     """Resolve a -1 in `shape`, with torch's errors."""
     neg = [i for i, s in enumerate(shape) if s == -1]
@@ -40,12 +51,112 @@ def _infer(shape, numel):
             known *= s
     if neg:
         if known == 0 or numel % known:
-            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+            raise RuntimeError(f"shape '{_list(shape)}' is invalid for input of size {numel}")
         shape = shape[:neg[0]] + (numel // known,) + shape[neg[0] + 1:]
     elif known != numel:
-        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        raise RuntimeError(f"shape '{_list(shape)}' is invalid for input of size {numel}")
     return shape
 
+
+def _strided(a, shape, strides):
+    """A writable (when `a` is) numpy view of `a`'s memory with element `strides`,
+    starting at `a`'s first element."""
+    item = a.itemsize
+    return _as_strided(a, shape, tuple(s * item for s in strides),
+                       writeable=a.flags.writeable)
+
+
+def _stride_of(a):
+    item = a.itemsize
+    return tuple(s // item for s in a.strides)
+
+
+# ---------------------------------------------------------------------------------------
+# the differentiable pair behind every view's backward
+
+class AliasBackward0(Node):
+    def backward(self, grad):
+        return (_embed(self.shape, [(self.index, grad)]),)
+
+
+class SelectBackward0(AliasBackward0):
+    pass
+
+
+class SliceBackward0(AliasBackward0):
+    pass
+
+
+class IndexUnsqueezeBackward(AliasBackward0):
+    """A None in an index: torch's node is an unsqueeze."""
+
+
+IndexUnsqueezeBackward.__name__ = IndexUnsqueezeBackward.__qualname__ = "UnsqueezeBackward0"
+
+
+class EmbedBackward(Node):
+    """zeros with pieces written at basic indices: each piece's gradient is its view."""
+
+    def backward(self, grad):
+        return tuple(basic_view(grad, index, AliasBackward0) if self._next[i] is not None
+                     else None for i, index in enumerate(self.indices))
+
+
+def basic_view(input, index, node_cls):
+    """`input[index]` for a numpy basic index (ints, slices, None, Ellipsis): a view."""
+    a = input._data
+    r = a[index] if Ellipsis in index else a[index + (Ellipsis,)]
+    if None in index:
+        r = _restride(r, _indexed_strides(a, index, r))
+    result = make_view(input, r)
+    if GradMode.enabled and input._requires_grad:
+        record(node_cls, (input,), result, shape=a.shape, index=index)
+    return result
+
+
+def _indexed_strides(a, index, r):
+    """The strides torch gives `a[index]`: a None inserts a dim as unsqueeze would,
+    before the dims after it are indexed."""
+    item = a.itemsize
+    strides = []
+    out = iter(_stride_of(r))
+    d = 0
+    for i in index:
+        if i is None:
+            next(out)
+            strides.append(a.shape[d] * a.strides[d] // item if d < a.ndim else 1)
+        elif i is Ellipsis:
+            n = a.ndim - sum(1 for j in index if j is not None and j is not Ellipsis)
+            strides.extend(next(out) for _ in range(n))
+            d += n
+        else:
+            if type(i) is slice:
+                strides.append(next(out))
+            d += 1
+    strides.extend(out)
+    return strides
+
+
+def _embed(shape, pieces):
+    """zeros(shape) with each (basic index, tensor) piece written in (None: left zero)."""
+    dtype = next(p._data.dtype for _, p in pieces if p is not None)
+    out = np.zeros(shape, dtype=dtype)
+    for index, piece in pieces:
+        if piece is not None:
+            out[index] = piece._data
+    result = _wrap(out)
+    tensors = [p for _, p in pieces]
+    if GradMode.enabled and any(p is not None and p._requires_grad for p in tensors):
+        record(EmbedBackward, tensors, result, indices=[i for i, _ in pieces])
+    return result
+
+
+def _dim_index(dim, item):
+    return (slice(None),) * dim + (item,)
+
+
+# ---------------------------------------------------------------------------------------
+# view and reshape
 
 class ViewBackward0(Node):
     def backward(self, grad):
@@ -57,19 +168,59 @@ class UnsafeViewBackward0(ViewBackward0):
 
 
 def _try_view(a, shape):
-    v = a.view()
     try:
-        v.shape = shape
-    except AttributeError:
+        v = np.reshape(a, shape, copy=False)
+    except ValueError:
         return None
+    if 1 in shape or 0 in shape:
+        # numpy and torch choose different strides for size-1 (and empty) dims
+        return _restride(v, _view_strides(a.shape, _stride_of(a), shape, a.size))
     return v
 
 
-def view(input, *shape):
-    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, Size, int)):
-        from .. import _dtype as D
-        if isinstance(shape[0], D.dtype):
-            return _view_dtype(input, shape[0])
+def _restride(v, strides):
+    if _stride_of(v) == tuple(strides):
+        return v
+    return _strided(v, v.shape, strides)
+
+
+def _contiguous_strides(shape):
+    strides, acc = [], 1
+    for s in reversed(shape):
+        strides.append(acc)
+        acc *= max(s, 1)
+    return strides[::-1]
+
+
+def _view_strides(old_shape, old_strides, shape, numel):
+    """torch's strides for viewing a tensor as `shape` (ATen's computeStride), where a view
+    exists."""
+    if not old_shape:
+        return [1] * len(shape)
+    if numel == 0:
+        return list(old_strides) if tuple(old_shape) == tuple(shape) \
+            else _contiguous_strides(shape)
+    strides = [0] * len(shape)
+    view_d = len(shape) - 1
+    base = old_strides[-1]
+    tensor_numel = view_numel = 1
+    for d in range(len(old_shape) - 1, -1, -1):
+        tensor_numel *= old_shape[d]
+        if d == 0 or (old_shape[d - 1] != 1 and old_strides[d - 1] != tensor_numel * base):
+            while view_d >= 0 and (view_numel < tensor_numel or shape[view_d] == 1):
+                strides[view_d] = view_numel * base
+                view_numel *= shape[view_d]
+                view_d -= 1
+            if d > 0:
+                base = old_strides[d - 1]
+                tensor_numel = view_numel = 1
+    return strides
+
+
+def view(input, *shape, dtype=None):
+    if dtype is not None or (len(shape) == 1 and not isinstance(shape[0], (tuple, list, Size,
+                                                                          int))):
+        return _view_dtype(input, dtype if dtype is not None else shape[0])
     a = input._data
     shape = _infer(_shape_args(shape), a.size)
     v = _try_view(a, shape)
@@ -84,6 +235,9 @@ def view(input, *shape):
 
 
 def _view_dtype(input, dtype):
+    from .. import _dtype as D
+    if isinstance(dtype, str):
+        dtype = getattr(D, dtype)
     return make_view(input, input._data.view(dtype._np))
 
 
@@ -110,6 +264,46 @@ def reshape_as(input, other):
     return reshape(input, other._data.shape)
 
 
+def unflatten(input, dim, sizes):
+    a = input._data
+    dim = _wrap_dim(dim, a.ndim)
+    sizes = tuple(int(s) for s in sizes)
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    n = a.shape[dim] if a.ndim else 1
+    known = 1
+    for s in sizes:
+        known *= s if s != -1 else 1
+    if (-1 not in sizes and known != n) or (-1 in sizes and (known == 0 or n % known)):
+        raise RuntimeError(f"unflatten: Provided sizes {_list(sizes)} don't multiply up to the "
+                           f"size of dim {dim} ({n}) in the input tensor")
+    sizes = _infer(sizes, n)
+    return view(input, a.shape[:dim] + sizes + a.shape[dim + 1:])
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    a = input._data
+    if a.ndim == 0:
+        return reshape(input, 1)
+    s = _wrap_dim(start_dim, a.ndim)
+    e = _wrap_dim(end_dim, a.ndim)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return input
+    n = 1
+    for d in a.shape[s:e + 1]:
+        n *= d
+    return reshape(input, a.shape[:s] + (n,) + a.shape[e + 1:])
+
+
+def ravel(input):
+    return reshape(input, -1)
+
+
+# ---------------------------------------------------------------------------------------
+# expand and broadcasting
+
 class ExpandBackward0(Node):
     def backward(self, grad):
         return (grad.sum_to_size(self.shape),)
@@ -120,13 +314,13 @@ def expand(input, *sizes):
     sizes = _shape_args(sizes)
     if len(sizes) < a.ndim:
         raise RuntimeError(
-            f"expand(torch.{input.dtype._legacy}{{[{', '.join(map(str, a.shape))}]}}, "
-            f"size=[{', '.join(map(str, sizes))}]): the number of sizes provided "
-            f"({len(sizes)}) must be greater or equal to the number of dimensions in the "
-            f"tensor ({a.ndim})")
+            f"expand(torch.{input.dtype._legacy}{{{_list(a.shape)}}}, size={_list(sizes)}): the "
+            f"number of sizes provided ({len(sizes)}) must be greater or equal to the number "
+            f"of dimensions in the tensor ({a.ndim})")
     lead = len(sizes) - a.ndim
     target = list(sizes)
-    for i, s in enumerate(sizes):
+    for i in range(len(sizes) - 1, -1, -1):
+        s = sizes[i]
         if s == -1:
             if i < lead:
                 raise RuntimeError(f"The expanded size of the tensor (-1) isn't allowed in a "
@@ -136,8 +330,7 @@ def expand(input, *sizes):
             raise RuntimeError(
                 f"The expanded size of the tensor ({s}) must match the existing size "
                 f"({a.shape[i - lead]}) at non-singleton dimension {i}.  Target sizes: "
-                f"[{', '.join(map(str, sizes))}].  Tensor sizes: "
-                f"[{', '.join(map(str, a.shape))}]")
+                f"{_list(sizes)}.  Tensor sizes: {_list(a.shape)}")
     target = tuple(target)
     if target == a.shape:
         v = a.view()
@@ -153,6 +346,29 @@ def expand_as(input, other):
     return expand(input, other._data.shape)
 
 
+def broadcast_to(input, size):
+    return expand(input, size)
+
+
+def broadcast_tensors(*tensors):
+    if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
+        tensors = tuple(tensors[0])
+    shapes = [t._data.shape for t in tensors]
+    try:
+        shape = np.broadcast_shapes(*shapes)
+    except ValueError:
+        for i in range(1, len(shapes)):
+            try:
+                np.broadcast_shapes(*shapes[:i + 1])
+            except ValueError:
+                raise broadcast_error(np.broadcast_shapes(*shapes[:i]), shapes[i]) from None
+        raise
+    return tuple(expand(t, shape) for t in tensors)
+
+
+# ---------------------------------------------------------------------------------------
+# adding, removing and reordering dims
+
 class UnsqueezeBackward0(Node):
     def backward(self, grad):
         return (grad.squeeze(self.dim),)
@@ -161,7 +377,14 @@ class UnsqueezeBackward0(Node):
 def unsqueeze(input, dim):
     a = input._data
     dim = _wrap_dim(dim, a.ndim + 1)
-    result = make_view(input, np.expand_dims(a, dim))
+    v = np.expand_dims(a, dim)
+    # torch gives the new dim the stride that keeps the layout contiguous where it was
+    stride = a.shape[dim] * a.strides[dim] if dim < a.ndim else a.itemsize
+    if v.strides[dim] != stride:
+        strides = list(v.strides)
+        strides[dim] = stride
+        v = _as_strided(v, v.shape, strides, writeable=a.flags.writeable)
+    result = make_view(input, v)
     if GradMode.enabled and input._requires_grad:
         record(UnsqueezeBackward0, (input,), result, dim=dim)
     return result
@@ -188,8 +411,11 @@ def squeeze(input, dim=None):
     else:
         node = SqueezeBackward1 if isinstance(dim, int) else SqueezeBackward2
         dims = (dim,) if isinstance(dim, int) else tuple(dim)
-        axes = tuple(d for d in (_wrap_dim(d, a.ndim) for d in dims)
-                     if a.ndim and a.shape[d] == 1)
+        wrapped = [_wrap_dim(d, a.ndim) for d in dims]
+        if len(set(wrapped)) != len(wrapped):
+            dup = next(d for d in wrapped if wrapped.count(d) > 1)
+            raise RuntimeError(f"dim {dup} appears multiple times in the list of dims")
+        axes = tuple(d for d in wrapped if a.ndim and a.shape[d] == 1)
     result = make_view(input, np.squeeze(a, axes) if axes else a.view())
     if GradMode.enabled and input._requires_grad:
         record(node, (input,), result, shape=a.shape)
@@ -216,6 +442,30 @@ def permute(input, *dims):
     if GradMode.enabled and input._requires_grad:
         record(PermuteBackward0, (input,), result, dims=dims)
     return result
+
+
+def movedim(input, source, destination):
+    nd = input._data.ndim
+    src = (source,) if isinstance(source, int) else tuple(source)
+    dst = (destination,) if isinstance(destination, int) else tuple(destination)
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(src)} "
+                           f"dims) should contain the same number of dims as destination "
+                           f"({list(dst)} dims)")
+    src_w = [_wrap_dim(d, nd) for d in src]
+    dst_w = [_wrap_dim(d, nd) for d in dst]
+    for name, given, wrapped in (("source", src, src_w), ("destination", dst, dst_w)):
+        if len(set(wrapped)) != len(wrapped):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(given)})")
+    order = [None] * nd
+    for s, d in zip(src_w, dst_w):
+        order[d] = s
+    rest = iter(d for d in range(nd) if d not in src_w)
+    order = [o if o is not None else next(rest) for o in order]
+    return permute(input, order)
+
+
+moveaxis = movedim
 
 
 class TransposeBackward0(Node):
@@ -250,21 +500,687 @@ def t(input):
     return result
 
 
-def flatten(input, start_dim=0, end_dim=-1):
+def T(input):
+    nd = input._data.ndim
+    if nd != 2 and nd != 0:
+        warnings.warn(
+            "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is "
+            "deprecated and it will throw an error in a future release. Consider `x.mT` to "
+            "transpose batches of matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` "
+            "to reverse the dimensions of a tensor.", UserWarning, stacklevel=2)
+    return permute(input, tuple(range(nd - 1, -1, -1)))
+
+
+def mT(input):
+    nd = input._data.ndim
+    if nd < 2:
+        raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. "
+                           f"Got {nd}-D tensor.")
+    return transpose(input, -2, -1)
+
+
+def H(input):
+    nd = input._data.ndim
+    if nd != 2:
+        raise RuntimeError(f"tensor.H is only supported on matrices (2-D tensors). Got "
+                           f"{nd}-D tensor.")
+    return _conj(transpose(input, 0, 1))
+
+
+def mH(input):
+    nd = input._data.ndim
+    if nd < 2:
+        raise RuntimeError(f"tensor.mH is only supported on matrices or batches of matrices. "
+                           f"Got {nd}-D tensor.")
+    return _conj(transpose(input, -2, -1))
+
+
+def adjoint(input):
+    return mH(input)
+
+
+def _conj(t):
+    return t.conj() if t._data.dtype.kind == "c" else t
+
+
+def atleast_1d(*tensors):
+    return _atleast(tensors, 1)
+
+
+def atleast_2d(*tensors):
+    return _atleast(tensors, 2)
+
+
+def atleast_3d(*tensors):
+    return _atleast(tensors, 3)
+
+
+def _atleast(tensors, n):
+    if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
+        return tuple(_atleast_one(t, n) for t in tensors[0])
+    if len(tensors) == 1:
+        return _atleast_one(tensors[0], n)
+    return tuple(_atleast_one(t, n) for t in tensors)
+
+
+def _atleast_one(t, n):
+    nd = t._data.ndim
+    if nd >= n:
+        return t
+    if nd == 0:
+        return reshape(t, (1,) * n)
+    if nd == 1:
+        t = unsqueeze(t, 0)
+        return unsqueeze(t, -1) if n == 3 else t
+    return unsqueeze(t, -1)
+
+
+# ---------------------------------------------------------------------------------------
+# pieces: select, narrow, unbind, split, chunk
+
+def select(input, dim, index):
     a = input._data
     if a.ndim == 0:
-        return reshape(input, 1)
-    s = _wrap_dim(start_dim, a.ndim)
-    e = _wrap_dim(end_dim, a.ndim)
-    if s > e:
-        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
-    if s == e:
-        return input
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    dim = _wrap_dim(dim, a.ndim)
+    index = int(index)
+    size = a.shape[dim]
+    if not -size <= index < size:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{_list(a.shape)} at dimension {dim}")
+    return basic_view(input, _dim_index(dim, index), SelectBackward0)
+
+
+def narrow(input, dim, start, length):
+    a = input._data
+    dim = _wrap_dim(dim, a.ndim)
+    size = a.shape[dim]
+    start, length = int(start), int(length)
+    if not -size <= start <= size:
+        raise IndexError(f"start out of range (expected to be in range of [{-size}, {size}], "
+                         f"but got {start})")
+    if start < 0:
+        start += size
+    if start + length > size:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size "
+                           f"({size}).")
+    return basic_view(input, _dim_index(dim, slice(start, start + length)), SliceBackward0)
+
+
+class _PiecesBackward(Node):
+    """The gradient of several views of one input: each written back at its place."""
+
+    def backward(self, grads):
+        pieces = list(zip(self.indices, grads))
+        if all(g is None for _, g in pieces):
+            return (None,)
+        return (_embed(self.shape, pieces),)
+
+
+class UnbindBackward0(_PiecesBackward):
+    pass
+
+
+class SplitBackward0(_PiecesBackward):
+    pass
+
+
+class SplitWithSizesBackward0(_PiecesBackward):
+    pass
+
+
+def _views(input, indices, node_cls):
+    a = input._data
+    outs = tuple(make_view(input, a[index + (Ellipsis,)]) for index in indices)
+    if GradMode.enabled and input._requires_grad:
+        record(node_cls, (input,), outs, shape=a.shape, indices=indices)
+    return outs
+
+
+def unbind(input, dim=0):
+    a = input._data
+    if a.ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    dim = _wrap_dim(dim, a.ndim)
+    return _views(input, [_dim_index(dim, i) for i in range(a.shape[dim])], UnbindBackward0)
+
+
+def _slices(dim, sizes):
+    out, start = [], 0
+    for s in sizes:
+        out.append(_dim_index(dim, slice(start, start + s)))
+        start += s
+    return out
+
+
+def split(tensor, split_size_or_sections, dim=0):
+    a = tensor._data
+    dim = _wrap_dim(dim, a.ndim)
+    n = a.shape[dim]
+    if isinstance(split_size_or_sections, (list, tuple)):
+        sizes = [int(s) for s in split_size_or_sections]
+        if sum(sizes) != n or any(s < 0 for s in sizes):
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} "
+                               f"(input tensor's size at dimension {dim}), but got "
+                               f"split_sizes={_list(sizes)}")
+        return _views(tensor, _slices(dim, sizes), SplitWithSizesBackward0)
+    size = int(split_size_or_sections)
+    if size < 0:
+        raise RuntimeError(f"split expects split_size be non-negative, but got split_size={size}")
+    if size == 0:
+        if n != 0:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
+                               f"dimension size of {n}")
+        sizes = [0]
+    else:
+        sizes = [size] * (n // size) + ([n % size] if n % size or n == 0 else [])
+    return _views(tensor, _slices(dim, sizes), SplitBackward0)
+
+
+def chunk(input, chunks, dim=0):
+    chunks = int(chunks)
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    a = input._data
+    dim = _wrap_dim(dim, a.ndim)
+    n = a.shape[dim]
+    size = -(-n // chunks)
+    if size == 0:
+        return _views(input, _slices(dim, [0] * chunks), SplitBackward0)
+    return split(input, size, dim)
+
+
+def tensor_split(input, indices_or_sections, dim=0):
+    a = input._data
+    dim = _wrap_dim(dim, a.ndim)
+    n = a.shape[dim]
+    spec = indices_or_sections
+    if isinstance(spec, Tensor):
+        spec = spec.item() if spec._data.ndim == 0 else spec._data.tolist()
+    if isinstance(spec, (list, tuple)):
+        bounds = [0] + [min(max(int(i) + (n if i < 0 else 0), 0), n) for i in spec] + [n]
+        pieces = [(bounds[i], max(bounds[i], bounds[i + 1])) for i in range(len(bounds) - 1)]
+    else:
+        sections = int(spec)
+        if sections <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {sections}")
+        small, extra = divmod(n, sections)
+        pieces, start = [], 0
+        for i in range(sections):
+            size = small + (1 if i < extra else 0)
+            pieces.append((start, start + size))
+            start += size
+    return tuple(basic_view(input, _dim_index(dim, slice(s, e)), SliceBackward0)
+                 for s, e in pieces)
+
+
+def _split_dim(input, spec, dim, name, min_dim):
+    nd = input._data.ndim
+    if nd < min_dim:
+        raise RuntimeError(f"torch.{name} requires a tensor with at least {min_dim} dimension, "
+                           f"but got a tensor with {nd} dimensions!")
+    if isinstance(spec, int) and input._data.shape[dim] % spec:
+        raise RuntimeError(f"torch.{name} attempted to split along dimension {dim}, but the "
+                           f"size of the dimension {input._data.shape[dim]} is not divisible "
+                           f"by the split_size {spec}!")
+    return tensor_split(input, spec, dim)
+
+
+def hsplit(input, indices_or_sections):
+    return _split_dim(input, indices_or_sections, 1 if input._data.ndim > 1 else 0, "hsplit", 1)
+
+
+def vsplit(input, indices_or_sections):
+    return _split_dim(input, indices_or_sections, 0, "vsplit", 2)
+
+
+def dsplit(input, indices_or_sections):
+    return _split_dim(input, indices_or_sections, 2, "dsplit", 3)
+
+
+# ---------------------------------------------------------------------------------------
+# diagonals and triangles
+
+def _diagonal_array(a, offset, d1, d2):
+    """The numpy view of a's diagonal (as np.diagonal, but writable)."""
+    nd = a.ndim
+    rest = [d for d in range(nd) if d != d1 and d != d2]
+    m = a.transpose(rest + [d1, d2])
+    if offset >= 0:
+        m = m[..., :, offset:]
+    else:
+        m = m[..., -offset:, :]
+    n = max(min(m.shape[-2], m.shape[-1]), 0)
+    strides = _stride_of(m)
+    return _strided(m, m.shape[:-2] + (n,), strides[:-2] + (strides[-2] + strides[-1],))
+
+
+def _diag_dims(nd, dim1, dim2):
+    d1, d2 = _wrap_dim(dim1, nd), _wrap_dim(dim2, nd)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return d1, d2
+
+
+class DiagonalBackward0(Node):
+    def backward(self, grad):
+        return (diag_embed_into(self.shape, grad, self.offset, self.dim1, self.dim2),)
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    a = input._data
+    d1, d2 = _diag_dims(a.ndim, dim1, dim2)
+    result = make_view(input, _diagonal_array(a, offset, d1, d2))
+    if GradMode.enabled and input._requires_grad:
+        record(DiagonalBackward0, (input,), result, shape=a.shape, offset=offset, dim1=d1,
+               dim2=d2)
+    return result
+
+
+class DiagEmbedBackward0(Node):
+    def backward(self, grad):
+        return (diagonal(grad, self.offset, self.dim1, self.dim2),)
+
+
+def diag_embed_into(shape, input, offset, d1, d2):
+    """zeros(shape) with `input` on its (offset, d1, d2) diagonal."""
+    out = np.zeros(shape, dtype=input._data.dtype)
+    _diagonal_array(out, offset, d1, d2)[...] = input._data
+    result = _wrap(out)
+    if GradMode.enabled and input._requires_grad:
+        record(DiagEmbedBackward0, (input,), result, offset=offset, dim1=d1, dim2=d2)
+    return result
+
+
+def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    a = input._data
+    nd = a.ndim + 1
+    d1, d2 = _diag_dims(nd, dim1, dim2)
+    n = a.shape[-1] + abs(offset)
+    shape = list(a.shape[:-1])
+    for d in sorted((d1, d2)):
+        shape.insert(d, n)
+    return diag_embed_into(tuple(shape), input, offset, d1, d2)
+
+
+class DiagonalBackward0_copy(DiagonalBackward0):
+    pass
+
+
+def diag(input, diagonal=0):
+    a = input._data
+    if a.ndim == 1:
+        n = a.shape[0] + abs(diagonal)
+        return diag_embed_into((n, n), input, diagonal, 0, 1)
+    if a.ndim != 2:
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {a.ndim}D")
+    result = _wrap(_diagonal_array(a, diagonal, 0, 1).copy())
+    if GradMode.enabled and input._requires_grad:
+        record(DiagonalBackward0_copy, (input,), result, shape=a.shape, offset=diagonal,
+               dim1=0, dim2=1)
+    return result
+
+
+class TrilBackward0(Node):
+    def backward(self, grad):
+        return (tril(grad, self.diagonal),)
+
+
+class TriuBackward0(Node):
+    def backward(self, grad):
+        return (triu(grad, self.diagonal),)
+
+
+def _triangle(input, diagonal, lower, name):
+    a = input._data
+    if a.ndim < 2:
+        raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
+    rows, cols = a.shape[-2:]
+    if lower:
+        keep = np.tri(rows, cols, diagonal, dtype=bool)
+    else:
+        keep = ~np.tri(rows, cols, diagonal - 1, dtype=bool)
+    return np.where(keep, a, np.zeros((), a.dtype))
+
+
+def tril(input, diagonal=0):
+    result = _wrap(_triangle(input, diagonal, True, "tril"))
+    if GradMode.enabled and input._requires_grad:
+        record(TrilBackward0, (input,), result, diagonal=diagonal)
+    return result
+
+
+def triu(input, diagonal=0):
+    result = _wrap(_triangle(input, diagonal, False, "triu"))
+    if GradMode.enabled and input._requires_grad:
+        record(TriuBackward0, (input,), result, diagonal=diagonal)
+    return result
+
+
+# ---------------------------------------------------------------------------------------
+# strided windows: unfold and as_strided
+
+class UnfoldBackward0(Node):
+    def backward(self, grad):
+        return (unfold_backward(grad, self.shape, self.dim, self.size, self.step),)
+
+
+class UnfoldBackwardBackward0(Node):
+    def backward(self, grad):
+        return (unfold(grad, self.dim, self.size, self.step),)
+
+
+def unfold(input, dimension, size, step):
+    a = input._data
+    nd = a.ndim
+    dim = _wrap_dim(dimension, nd)
+    length = a.shape[dim] if nd else 1
+    if size > length:
+        raise RuntimeError(f"maximum size for tensor at dimension {dim} is {length} but size "
+                           f"is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    strides = list(_stride_of(a)) if nd else [1]
+    shape = list(a.shape) if nd else [1]
+    shape[dim] = (length - size) // step + 1
+    inner = strides[dim]
+    strides[dim] *= step
+    result = make_view(input, _strided(a, tuple(shape) + (size,), tuple(strides) + (inner,)))
+    if nd == 0:
+        result = make_view(input, result._data.reshape(size))
+    if GradMode.enabled and input._requires_grad:
+        record(UnfoldBackward0, (input,), result, shape=a.shape, dim=dim, size=size, step=step)
+    return result
+
+
+def unfold_backward(grad, shape, dim, size, step):
+    """The input-shaped sum of every window's gradient (windows may overlap)."""
+    g = grad._data
+    out = np.zeros(shape if shape else (1,), dtype=g.dtype)
+    windows = g.shape[dim] if shape else 1
+    moved = np.moveaxis(g, -1, 0) if shape else g.reshape(size, 1)
+    for k in range(size):
+        stop = k + step * (windows - 1) + 1
+        out[_dim_index(dim, slice(k, stop, step))] += moved[k]
+    result = _wrap(out.reshape(shape))
+    if GradMode.enabled and grad._requires_grad:
+        record(UnfoldBackwardBackward0, (grad,), result, dim=dim, size=size, step=step)
+    return result
+
+
+def _addresses(shape, strides, offset=0):
+    """The storage address of every element of a strided layout."""
+    addr = np.full(shape, offset, dtype=np.int64)
+    for d, (n, s) in enumerate(zip(shape, strides)):
+        addr += (np.arange(n, dtype=np.int64) * s).reshape((n,) + (1,) * (len(shape) - d - 1))
+    return addr
+
+
+def flat_positions(view, base):
+    """For each element of `view` (a view of `base`), its flat (C-order) index in base."""
+    item = base._data.itemsize
+    offset = (view.data_ptr() - base.data_ptr()) // item
+    vaddr = _addresses(view._data.shape, view.stride(), offset)
+    b = base._data
+    if b.flags.c_contiguous:
+        return vaddr
+    baddr = _addresses(b.shape, base.stride())
+    inverse = np.zeros(int(baddr.max(initial=0)) + 1, dtype=np.int64)
+    inverse[baddr.ravel()] = np.arange(b.size)
+    return inverse[vaddr]
+
+
+class AsStridedBackward0(Node):
+    def backward(self, grad):
+        from .indexing import index_put_new
+        flat = index_put_new((self.span,), grad._data.dtype, (self.out_pos,), grad, True)
+        return (flat[self.in_pos],)
+
+
+def as_strided(input, size, stride, storage_offset=None):
+    root = input._root()
+    r = root._data
+    size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
+    offset = input.storage_offset() if storage_offset is None else int(storage_offset)
+    storage = root._data.size
+    needed = offset + 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
+    if needed > storage:
+        item = r.itemsize
+        raise RuntimeError(f"setStorage: sizes {_list(size)}, strides {_list(stride)}, storage "
+                           f"offset {offset}, and itemsize {item} requiring a storage size of "
+                           f"{needed * item} are out of bounds for storage of size "
+                           f"{storage * item}")
+    start = _strided(r, (storage,), (1,))[offset:]
+    result = make_view(input, _strided(start, size, stride))
+    if GradMode.enabled and input._requires_grad:
+        in_offset = input.storage_offset()
+        span = max(needed, in_offset + 1 + sum((n - 1) * s for n, s in
+                                               zip(input._data.shape, input.stride())))
+        record(AsStridedBackward0, (input,), result, span=span,
+               out_pos=_addresses(size, stride, offset),
+               in_pos=_addresses(input._data.shape, input.stride(), in_offset))
+    return result
+
+
+# ---------------------------------------------------------------------------------------
+# rearranging copies: flip, roll, rot90, repeat, tile, repeat_interleave
+
+def _dims_list(dims, nd):
+    dims = [dims] if isinstance(dims, int) else list(dims)
+    wrapped = [_wrap_dim(d, nd) for d in dims]
+    for d in wrapped:
+        if wrapped.count(d) > 1:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    return wrapped
+
+
+class FlipBackward0(Node):
+    def backward(self, grad):
+        return (flip(grad, self.dims),)
+
+
+def flip(input, *dims):
+    a = input._data
+    dims = _dims_list(dims[0] if len(dims) == 1 and not isinstance(dims[0], int) else dims,
+                      a.ndim)
+    result = _wrap(np.flip(a, dims).copy() if dims else a.copy())
+    if GradMode.enabled and input._requires_grad:
+        record(FlipBackward0, (input,), result, dims=dims)
+    return result
+
+
+def fliplr(input):
+    if input._data.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return flip(input, [1])
+
+
+def flipud(input):
+    if input._data.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return flip(input, [0])
+
+
+class RollBackward0(Node):
+    def backward(self, grad):
+        return (roll(grad, [-s for s in self.shifts], self.dims),)
+
+
+def roll(input, shifts, dims=None):
+    a = input._data
+    shifts = [shifts] if isinstance(shifts, int) else [int(s) for s in shifts]
+    if dims is None:
+        if len(shifts) != 1:
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
+                               "dims:0")
+        result = _wrap(np.roll(a.reshape(-1), shifts[0]).reshape(a.shape))
+        dims_w = None
+    else:
+        dims_w = [dims] if isinstance(dims, int) else list(dims)
+        if len(shifts) != len(dims_w):
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
+                               f"dims:{len(dims_w)}")
+        dims_w = [_wrap_dim(d, a.ndim) for d in dims_w]
+        result = _wrap(np.roll(a, shifts, dims_w))
+    if GradMode.enabled and input._requires_grad:
+        record(RollBackward0, (input,), result, shifts=shifts, dims=dims_w)
+    return result
+
+
+class Rot90Backward0(Node):
+    def backward(self, grad):
+        return (rot90(grad, -self.k, self.dims),)
+
+
+def rot90(input, k=1, dims=(0, 1)):
+    a = input._data
+    dims = list(dims)
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if a.ndim < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {a.ndim}")
+    d0, d1 = _wrap_dim(dims[0], a.ndim), _wrap_dim(dims[1], a.ndim)
+    if d0 == d1:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} and "
+                           f"dim1 = {d1}")
+    k = k % 4
+    # torch flips (a copy) then transposes (a view): the result's strides follow
+    if k == 1:
+        r = np.swapaxes(np.flip(a, d1).copy(), d0, d1)
+    elif k == 2:
+        r = np.flip(a, (d0, d1)).copy()
+    elif k == 3:
+        r = np.swapaxes(np.flip(a, d0).copy(), d0, d1)
+    else:
+        r = a.copy()
+    result = _wrap(r)
+    if GradMode.enabled and input._requires_grad:
+        record(Rot90Backward0, (input,), result, k=k, dims=[d0, d1])
+    return result
+
+
+class RepeatBackward0(Node):
+    def backward(self, grad):
+        repeats, shape = self.repeats, self.shape
+        lead = len(repeats) - len(shape)
+        if lead:
+            grad = grad.sum(tuple(range(lead)))
+        split = []
+        for r, s in zip(repeats[lead:], shape):
+            split += [r, s]
+        if not split:
+            return (grad,)
+        return (grad.reshape(split).sum(tuple(range(0, len(split), 2))),)
+
+
+def repeat(input, *sizes):
+    a = input._data
+    sizes = _shape_args(sizes)
+    if len(sizes) < a.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number "
+                           "of dimensions of tensor")
+    if any(s < 0 for s in sizes):
+        raise RuntimeError(f"Trying to create tensor with negative dimension "
+                           f"{min(sizes)}: {_list(sizes)}")
+    result = _wrap(np.tile(a, sizes) if sizes else a.copy())
+    if GradMode.enabled and input._requires_grad:
+        record(RepeatBackward0, (input,), result, repeats=sizes, shape=a.shape)
+    return result
+
+
+def tile(input, *dims):
+    dims = _shape_args(dims)
+    nd = input._data.ndim
+    if len(dims) < nd:
+        dims = (1,) * (nd - len(dims)) + dims
+    return repeat(input, dims)
+
+
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    from .copy import clone
+    if repeats is None:
+        counts = input._data
+        return _wrap(np.repeat(np.arange(counts.size, dtype=np.int64), counts))
+    if dim is None:
+        input = reshape(input, -1)
+        dim = 0
+    a = input._data
+    dim = _wrap_dim(dim, a.ndim)
+    if isinstance(repeats, Tensor) and repeats._data.ndim > 0 and repeats._data.size != 1:
+        counts = repeats._data
+        if counts.ndim != 1:
+            raise RuntimeError("repeat_interleave only accept 1D vector as repeat")
+        if counts.size != a.shape[dim]:
+            raise RuntimeError(f"repeats must have the same size as input along dim, but got "
+                               f"repeats.size(0) = {counts.size} and input.size({dim}) = "
+                               f"{a.shape[dim]}")
+        if (counts < 0).any():
+            raise RuntimeError("repeats can not be negative")
+        from .indexing import index_select
+        index = np.repeat(np.arange(counts.size, dtype=np.int64), counts)
+        return index_select(input, dim, _wrap(index))
+    r = int(repeats)
+    if r < 0:
+        raise RuntimeError("Repeats must be non-negative")
+    shape = a.shape[:dim + 1] + (r,) + a.shape[dim + 1:]
+    expanded = expand(unsqueeze(input, dim + 1), shape)
+    return flatten(clone(expanded), dim, dim + 1)
+
+
+# ---------------------------------------------------------------------------------------
+# grids and resizing
+
+def meshgrid(*tensors, indexing=None):
+    if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
+        tensors = tuple(tensors[0])
+    if indexing is None:
+        warnings.warn(
+            "torch.meshgrid: in an upcoming release, it will be required to pass the indexing "
+            "argument.", UserWarning, stacklevel=2)
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but '
+                           f'received: {indexing}')
+    for t in tensors:
+        if t._data.ndim > 1:
+            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list "
+                               f"but got: {t}")
+    sizes = [t._data.size for t in tensors]
+    axes = list(range(len(tensors)))
+    if indexing == "xy" and len(tensors) >= 2:
+        axes[0], axes[1] = 1, 0
+        sizes[0], sizes[1] = sizes[1], sizes[0]
+    out = []
+    for t, ax in zip(tensors, axes):
+        shape = [1] * len(tensors)
+        shape[ax] = -1
+        out.append(expand(view(t, shape), sizes))
+    return tuple(out)
+
+
+def resize_(self, *sizes, memory_format=None):
+    if self._requires_grad:
+        raise RuntimeError("cannot resize variables that require grad")
+    shape = _shape_args(sizes)
+    if any(s < 0 for s in shape):
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(shape)}: "
+                           f"{_list(shape)}")
+    a = self._data
+    if shape == a.shape:
+        return self
     n = 1
-    for d in a.shape[s:e + 1]:
-        n *= d
-    return reshape(input, a.shape[:s] + (n,) + a.shape[e + 1:])
+    for s in shape:
+        n *= s
+    if n <= a.size and a.flags.c_contiguous:
+        # the storage is kept: shrinking reuses its first n elements
+        self._data = a.reshape(-1)[:n].reshape(shape)
+        return self
+    new = np.empty(shape, dtype=a.dtype)
+    keep = min(n, a.size)
+    new.reshape(-1)[:keep] = a.reshape(-1)[:keep]
+    self._data = new
+    return self
 
 
-def ravel(input):
-    return reshape(input, -1)
+def resize_as_(self, the_template, memory_format=None):
+    return resize_(self, the_template._data.shape)

@@ -8,6 +8,13 @@ from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inferen
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
            "is_grad_enabled", "is_inference_mode_enabled", "graph", "Variable"]
 
+# custom Functions, gradient checks, functional higher-order API
+from . import function, functional  # noqa: E402
+from .function import Function  # noqa: E402
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: E402
+
+__all__ += ["Function", "function", "functional", "gradcheck", "gradgradcheck"]
+
 Variable = Tensor
 
 

@@ -1,0 +1,170 @@
+"""Joining tensors: cat and stack, and the hstack/vstack/dstack/column_stack built on cat.
+
+cat promotes the inputs to their common dtype; its backward hands each input its
+slice of the gradient, as stack's hands each its index.
+"""
+import functools
+
+from .. import _dtype as D
+from .._backend import numpy as np
+from .._tensor import Tensor, _wrap, _wrap_dim
+from ..autograd.grad_mode import GradMode
+from ..autograd.graph import Node
+from ._core import record
+
+
+class CatBackward0(Node):
+    def backward(self, grad):
+        head = (slice(None),) * self.dim
+        grads = []
+        for (start, stop), needed in zip(self.bounds, self._next):
+            if needed is None:
+                grads.append(None)
+            elif start is None:
+                grads.append(_wrap(np.zeros((0,), grad._data.dtype)))
+            else:
+                grads.append(grad[head + (slice(start, stop),)])
+        return tuple(grads)
+
+
+class StackBackward0(Node):
+    def backward(self, grad):
+        head = (slice(None),) * self.dim
+        return tuple(grad[head + (i,)] if needed is not None else None
+                     for i, needed in enumerate(self._next))
+
+
+def _check_list(name, tensors):
+    if isinstance(tensors, Tensor):
+        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, "
+                        "not Tensor")
+    tensors = list(tensors)
+    for i, t in enumerate(tensors):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element {i} in argument 0, but got "
+                            f"{type(t).__name__}")
+    return tensors
+
+
+def _common_dtype(tensors):
+    return functools.reduce(D.promote_types, [t.dtype for t in tensors])._np
+
+
+def _is_legacy_empty(t):
+    """torch.cat skips 1-d empty tensors whatever the other inputs' shapes."""
+    return t._data.shape == (0,)
+
+
+def cat(tensors, dim=0, *, out=None):
+    tensors = _check_list("cat", tensors)
+    if not tensors:
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+    for i, t in enumerate(tensors):
+        if t._data.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be "
+                               "concatenated")
+    dtype = _common_dtype(tensors)
+    parts = [t for t in tensors if not _is_legacy_empty(t)]
+    if not parts:
+        result = _wrap(np.empty((0,), dtype))
+        return _finish(result, tensors, 0, [(None, None)] * len(tensors), out)
+    ref = parts[0]._data.shape
+    d = _wrap_dim(dim, len(ref))
+    _check_shapes(tensors, ref, d)
+    arrays = [t._data if t._data.dtype == dtype else t._data.astype(dtype) for t in parts]
+    result = _wrap(np.concatenate(arrays, axis=d))
+    bounds, start = [], 0
+    for t in tensors:
+        if _is_legacy_empty(t):
+            bounds.append((None, None))
+        else:
+            bounds.append((start, start + t._data.shape[d]))
+            start += t._data.shape[d]
+    return _finish(result, tensors, d, bounds, out)
+
+
+def _check_shapes(tensors, ref, d):
+    for i, t in enumerate(tensors):
+        shape = t._data.shape
+        if _is_legacy_empty(t):
+            continue
+        if len(shape) != len(ref):
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {len(ref)} "
+                               f"and {len(shape)}")
+        for k, (want, got) in enumerate(zip(ref, shape)):
+            if k != d and want != got:
+                raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. "
+                                   f"Expected size {want} but got size {got} for tensor "
+                                   f"number {i} in the list.")
+
+
+def _finish(result, tensors, d, bounds, out):
+    if GradMode.enabled and any(t._requires_grad for t in tensors):
+        record(CatBackward0, tensors, result, dim=d, bounds=bounds)
+    if out is None:
+        return result
+    if out.shape != result.shape:
+        out.resize_(result.shape)
+    out.copy_(result)
+    return out
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim=0, *, out=None):
+    tensors = _check_list("stack", tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    ref = tensors[0]._data.shape
+    for i, t in enumerate(tensors):
+        if t._data.shape != ref:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got "
+                               f"{list(ref)} at entry 0 and {list(t._data.shape)} at entry {i}")
+    d = _wrap_dim(dim, len(ref) + 1)
+    dtype = _common_dtype(tensors)
+    arrays = [t._data if t._data.dtype == dtype else t._data.astype(dtype) for t in tensors]
+    result = _wrap(np.stack(arrays, axis=d))
+    if GradMode.enabled and any(t._requires_grad for t in tensors):
+        record(StackBackward0, tensors, result, dim=d)
+    if out is None:
+        return result
+    if out.shape != result.shape:
+        out.resize_(result.shape)
+    out.copy_(result)
+    return out
+
+
+def _at_least(t, ndim):
+    """atleast_1d/2d/3d as torch shapes them: (n,) -> (1, n) -> (1, n, 1); (m, n) -> (m, n, 1)."""
+    shape = t._data.shape
+    if len(shape) >= ndim:
+        return t
+    if ndim == 1 or len(shape) == 0:
+        return t.reshape((1,) * ndim)
+    if ndim == 2:
+        return t.unsqueeze(0)
+    return t.reshape((1,) + shape + (1,)) if len(shape) == 1 else t.unsqueeze(-1)
+
+
+def hstack(tensors, *, out=None):
+    tensors = [_at_least(t, 1) for t in _check_list("hstack", tensors)]
+    dim = 0 if tensors and tensors[0].dim() == 1 else 1
+    return cat(tensors, dim, out=out)
+
+
+def vstack(tensors, *, out=None):
+    return cat([_at_least(t, 2) for t in _check_list("vstack", tensors)], 0, out=out)
+
+
+row_stack = vstack
+
+
+def dstack(tensors, *, out=None):
+    return cat([_at_least(t, 3) for t in _check_list("dstack", tensors)], 2, out=out)
+
+
+def column_stack(tensors, *, out=None):
+    columns = [t.reshape(t.numel(), 1) if t.dim() <= 1 else t
+               for t in _check_list("column_stack", tensors)]
+    return hstack(columns, out=out)

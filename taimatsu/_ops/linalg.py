@@ -1,0 +1,798 @@
+"""Matrix products: matmul and its family (mm, bmm, mv, dot, the add* fused forms),
+einsum, tensordot, kron, cross, trace.
+
+torch's matmul does not promote dtypes: mixing float32 and float64 is an error, so
+the forward is one numpy call on the arrays as they are (float32 stays float32).
+Batched and broadcast products are one `np.matmul` too; their node carries the
+name torch reports at the top of its decomposition (`UnsafeViewBackward0`, ...),
+and its backward undoes the 1-D promotions and leaves the batch reduction to the
+engine.  Backward formulas are themselves products, so gradients of gradients work.
+"""
+from .. import _dtype as D
+from .._backend import ndarray
+from .._backend import numpy as np
+from .._tensor import Tensor, _wrap
+from ..autograd.grad_mode import GradMode
+from ..autograd.graph import Node
+from ._core import record
+
+# the C type names torch prints in "expected m1 and m2 to have the same dtype"
+_C_NAMES = {
+    "float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
+    "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+    "bool": "bool", "complex64": "c10::complex<float>", "complex128": "c10::complex<double>",
+}
+
+
+def _legacy(np_dtype):
+    """torch's short dtype name: Float, Double, Long ..."""
+    return D.FROM_NUMPY[np_dtype]._legacy[:-6]
+
+
+def _conj(t):
+    return t.conj() if t._data.dtype.kind == "c" else t
+
+
+def _scale(t, factor):
+    return t if factor == 1 else t * factor
+
+
+def _check_tensor(x, fn, name, pos):
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{fn}(): argument '{name}' (position {pos}) must be Tensor, not "
+                        f"{type(x).__name__}")
+
+
+def _same_dtype_mm(a, b):
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: "
+                           f"{_C_NAMES[a.dtype.name]} != {_C_NAMES[b.dtype.name]}")
+
+
+def _no_bool(a):
+    if a.dtype.kind == "b":
+        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
+
+
+def _as_array(r):
+    return r if type(r) is ndarray else np.asarray(r)
+
+
+def _into(out, result):
+    if out is None:
+        return result
+    out.resize_(result.shape)
+    out.copy_(result)
+    return out
+
+
+# --- dot, vdot ---------------------------------------------------------------------------
+
+class DotBackward0(Node):
+    def backward(self, grad):
+        a, b = self.saved()
+        ga = grad * _conj(b) if self._next[0] is not None else None
+        gb = grad * _conj(a) if self._next[1] is not None else None
+        return ga, gb
+
+
+class VdotBackward0(Node):
+    def backward(self, grad):
+        a, b = self.saved()
+        ga = _conj(grad) * b if self._next[0] is not None else None
+        gb = grad * a if self._next[1] is not None else None
+        return ga, gb
+
+
+def _check_vectors(a, b, fn):
+    if a.ndim != 1 or b.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"{fn} : expected both vectors to have same dtype, but found "
+                           f"{_legacy(a.dtype)} and {_legacy(b.dtype)}")
+    if a.shape[0] != b.shape[0]:
+        n, m = a.shape[0], b.shape[0]
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{n}] and src [{m}] to "
+                           f"have the same number of elements, but got {n} and {m} elements "
+                           "respectively")
+
+
+def dot(input, other, *, out=None):
+    _check_tensor(input, "dot", "input", 1)
+    _check_tensor(other, "dot", "tensor", 2)
+    a, b = input._data, other._data
+    _check_vectors(a, b, "dot")
+    result = _wrap(_as_array(np.dot(a, b)))
+    if GradMode.enabled and (input._requires_grad or other._requires_grad):
+        record(DotBackward0, (input, other), result, (input, other))
+    return _into(out, result)
+
+
+def vdot(input, other, *, out=None):
+    a, b = input._data, other._data
+    _check_vectors(a, b, "vdot")
+    result = _wrap(_as_array(np.vdot(a, b)))
+    if GradMode.enabled and (input._requires_grad or other._requires_grad):
+        record(VdotBackward0, (input, other), result, (input, other))
+    return _into(out, result)
+
+
+# --- mv, mm, bmm -------------------------------------------------------------------------
+
+class MvBackward0(Node):
+    def backward(self, grad):
+        mat, vec = self.saved()
+        gmat = outer(grad, _conj(vec)) if self._next[0] is not None else None
+        gvec = mv(_conj(mat).mT, grad) if self._next[1] is not None else None
+        return gmat, gvec
+
+
+class MmBackward0(Node):
+    def backward(self, grad):
+        a, b = self.saved()
+        ga = mm(grad, _conj(b).mT) if self._next[0] is not None else None
+        gb = mm(_conj(a).mT, grad) if self._next[1] is not None else None
+        return ga, gb
+
+
+class BmmBackward0(Node):
+    def backward(self, grad):
+        a, b = self.saved()
+        ga = bmm(grad, _conj(b).mT) if self._next[0] is not None else None
+        gb = bmm(_conj(a).mT, grad) if self._next[1] is not None else None
+        return ga, gb
+
+
+def _check_mv(a, b):
+    if a.ndim != 2 or b.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {b.ndim}")
+    if a.shape[1] != b.shape[0]:
+        raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat "
+                           f"({a.shape[0]}x{a.shape[1]}), vec ({b.shape[0]})")
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"expected scalar type {_legacy(a.dtype)} but found "
+                           f"{_legacy(b.dtype)}")
+
+
+def mv(input, vec, *, out=None):
+    a, b = input._data, vec._data
+    _check_mv(a, b)
+    _no_bool(a)
+    result = _wrap(_as_array(np.matmul(a, b)))
+    if GradMode.enabled and (input._requires_grad or vec._requires_grad):
+        record(MvBackward0, (input, vec), result, (input, vec))
+    return _into(out, result)
+
+
+def _check_mm(a, b):
+    if a.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if b.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    _check_mm_shapes(a.shape, b.shape)
+    _same_dtype_mm(a, b)
+
+
+def _check_mm_shapes(sa, sb):
+    if sa[1] != sb[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({sa[0]}x{sa[1]} and "
+                           f"{sb[0]}x{sb[1]})")
+
+
+def mm(input, mat2, *, out=None):
+    _check_tensor(input, "mm", "input", 1)
+    _check_tensor(mat2, "mm", "mat2", 2)
+    a, b = input._data, mat2._data
+    _check_mm(a, b)
+    _no_bool(a)
+    result = _wrap(np.matmul(a, b))
+    if GradMode.enabled and (input._requires_grad or mat2._requires_grad):
+        record(MmBackward0, (input, mat2), result, (input, mat2))
+    return _into(out, result)
+
+
+def _check_bmm(a, b, first="batch1", second="batch2"):
+    if a.ndim != 3:
+        raise RuntimeError(f"{first} must be a 3D tensor")
+    if b.ndim != 3:
+        raise RuntimeError(f"{second} must be a 3D tensor")
+    if b.shape[0] != a.shape[0] or b.shape[1] != a.shape[2]:
+        raise RuntimeError(f"Expected size for first two dimensions of {second} tensor to be: "
+                           f"[{a.shape[0]}, {a.shape[2]}] but got: [{b.shape[0]}, "
+                           f"{b.shape[1]}].")
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"expected scalar type {_legacy(a.dtype)} but found "
+                           f"{_legacy(b.dtype)}")
+
+
+def bmm(input, mat2, *, out=None):
+    a, b = input._data, mat2._data
+    _check_bmm(a, b)
+    _no_bool(a)
+    result = _wrap(np.matmul(a, b))
+    if GradMode.enabled and (input._requires_grad or mat2._requires_grad):
+        record(BmmBackward0, (input, mat2), result, (input, mat2))
+    return _into(out, result)
+
+
+# --- matmul ------------------------------------------------------------------------------
+
+class _BroadcastMatmul(Node):
+    """A broadcast matmul with 1-D operands promoted as numpy and torch promote them.
+    The gradients come out in the broadcast batch shape; the engine sums them down."""
+
+    def backward(self, grad):
+        a, b = self.saved()
+        a_vec, b_vec = a.ndim == 1, b.ndim == 1
+        if a_vec:
+            grad = grad.unsqueeze(-2)
+        if b_vec:
+            grad = grad.unsqueeze(-1)
+        ga = gb = None
+        if self._next[0] is not None:
+            ga = matmul(grad, _conj(b.unsqueeze(-1) if b_vec else b).mT)
+            if a_vec:
+                ga = ga.squeeze(-2)
+        if self._next[1] is not None:
+            gb = self._grad_other(a, a_vec, b, b_vec, grad)
+        return ga, gb
+
+    @staticmethod
+    def _grad_other(a, a_vec, b, b_vec, grad):
+        a2 = _conj(a.unsqueeze(0) if a_vec else a)
+        if b.ndim <= 2 < a.ndim:
+            # fold the batch into the rows: one product instead of a batch to sum
+            k = a.shape[-1]
+            gb = matmul(a2.reshape(-1, k).mT, grad.reshape(-1, grad.shape[-1]))
+        else:
+            gb = matmul(a2.mT, grad)
+        return gb.squeeze(-1) if b_vec else gb
+
+
+class UnsafeViewBackward0(_BroadcastMatmul):
+    pass
+
+
+class SqueezeBackward4(_BroadcastMatmul):
+    pass
+
+
+class CloneBackward0(_BroadcastMatmul):
+    pass
+
+
+def _matmul_node(input, other, sa, sb):
+    """The node class torch reports at the top of this product's decomposition."""
+    if len(sa) == 1 and len(sb) == 2:
+        return SqueezeBackward4
+    # torch computes 2-D @ batched as (b^T @ a^T)^T, made contiguous, when a needs grad
+    a_matrix = len(sa) == 2 or (len(sa) == 3 and len(sb) == 3 and sa[0] == 1)
+    if a_matrix and len(sb) >= 3 and input._requires_grad:
+        return CloneBackward0
+    return UnsafeViewBackward0
+
+
+def _check_broadcast_matmul(input, a, b):
+    sa, sb = a.shape, b.shape
+    if a.ndim >= 3 and b.ndim <= 2:
+        rows = a.size // sa[-1] if sa[-1] else 0
+        if b.ndim == 1:
+            if sa[-1] != sb[0]:
+                raise RuntimeError(f"size mismatch, got input ({rows}), mat ({rows}x{sa[-1]}), "
+                                   f"vec ({sb[0]})")
+        else:
+            _check_mm_shapes((rows, sa[-1]), sb)
+        _same_dtype_mm(a, b)
+        return
+    if a.ndim == 1 and b.ndim == 2:
+        _check_mm_shapes((1, sa[0]), sb)
+        _same_dtype_mm(a, b)
+        return
+    if a.ndim == 2 and b.ndim >= 3 and input._requires_grad:
+        rows = b.size // sb[-2] if sb[-2] else 0
+        _check_mm_shapes((rows, sb[-2]), (sa[1], sa[0]))
+        _same_dtype_mm(a, b)
+        return
+    batch_a = sa[:-2]
+    batch_b = sb[:-2]
+    try:
+        batch = np.broadcast_shapes(batch_a, batch_b)
+    except ValueError:
+        from ._core import broadcast_error
+        raise broadcast_error(batch_a, batch_b) from None
+    n = 1
+    for d in batch:
+        n *= d
+    k = sa[-1]
+    k2 = sb[-2] if b.ndim >= 2 else sb[0]
+    if k != k2:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{n}, {k}] but got: [{n}, {k2}].")
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"expected scalar type {_legacy(a.dtype)} but found "
+                           f"{_legacy(b.dtype)}")
+
+
+def matmul(input, other, *, out=None):
+    _check_tensor(input, "matmul", "input", 1)
+    _check_tensor(other, "matmul", "other", 2)
+    a, b = input._data, other._data
+    da, db = a.ndim, b.ndim
+    if da == 0 or db == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
+                           f"{da}D and {db}D")
+    if da == 2 and db == 2:
+        return mm(input, other, out=out)
+    if da == 1 and db == 1:
+        return dot(input, other, out=out)
+    if da == 2 and db == 1:
+        if a.dtype != b.dtype:
+            raise RuntimeError(f"addmv input tensors must have the same dtype, but got "
+                               f"{_legacy(b.dtype)}, {_legacy(a.dtype)}, and {_legacy(b.dtype)}")
+        return mv(input, other, out=out)
+    _check_broadcast_matmul(input, a, b)
+    _no_bool(a)
+    result = _wrap(_as_array(np.matmul(a, b)))
+    if GradMode.enabled and (input._requires_grad or other._requires_grad):
+        record(_matmul_node(input, other, a.shape, b.shape), (input, other), result,
+               (input, other))
+    return _into(out, result)
+
+
+def rmatmul(self, other):
+    """other @ self, where `other` is not a Tensor (a numpy array)."""
+    from ._core import as_tensor_operand
+    return matmul(as_tensor_operand(other), self)
+
+
+# --- fused add-and-multiply --------------------------------------------------------------
+
+class AddmmBackward0(Node):
+    def backward(self, grad):
+        m1, m2 = self.saved()
+        g_in = _scale(grad, self.beta) if self._next[0] is not None else None
+        g1 = _scale(mm(grad, _conj(m2).mT), self.alpha) if self._next[1] is not None else None
+        g2 = _scale(mm(_conj(m1).mT, grad), self.alpha) if self._next[2] is not None else None
+        return g_in, g1, g2
+
+
+class AddmvBackward0(Node):
+    def backward(self, grad):
+        mat, vec = self.saved()
+        g_in = _scale(grad, self.beta) if self._next[0] is not None else None
+        gm = _scale(outer(grad, _conj(vec)), self.alpha) if self._next[1] is not None else None
+        gv = _scale(mv(_conj(mat).mT, grad), self.alpha) if self._next[2] is not None else None
+        return g_in, gm, gv
+
+
+class AddrBackward0(Node):
+    def backward(self, grad):
+        v1, v2 = self.saved()
+        g_in = _scale(grad, self.beta) if self._next[0] is not None else None
+        g1 = _scale(mv(grad, _conj(v2)), self.alpha) if self._next[1] is not None else None
+        g2 = _scale(mv(grad.mT, _conj(v1)), self.alpha) if self._next[2] is not None else None
+        return g_in, g1, g2
+
+
+class BaddbmmBackward0(Node):
+    def backward(self, grad):
+        b1, b2 = self.saved()
+        g_in = _scale(grad, self.beta) if self._next[0] is not None else None
+        g1 = _scale(bmm(grad, _conj(b2).mT), self.alpha) if self._next[1] is not None else None
+        g2 = _scale(bmm(_conj(b1).mT, grad), self.alpha) if self._next[2] is not None else None
+        return g_in, g1, g2
+
+
+class AddbmmBackward0(Node):
+    def backward(self, grad):
+        b1, b2 = self.saved()
+        g_in = _scale(grad, self.beta) if self._next[0] is not None else None
+        g1 = g2 = None
+        if self._next[1] is not None:
+            g1 = _scale(matmul(grad, _conj(b2).mT), self.alpha)
+        if self._next[2] is not None:
+            g2 = _scale(matmul(_conj(b1).mT, grad), self.alpha)
+        return g_in, g1, g2
+
+
+def _add_scaled(product, input, beta, alpha):
+    """beta * input + alpha * product, on arrays; beta == 0 ignores input (even nan)."""
+    if alpha != 1:
+        product *= alpha
+    if beta == 0:
+        return product
+    term = input if beta == 1 else input * beta
+    try:
+        product += term
+    except ValueError:
+        raise _expand_error(product.shape, np.shape(input)) from None
+    return product
+
+
+def _expand_error(target, shape):
+    """torch's message for `shape` not expanding to `target` (it checks from the right)."""
+    sizes, have = ", ".join(map(str, target)), ", ".join(map(str, shape))
+    lead = len(target) - len(shape)
+    for i in range(len(shape) - 1, -1, -1):
+        if shape[i] != 1 and shape[i] != target[lead + i]:
+            return RuntimeError(f"The expanded size of the tensor ({target[lead + i]}) must "
+                                f"match the existing size ({shape[i]}) at non-singleton "
+                                f"dimension {lead + i}.  Target sizes: [{sizes}].  Tensor "
+                                f"sizes: [{have}]")
+    return RuntimeError(f"expand: cannot expand [{have}] to [{sizes}]")
+
+
+def _check_input_dtype(input, mat, second="mat2"):
+    if input._data.dtype != mat.dtype:
+        raise RuntimeError(f"self and {second} must have the same dtype, but got "
+                           f"{_legacy(input._data.dtype)} and {_legacy(mat.dtype)}")
+
+
+def _fused(node_cls, input, x, y, product, beta, alpha, out):
+    """Record `beta * input + alpha * (x op y)` given the product array."""
+    result = _wrap(_add_scaled(product, input._data, beta, alpha))
+    if GradMode.enabled and (input._requires_grad or x._requires_grad or y._requires_grad):
+        record(node_cls, (input, x, y), result, (x, y), beta=beta, alpha=alpha)
+    return _into(out, result)
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+    a, b = mat1._data, mat2._data
+    if a.ndim != 2:
+        raise RuntimeError(f"mat1 must be a matrix, got {a.ndim}-D tensor")
+    if b.ndim != 2:
+        raise RuntimeError(f"mat2 must be a matrix, got {b.ndim}-D tensor")
+    _check_mm_shapes(a.shape, b.shape)
+    _same_dtype_mm(a, b)
+    _check_input_dtype(input, b)
+    _no_bool(a)
+    return _fused(AddmmBackward0, input, mat1, mat2, np.matmul(a, b), beta, alpha, out)
+
+
+def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
+    a, b = mat._data, vec._data
+    _check_mv(a, b)
+    _check_input_dtype(input, a, "mat")
+    _no_bool(a)
+    return _fused(AddmvBackward0, input, mat, vec, _as_array(np.matmul(a, b)), beta, alpha, out)
+
+
+def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
+    a, b = vec1._data, vec2._data
+    if a.ndim != 1 or b.ndim != 1:
+        raise RuntimeError(f"addr: Expected 1-D argument vec{1 if a.ndim != 1 else 2}, but "
+                           f"got {a.ndim if a.ndim != 1 else b.ndim}-D")
+    return _fused(AddrBackward0, input, vec1, vec2, np.multiply.outer(a, b), beta, alpha, out)
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    a, b = batch1._data, batch2._data
+    _check_bmm(a, b)
+    _no_bool(a)
+    return _fused(BaddbmmBackward0, input, batch1, batch2, np.matmul(a, b), beta, alpha, out)
+
+
+def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    a, b = batch1._data, batch2._data
+    _check_bmm(a, b)
+    _no_bool(a)
+    n, k, m = a.shape[1], a.shape[2], b.shape[2]
+    # one product over the concatenated batch: (n, B*k) @ (B*k, m)
+    product = np.matmul(a.transpose(1, 0, 2).reshape(n, -1), b.reshape(-1, m)) if k else \
+        np.zeros((n, m), a.dtype)
+    return _fused(AddbmmBackward0, input, batch1, batch2, product, beta, alpha, out)
+
+
+# --- outer, inner, tensordot, kron -------------------------------------------------------
+
+def outer(input, vec2, *, out=None):
+    for name, v in (("self", input), ("vec2", vec2)):
+        if v._data.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v._data.ndim}-D")
+    return _into(out, input.reshape(-1, 1) * vec2)
+
+
+ger = outer
+
+
+def inner(input, other, *, out=None):
+    if input._data.ndim == 0 or other._data.ndim == 0:
+        return _into(out, input * other)
+    if input._data.shape[-1] != other._data.shape[-1]:
+        sa, sb = input._data.shape, other._data.shape
+        raise RuntimeError(f"inner() the last dimension must match on both input tensors but "
+                           f"got shapes {list(sa)} and {list(sb)}")
+    return _into(out, tensordot(input, other, ([-1], [-1])))
+
+
+def _tensordot_dims(dims, na, nb):
+    if isinstance(dims, Tensor):
+        dims = dims.tolist()
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        if dims > min(na, nb):
+            raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={dims}")
+        return list(range(na - dims, na)), list(range(dims))
+    dims_a, dims_b = dims
+    dims_a = [dims_a] if isinstance(dims_a, int) else list(dims_a)
+    dims_b = [dims_b] if isinstance(dims_b, int) else list(dims_b)
+    if len(dims_a) != len(dims_b):
+        raise RuntimeError("both dimension lists should have same length")
+    return [d % na for d in dims_a], [d % nb for d in dims_b]
+
+
+def tensordot(a, b, dims=2, out=None):
+    """Contract `dims` of a with those of b, as torch does: permute, fold, mm, unfold."""
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError("both inputs should have same dtype")
+    sa, sb = a._data.shape, b._data.shape
+    dims_a, dims_b = _tensordot_dims(dims, len(sa), len(sb))
+    k = 1
+    for da, db in zip(dims_a, dims_b):
+        if sa[da] != sb[db]:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size "
+                               f"{sa[da]} in dim {da - len(sa)} and second has size {sb[db]} "
+                               f"in dim {db}")
+        k *= sa[da]
+    free_a = [d for d in range(len(sa)) if d not in dims_a]
+    free_b = [d for d in range(len(sb)) if d not in dims_b]
+    rows = [sa[d] for d in free_a]
+    cols = [sb[d] for d in free_b]
+    left = a.permute(free_a + dims_a).reshape(_prod(rows), k)
+    right = b.permute(dims_b + free_b).reshape(k, _prod(cols))
+    return _into(out, mm(left, right).reshape(rows + cols))
+
+
+def _prod(sizes):
+    n = 1
+    for s in sizes:
+        n *= s
+    return n
+
+
+def kron(input, other, *, out=None):
+    na, nb = input._data.ndim, other._data.ndim
+    n = max(na, nb)
+    a = input.reshape((1,) * (n - na) + input._data.shape)
+    b = other.reshape((1,) * (n - nb) + other._data.shape)
+    # interleave: a's dim i goes before b's dim i, then fold each pair
+    a_shape, b_shape = [], []
+    for da, db in zip(a._data.shape, b._data.shape):
+        a_shape += [da, 1]
+        b_shape += [1, db]
+    product = a.reshape(a_shape) * b.reshape(b_shape)
+    shape = [da * db for da, db in zip(a._data.shape, b._data.shape)]
+    return _into(out, product.reshape(shape))
+
+
+# --- cross, trace -----------------------------------------------------------------------
+
+class LinalgCrossBackward0(Node):
+    def backward(self, grad):
+        a, b = self.saved()
+        ga = linalg_cross(b, grad, dim=self.dim) if self._next[0] is not None else None
+        gb = linalg_cross(grad, a, dim=self.dim) if self._next[1] is not None else None
+        return _conj(ga) if ga is not None else None, _conj(gb) if gb is not None else None
+
+
+def linalg_cross(input, other, *, dim=-1, out=None):
+    a, b = input._data, other._data
+    if a.ndim != b.ndim:
+        raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
+    d = dim + a.ndim if dim < 0 else dim
+    if a.shape[d] != 3 or b.shape[d] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+                           f"{a.shape[d]} and {b.shape[d]}")
+    result = _wrap(np.cross(a, b, axis=d))
+    if GradMode.enabled and (input._requires_grad or other._requires_grad):
+        record(LinalgCrossBackward0, (input, other), result, (input, other), dim=d)
+    return _into(out, result)
+
+
+def cross(input, other, dim=None, *, out=None):
+    if dim is None:
+        import warnings
+        warnings.warn(
+            "Using torch.cross without specifying the dim arg is deprecated.\nPlease either "
+            "pass the dim explicitly or simply use torch.linalg.cross.\nThe default value of "
+            "dim will change to agree with that of linalg.cross in a future release.",
+            UserWarning, stacklevel=2)
+        shape = np.broadcast_shapes(input._data.shape, other._data.shape)
+        dim = next((i for i, s in enumerate(shape) if s == 3), -1)
+    return linalg_cross(input, other, dim=dim, out=out)
+
+
+class TraceBackward0(Node):
+    def backward(self, grad):
+        n, m = self.shape
+        eye = _wrap(np.eye(n, m, dtype=self.dtype))
+        return (grad * eye,)
+
+
+def trace(input):
+    a = input._data
+    if a.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {a.ndim}")
+    acc = np.int64 if a.dtype.kind in "biu" else a.dtype
+    result = _wrap(np.asarray(np.trace(a, dtype=acc)))
+    if GradMode.enabled and input._requires_grad:
+        record(TraceBackward0, (input,), result, shape=a.shape, dtype=a.dtype)
+    return result
+
+
+# --- einsum ------------------------------------------------------------------------------
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+class _EinsumBackward(Node):
+    """d out / d operand_i is itself an einsum: the output gradient contracted with the
+    other operands, written out to operand i's subscripts."""
+
+    def backward(self, grad):
+        operands = self.saved()
+        grads = []
+        for i in range(len(operands)):
+            if self._next[i] is None:
+                grads.append(None)
+                continue
+            grads.append(_einsum_grad(grad, operands, i, self.subs, self.out_sub, self.sizes))
+        return tuple(grads)
+
+
+# torch decomposes einsum into permutes, sums, muls and bmm; its top node is one of these
+_EINSUM_NODES = {name: type(name, (_EinsumBackward,), {"__module__": __name__})
+                 for name in ("SumBackward1", "PermuteBackward0", "ViewBackward0",
+                              "MulBackward0")}
+
+
+def _einsum_node(subs, out_sub):
+    letters = set("".join(subs))
+    if len(subs) == 1:
+        return _EINSUM_NODES["SumBackward1" if len(set(out_sub)) < len(letters)
+                             else "PermuteBackward0"]
+    return _EINSUM_NODES["ViewBackward0" if letters - set(out_sub) else "MulBackward0"]
+
+
+def _einsum_grad(grad, operands, i, subs, out_sub, sizes):
+    target = subs[i]
+    terms = [out_sub] + [s for j, s in enumerate(subs) if j != i]
+    tensors = [grad] + [t for j, t in enumerate(operands) if j != i]
+    fresh = iter(c for c in _LETTERS if c not in sizes)
+    # a repeated subscript (a diagonal) gets a fresh letter tied to it by an identity
+    renamed = []
+    for c in target:
+        if c in renamed:
+            d = next(fresh)
+            terms.append(c + d)
+            tensors.append(_wrap(np.eye(sizes[c], dtype=grad._data.dtype)))
+            c = d
+        renamed.append(c)
+    # a subscript summed away in operand i alone: its gradient is broadcast along it
+    present = set("".join(terms))
+    for c in renamed:
+        if c not in present:
+            terms.append(c)
+            tensors.append(_wrap(np.ones(sizes[c], dtype=grad._data.dtype)))
+    g = einsum(",".join(terms) + "->" + "".join(renamed), *tensors)
+    # a size-1 dimension broadcast against a larger one: sum it; the reverse: expand
+    shape = operands[i]._data.shape
+    summed = [k for k, (s, n) in enumerate(zip(shape, g._data.shape)) if s == 1 and n != 1]
+    if summed:
+        g = g.sum(summed, keepdim=True)
+    if g._data.shape != shape:
+        g = g.expand(shape)
+    return g
+
+
+def _sublist_equation(args):
+    """einsum(op0, [0, 1], op1, [1, 2], [0, 2]) as an equation and operands."""
+    def letters(sub):
+        return "".join("..." if s is Ellipsis else _LETTERS[s] for s in sub)
+    operands = list(args[0::2])
+    subs = [letters(s) for s in args[1::2]]
+    out = None
+    if len(subs) > len(operands) or (len(args) % 2 == 1):
+        out = letters(args[-1])
+        operands = list(args[0:-1:2])
+        subs = [letters(s) for s in args[1:-1:2]]
+    equation = ",".join(subs) + ("->" + out if out is not None else "")
+    return equation, operands
+
+
+def _expand_ellipsis(term, ndim, index, ell):
+    """A term's subscripts with '...' spelled out in the letters `ell` (rightmost first)."""
+    if "..." in term:
+        if term.count(".") != 3:
+            raise RuntimeError(f"einsum(): found '.' for operand {index} that is not part of "
+                               "any ellipsis")
+        n_letters = len(term) - 3
+        if n_letters > ndim:
+            raise RuntimeError(f"einsum(): the number of subscripts in the equation "
+                               f"({n_letters}) is more than the number of dimensions ({ndim}) "
+                               f"for operand {index}")
+        n_ell = ndim - n_letters
+        return term.replace("...", ell[len(ell) - n_ell:] if n_ell else "")
+    if "." in term:
+        raise RuntimeError(f"einsum(): found '.' for operand {index} that is not part of any "
+                           "ellipsis")
+    if len(term) != ndim:
+        raise RuntimeError(f"einsum(): the number of subscripts in the equation ({len(term)}) "
+                           f"does not match the number of dimensions ({ndim}) for operand "
+                           f"{index} and no ellipsis was given")
+    return term
+
+
+def _parse_einsum(equation, operands):
+    equation = equation.replace(" ", "")
+    lhs, arrow, rhs = equation.partition("->")
+    terms = lhs.split(",")
+    if len(terms) > len(operands):
+        raise RuntimeError("einsum(): fewer operands were provided than specified in the "
+                           "equation")
+    if len(terms) < len(operands):
+        raise RuntimeError("einsum(): more operands were provided than specified in the "
+                           "equation")
+    n_ell = max((op._data.ndim - (len(t) - 3) for t, op in zip(terms, operands) if "..." in t),
+                default=0)
+    unused = [c for c in _LETTERS if c not in equation]
+    ell = "".join(unused[:n_ell])
+    subs = [_expand_ellipsis(t, op._data.ndim, i, ell)
+            for i, (t, op) in enumerate(zip(terms, operands))]
+    if arrow:
+        out_sub = rhs.replace("...", ell)
+        for c in out_sub:
+            if out_sub.count(c) > 1:
+                raise RuntimeError(f"einsum(): output subscript {c} appears more than once in "
+                                   "the output")
+            if c not in lhs and c not in ell:
+                raise RuntimeError(f"einsum(): output subscript {c} does not appear in the "
+                                   "equation for any input operand")
+    else:
+        once = sorted(c for c in set(lhs) if c.isalpha() and lhs.count(c) == 1)
+        out_sub = ell + "".join(once)
+    return subs, out_sub
+
+
+def _einsum_sizes(subs, operands):
+    sizes = {}
+    for i, (sub, op) in enumerate(zip(subs, operands)):
+        for c, n in zip(sub, op._data.shape):
+            seen = sizes.get(c)
+            if seen is None or seen == 1:
+                sizes[c] = n
+            elif n != seen and n != 1:
+                raise RuntimeError(f"einsum(): subscript {c} has size {n} for operand {i} "
+                                   f"which does not broadcast with previously seen size {seen}")
+    return sizes
+
+
+def einsum(*args):
+    if args and not isinstance(args[0], str):
+        equation, operands = _sublist_equation(args)
+    else:
+        equation, operands = args[0], list(args[1:])
+        if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+            operands = list(operands[0])
+    subs, out_sub = _parse_einsum(equation, operands)
+    sizes = _einsum_sizes(subs, operands)
+    arrays = [op._data for op in operands]
+    for a in arrays[1:]:
+        if a.dtype != arrays[0].dtype:
+            raise RuntimeError(f"expected scalar type {_legacy(arrays[0].dtype)} but found "
+                               f"{_legacy(a.dtype)}")
+    if arrays[0].dtype.kind == "b" and len(arrays) > 1:
+        raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
+    eq = ",".join(subs) + "->" + out_sub
+    big = len(arrays) > 1 and sum(a.size for a in arrays) > 4096
+    r = np.einsum(eq, *arrays, optimize=big)
+    if type(r) is not ndarray:
+        r = np.asarray(r)
+    elif any(np.may_share_memory(r, a) for a in arrays):
+        r = r.copy()
+    result = _wrap(r)
+    if GradMode.enabled and any(op._requires_grad for op in operands):
+        record(_einsum_node(subs, out_sub), operands, result, tuple(operands), subs=subs,
+               out_sub=out_sub, sizes=sizes)
+    return result

@@ -1,0 +1,1217 @@
+"""torch.nn.functional: activations, losses, linear layers, dropout.
+
+Ops that are native in torch (and so have a node of their own there: ReluBackward0,
+SoftmaxBackward0, BinaryCrossEntropyBackward0 ...) are node classes here too: the
+forward on arrays, the backward with taimatsu tensor ops (so that gradients of
+gradients work).  Ops that torch builds from others (softsign, l1_loss, kl_div ...)
+are built from the same others here, so that their grad_fn names match.
+"""
+import math
+import warnings
+
+import taimatsu as T
+
+from .._backend import ndarray
+from .._backend import numpy as np
+from .._tensor import Tensor, _wrap
+from .._ops._core import record
+from ..autograd.grad_mode import GradMode
+from ..autograd.graph import Node
+
+_new_object = object.__new__
+
+
+def _new(array):
+    if type(array) is not ndarray:
+        array = np.asarray(array)
+    t = _new_object(Tensor)
+    t._data = array
+    return t
+
+
+def _float_array(input, fn):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{fn}(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    a = input._data
+    if a.dtype.kind not in "fc":
+        raise RuntimeError(f"\"{fn}\" not implemented for '{input.dtype._legacy[:-6]}'")
+    return a
+
+
+def _unary(node_cls, input, array, saved, **attrs):
+    """Wrap `array` (computed from input), recording node_cls when grad is needed."""
+    out = _new(array)
+    if GradMode.enabled and input._requires_grad:
+        record(node_cls, (input,), out, tuple(out if s is None else s for s in saved), **attrs)
+    return out
+
+
+def _inplace(fn, input, *args):
+    """The inplace=True form of activation `fn`: computed out of place, written back (with
+    the history rebased onto the result, as torch does)."""
+    from .._ops.inplace import apply_inplace
+    return apply_inplace(lambda x: fn(x, *args), input)
+
+
+def _c(a, v):
+    """A python number as a scalar of array `a`'s dtype (keeps float32 math in float32)."""
+    return a.dtype.type(v)
+
+
+# =========================================================================================
+# activations
+
+class ThresholdBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (grad * (x > self.threshold),)
+
+
+class LeakyReluBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (T.where(x > 0, grad, grad * self.negative_slope),)
+
+
+class EluBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        negative = (x * self.input_scale).exp() * (self.alpha * self.scale * self.input_scale)
+        return (grad * T.where(x > 0, self.scale, negative),)
+
+
+class CeluBackward0(EluBackward0):
+    pass
+
+
+class _ErfBackward(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (grad * ((-(x * x)).exp() * (2 / math.sqrt(math.pi))),)
+
+
+_erf_ufunc = np.frompyfunc(math.erf, 1, 1)
+
+
+def _erf(input):
+    """erf as a differentiable op (numpy has none; math.erf is exact)."""
+    if hasattr(T, "erf"):
+        return T.erf(input)
+    a = input._data
+    return _unary(_ErfBackward, input, _erf_ufunc(a).astype(a.dtype), (input,))
+
+
+_SQRT1_2 = 1 / math.sqrt(2)
+_SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
+
+
+class GeluBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        if self.approximate == "tanh":
+            inner = (x + x * x * x * 0.044715) * _SQRT_2_OVER_PI
+            t = inner.tanh()
+            d_inner = (x * x * (3 * 0.044715) + 1) * _SQRT_2_OVER_PI
+            return (grad * ((t + 1) * 0.5 + x * 0.5 * (1 - t * t) * d_inner),)
+        cdf = (_erf(x * _SQRT1_2) + 1) * 0.5
+        pdf = (x * x * -0.5).exp() * (1 / math.sqrt(2 * math.pi))
+        return (grad * (cdf + x * pdf),)
+
+
+class SiluBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        s = x.sigmoid()
+        return (grad * (s * (1 + x * (1 - s))),)
+
+
+class MishBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        tsp = softplus(x).tanh()
+        return (grad * (tsp + x * x.sigmoid() * (1 - tsp * tsp)),)
+
+
+class SoftplusBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        bx = x * self.beta
+        return (grad * T.where(bx > self.threshold, 1.0, bx.sigmoid()).to(grad.dtype),)
+
+
+class HardtanhBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (grad * ((x > self.min_val) & (x < self.max_val)),)
+
+
+class HardsigmoidBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (grad * ((x > -3) & (x < 3)) * (1 / 6),)
+
+
+class HardswishBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        middle = x / 3 + 0.5
+        slope = T.where(x < -3, 0.0, T.where(x <= 3, middle, 1.0))
+        return (grad * slope,)
+
+
+class PreluKernelBackward0(Node):
+    def backward(self, grad):
+        x, w = self.saved()
+        positive = x > 0
+        gx = grad * T.where(positive, 1.0, w).to(grad.dtype) if self._next[0] else None
+        gw = grad * T.where(positive, 0.0, x).to(grad.dtype) if self._next[1] else None
+        return gx, gw
+
+
+class SoftshrinkBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (grad * (x.abs() > self.lambd),)
+
+
+class HardshrinkBackward0(SoftshrinkBackward0):
+    pass
+
+
+class LogSigmoidBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (grad * (-x).sigmoid(),)
+
+
+class SoftmaxBackward0(Node):
+    def backward(self, grad):
+        (out,) = self.saved()
+        return (out * (grad - (grad * out).sum(self.dim, keepdim=True)),)
+
+
+class LogSoftmaxBackward0(Node):
+    def backward(self, grad):
+        (out,) = self.saved()
+        return (grad - out.exp() * grad.sum(self.dim, keepdim=True),)
+
+
+class GluBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        a, b = x.chunk(2, self.dim)
+        s = b.sigmoid()
+        return (T.cat([grad * s, grad * a * s * (1 - s)], self.dim),)
+
+
+def _activation(node_cls, input, array, **attrs):
+    return _unary(node_cls, input, array, (input,), **attrs)
+
+
+def relu(input, inplace=False):
+    if inplace:
+        return input.relu_()
+    return T.relu(input)
+
+
+def relu_(input):
+    return input.relu_()
+
+
+def threshold(input, threshold, value, inplace=False):
+    if inplace:
+        return _inplace(_threshold, input, threshold, value)
+    a = _float_array(input, "threshold")
+    r = np.where(a > threshold, a, _c(a, value))
+    return _activation(ThresholdBackward0, input, r, threshold=threshold)
+
+
+def threshold_(input, threshold_, value):
+    return threshold(input, threshold_, value, True)
+
+
+def _threshold(input, threshold_, value):
+    return threshold(input, threshold_, value)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    if inplace:
+        return _inplace(leaky_relu, input, negative_slope)
+    a = _float_array(input, "leaky_relu")
+    r = np.where(a > 0, a, a * _c(a, negative_slope))
+    return _activation(LeakyReluBackward0, input, r, negative_slope=negative_slope)
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    return leaky_relu(input, negative_slope, True)
+
+
+def _elu_array(a, alpha, scale, input_scale):
+    with np.errstate(over="ignore"):
+        negative = np.expm1(np.minimum(a, 0) * _c(a, input_scale)) * _c(a, alpha * scale)
+    return np.where(a > 0, a * _c(a, scale), negative)
+
+
+def elu(input, alpha=1.0, inplace=False):
+    if inplace:
+        return _inplace(elu, input, alpha)
+    a = _float_array(input, "elu")
+    return _activation(EluBackward0, input, _elu_array(a, alpha, 1.0, 1.0),
+                       alpha=alpha, scale=1.0, input_scale=1.0)
+
+
+def elu_(input, alpha=1.0):
+    return elu(input, alpha, True)
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input, inplace=False):
+    if inplace:
+        return _inplace(selu, input)
+    a = _float_array(input, "selu")
+    r = _elu_array(a, _SELU_ALPHA, _SELU_SCALE, 1.0)
+    return _activation(EluBackward0, input, r, alpha=_SELU_ALPHA, scale=_SELU_SCALE,
+                       input_scale=1.0)
+
+
+def selu_(input):
+    return selu(input, True)
+
+
+def celu(input, alpha=1.0, inplace=False):
+    if inplace:
+        return _inplace(celu, input, alpha)
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError")
+    a = _float_array(input, "celu")
+    r = _elu_array(a, alpha, 1.0, 1.0 / alpha)
+    return _activation(CeluBackward0, input, r, alpha=alpha, scale=1.0,
+                       input_scale=1.0 / alpha)
+
+
+def celu_(input, alpha=1.0):
+    return celu(input, alpha, True)
+
+
+def gelu(input, approximate="none"):
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    a = _float_array(input, "GeluKernelImpl")
+    if approximate == "tanh":
+        inner = (a + a * a * a * _c(a, 0.044715)) * _c(a, _SQRT_2_OVER_PI)
+        r = a * _c(a, 0.5) * (np.tanh(inner) + _c(a, 1))
+    else:
+        r = a * _c(a, 0.5) * (_erf_ufunc(a * _c(a, _SQRT1_2)).astype(a.dtype) + _c(a, 1))
+    return _unary(GeluBackward0, input, r.astype(a.dtype, copy=False), (input,),
+                  approximate=approximate)
+
+
+def _sigmoid_array(a):
+    with np.errstate(over="ignore"):
+        e = np.exp(-np.abs(a))
+    return np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
+
+
+def silu(input, inplace=False):
+    if inplace:
+        return _inplace(silu, input)
+    a = _float_array(input, "silu")
+    return _activation(SiluBackward0, input, a * _sigmoid_array(a))
+
+
+def _softplus_array(a, beta=1.0, threshold=20.0):
+    bx = a * _c(a, beta)
+    with np.errstate(over="ignore"):
+        soft = (np.log1p(np.exp(-np.abs(bx))) + np.maximum(bx, 0)) / _c(a, beta)
+    return np.where(bx > threshold, a, soft).astype(a.dtype, copy=False)
+
+
+def mish(input, inplace=False):
+    if inplace:
+        return _inplace(mish, input)
+    a = _float_array(input, "mish")
+    return _activation(MishBackward0, input, a * np.tanh(_softplus_array(a)))
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    a = _float_array(input, "softplus")
+    return _unary(SoftplusBackward0, input, _softplus_array(a, beta, threshold), (input,),
+                  beta=beta, threshold=threshold)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    if inplace:
+        return _inplace(hardtanh, input, min_val, max_val)
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    a = _float_array(input, "hardtanh")
+    r = np.clip(a, _c(a, min_val), _c(a, max_val))
+    return _activation(HardtanhBackward0, input, r, min_val=min_val, max_val=max_val)
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    return hardtanh(input, min_val, max_val, True)
+
+
+def relu6(input, inplace=False):
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def hardsigmoid(input, inplace=False):
+    if inplace:
+        return _inplace(hardsigmoid, input)
+    a = _float_array(input, "hardsigmoid")
+    r = np.clip(a / _c(a, 6) + _c(a, 0.5), _c(a, 0), _c(a, 1))
+    return _activation(HardsigmoidBackward0, input, r)
+
+
+def hardswish(input, inplace=False):
+    if inplace:
+        return _inplace(hardswish, input)
+    a = _float_array(input, "hardswish")
+    r = a * np.clip(a + _c(a, 3), _c(a, 0), _c(a, 6)) / _c(a, 6)
+    return _activation(HardswishBackward0, input, r)
+
+
+def prelu(input, weight):
+    a = _float_array(input, "prelu")
+    if weight.numel() != 1:
+        if input.dim() == 0:
+            raise RuntimeError("Not allow zero-dim input tensor.")
+        channels = input.shape[1] if input.dim() >= 2 else 1
+        if weight.numel() != channels:
+            raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found "
+                               f"parameter numbers = {weight.numel()} and channel size = "
+                               f"{channels}.")
+    if weight.dim() > 1:
+        raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: "
+                           f"ndim = {weight.dim()}")
+    if weight.numel() != 1 and input.dim() >= 2:
+        w = weight.reshape([1, -1] + [1] * (input.dim() - 2))
+    else:
+        w = weight.reshape(()) if weight.dim() else weight
+    wa = w._data
+    out = _new(np.where(a > 0, a, wa * a).astype(a.dtype, copy=False))
+    if GradMode.enabled and (input._requires_grad or w._requires_grad):
+        record(PreluKernelBackward0, (input, w), out, (input, w))
+    return out
+
+
+def softshrink(input, lambd=0.5):
+    if lambd < 0:
+        raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
+    a = _float_array(input, "softshrink")
+    lam = _c(a, lambd)
+    r = np.where(a > lam, a - lam, np.where(a < -lam, a + lam, _c(a, 0)))
+    return _unary(SoftshrinkBackward0, input, r, (input,), lambd=lambd)
+
+
+def hardshrink(input, lambd=0.5):
+    a = _float_array(input, "hardshrink")
+    r = np.where(np.abs(a) > _c(a, lambd), a, _c(a, 0))
+    return _unary(HardshrinkBackward0, input, r, (input,), lambd=lambd)
+
+
+def tanhshrink(input):
+    return input - input.tanh()
+
+
+def softsign(input):
+    return input / (input.abs() + 1)
+
+
+def logsigmoid(input):
+    a = _float_array(input, "log_sigmoid_forward")
+    with np.errstate(over="ignore"):
+        r = np.minimum(a, 0) - np.log1p(np.exp(-np.abs(a)))
+    return _unary(LogSigmoidBackward0, input, r.astype(a.dtype, copy=False), (input,))
+
+
+def sigmoid(input):
+    return input.sigmoid()
+
+
+def tanh(input):
+    return input.tanh()
+
+
+def _softmax_dim(name, ndim, stacklevel):
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call "
+                  "to include dim=X as an argument.", stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def _softmax_input(input, dim, dtype, name, stacklevel):
+    if dim is None:
+        dim = _softmax_dim(name, input.dim(), stacklevel + 1)
+    if dtype is not None:
+        input = input.to(dtype)
+    a = input._data
+    if a.dtype.kind not in "fc":
+        raise RuntimeError(f"\"{name}_lastdim_kernel_impl\" not implemented for "
+                           f"'{input.dtype._legacy[:-6]}'")
+    from .._tensor import _wrap_dim
+    return input, a, _wrap_dim(dim, a.ndim) if a.ndim else 0
+
+
+def _shifted(a, dim):
+    if a.ndim == 0:
+        return a - a
+    return a - a.max(axis=dim, keepdims=True)
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    input, a, dim = _softmax_input(input, dim, dtype, "softmax", _stacklevel)
+    with np.errstate(invalid="ignore"):
+        e = np.exp(_shifted(a, dim))
+        r = e / (e.sum(axis=dim, keepdims=True) if a.ndim else e)
+    return _unary(SoftmaxBackward0, input, r, (None,), dim=dim)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _softmax_dim("softmin", input.dim(), _stacklevel)
+    if dtype is not None:
+        input = input.to(dtype)
+    return softmax(-input, dim)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    input, a, dim = _softmax_input(input, dim, dtype, "log_softmax", _stacklevel)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s = _shifted(a, dim)
+        r = s - (np.log(np.exp(s).sum(axis=dim, keepdims=True)) if a.ndim else 0)
+    return _unary(LogSoftmaxBackward0, input, r.astype(a.dtype, copy=False), (None,), dim=dim)
+
+
+def glu(input, dim=-1):
+    if input.dim() == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    from .._tensor import _wrap_dim
+    dim = _wrap_dim(dim, input.dim())
+    a = _float_array(input, "glu")
+    n = a.shape[dim]
+    if n % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {dim} is size {n}")
+    first, second = np.split(a, 2, axis=dim)
+    return _unary(GluBackward0, input, first * _sigmoid_array(second), (input,), dim=dim)
+
+
+# =========================================================================================
+# linear layers and dropout
+
+def linear(input, weight, bias=None):
+    # decomposed as aten's linear is, so that grad_fn names match: addmm for 2-D input,
+    # addmm on the flattened input for contiguous N-d input, matmul then add otherwise
+    if bias is not None:
+        ndim = input._data.ndim
+        if ndim == 2:
+            return T.addmm(bias, input, weight.t())
+        if input._data.flags.c_contiguous and bias._data.ndim == 1:
+            shape = input._data.shape
+            flat = input.reshape(math.prod(shape[:-1]), shape[-1])
+            out = T.addmm(bias, flat, weight.t())
+            return out.view(*shape[:-1], out.shape[1])
+    out = T.matmul(input, weight.t())
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+def bilinear(input1, input2, weight, bias=None):
+    if input1.shape[:-1] != input2.shape[:-1]:
+        raise RuntimeError(f"bilinear(): input batch dimensions do not match: got "
+                           f"{list(input1.shape[:-1])} and {list(input2.shape[:-1])}")
+    if input1.shape[-1] != weight.shape[1]:
+        raise RuntimeError(f"bilinear(): input1 size does not match weight size: got "
+                           f"{input1.shape[-1]} but expected {weight.shape[1]}")
+    if input2.shape[-1] != weight.shape[2]:
+        raise RuntimeError(f"bilinear(): input2 size does not match weight size: got "
+                           f"{input2.shape[-1]} but expected {weight.shape[2]}")
+    # y_k = x1^T W_k x2 + b_k, as (x1 W_k) . x2 summed over the last dim
+    left = T.matmul(input1.unsqueeze(-2).unsqueeze(-3), weight)   # (..., out, 1, in2)
+    out = (left.squeeze(-2) * input2.unsqueeze(-2)).sum(-1)
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+def _check_p(p):
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    _check_p(p)
+    if not training or p == 0:
+        return input
+    from .._ops.random import bernoulli_
+    if p == 1:
+        noise = T.zeros_like(input)
+    else:
+        noise = bernoulli_(T.empty_like(input), 1 - p)
+        noise._data /= noise._data.dtype.type(1 - p)
+    if inplace:
+        return input.mul_(noise)
+    return input * noise
+
+
+def _feature_dropout(input, p, training, inplace, batched_dim):
+    _check_p(p)
+    if not training or p == 0:
+        return input
+    from .._ops.random import bernoulli_
+    shape = list(input.shape[:batched_dim]) + [1] * (input.dim() - batched_dim)
+    noise = T.empty(shape, dtype=input.dtype)
+    if p == 1:
+        noise._data[...] = 0
+    else:
+        bernoulli_(noise, 1 - p)
+        noise._data /= noise._data.dtype.type(1 - p)
+    if inplace:
+        return input.mul_(noise)
+    return input * noise
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a "
+                           f"{input.dim()}D input. Note that dropout1d exists to provide "
+                           "channel-wise dropout on inputs with 1 spatial dimension, a channel "
+                           "dimension, and an optional batch dimension (i.e. 2D or 3D inputs).")
+    return _feature_dropout(input, p, training, inplace, input.dim() - 1)
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    # a 3-D input is one unbatched (C, H, W) sample
+    return _feature_dropout(input, p, training, inplace, 1 if input.dim() == 3 else 2)
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):
+    return _feature_dropout(input, p, training, inplace, 1 if input.dim() == 4 else 2)
+
+
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    _check_p(p)
+    if not training or p == 0:
+        return input
+    from .._ops.random import bernoulli_
+    alpha = 1.7580993408473766
+    keep = bernoulli_(T.empty_like(input), 1 - p)
+    a = ((1 - p) * (1 + p * alpha ** 2)) ** -0.5
+    b = keep.add(-1).mul_(alpha * a).add_(alpha * a * p)
+    keep.mul_(a)
+    return input * keep + b
+
+
+# =========================================================================================
+# losses
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def _check_reduction(reduction):
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def legacy_get_string(size_average, reduce, emit_warning=True):
+    """The `reduction` meant by the deprecated size_average / reduce arguments."""
+    warning = ("size_average and reduce args will be deprecated, please use reduction='{}' "
+               "instead.")
+    if size_average is None:
+        size_average = True
+    if reduce is None:
+        reduce = True
+    if size_average and reduce:
+        ret = "mean"
+    elif reduce:
+        ret = "sum"
+    else:
+        ret = "none"
+    if emit_warning:
+        warnings.warn(warning.format(ret), stacklevel=2)
+    return ret
+
+
+def _reduction(reduction, size_average, reduce):
+    if size_average is not None or reduce is not None:
+        return legacy_get_string(size_average, reduce)
+    _check_reduction(reduction)
+    return reduction
+
+
+def _reduce_array(a, reduction):
+    if reduction == "none":
+        return a
+    if reduction == "sum":
+        return np.asarray(a.sum(), dtype=a.dtype)
+    return np.asarray(a.mean(), dtype=a.dtype)
+
+
+def _grad_scale(grad, reduction, n):
+    """The incoming gradient as a factor of each element's local derivative."""
+    if reduction == "mean":
+        return grad / n
+    return grad
+
+
+def _warn_size(input, target, stacklevel=3):
+    if target.shape != input.shape:
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input "
+                      f"size ({input.shape}). This will likely lead to incorrect results due "
+                      "to broadcasting. Please ensure they have the same size.",
+                      stacklevel=stacklevel)
+
+
+def _pointwise_loss(node_cls, input, target, reduction, forward, **attrs):
+    """Apply a loss computed elementwise from (input, target) arrays, then reduced."""
+    from .._ops._core import binary_dtype, broadcast_error
+    dt = binary_dtype(input, target)
+    x, t = input._data, target._data
+    if x.dtype != dt:
+        x = x.astype(dt)
+    if t.dtype != dt:
+        t = t.astype(dt)
+    try:
+        pointwise = forward(x, t)
+    except ValueError:
+        raise broadcast_error(x.shape, t.shape) from None
+    n = pointwise.size
+    out = _new(_reduce_array(pointwise, reduction))
+    if GradMode.enabled and (input._requires_grad or target._requires_grad):
+        record(node_cls, (input, target), out, (input, target), reduction=reduction, n=n,
+               **attrs)
+    return out
+
+
+class MseLossBackward0(Node):
+    def backward(self, grad):
+        x, t = self.saved()
+        gx = (x - t) * (_grad_scale(grad, self.reduction, self.n) * 2)
+        return gx, -gx if self._next[1] is not None else None
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    reduction = _reduction(reduction, size_average, reduce)
+    _warn_size(input, target)
+    if weight is not None:
+        loss = (input - target) ** 2 * weight
+        return loss if reduction == "none" else (loss.sum() if reduction == "sum"
+                                                 else loss.mean())
+    return _pointwise_loss(MseLossBackward0, input, target, reduction,
+                           lambda x, t: np.square(x - t))
+
+
+def _reduce(loss, reduction):
+    if reduction == "none":
+        return loss
+    if reduction == "sum":
+        return loss.sum()
+    return loss.mean()
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    reduction = _reduction(reduction, size_average, reduce)
+    _warn_size(input, target)
+    loss = (input - target).abs()
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+class SmoothL1LossBackward0(Node):
+    def backward(self, grad):
+        x, t = self.saved()
+        d = x - t
+        beta = self.beta
+        local = T.where(d.abs() < beta, d / beta, d.sign()).to(d.dtype)
+        gx = local * _grad_scale(grad, self.reduction, self.n)
+        return gx, -gx if self._next[1] is not None else None
+
+
+def _smooth_l1(x, t, beta):
+    d = np.abs(x - t)
+    return np.where(d < beta, _c(d, 0.5) * d * d / _c(d, beta), d - _c(d, 0.5 * beta))
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    reduction = _reduction(reduction, size_average, reduce)
+    _warn_size(input, target)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    if beta == 0.0:
+        return l1_loss(input, target, reduction=reduction)
+    return _pointwise_loss(SmoothL1LossBackward0, input, target, reduction,
+                           lambda x, t: _smooth_l1(x, t, beta), beta=beta)
+
+
+class HuberLossBackward0(Node):
+    def backward(self, grad):
+        x, t = self.saved()
+        d = x - t
+        delta = self.delta
+        local = T.where(d.abs() <= delta, d, d.sign() * delta).to(d.dtype)
+        gx = local * _grad_scale(grad, self.reduction, self.n)
+        return gx, -gx if self._next[1] is not None else None
+
+
+def _huber(x, t, delta):
+    d = np.abs(x - t)
+    return np.where(d < delta, _c(d, 0.5) * d * d, _c(d, delta) * (d - _c(d, 0.5 * delta)))
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    _check_reduction(reduction)
+    _warn_size(input, target)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    if weight is not None:
+        d = (input - target).abs()
+        loss = T.where(d < delta, d * d * 0.5, (d - 0.5 * delta) * delta) * weight
+        return _reduce(loss, reduction)
+    return _pointwise_loss(HuberLossBackward0, input, target, reduction,
+                           lambda x, t: _huber(x, t, delta), delta=delta)
+
+
+class SoftMarginLossBackward0(Node):
+    def backward(self, grad):
+        if self._next[1] is not None:
+            raise RuntimeError("The function 'soft_margin_loss' is not differentiable with "
+                               "respect to argument 'target'. This input cannot have "
+                               "requires_grad True.")
+        x, y = self.saved()
+        return -y * (-y * x).sigmoid() * _grad_scale(grad, self.reduction, self.n), None
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    reduction = _reduction(reduction, size_average, reduce)
+    if target.shape != input.shape:
+        raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
+                         f"size ({input.shape}) is deprecated. Please ensure they have the same "
+                         "size.")
+    return _pointwise_loss(SoftMarginLossBackward0, input, target, reduction,
+                           lambda x, t: np.logaddexp(_c(x, 0), -t * x).astype(x.dtype))
+
+
+# --- binary cross entropy -----------------------------------------------------------------
+
+_BCE_EPS = 1e-12
+
+
+class BinaryCrossEntropyBackward0(Node):
+    def backward(self, grad):
+        x, t, w = self.saved()
+        scale = _grad_scale(grad, self.reduction, self.n)
+        if w is not None:
+            scale = scale * w
+        gx = gt = None
+        if self._next[0] is not None:
+            denom = (1 - x) * x
+            denom = T.where(denom > _BCE_EPS, denom, _BCE_EPS).to(x.dtype)
+            gx = (x - t) / denom * scale
+        if self._next[1] is not None:
+            gt = ((1 - x).log() - x.log()) * scale
+        return gx, gt, None
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
+                         reduction="mean"):
+    reduction = _reduction(reduction, size_average, reduce)
+    if target.shape != input.shape:
+        raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
+                         f"size ({input.shape}) is deprecated. Please ensure they have the same "
+                         "size.")
+    x = _float_array(input, "binary_cross_entropy")
+    t = target._data
+    if t.dtype != x.dtype:
+        t = t.astype(x.dtype)
+    if not np.all((x >= 0) & (x <= 1)):
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    with np.errstate(divide="ignore"):
+        log_x = np.maximum(np.log(x), _c(x, -100))
+        log_1mx = np.maximum(np.log1p(-x), _c(x, -100))
+    pointwise = -(t * log_x + (1 - t) * log_1mx)
+    if weight is not None:
+        pointwise = pointwise * weight._data.astype(x.dtype, copy=False)
+    out = _new(_reduce_array(pointwise.astype(x.dtype, copy=False), reduction))
+    if GradMode.enabled and (input._requires_grad or target._requires_grad):
+        record(BinaryCrossEntropyBackward0, (input, target, weight), out,
+               (input, target, weight), reduction=reduction, n=pointwise.size)
+    return out
+
+
+class BinaryCrossEntropyWithLogitsBackward0(Node):
+    def backward(self, grad):
+        x, t, w, pw = self.saved()
+        scale = _grad_scale(grad, self.reduction, self.n)
+        if w is not None:
+            scale = scale * w
+        gx = gt = None
+        if self._next[0] is not None:
+            if pw is None:
+                gx = (x.sigmoid() - t) * scale
+            else:
+                pt = pw * t
+                gx = ((pt + 1 - t) * x.sigmoid() - pt) * scale
+        if self._next[1] is not None:
+            if pw is None:
+                gt = -x * scale
+            else:
+                gt = (logsigmoid(-x) - pw * logsigmoid(x)) * scale
+        return gx, gt, None, None
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,
+                                     reduce=None, reduction="mean", pos_weight=None):
+    reduction = _reduction(reduction, size_average, reduce)
+    if target.shape != input.shape:
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size "
+                         f"({input.shape})")
+    x = _float_array(input, "binary_cross_entropy_with_logits")
+    t = target._data
+    if t.dtype != x.dtype:
+        t = t.astype(x.dtype)
+    # log(1 + exp(-|x|)) + max(-x, 0) is -log(sigmoid(x)) without overflow
+    with np.errstate(over="ignore"):
+        log_sig_neg = np.log1p(np.exp(-np.abs(x))) + np.maximum(-x, _c(x, 0))
+    if pos_weight is None:
+        pointwise = (1 - t) * x + log_sig_neg
+    else:
+        pw = pos_weight._data.astype(x.dtype, copy=False)
+        pointwise = (1 - t) * x + (1 + (pw - 1) * t) * log_sig_neg
+    if weight is not None:
+        pointwise = pointwise * weight._data.astype(x.dtype, copy=False)
+    out = _new(_reduce_array(pointwise.astype(x.dtype, copy=False), reduction))
+    if GradMode.enabled and (input._requires_grad or target._requires_grad):
+        record(BinaryCrossEntropyWithLogitsBackward0, (input, target, weight, pos_weight), out,
+               (input, target, weight, pos_weight), reduction=reduction, n=pointwise.size)
+    return out
+
+
+# --- negative log likelihood and cross entropy --------------------------------------------
+
+class NllLossBackward0(Node):
+    def backward(self, grad):
+        if self.reduction == "none":
+            grad = grad.unsqueeze(1 if self.coefficients.ndim > 1 else 0)
+        elif self.reduction == "mean":
+            grad = grad / self.total_weight
+        coefficients = _new(self.coefficients)
+        return (grad * coefficients, None, None)
+
+
+class NllLoss2DBackward0(NllLossBackward0):
+    pass
+
+
+def _class_targets(input, target, weight, ignore_index):
+    """Per-element class index and weight (0 where ignored) for input (N, C, ...)."""
+    t = target._data
+    if t.dtype not in (np.int64, np.uint8):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
+                           f"{target.dtype._legacy[:-6]}")
+    n_classes = input.shape[1] if input.dim() > 1 else input.shape[0]
+    ignored = t == ignore_index
+    safe = np.where(ignored, 0, t)
+    bad = (safe < 0) | (safe >= n_classes)
+    if bad.any():
+        raise IndexError(f"Target {int(t[bad].flat[0])} is out of bounds.")
+    if weight is not None:
+        w = weight._data[safe]
+    else:
+        w = np.ones(safe.shape, dtype=input._data.dtype)
+    w = np.where(ignored, _c(w, 0), w).astype(input._data.dtype, copy=False)
+    return safe, w, n_classes
+
+
+def _check_nll_shapes(input, target, weight):
+    if input.dim() < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
+    if input.dim() == 1:
+        if target.dim() != 0:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    elif target.dim() > 1 and input.dim() == 2:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if input.dim() >= 2 and input.shape[0] != target.shape[0]:
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
+                         f"batch_size ({target.shape[0]}).")
+    if input.dim() > 2 and tuple(target.shape[1:]) != tuple(input.shape[2:]):
+        raise RuntimeError(f"size mismatch (got input: {list(input.shape)}, "
+                           f"target: {list(target.shape)})")
+    n_classes = input.shape[1] if input.dim() > 1 else input.shape[0]
+    if weight is not None and weight.numel() != n_classes:
+        raise RuntimeError(f"weight tensor should be defined either for all {n_classes} "
+                           f"classes or no classes but got weight tensor of shape: "
+                           f"{list(weight.shape)}")
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
+    reduction = _reduction(reduction, size_average, reduce)
+    _check_nll_shapes(input, target, weight)
+    x = _float_array(input, "nll_loss_forward_reduce_cuda_kernel_2d_index")
+    safe, w, n_classes = _class_targets(input, target, weight, ignore_index)
+    if x.ndim == 1:
+        picked = x[safe]
+    else:
+        picked = np.take_along_axis(x, np.expand_dims(safe, 1), axis=1).squeeze(1)
+    losses = -picked * w
+    total_weight = w.sum()
+    if reduction == "none":
+        r = losses
+    elif reduction == "sum":
+        r = np.asarray(losses.sum(), dtype=x.dtype)
+    else:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            r = np.asarray(losses.sum() / total_weight, dtype=x.dtype)
+    out = _new(r)
+    if GradMode.enabled and input._requires_grad:
+        # d loss_i / d x[i, c] is -w_i at c = target_i and 0 elsewhere
+        coefficients = np.zeros(x.shape, dtype=x.dtype)
+        if x.ndim == 1:
+            coefficients[safe] = -w
+        else:
+            np.put_along_axis(coefficients, np.expand_dims(safe, 1), np.expand_dims(-w, 1),
+                              axis=1)
+        node_cls = NllLoss2DBackward0 if x.ndim == 4 else NllLossBackward0
+        record(node_cls, (input, target, weight), out, reduction=reduction,
+               coefficients=coefficients, total_weight=total_weight)
+    return out
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
+                  reduce=None, reduction="mean", label_smoothing=0.0):
+    reduction = _reduction(reduction, size_average, reduce)
+    if label_smoothing < 0.0 or label_smoothing > 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: "
+                           f"{label_smoothing}")
+    class_dim = 0 if input.dim() == 1 else 1
+    log_probs = log_softmax(input, class_dim)
+    if input.shape == target.shape:
+        return _cross_entropy_probs(input, log_probs, target, weight, reduction,
+                                    label_smoothing, class_dim)
+    nll = nll_loss(log_probs, target, weight, None, ignore_index, None, reduction)
+    if label_smoothing == 0.0:
+        return nll
+    n_classes = input.shape[class_dim]
+    ignore_mask = target == ignore_index
+    if weight is not None:
+        shape = [1] * input.dim()
+        shape[class_dim] = n_classes
+        smooth = -(log_probs * weight.reshape(shape)).sum(class_dim)
+    else:
+        smooth = -log_probs.sum(class_dim)
+    smooth = T.where(ignore_mask, 0.0, smooth).to(smooth.dtype)
+    if reduction == "mean":
+        if weight is not None:
+            kept = target._data[~ignore_mask._data]
+            smooth = smooth.sum() / float(weight._data[kept].sum())
+        else:
+            smooth = smooth.sum() / float((~ignore_mask._data).sum())
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    return nll * (1 - label_smoothing) + smooth * (label_smoothing / n_classes)
+
+
+def _cross_entropy_probs(input, log_probs, target, weight, reduction, label_smoothing,
+                         class_dim):
+    if not target.is_floating_point():
+        raise RuntimeError("Expected floating point type for target with class probabilities, "
+                           f"got {target.dtype._legacy[:-6]}")
+    n_classes = input.shape[class_dim]
+    if label_smoothing > 0:
+        target = target * (1 - label_smoothing) + label_smoothing / n_classes
+    if weight is not None:
+        shape = [1] * input.dim()
+        shape[class_dim] = n_classes
+        log_probs = log_probs * weight.reshape(shape)
+    if reduction == "none":
+        return -(log_probs * target).sum(class_dim)
+    if reduction == "sum":
+        return -(log_probs * target).sum()
+    return -(log_probs * target).sum() / (input.numel() / n_classes)
+
+
+# --- other losses -------------------------------------------------------------------------
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    if size_average is not None or reduce is not None:
+        reduction = legacy_get_string(size_average, reduce)
+    elif reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the "
+                      "support size.'batchmean' divides only by the batch size, and aligns "
+                      "with the KL div math definition.'mean' will be changed to behave the "
+                      "same as 'batchmean' in the next major release.", stacklevel=2)
+    if reduction not in ("none", "mean", "sum", "batchmean"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if log_target:
+        loss = target.exp() * (target - input)
+    else:
+        loss = _xlogy_self(target) - target * input
+    if reduction == "batchmean":
+        total = loss.sum()
+        return total / input.shape[0] if input.dim() != 0 else total
+    return _reduce(loss, reduction)
+
+
+def _xlogy_self(t):
+    """t * log(t), 0 where t == 0."""
+    if not t._requires_grad:
+        a = t._data
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.where(a == 0, _c(a, 0), a * np.log(a))
+        return _new(r.astype(a.dtype, copy=False))
+    safe = T.where(t == 0, 1.0, t).to(t.dtype)
+    return t * safe.log()
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8,
+                     reduce=None, reduction="mean"):
+    reduction = _reduction(reduction, size_average, reduce)
+    if log_input:
+        loss = input.exp() - target * input
+    else:
+        loss = input - target * (input + eps).log()
+    if full:
+        stirling = target * target.log() - target + (target * (2 * math.pi)).log() * 0.5
+        loss = loss + T.where(target > 1, stirling, 0.0).to(loss.dtype)
+    return _reduce(loss, reduction)
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    if isinstance(var, (int, float)):
+        var = T.full_like(input, float(var)) if hasattr(T, "full_like") else input * 0 + var
+    if var.shape != input.shape:
+        if input.shape[:-1] == var.shape:
+            var = var.unsqueeze(-1)
+        elif input.shape[:-1] == var.shape[:-1] and var.shape[-1] == 1:
+            pass
+        else:
+            raise ValueError("var is of incorrect size")
+    _check_reduction(reduction)
+    if (var._data < 0).any():
+        raise ValueError("var has negative entry/entries")
+    # clamped without a gradient, as torch does, so that tiny variances stay stable
+    var = var.clone()
+    np.maximum(var._data, eps, out=var._data)
+    loss = ((var.log() + (input - target) ** 2 / var)) * 0.5
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduce(loss, reduction)
+
+
+def _clamp_min0(t):
+    return t.relu()
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
+                          reduction="mean"):
+    reduction = _reduction(reduction, size_average, reduce)
+    targ_dim = input1.dim() - 1
+    eps = 1e-12
+    prod_sum = (input1 * input2).sum(targ_dim)
+    mag_square1 = (input1 * input1).sum(targ_dim) + eps
+    mag_square2 = (input2 * input2).sum(targ_dim) + eps
+    cos = prod_sum / (mag_square1 * mag_square2).sqrt()
+    pos = 1 - cos
+    neg = _clamp_min0(cos - margin)
+    zeros = cos * 0
+    output = T.where(target == 1, pos, zeros) + T.where(target == -1, neg, zeros)
+    return _reduce(output, reduction)
+
+
+def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
+                        reduction="mean"):
+    reduction = _reduction(reduction, size_average, reduce)
+    if input1.dim() != input2.dim() or input1.dim() != target.dim():
+        raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension "
+                           f"but got sizes: input1: {input1.shape}, input2: {input2.shape}, "
+                           f"target: {target.shape} ")
+    return _reduce(_clamp_min0(-target * (input1 - input2) + margin), reduction)
+
+
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None,
+                         reduction="mean"):
+    reduction = _reduction(reduction, size_average, reduce)
+    zeros = input * 0
+    margin_clamp = _clamp_min0(margin - input)
+    output = T.where(target != 1, margin_clamp, zeros) + T.where(target != -1, input, zeros)
+    return _reduce(output, reduction)
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None,
+                                reduction="mean"):
+    reduction = _reduction(reduction, size_average, reduce)
+    loss = -(target * logsigmoid(input) + (1 - target) * logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    class_dim = input.dim() - 1
+    loss = loss.sum(dim=class_dim) / input.shape[class_dim]
+    return _reduce(loss, reduction)
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    diff = x1 - x2 + eps
+    if p == 2:
+        return (diff * diff).sum(-1, keepdim=keepdim).sqrt()
+    if p == 1:
+        return diff.abs().sum(-1, keepdim=keepdim)
+    return diff.abs().pow(p).sum(-1, keepdim=keepdim).pow(1.0 / p)
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False,
+                        size_average=None, reduce=None, reduction="mean"):
+    reduction = _reduction(reduction, size_average, reduce)
+    dims = (anchor.dim(), positive.dim(), negative.dim())
+    if len(set(dims)) != 1:
+        raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have "
+                           f"the same number of dimensions, but got: anchor {dims[0]}D, "
+                           f"positive {dims[1]}D, and negative {dims[2]}D inputs")
+    dist_pos = pairwise_distance(anchor, positive, p, eps)
+    dist_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        dist_swap = pairwise_distance(positive, negative, p, eps)
+        dist_neg = T.where(dist_swap < dist_neg, dist_swap, dist_neg)
+    return _reduce(_clamp_min0(dist_pos - dist_neg + margin), reduction)
+
+
+# =========================================================================================
+# utilities
+
+def one_hot(tensor, num_classes=-1):
+    a = tensor._data
+    if a.dtype != np.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if num_classes == -1:
+        num_classes = int(a.max()) + 1 if a.size else 0
+    if a.size and (a.min() < 0):
+        raise RuntimeError("Class values must be non-negative.")
+    if a.size and a.max() >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    out = np.zeros(a.shape + (num_classes,), dtype=np.int64)
+    np.put_along_axis(out, a[..., None], 1, axis=-1)
+    return _wrap(out)
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+    if p == 2:
+        norm = (input * input).sum(dim, keepdim=True).sqrt()
+    else:
+        norm = input.abs().pow(p).sum(dim, keepdim=True).pow(1.0 / p)
+    denom = T.where(norm > eps, norm, eps).to(norm.dtype)
+    return input / denom.expand_as(input)
+
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    w12 = (x1 * x2).sum(dim)
+    n1 = (x1 * x1).sum(dim).sqrt()
+    n2 = (x2 * x2).sum(dim).sqrt()
+    n1 = T.where(n1 > eps, n1, eps).to(n1.dtype)
+    n2 = T.where(n2 > eps, n2, eps).to(n2.dtype)
+    return w12 / (n1 * n2)
+

@@ -1,0 +1,94 @@
+"""nn.Parameter and nn.Buffer: tensors that modules register when assigned."""
+from .._backend import numpy as np
+from .._tensor import Tensor, _wrap
+
+__all__ = ["Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer"]
+
+
+def _alias(data):
+    """A detached array alias of `data` sharing its version counter (as torch's
+    _make_subclass shares the storage)."""
+    if data is None:
+        return np.empty((0,), dtype=np.float32), None
+    if not isinstance(data, Tensor):
+        raise TypeError(f"Creating a Parameter from an instance of type {type(data).__name__} "
+                        "requires that detach() returns an instance of the same type, but "
+                        "return type Tensor was found instead. To use the type as a Parameter, "
+                        "please correct the detach() semantics defined by its __torch_dispatch__"
+                        "() implementation.")
+    return data._data, data._get_vc()
+
+
+class Parameter(Tensor):
+    """A tensor that is a module parameter: a leaf that requires grad by default and
+    shares its data with the tensor it was made from."""
+
+    _is_param = True
+
+    def __new__(cls, data=None, requires_grad=True):
+        array, vc = _alias(data)
+        if array.dtype.kind not in "fc" and requires_grad:
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require "
+                               "gradients")
+        p = object.__new__(cls)
+        p._data = array
+        if vc is not None:
+            p._vc = vc
+        p._requires_grad = bool(requires_grad)
+        return p
+
+    def __repr__(self):
+        return "Parameter containing:\n" + super().__repr__()
+
+    __str__ = __repr__
+
+    def __reduce_ex__(self, protocol):
+        return (_rebuild_parameter, (self._data.copy(), self._requires_grad))
+
+    def __deepcopy__(self, memo):
+        if id(self) in memo:
+            return memo[id(self)]
+        result = type(self)(_wrap(self._data.copy()), self._requires_grad)
+        if self._grad is not None:
+            result._grad = self._grad.__deepcopy__(memo)
+        memo[id(self)] = result
+        return result
+
+
+def _rebuild_parameter(array, requires_grad):
+    return Parameter(_wrap(array), requires_grad)
+
+
+class _BufferMeta(type):
+    # a Buffer is a plain tensor carrying a flag, as in torch
+    def __instancecheck__(cls, instance):
+        if cls is Buffer:
+            return isinstance(instance, Tensor) and getattr(instance, "_is_buffer", False)
+        return super().__instancecheck__(instance)
+
+
+class Buffer(Tensor, metaclass=_BufferMeta):
+    """Marks a tensor to be registered as a buffer when assigned to a module."""
+
+    def __new__(cls, data=None, *, persistent=True):
+        if data is None:
+            data = _wrap(np.empty((0,), dtype=np.float32))
+        t = data.detach()
+        t._requires_grad = data._requires_grad
+        t._is_buffer = True
+        t.persistent = persistent
+        return t
+
+
+class UninitializedParameter(Parameter):
+    """A parameter whose shape is not known yet (lazy modules)."""
+
+    def __new__(cls, requires_grad=True, device=None, dtype=None):
+        return super().__new__(cls, None, requires_grad)
+
+
+class UninitializedBuffer(Tensor):
+    def __new__(cls, requires_grad=False, device=None, dtype=None):
+        t = object.__new__(cls)
+        t._data = np.empty((0,), dtype=np.float32)
+        return t

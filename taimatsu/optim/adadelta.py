@@ -1,0 +1,89 @@
+"""Adadelta: steps scaled by the ratio of running RMS of updates and gradients."""
+from .._backend import numpy as np
+from . import _arith as A
+from .adam import _check_common
+from .optimizer import (Optimizer, _bump, _evaluate_closure, _increment, _new_step,
+                        _use_grad_for_differentiable, _zeros_like)
+
+__all__ = ["Adadelta", "adadelta"]
+
+
+class Adadelta(Optimizer):
+    """Implements the Adadelta algorithm."""
+
+    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *,
+                 capturable=False, maximize=False, differentiable=False):
+        _check_common(lr, 0.0, 0.0)
+        if not 0.0 <= rho <= 1.0:
+            raise ValueError(f"Invalid rho value: {rho}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = {"lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay,
+                    "maximize": maximize, "capturable": capturable, "foreach": foreach,
+                    "differentiable": differentiable}
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("capturable", False)
+
+    def _init_state(self, p):
+        state = self.state[p]
+        if len(state) == 0:
+            state["step"] = _new_step()
+            state["square_avg"] = _zeros_like(p)
+            state["acc_delta"] = _zeros_like(p)
+        return state
+
+    @_use_grad_for_differentiable
+    def step(self, closure=None):
+        """Perform a single optimization step."""
+        loss = _evaluate_closure(closure)
+        for group in self.param_groups:
+            params, grads = self._params_with_grad(group)
+            states = [self._init_state(p) for p in params]
+            adadelta(params, grads, [s["square_avg"] for s in states],
+                     [s["acc_delta"] for s in states], [s["step"] for s in states],
+                     lr=group["lr"], rho=group["rho"], eps=group["eps"],
+                     weight_decay=group["weight_decay"], maximize=group["maximize"])
+        return loss
+
+
+def adadelta(params, grads, square_avgs, acc_deltas, state_steps, capturable=False,
+             foreach=None, differentiable=False, has_complex=False, *, lr, rho, eps,
+             weight_decay, maximize):
+    """Functional Adadelta: updates params and their state in place."""
+    lr = A.scalar(lr)
+    for param, grad, square_avg, acc_delta, step_t in zip(params, grads, square_avgs,
+                                                           acc_deltas, state_steps):
+        _increment(step_t)
+        _adadelta_update(A.as_real(param._data), A.as_real(grad._data),
+                         A.as_real(square_avg._data), A.as_real(acc_delta._data), lr=lr,
+                         rho=rho, eps=eps, weight_decay=weight_decay, maximize=maximize)
+        _bump(param, square_avg, acc_delta)
+
+
+def _adadelta_update(param, grad, square_avg, acc_delta, *, lr, rho, eps, weight_decay,
+                     maximize):
+    """One parameter's step (torch's _single_tensor_adadelta)."""
+    if maximize:
+        grad = -grad
+    if weight_decay != 0:
+        grad = A.added(grad, param, weight_decay)
+    square_avg *= rho
+    A.addcmul_(square_avg, grad, grad, 1 - rho)
+    std = np.add(square_avg, eps)
+    np.sqrt(std, out=std)
+    delta = np.add(acc_delta, eps)
+    np.sqrt(delta, out=delta)
+    delta /= std
+    delta *= grad
+    acc_delta *= rho
+    A.addcmul_(acc_delta, delta, delta, 1 - rho)
+    A.add_(param, delta, -lr)

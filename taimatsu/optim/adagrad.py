@@ -1,0 +1,101 @@
+"""Adagrad: per-entry learning rates from the sum of squared gradients."""
+from .._backend import numpy as np
+from .._tensor import _wrap
+from . import _arith as A
+from .adam import _check_common
+from .optimizer import (Optimizer, _bump, _evaluate_closure, _increment, _new_step,
+                        _use_grad_for_differentiable)
+
+__all__ = ["Adagrad", "adagrad"]
+
+
+class Adagrad(Optimizer):
+    """Implements the Adagrad algorithm."""
+
+    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0,
+                 initial_accumulator_value=0, eps=1e-10, foreach=None, *, maximize=False,
+                 differentiable=False, fused=None):
+        _check_common(lr, 0.0, 0.0)
+        if not 0.0 <= lr_decay:
+            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not 0.0 <= initial_accumulator_value:
+            raise ValueError("Invalid initial_accumulator_value value: "
+                             f"{initial_accumulator_value}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        defaults = {"lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
+                    "initial_accumulator_value": initial_accumulator_value,
+                    "foreach": foreach, "maximize": maximize,
+                    "differentiable": differentiable, "fused": fused}
+        super().__init__(params, defaults)
+        if fused:
+            if differentiable:
+                raise RuntimeError("`fused` does not support `differentiable`")
+            if foreach:
+                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+        # unlike the other optimizers, Adagrad's state exists before the first step
+        for group in self.param_groups:
+            for p in group["params"]:
+                self._init_state(p, initial_accumulator_value)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("fused", None)
+
+    def _init_state(self, p, initial_accumulator_value):
+        state = self.state[p]
+        state["step"] = _new_step()
+        state["sum"] = _wrap(np.full_like(p._data, initial_accumulator_value))
+        if p._data.dtype.kind == "c":
+            A.as_real(state["sum"]._data)[...] = initial_accumulator_value
+
+    def share_memory(self):
+        """A no-op: there are no other processes to share numpy memory with."""
+
+    @_use_grad_for_differentiable
+    def step(self, closure=None):
+        """Perform a single optimization step."""
+        loss = _evaluate_closure(closure)
+        for group in self.param_groups:
+            params, grads = self._params_with_grad(group)
+            for p in params:
+                if len(self.state[p]) == 0:
+                    self._init_state(p, self.defaults["initial_accumulator_value"])
+            adagrad(params, grads, [self.state[p]["sum"] for p in params],
+                    [self.state[p]["step"] for p in params], lr=group["lr"],
+                    weight_decay=group["weight_decay"], lr_decay=group["lr_decay"],
+                    eps=group["eps"], maximize=group["maximize"])
+        return loss
+
+
+def adagrad(params, grads, state_sums, state_steps, fused=None, grad_scale=None,
+            found_inf=None, has_sparse_grad=False, foreach=None, differentiable=False,
+            has_complex=False, *, lr, weight_decay, lr_decay, eps, maximize):
+    """Functional Adagrad: updates params and their sums in place."""
+    lr = A.scalar(lr)
+    for param, grad, state_sum, step_t in zip(params, grads, state_sums, state_steps):
+        step = _increment(step_t)
+        _adagrad_update(A.as_real(param._data), A.as_real(grad._data),
+                        A.as_real(state_sum._data), step, lr=lr, weight_decay=weight_decay,
+                        lr_decay=lr_decay, eps=eps, maximize=maximize)
+        _bump(param, state_sum)
+
+
+def _adagrad_update(param, grad, state_sum, step, *, lr, weight_decay, lr_decay, eps,
+                    maximize):
+    """One parameter's step (torch's _single_tensor_adagrad, dense gradients)."""
+    if maximize:
+        grad = -grad
+    if weight_decay != 0:
+        grad = A.added(grad, param, weight_decay)
+    clr = lr / (1 + (step - 1) * lr_decay)
+    A.addcmul_(state_sum, grad, grad, 1)
+    std = np.sqrt(state_sum)
+    std += eps
+    A.addcdiv_(param, grad, std, -clr)

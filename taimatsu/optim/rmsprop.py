@@ -1,0 +1,108 @@
+"""RMSprop: gradients scaled by a running root mean square."""
+from .._backend import numpy as np
+from . import _arith as A
+from .adam import _check_common
+from .optimizer import (Optimizer, _bump, _evaluate_closure, _increment, _new_step,
+                        _use_grad_for_differentiable, _zeros_like)
+
+__all__ = ["RMSprop", "rmsprop"]
+
+
+class RMSprop(Optimizer):
+    """Implements the RMSprop algorithm."""
+
+    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
+                 centered=False, capturable=False, foreach=None, maximize=False,
+                 differentiable=False):
+        _check_common(lr, eps, 0.0)
+        if not 0.0 <= momentum:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not 0.0 <= alpha:
+            raise ValueError(f"Invalid alpha value: {alpha}")
+        defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps,
+                    "centered": centered, "weight_decay": weight_decay,
+                    "capturable": capturable, "foreach": foreach, "maximize": maximize,
+                    "differentiable": differentiable}
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("momentum", 0)
+            group.setdefault("centered", False)
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("capturable", False)
+
+    def _init_state(self, group, p):
+        state = self.state[p]
+        if len(state) == 0:
+            state["step"] = _new_step()
+            state["square_avg"] = _zeros_like(p)
+            if group["momentum"] > 0:
+                state["momentum_buffer"] = _zeros_like(p)
+            if group["centered"]:
+                state["grad_avg"] = _zeros_like(p)
+        return state
+
+    @_use_grad_for_differentiable
+    def step(self, closure=None):
+        """Perform a single optimization step."""
+        loss = _evaluate_closure(closure)
+        for group in self.param_groups:
+            params, grads = self._params_with_grad(group)
+            states = [self._init_state(group, p) for p in params]
+            rmsprop(params, grads, [s["square_avg"] for s in states],
+                    [s["grad_avg"] for s in states] if group["centered"] else [],
+                    [s["momentum_buffer"] for s in states] if group["momentum"] > 0 else [],
+                    [s["step"] for s in states], lr=group["lr"], alpha=group["alpha"],
+                    eps=group["eps"], weight_decay=group["weight_decay"],
+                    momentum=group["momentum"], centered=group["centered"],
+                    maximize=group["maximize"])
+        return loss
+
+
+def rmsprop(params, grads, square_avgs, grad_avgs, momentum_buffer_list, state_steps,
+            foreach=None, maximize=False, differentiable=False, capturable=False,
+            has_complex=False, *, lr, alpha, eps, weight_decay, momentum, centered):
+    """Functional RMSprop: updates params and their state in place."""
+    lr = A.scalar(lr)
+    for i, param in enumerate(params):
+        _increment(state_steps[i])
+        grad_avg = grad_avgs[i] if centered else None
+        buf = momentum_buffer_list[i] if momentum > 0 else None
+        _rmsprop_update(A.as_real(param._data), A.as_real(grads[i]._data),
+                        A.as_real(square_avgs[i]._data),
+                        None if grad_avg is None else A.as_real(grad_avg._data),
+                        None if buf is None else A.as_real(buf._data), lr=lr, alpha=alpha,
+                        eps=eps, weight_decay=weight_decay, momentum=momentum,
+                        maximize=maximize)
+        _bump(param, square_avgs[i], grad_avg, buf)
+
+
+def _rmsprop_update(param, grad, square_avg, grad_avg, buf, *, lr, alpha, eps, weight_decay,
+                    momentum, maximize):
+    """One parameter's step (torch's _single_tensor_rmsprop); centered when grad_avg is
+    given, with momentum when buf is."""
+    if maximize:
+        grad = -grad
+    if weight_decay != 0:
+        grad = A.added(grad, param, weight_decay)
+    square_avg *= alpha
+    A.addcmul_(square_avg, grad, grad, 1 - alpha)
+    if grad_avg is not None:
+        A.lerp_(grad_avg, grad, 1 - alpha)
+        avg = A.addcmul_(square_avg.copy(), grad_avg, grad_avg, -1)
+        np.sqrt(avg, out=avg)
+    else:
+        avg = np.sqrt(square_avg)
+    avg += eps
+    if buf is not None:
+        buf *= momentum
+        A.addcdiv_(buf, grad, avg, 1)
+        A.add_(param, buf, -lr)
+    else:
+        A.addcdiv_(param, grad, avg, -lr)

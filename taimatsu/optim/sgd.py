@@ -1,0 +1,99 @@
+"""SGD: stochastic gradient descent, optionally with (Nesterov) momentum."""
+from . import _arith as A
+from .optimizer import (Optimizer, _bump, _check_tensor_lr, _evaluate_closure,
+                        _use_grad_for_differentiable, _zeros_like)
+
+__all__ = ["SGD", "sgd"]
+
+
+class SGD(Optimizer):
+    """Implements stochastic gradient descent (optionally with momentum)."""
+
+    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0,
+                 nesterov=False, *, maximize=False, foreach=None, differentiable=False,
+                 fused=None):
+        _check_tensor_lr(lr)
+        if lr < 0.0:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if momentum < 0.0:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if weight_decay < 0.0:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = {"lr": lr, "momentum": momentum, "dampening": dampening,
+                    "weight_decay": weight_decay, "nesterov": nesterov, "maximize": maximize,
+                    "foreach": foreach, "differentiable": differentiable, "fused": fused}
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        super().__init__(params, defaults)
+        if fused:
+            if differentiable:
+                raise RuntimeError("`fused` does not support `differentiable`")
+            if foreach:
+                raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("nesterov", False)
+            group.setdefault("maximize", False)
+            group.setdefault("foreach", None)
+            group.setdefault("differentiable", False)
+            group.setdefault("fused", False)
+
+    @_use_grad_for_differentiable
+    def step(self, closure=None):
+        """Perform a single optimization step."""
+        loss = _evaluate_closure(closure)
+        for group in self.param_groups:
+            params, grads = self._params_with_grad(group)
+            uses_momentum = group["momentum"] != 0
+            buffers = [self.state[p].get("momentum_buffer") for p in params] \
+                if uses_momentum else []
+            sgd(params, grads, buffers, weight_decay=group["weight_decay"],
+                momentum=group["momentum"], lr=group["lr"], dampening=group["dampening"],
+                nesterov=group["nesterov"], maximize=group["maximize"])
+            if uses_momentum:
+                for p, buf in zip(params, buffers):
+                    self.state[p]["momentum_buffer"] = buf
+        return loss
+
+
+def sgd(params, d_p_list, momentum_buffer_list, has_sparse_grad=False, foreach=None,
+        fused=None, grad_scale=None, found_inf=None, *, weight_decay, momentum, lr,
+        dampening, nesterov, maximize):
+    """Functional SGD: updates params (and fills momentum_buffer_list) in place."""
+    lr = A.scalar(lr)
+    weight_decay = A.scalar(weight_decay)
+    for i, param in enumerate(params):
+        buf = None
+        first = False
+        if momentum != 0:
+            buf = momentum_buffer_list[i]
+            first = buf is None
+            if first:
+                buf = momentum_buffer_list[i] = _zeros_like(param)
+        _sgd_update(A.as_real(param._data), A.as_real(d_p_list[i]._data),
+                    None if buf is None else A.as_real(buf._data), first,
+                    weight_decay=weight_decay, momentum=momentum, lr=lr,
+                    dampening=dampening, nesterov=nesterov, maximize=maximize)
+        _bump(param, buf)
+
+
+def _sgd_update(param, grad, buf, first, *, weight_decay, momentum, lr, dampening,
+                nesterov, maximize):
+    """One parameter's step (torch's _single_tensor_sgd); `first`: buf is new."""
+    if maximize:
+        grad = -grad
+    if weight_decay != 0:
+        grad = A.added(grad, param, weight_decay)
+    if momentum != 0:
+        if first:
+            buf[...] = grad
+        else:
+            buf *= momentum
+            A.add_(buf, grad, 1 - dampening)
+        if nesterov:
+            grad = A.added(grad, buf, momentum)
+        else:
+            grad = buf
+    A.add_(param, grad, -lr)

@@ -1,0 +1,4 @@
+"""torch.utils: for now, the data loading utilities (torch.utils.data)."""
+from . import data
+
+__all__ = ["data"]
