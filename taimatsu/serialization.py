@@ -17,17 +17,15 @@ subclasses from modules that are already imported (so that `torch.save(model)`
 round-trips), and never anything else.  `add_safe_globals` extends the allowlist
 as in torch.
 """
+import _compat_pickle
 import codecs
 import collections
 import contextlib
 import io
 import os
 import pickle
-import secrets
-import struct
 import sys
 import warnings
-import zipfile
 
 from . import _dtype as D
 from ._backend import numpy as np
@@ -35,8 +33,14 @@ from ._device import device as _device_cls
 from ._device import strided
 from ._tensor import Size, Tensor, _wrap
 
-__all__ = ["save", "load", "add_safe_globals", "get_safe_globals", "clear_safe_globals",
-           "safe_globals"]
+__all__ = [
+    "add_safe_globals",
+    "clear_safe_globals",
+    "get_safe_globals",
+    "load",
+    "safe_globals",
+    "save",
+]
 
 _ALIGNMENT = 64
 _LEGACY_MAGIC = 0x1950A86A20F9469CFC6C
@@ -71,7 +75,7 @@ _TORCH_DEVICE = _TorchName("torch", "device")
 class _StorageRef:
     """A storage to be written as data/KEY and referenced by persistent id."""
 
-    __slots__ = ("key", "array")
+    __slots__ = ("array", "key")
 
     def __init__(self, key, array):
         self.key = key
@@ -211,6 +215,8 @@ def _archive_name(path):
 
 
 def _write_zip(fh, archive, pickled, refs):
+    import secrets
+    import zipfile
     with zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
         start = zf.start_dir
         records = [("data.pkl", pickled), (".format_version", b"1"),
@@ -225,6 +231,8 @@ def _write_zip(fh, archive, pickled, refs):
 def _write_aligned(zf, start, name, data):
     """One stored record whose data begins on a 64-byte boundary, padded as torch pads
     (an extra field with id 'FB')."""
+    import struct
+    import zipfile
     info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
     info.compress_type = zipfile.ZIP_STORED
     size = data.nbytes if isinstance(data, np.ndarray) else len(data)
@@ -409,8 +417,9 @@ class _Unpickler(pickle.Unpickler):
 
     def find_class(self, module, name):
         global _ALLOWED
-        if module == "__builtin__":
-            module = "builtins"
+        # protocol 2 writes Python 2 names (__builtin__.long for int ...)
+        module, name = _compat_pickle.NAME_MAPPING.get(
+            (module, name), (_compat_pickle.IMPORT_MAPPING.get(module, module), name))
         full = f"{module}.{name}"
         if _ALLOWED is None:
             _ALLOWED = _allowed_globals()
@@ -529,6 +538,7 @@ def _load_stream(fh, map_location, weights_only, pickle_load_args):
     fh.seek(start)
     if magic != b"PK\x03\x04":
         return _load_non_zip(fh, weights_only, pickle_load_args)
+    import zipfile
     try:
         zf = zipfile.ZipFile(fh)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError):

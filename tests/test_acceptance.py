@@ -12,7 +12,12 @@ CLAIMED = [
     "book_ch03_tensors",
     "book_ch04_autograd",
     "book_ch05_minimize",
+    "book_ch06_network",
+    "book_ch07_modules",
+    "book_ch08_optimizers",
     "seed002_autodiff",
+    "seed002_training",
+    "seed003_autograd",
 ]
 
 

@@ -6,11 +6,11 @@ import warnings
 
 import numpy as np
 import pytest
+from conftest import load_oracle
+from harness import assert_same
 
 import taimatsu as tm
 import taimatsu.utils.data as tud
-from conftest import load_oracle
-from harness import assert_same
 
 torch = load_oracle()
 tdata = torch.utils.data
@@ -148,15 +148,15 @@ def test_fast_tensor_path_equals_general_path():
         def __getitem__(self, index):
             return super().__getitem__(index)
 
-    x, y = tm.randn(20, 3), tm.arange(20)
-    for dataset in (tud.TensorDataset(x, y), Plain(x, y)):
+    def batches(dataset):
         tm.manual_seed(0)
         split = tud.random_split(dataset, [12, 8])[0]
-        batches = [b for b in tud.DataLoader(split, batch_size=5, shuffle=True)]
-        if isinstance(dataset, Plain):
-            for (fx, fy), (gx, gy) in zip(fast, batches):
-                assert tm.equal(fx, gx) and tm.equal(fy, gy)
-        fast = batches
+        return list(tud.DataLoader(split, batch_size=5, shuffle=True))
+
+    x, y = tm.randn(20, 3), tm.arange(20)
+    fast, general = batches(tud.TensorDataset(x, y)), batches(Plain(x, y))
+    for (fx, fy), (gx, gy) in zip(fast, general, strict=True):
+        assert tm.equal(fx, gx) and tm.equal(fy, gy)
     assert [b[1].shape[0] for b in fast] == [5, 5, 2]
 
 

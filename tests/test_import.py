@@ -7,7 +7,7 @@ HEAVY = ["torch", "scipy", "sklearn", "matplotlib", "pandas", "cupy", "mpi4py", 
 
 
 def test_import_pulls_in_numpy_only():
-    code = ("import sys, taimatsu, taimatsu.autograd, taimatsu.optim\n"
+    code = ("import sys, taimatsu, taimatsu.autograd, taimatsu.optim, taimatsu.nn\n"
             f"bad = [m for m in {HEAVY!r} if m in sys.modules]\n"
             "print(','.join(bad))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

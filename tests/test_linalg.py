@@ -301,16 +301,16 @@ def test_large_matmul_costs_the_numpy_call():
     import time
     a = np.random.default_rng(0).standard_normal((512, 512)).astype(F32)
     ta, tb = tm.from_numpy(a), tm.from_numpy(a.T.copy())
-
-    def best(fn):
-        times = []
-        for _ in range(5):
-            t0 = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t0)
-        return min(times)
-    best(lambda: a @ tb._data)  # warm up the BLAS threads
-    ours = best(lambda: ta @ tb)
-    ref = best(lambda: a @ tb._data)
+    b = tb._data
     assert (ta @ tb).dtype == tm.float32
-    assert ours < ref * 1.5 + 2e-4
+    ours, ref = [], []
+    # interleaved, best of several: robust to other work on the machine
+    for _ in range(8):
+        t0 = time.perf_counter()
+        a @ b
+        t1 = time.perf_counter()
+        ta @ tb
+        t2 = time.perf_counter()
+        ref.append(t1 - t0)
+        ours.append(t2 - t1)
+    assert min(ours) < min(ref) * 1.5 + 1e-3

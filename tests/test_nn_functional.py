@@ -4,10 +4,10 @@ import warnings
 
 import numpy as np
 import pytest
+from conftest import load_oracle
 from harness import check, check_error, rand, randint, randn
 
 import taimatsu as tm
-from conftest import load_oracle
 
 torch = load_oracle()
 
@@ -116,7 +116,7 @@ REDUCTIONS = ["mean", "sum", "none"]
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 def test_mse_l1_smooth_huber(reduction):
-    kw = dict(reduction=reduction)
+    kw = {"reduction": reduction}
     check(lambda m, x, t: F(m).mse_loss(x, t, **kw), [X, T01])
     check(lambda m, x, t: F(m).l1_loss(x, t, **kw), [X, T01], gradgrad=False)
     check(lambda m, x, t: F(m).smooth_l1_loss(x, t, beta=0.5, **kw), [X, T01])
@@ -183,6 +183,8 @@ def test_bce_errors():
     check_error(lambda m, p, t: F(m).binary_cross_entropy(p, t), [P, T01[:, :1]])
     check_error(lambda m, p, t: F(m).binary_cross_entropy(p, t), [X, T01])
     check_error(lambda m, x, t: F(m).binary_cross_entropy_with_logits(x, t), [X, T01[:1]])
+    check_error(lambda m, x, t: F(m).binary_cross_entropy_with_logits(x, t),
+                [X.astype(np.float32), np.ones((4, 5), np.int64)])
     check_error(lambda m, x, t: F(m).mse_loss(x, t, reduction="avg"), [X, T01])
 
 
@@ -254,7 +256,7 @@ def test_kl_div(reduction):
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 def test_other_losses(reduction):
-    kw = dict(reduction=reduction)
+    kw = {"reduction": reduction}
     y = np.array([1.0, -1.0, 1.0, -1.0])
     counts = randint(0, 5, 4, 5).astype(np.float64)
     check(lambda m, x, t: F(m).poisson_nll_loss(x, t, **kw), [X, counts])

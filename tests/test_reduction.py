@@ -366,10 +366,16 @@ def test_kthvalue_ties_follow_torch(oracle):
         ours = tm.tensor(a).kthvalue(k, 1)
         theirs = oracle.tensor(a).kthvalue(k, 1)
         np.testing.assert_array_equal(ours.indices.numpy(), theirs.indices.numpy())
+    wide = rng.integers(0, 4, (6, 40)).astype(np.float32)   # std::sort is unstable here
     for fn in (lambda m, t: t.median(1), lambda m, t: t.mode(1), lambda m, t: t.cummax(1),
-               lambda m, t: t.topk(4, 1), lambda m, t: t.sort(1, descending=True)):
-        np.testing.assert_array_equal(fn(tm, tm.tensor(a)).indices.numpy(),
-                                      fn(oracle, oracle.tensor(a)).indices.numpy())
+               lambda m, t: t.topk(4, 1), lambda m, t: t.sort(1, descending=True),
+               lambda m, t: t.topk(7, 1, sorted=False), lambda m, t: t.topk(3, 1, largest=False),
+               lambda m, t: m.sort(t, dim=0), lambda m, t: t.mode(0)):
+        for x in (a, wide):
+            np.testing.assert_array_equal(fn(tm, tm.tensor(x)).indices.numpy(),
+                                          fn(oracle, oracle.tensor(x)).indices.numpy())
+    np.testing.assert_array_equal(tm.argsort(tm.tensor(wide), 1).numpy(),
+                                  oracle.argsort(oracle.tensor(wide), 1).numpy())
 
 
 def test_out_argument():

@@ -19,7 +19,8 @@ from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from ._core import broadcast_error, record
 from .shape import (AliasBackward0, IndexUnsqueezeBackward, SelectBackward0, SliceBackward0,
-                    basic_view, expand, flat_positions, reshape)
+                    _contiguous_strides, _embed, _restride, _strided, basic_view, expand,
+                    flat_positions, reshape)
 
 _INDEX_TYPES = ("only integers, slices (`:`), ellipsis (`...`), None and long or byte "
                 "Variables are valid indices (got {})")
@@ -84,7 +85,9 @@ def _as_item(item):
 def _slice(item):
     start, stop, step = (int(s) if s is not None else None
                          for s in (item.start, item.stop, item.step))
-    if step is not None and step <= 0:
+    if step == 0:
+        raise ValueError("slice step cannot be zero")
+    if step is not None and step < 0:
         raise ValueError("step must be greater than zero")
     return slice(start, stop, step)
 
@@ -128,6 +131,7 @@ def parse_index(index, shape):
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
     basic, advanced = [], {}
     dim = out_dim = 0
+    n_adv = 0  # torch names an advanced index's dimension by its place among them
     node = None
     seen_ellipsis = False
     for item in items:
@@ -169,10 +173,12 @@ def parse_index(index, shape):
                 basic.extend([_FULL] * value.ndim)
                 for j, arr in enumerate(np.nonzero(value)):
                     advanced[out_dim + j] = arr
+                n_adv += value.ndim
                 dim += value.ndim
                 out_dim += value.ndim
             else:
-                _check_bounds(value, shape[dim], dim)
+                _check_bounds(value, shape[dim], n_adv)
+                n_adv += 1
                 basic.append(_FULL)
                 advanced[out_dim] = value
                 dim += 1
@@ -224,8 +230,14 @@ def advanced_index(input, index):
     """`input[index]` for an advanced numpy index (slices and int arrays): a copy."""
     a = input._data
     r = a[index]
-    if not r.flags.c_contiguous:
+    if not r.size:
+        # numpy gives empty arrays zero strides; torch gives them contiguous ones
+        r = _strided(r, r.shape, _contiguous_strides(r.shape))
+    elif not r.flags.c_contiguous:
         r = np.ascontiguousarray(r)
+    elif 1 in r.shape:
+        # numpy's result may carry any stride on a size-1 dim; torch's are contiguous ones
+        r = _restride(r, _contiguous_strides(r.shape))
     result = _wrap(r)
     if GradMode.enabled and input._requires_grad:
         record(IndexBackward0, (input,), result, shape=a.shape, index=index)
@@ -240,6 +252,12 @@ def getitem(input, index):
         if not -size <= index < size:
             raise IndexError(f"index {index} is out of bounds for dimension 0 with size {size}")
         return basic_view(input, (index,), SelectBackward0)
+    if type(index) is Tensor and a.ndim:
+        i = index._data
+        if i.ndim and i.dtype.kind in "iu" and i.dtype.itemsize > 1:
+            # x[indices], the usual embedding-style lookup: no parsing
+            _check_bounds(i, a.shape[0], 0)
+            return advanced_index(input, (i,))
     if a.ndim == 0 and type(index) is int:
         raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
                          "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
@@ -400,18 +418,32 @@ def _expand_error(have, target):
     return broadcast_error(have, target)
 
 
+# expanded tensors are read-only numpy views: torch refuses to write them too
+_OVERLAP_ERROR = RuntimeError(
+    "unsupported operation: more than one element of the written-to tensor refers to a single "
+    "memory location. Please clone() the tensor before performing the operation.")
+
+
 def setitem(input, index, value):
-    check_inplace_target(input)
     a = input._data
     idx = parse_index(index, a.shape)
     basic, advanced = idx.basic, idx.advanced
+    if basic is not None and input._base is None and input._grad_fn is None \
+            and input._requires_grad and GradMode.enabled:
+        # torch writes through a view of the leaf
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
+                           "in-place operation.")
+    check_inplace_target(input)
     target = a[basic + (Ellipsis,)] if basic is not None else a
-    v = _value_array(value, a.dtype, advanced is not None)
-    vshape = np.shape(v)
+    vshape = np.shape(value._data) if isinstance(value, Tensor) else np.shape(value)
+    stripped = vshape
     if vshape:
         stripped = _check_value_shape(vshape, _target_shape(target, advanced), advanced)
-        if stripped != vshape:
-            v = v.reshape(stripped)
+    v = _value_array(value, a.dtype, advanced is not None)
+    if stripped != vshape:
+        v = v.reshape(stripped)
+    if not a.flags.writeable:
+        raise _OVERLAP_ERROR
     if advanced is not None:
         target[advanced] = v
     else:
@@ -498,6 +530,8 @@ def run_inplace(self, outofplace, write, args, tensors):
     """An in-place index op: written straight into self's array when no graph is built;
     otherwise computed out of place on a snapshot and adopted (torch rebases too)."""
     check_inplace_target(self)
+    if not self._data.flags.writeable:
+        raise _OVERLAP_ERROR
     tracked = GradMode.enabled and (self._requires_grad or _base_requires_grad(self) or any(
         t is not None and t._requires_grad for t in tensors))
     if not tracked:
@@ -630,8 +664,15 @@ class ScatterBackward0(Node):
         if self._next[0] is not None:
             gs = scatter(grad, self.dim, self.index, 0.0)
         if self._next[2] is not None:
-            gsrc = gather(grad, self.dim, self.index)
+            gsrc = _pad_to(gather(grad, self.dim, self.index), self.src_shape)
         return gs, None, gsrc
+
+
+def _pad_to(grad, shape):
+    """An index-shaped gradient of a src that may be larger than the index."""
+    if grad._data.shape == tuple(shape):
+        return grad
+    return _embed(tuple(shape), [(tuple(slice(0, s) for s in grad._data.shape), grad)])
 
 
 class ScatterBackward1(Node):
@@ -676,7 +717,8 @@ def scatter(input, dim, index, src=None, value=None, *, reduce=None, out=None):
         if reduce is not None:
             record(_NoDerivative, (input, None, src_t), result, op="scatter")
         elif src_t is not None:
-            record(ScatterBackward0, (input, None, src_t), result, dim=dim, index=_wrap(idx))
+            record(ScatterBackward0, (input, None, src_t), result, dim=dim, index=_wrap(idx),
+                   src_shape=src_t._data.shape)
         else:
             record(ScatterBackward1, (input,), result, dim=dim, index=_wrap(idx))
     return _out(out, result)
@@ -692,7 +734,9 @@ def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
 
 class ScatterAddBackward0(Node):
     def backward(self, grad):
-        gsrc = gather(grad, self.dim, self.index) if self._next[2] is not None else None
+        gsrc = None
+        if self._next[2] is not None:
+            gsrc = _pad_to(gather(grad, self.dim, self.index), self.src_shape)
         return grad, None, gsrc
 
 
@@ -702,7 +746,8 @@ def scatter_add(input, dim, index, src, *, out=None):
     _scatter_write(r, dim, idx, src._data, "add")
     result = _wrap(r)
     if GradMode.enabled and (input._requires_grad or src._requires_grad):
-        record(ScatterAddBackward0, (input, None, src), result, dim=dim, index=_wrap(idx))
+        record(ScatterAddBackward0, (input, None, src), result, dim=dim, index=_wrap(idx),
+               src_shape=src._data.shape)
     return _out(out, result)
 
 
@@ -753,8 +798,11 @@ class ScatterReduceBackward0(Node):
     def backward(self, grad):
         self_, src, result = self.saved()
         gs, gsrc = _SCATTER_REDUCE_GRADS[self.reduce](self, grad, self_, src, result)
-        return (gs if self._next[0] is not None else None, None,
-                gsrc if self._next[2] is not None else None)
+        if self._next[2] is None:
+            gsrc = None
+        elif gsrc is not None:
+            gsrc = _pad_to(gsrc, src._data.shape)
+        return gs if self._next[0] is not None else None, None, gsrc
 
 
 def _scattered_mask(node, like):
@@ -1347,8 +1395,11 @@ def take_along_dim(input, indices, dim=None, *, out=None):
                            f"number of dimensions, but got {a.ndim} dimensions for input, and "
                            f"{i.ndim} dimensions for indices")
     dim = _wrap_dim(dim, a.ndim)
-    a_shape = list(np.broadcast_shapes(a.shape[:dim] + (1,) + a.shape[dim + 1:],
-                                       i.shape[:dim] + (1,) + i.shape[dim + 1:]))
+    sa, si = a.shape[:dim] + (1,) + a.shape[dim + 1:], i.shape[:dim] + (1,) + i.shape[dim + 1:]
+    try:
+        a_shape = list(np.broadcast_shapes(sa, si))
+    except ValueError:
+        raise broadcast_error(sa, si) from None
     i_shape = list(a_shape)
     a_shape[dim] = a.shape[dim]
     i_shape[dim] = i.shape[dim]

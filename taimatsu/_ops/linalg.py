@@ -16,6 +16,7 @@ from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from ._core import record
 
+_new_object = object.__new__
 # the C type names torch prints in "expected m1 and m2 to have the same dtype"
 _C_NAMES = {
     "float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
@@ -180,15 +181,21 @@ def _check_mm_shapes(sa, sb):
 
 
 def mm(input, mat2, *, out=None):
-    _check_tensor(input, "mm", "input", 1)
-    _check_tensor(mat2, "mm", "mat2", 2)
-    a, b = input._data, mat2._data
-    _check_mm(a, b)
-    _no_bool(a)
-    result = _wrap(np.matmul(a, b))
-    if GradMode.enabled and (input._requires_grad or mat2._requires_grad):
+    try:
+        a, b = input._data, mat2._data
+    except AttributeError:
+        _check_tensor(input, "mm", "input", 1)
+        _check_tensor(mat2, "mm", "mat2", 2)
+        raise
+    if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[0] or a.dtype is not b.dtype \
+            or a.dtype.kind == "b":
+        _check_mm(a, b)
+        _no_bool(a)
+    result = _new_object(Tensor)
+    result._data = np.matmul(a, b)
+    if (input._requires_grad or mat2._requires_grad) and GradMode.enabled:
         record(MmBackward0, (input, mat2), result, (input, mat2))
-    return _into(out, result)
+    return result if out is None else _into(out, result)
 
 
 def _check_bmm(a, b, first="batch1", second="batch2"):
@@ -314,15 +321,18 @@ def _check_broadcast_matmul(input, a, b):
 
 
 def matmul(input, other, *, out=None):
-    _check_tensor(input, "matmul", "input", 1)
-    _check_tensor(other, "matmul", "other", 2)
-    a, b = input._data, other._data
+    try:
+        a, b = input._data, other._data
+    except AttributeError:
+        _check_tensor(input, "matmul", "input", 1)
+        _check_tensor(other, "matmul", "other", 2)
+        raise
     da, db = a.ndim, b.ndim
+    if da == 2 and db == 2:
+        return mm(input, other, out=out)
     if da == 0 or db == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
                            f"{da}D and {db}D")
-    if da == 2 and db == 2:
-        return mm(input, other, out=out)
     if da == 1 and db == 1:
         return dot(input, other, out=out)
     if da == 2 and db == 1:

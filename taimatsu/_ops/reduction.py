@@ -903,21 +903,42 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
 # ---------------------------------------------------------------------------------------
 # sorting and order statistics
 
-def _stable_argsort(a, axis, descending=False):
-    """Indices that sort `a` stably along `axis` (NaN counts as largest, as in torch)."""
-    if a.dtype.kind != "f" or a.shape[axis] < 2 or a.size == 0:
+# rows longer than this that hold ties get torch's (unstable) order by running its
+# algorithm in Python; past this many elements, the stable order stands in for it
+_EMULATION_BUDGET = 10_000
+
+
+def _sort_order(a, axis, descending=False, stable=False):
+    """Indices that sort `a` along `axis` as torch's CPU sort orders them: NaN counts as
+    largest; equal elements keep their order when `stable` or when their row is short
+    (std::sort is an insertion sort up to 16 elements), else follow std::sort."""
+    n = a.shape[axis] if a.ndim else 1
+    if n < 2 or a.size == 0 or (stable and a.dtype.kind != "f"):
         return _argsort_stable(a, axis, descending)
-    # numpy's default sort is several times faster than its stable one, and gives the
-    # same order where no two elements are equal: re-sort only the rows with ties
     rows, lead = _rows(a, axis)
-    index = np.argsort(rows, axis=-1)
+    index = np.argsort(rows, axis=-1, kind="stable" if a.dtype.kind != "f" else None)
     s = np.take_along_axis(rows, index, -1)
     tied = _ties_mask(s[:, 1:], s[:, :-1]).any(-1)
     if descending:
         index = index[:, ::-1]
     if tied.any():
-        index[tied] = _argsort_stable(rows[tied], -1, descending)
-    return np.moveaxis(index.reshape(lead + (rows.shape[1],)), -1, axis)
+        if stable or n <= 16 or int(tied.sum()) * n > _EMULATION_BUDGET:
+            index[tied] = _argsort_stable(rows[tied], -1, descending)
+        else:
+            before = _descending_first if descending else _ascending_first
+            for r in np.nonzero(tied)[0]:
+                items = list(zip(rows[r].tolist(), range(n)))
+                _std_sort(items, 0, n, before)
+                index[r] = [i for _, i in items]
+    return np.moveaxis(index.reshape(lead + (n,)), -1, axis)
+
+
+def _ascending_first(x, y):
+    return (not _isnan(x[0]) and _isnan(y[0])) or x[0] < y[0]
+
+
+def _descending_first(x, y):
+    return (_isnan(x[0]) and not _isnan(y[0])) or x[0] > y[0]
 
 
 def _argsort_stable(a, axis, descending):
@@ -933,7 +954,7 @@ def _argsort_stable(a, axis, descending):
 def sort(input, dim=-1, descending=False, stable=False, *, out=None):
     a = input._data
     d = _wrap_dim(dim, a.ndim)
-    index = _stable_argsort(a, d, descending) if a.ndim else None
+    index = _sort_order(a, d, descending, stable) if a.ndim else None
     return _selected(SortBackward0, return_types.sort, input, index, d, True)
 
 
@@ -942,7 +963,7 @@ def argsort(input, dim=-1, descending=False, stable=False):
     d = _wrap_dim(dim, a.ndim)
     if a.ndim == 0:
         return _wrap(np.zeros((), _INT64))
-    return _wrap(_stable_argsort(a, d, descending).astype(_INT64, copy=False))
+    return _wrap(_sort_order(a, d, descending, stable).astype(_INT64, copy=False))
 
 
 def msort(input, *, out=None):
@@ -960,7 +981,7 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     if a.ndim == 0:
         return _selected(TopkBackward0, return_types.topk, input, None, d, True)
     rows, lead = _rows(a, d)
-    chosen = _stable_argsort(rows, -1, largest)[:, :k]
+    chosen = _sort_order(rows, 1, largest, stable=True)[:, :k]
     if k > 0:
         # where ties (or sorted=False) leave the order open, follow the selection torch runs
         picked = rows[np.arange(len(rows))[:, None], chosen]
@@ -1164,7 +1185,7 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     if a.ndim == 0:
         return _selected(KthvalueBackward0, return_types.kthvalue, input, None, d, keepdim)
     rows, lead = _rows(a, d)
-    order = np.argsort(rows, axis=-1, kind="stable")
+    order = _sort_order(rows, 1, stable=True)
     chosen = order[:, k - 1]
     value = rows[np.arange(len(rows)), chosen]
     ties = _ties_mask(rows, value[:, None]).sum(-1) > 1
@@ -1211,7 +1232,7 @@ def _median(name, input, dim, keepdim, ignore_nan):
     if a.ndim == 0:
         return _selected(node, rtype, input, None, d, keepdim)
     rows, lead = _rows(a, d)
-    order = np.argsort(rows, axis=-1, kind="stable")
+    order = _sort_order(rows, 1, stable=True)
     nan = np.isnan(rows) if rows.dtype.kind == "f" else np.zeros(rows.shape, bool)
     n_nan = nan.sum(-1)
     if ignore_nan:
@@ -1233,21 +1254,52 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
     if a.ndim == 0:
         return _selected(ModeBackward0, return_types.mode, input, None, d, keepdim)
     rows, lead = _rows(a, d)
-    chosen = np.empty(len(rows), _INT64)
-    for r, row in enumerate(rows):
-        chosen[r] = _mode_index(row)
+    chosen = _mode_index(rows)
+    # torch sorts each row with std::sort (unstable past 16 elements, and NaN compares
+    # equal to everything): where that decides the answer, run it
+    n = rows.shape[1]
+    open_ = np.isnan(rows).any(-1) if rows.dtype.kind == "f" else np.zeros(len(rows), bool)
+    if n > 16:
+        open_ |= np.ones(len(rows), bool)
+    if open_.sum() * n <= _EMULATION_BUDGET:
+        for r in np.nonzero(open_)[0]:
+            chosen[r] = _torch_mode_row(rows[r])
     index = _from_rows(chosen, lead, d)
     return _selected(ModeBackward0, return_types.mode, input, index, d, keepdim)
 
 
-def _mode_index(row):
-    """The index torch's mode picks: the most frequent value (the smallest among equally
-    frequent ones), at its last occurrence."""
-    order = np.argsort(row, kind="stable")
-    s = row[order]
-    ends = np.nonzero(np.append(s[1:] != s[:-1], True))[0]
-    lengths = np.diff(np.append(-1, ends))
-    return order[ends[np.argmax(lengths)]]
+def _torch_mode_row(row):
+    items = list(zip(row.tolist(), range(len(row))))
+    _std_sort(items, 0, len(items), _value_less)
+    best = best_count = count = 0
+    for i, (value, index) in enumerate(items):
+        count += 1
+        if i == len(items) - 1 or value != items[i + 1][0]:
+            if count > best_count:
+                best, best_count = index, count
+            count = 0
+    return best
+
+
+def _value_less(x, y):
+    return x[0] < y[0]
+
+
+def _mode_index(rows):
+    """The index torch's mode picks in each row: the most frequent value (the smallest
+    among equally frequent ones), at its last occurrence."""
+    order = _sort_order(rows, 1, stable=True)
+    s = np.take_along_axis(rows, order, 1)
+    n = s.shape[1]
+    positions = np.arange(n)
+    starts = np.ones(s.shape, bool)
+    starts[:, 1:] = s[:, 1:] != s[:, :-1]
+    ends = np.ones(s.shape, bool)
+    ends[:, :-1] = starts[:, 1:]
+    run_start = np.maximum.accumulate(np.where(starts, positions, 0), axis=1)
+    lengths = np.where(ends, positions - run_start + 1, 0)
+    best = lengths.argmax(1)
+    return order[np.arange(len(rows)), best]
 
 
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
@@ -1436,14 +1488,19 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     a = input._data
     if dim is None:
-        values, inverse, counts = np.unique(a.reshape(-1), return_inverse=True,
-                                            return_counts=True)
-        inverse = inverse.reshape(a.shape)
+        found = np.unique(a.reshape(-1), return_inverse=return_inverse,
+                          return_counts=return_counts)
+        shape = a.shape
     else:
         d = _wrap_dim(dim, a.ndim)
-        values, inverse, counts = np.unique(a, return_inverse=True, return_counts=True,
-                                            axis=d)
-        inverse = inverse.reshape(-1)
+        found = np.unique(a, return_inverse=return_inverse, return_counts=return_counts,
+                          axis=d)
+        shape = (-1,)
+    if not isinstance(found, tuple):
+        return _wrap(found)
+    values, rest = found[0], list(found[1:])
+    inverse = rest.pop(0).reshape(shape) if return_inverse else None
+    counts = rest.pop(0) if return_counts else None
     return _unique_result(values, inverse, counts, return_inverse, return_counts)
 
 

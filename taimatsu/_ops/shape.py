@@ -942,7 +942,8 @@ def as_strided(input, size, stride, storage_offset=None):
     r = root._data
     size, stride = tuple(int(s) for s in size), tuple(int(s) for s in stride)
     offset = input.storage_offset() if storage_offset is None else int(storage_offset)
-    storage = root._data.size
+    # the root's memory extent (not its numel: a broadcast root holds fewer elements)
+    storage = 1 + sum((n - 1) * s for n, s in zip(r.shape, _stride_of(r))) if r.size else 0
     needed = offset + 1 + sum((n - 1) * s for n, s in zip(size, stride)) if all(size) else 0
     if needed > storage:
         item = r.itemsize

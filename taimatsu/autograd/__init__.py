@@ -9,9 +9,9 @@ __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "in
            "is_grad_enabled", "is_inference_mode_enabled", "graph", "Variable"]
 
 # custom Functions, gradient checks, functional higher-order API
-from . import function, functional  # noqa: E402
-from .function import Function  # noqa: E402
-from .gradcheck import GradcheckError, gradcheck, gradgradcheck  # noqa: E402
+from . import function, functional
+from .function import Function
+from .gradcheck import gradcheck, gradgradcheck
 
 __all__ += ["Function", "function", "functional", "gradcheck", "gradgradcheck"]
 

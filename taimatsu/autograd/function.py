@@ -15,8 +15,13 @@ from .._tensor import Tensor, _wrap
 from .grad_mode import GradMode, no_grad
 from .graph import Node, SavedOutput, accumulator_of
 
-__all__ = ["Function", "FunctionCtx", "BackwardCFunction", "InplaceFunction",
-           "once_differentiable"]
+__all__ = [
+    "BackwardCFunction",
+    "Function",
+    "FunctionCtx",
+    "InplaceFunction",
+    "once_differentiable",
+]
 
 
 class FunctionCtx:

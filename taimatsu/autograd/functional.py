@@ -4,7 +4,7 @@ the vjp is linear in v, so differentiating it with respect to v gives the jvp.""
 from .._tensor import Tensor
 from .grad_mode import enable_grad
 
-__all__ = ["vjp", "jvp", "jacobian", "hessian", "hvp", "vhp"]
+__all__ = ["hessian", "hvp", "jacobian", "jvp", "vhp", "vjp"]
 
 
 def _as_tuple(x, arg_name, fn_name):
@@ -78,7 +78,7 @@ def _strict_message(stage, i):
 
 
 def _check_v(v, refs, fn_name, what):
-    is_tuple, v = _as_tuple(v, "v", fn_name)
+    _, v = _as_tuple(v, "v", fn_name)
     if len(v) != len(refs):
         raise RuntimeError(f"v is a tuple of invalid length: should be {len(refs)} but got "
                            f"{len(v)}.")

@@ -5,7 +5,7 @@ import warnings
 from .._backend import numpy as np
 from .._tensor import Tensor, _wrap
 
-__all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
+__all__ = ["GradcheckError", "gradcheck", "gradgradcheck"]
 
 
 class GradcheckError(RuntimeError):

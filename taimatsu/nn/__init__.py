@@ -1,13 +1,32 @@
 """torch.nn: modules, parameters, functional forms, initialisers."""
 from . import functional, init, utils
-from .modules import *  # noqa: F401,F403 - the layer classes are nn's public names
-from .modules import __all__ as _modules_all
+from .modules import (CELU, ELU, GELU, GLU, SELU, AlphaDropout, BCELoss, BCEWithLogitsLoss,
+                      Bilinear, Container, CosineEmbeddingLoss, CrossEntropyLoss, Dropout,
+                      Dropout1d, Dropout2d, Dropout3d, Flatten, GaussianNLLLoss, Hardshrink,
+                      Hardsigmoid, Hardswish, Hardtanh, HingeEmbeddingLoss, HuberLoss, Identity,
+                      KLDivLoss, L1Loss, LeakyReLU, Linear, LogSigmoid, LogSoftmax,
+                      MarginRankingLoss, Mish, Module, ModuleDict, ModuleList, MSELoss,
+                      MultiLabelSoftMarginLoss, NLLLoss, NLLLoss2d, ParameterDict, ParameterList,
+                      PoissonNLLLoss, PReLU, ReLU, ReLU6, Sequential, Sigmoid, SiLU, SmoothL1Loss,
+                      SoftMarginLoss, Softmax, Softmax2d, Softmin, Softplus, Softshrink, Softsign,
+                      Tanh, Tanhshrink, Threshold, TripletMarginLoss, Unflatten)
 from .modules.module import (register_module_forward_hook, register_module_forward_pre_hook,
                              register_module_full_backward_hook,
                              register_module_full_backward_pre_hook)
 from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter
 
-__all__ = ["functional", "init", "utils", "Parameter", "Buffer", "UninitializedParameter",
-           "UninitializedBuffer", "register_module_forward_hook",
-           "register_module_forward_pre_hook", "register_module_full_backward_hook",
-           "register_module_full_backward_pre_hook", *_modules_all]
+__all__ = [
+    "CELU", "ELU", "GELU", "GLU", "SELU", "AlphaDropout", "BCELoss", "BCEWithLogitsLoss",
+    "Bilinear", "Buffer", "Container", "CosineEmbeddingLoss", "CrossEntropyLoss", "Dropout",
+    "Dropout1d", "Dropout2d", "Dropout3d", "Flatten", "GaussianNLLLoss", "Hardshrink",
+    "Hardsigmoid", "Hardswish", "Hardtanh", "HingeEmbeddingLoss", "HuberLoss", "Identity",
+    "KLDivLoss", "L1Loss", "LeakyReLU", "Linear", "LogSigmoid", "LogSoftmax", "MSELoss",
+    "MarginRankingLoss", "Mish", "Module", "ModuleDict", "ModuleList", "MultiLabelSoftMarginLoss",
+    "NLLLoss", "NLLLoss2d", "PReLU", "Parameter", "ParameterDict", "ParameterList",
+    "PoissonNLLLoss", "ReLU", "ReLU6", "Sequential", "SiLU", "Sigmoid", "SmoothL1Loss",
+    "SoftMarginLoss", "Softmax", "Softmax2d", "Softmin", "Softplus", "Softshrink", "Softsign",
+    "Tanh", "Tanhshrink", "Threshold", "TripletMarginLoss", "Unflatten", "UninitializedBuffer",
+    "UninitializedParameter", "functional", "init", "register_module_forward_hook",
+    "register_module_forward_pre_hook", "register_module_full_backward_hook",
+    "register_module_full_backward_pre_hook", "utils",
+]

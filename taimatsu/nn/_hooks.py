@@ -4,10 +4,10 @@ The node on the outputs sees the gradients w.r.t. the module's outputs; the node
 on the inputs sees those w.r.t. its inputs and calls the hooks with both, as
 torch's BackwardHook does.
 """
+from .._ops._core import record
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
-from .._ops._core import record
 
 
 class BackwardHookFunctionBackward(Node):

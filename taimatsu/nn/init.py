@@ -5,11 +5,14 @@ import warnings
 
 from .._backend import numpy as np
 from .._ops import random as _random
+from .._tensor import _wrap
 from ..autograd.grad_mode import no_grad
 
-__all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_",
-           "zeros_", "eye_", "dirac_", "xavier_uniform_", "xavier_normal_",
-           "kaiming_uniform_", "kaiming_normal_", "orthogonal_", "sparse_"]
+__all__ = [
+    "calculate_gain", "constant_", "dirac_", "eye_", "kaiming_normal_", "kaiming_uniform_",
+    "normal_", "ones_", "orthogonal_", "sparse_", "trunc_normal_", "uniform_", "xavier_normal_",
+    "xavier_uniform_", "zeros_",
+]
 
 _LINEAR_FNS = ["linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
                "conv_transpose3d"]
@@ -169,47 +172,57 @@ def orthogonal_(tensor, gain=1, generator=None):
     return _write(tensor, (q * gain).reshape(tensor.shape))
 
 
-_erf = np.frompyfunc(math.erf, 1, 1)
-
-
-def _erfinv(y):
-    """erfinv by Giles' approximation refined with Newton steps on math.erf."""
-    y64 = y.astype(np.float64)
-    w = -np.log((1.0 - y64) * (1.0 + y64))
-    small = w < 5.0
-    ws = np.where(small, w - 2.5, np.sqrt(np.where(small, 5.0, w)) - 3.0)
-    p_small = [2.81022636e-08, 3.43273939e-07, -3.5233877e-06, -4.39150654e-06, 0.00021858087,
-               -0.00125372503, -0.00417768164, 0.246640727, 1.50140941]
-    p_large = [-0.000200214257, 0.000100950558, 0.00134934322, -0.00367342844, 0.00573950773,
-               -0.0076224613, 0.00943887047, 1.00167406, 2.83297682]
-    ps = np.polyval(p_small, ws)
-    pl = np.polyval(p_large, ws)
-    x = np.where(small, ps, pl) * y64
-    finite = np.isfinite(x)
-    for _ in range(2):
-        err = _erf(np.where(finite, x, 0.0)).astype(np.float64) - y64
-        x = np.where(finite, x - err / (2 / math.sqrt(math.pi) * np.exp(-x * x)), x)
-    return x
+def _draw(fill, like, *args, generator=None):
+    """A fresh tensor like `like`, filled by the in-place sampler `fill`."""
+    return fill(_wrap(np.empty_like(like)), *args, generator=generator)._data
 
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
+    """Rejection sampling, draw for draw as torch does it: from N(mean, std) when the
+    interval holds enough of its mass, else uniformly on [a, b] with acceptance by the
+    density."""
     def norm_cdf(x):
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
     if (mean < a - 2 * std) or (mean > b + 2 * std):
         warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The "
                       "distribution of values may be incorrect.", stacklevel=2)
-    low = norm_cdf((a - mean) / std)
-    up = norm_cdf((b - mean) / std)
-    uniform_(tensor, 2 * low - 1, 2 * up - 1, generator)
-    values = _erfinv(tensor._data) * (std * math.sqrt(2.0)) + mean
-    return _write(tensor, np.clip(values, a, b))
+    like = tensor._data
+    cast = like.dtype.type
+    with no_grad():
+        p = norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std)
+        if p > 0.3:
+            lo, hi = cast(a).item(), cast(b).item()
+            result = _random.normal_(tensor, mean, std, generator=generator)._data.copy()
+            while True:
+                mask = (result < lo) | (result > hi)
+                if not mask.any():
+                    break
+                fresh = _draw(_random.normal_, like, mean, std, generator=generator)
+                result = np.where(mask, fresh, result)
+            return _write(tensor, result)
+        mode = max(a, min(mean, b))
+        log_peak = -0.5 * ((mode - mean) / std) ** 2
+
+        def log_pdf(values):
+            return ((values - cast(mean)) / cast(std)) ** 2 * cast(-0.5) - cast(log_peak)
+
+        def rejected(candidates):
+            u = _draw(_random.uniform_, like, 0.0, 1.0, generator=generator)
+            return np.log(u) > log_pdf(candidates)
+        result = _random.uniform_(tensor, a, b, generator=generator)._data.copy()
+        pending = rejected(result)
+        while pending.any():
+            candidates = _draw(_random.uniform_, like, a, b, generator=generator)
+            result = np.where(pending, candidates, result)
+            pending = np.where(pending, rejected(candidates), pending)
+        return _write(tensor, result)
 
 
 def sparse_(tensor, sparsity, std=0.01, generator=None):
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
     rows, cols = tensor.shape
-    num_zeros = int(math.ceil(sparsity * rows))
+    num_zeros = math.ceil(sparsity * rows)
     normal_(tensor, 0, std, generator)
     values = tensor._data.copy()
     for col_idx in range(cols):

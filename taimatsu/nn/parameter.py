@@ -2,7 +2,7 @@
 from .._backend import numpy as np
 from .._tensor import Tensor, _wrap
 
-__all__ = ["Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer"]
+__all__ = ["Buffer", "Parameter", "UninitializedBuffer", "UninitializedParameter"]
 
 
 def _alias(data):

@@ -5,16 +5,19 @@ from .adagrad import Adagrad
 from .adam import Adam
 from .adamax import Adamax
 from .adamw import AdamW
+from .asgd import ASGD
 from .lbfgs import LBFGS
 from .nadam import NAdam
 from .optimizer import Optimizer
 from .radam import RAdam
 from .rmsprop import RMSprop
+from .rprop import Rprop
 from .sgd import SGD
 
-# as torch.optim, the submodules are reachable by import only (torch.optim.adam.adam is the
-# functional form, torch.optim.Adam the class)
-del adadelta, adagrad, adam, adamax, adamw, lbfgs, nadam, optimizer, radam, rmsprop, sgd
+# as in torch.optim, the submodules are reachable by import only (torch.optim.adam.adam is
+# the functional form, torch.optim.Adam the class)
+del adadelta, adagrad, adam, adamax, adamw, asgd, lbfgs  # noqa: F821
+del nadam, optimizer, radam, rmsprop, rprop, sgd  # noqa: F821
 
-__all__ = ["Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "LBFGS", "NAdam", "Optimizer",
-           "RAdam", "RMSprop", "SGD", "lr_scheduler"]
+__all__ = ["ASGD", "LBFGS", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "NAdam",
+           "Optimizer", "RAdam", "RMSprop", "Rprop", "lr_scheduler"]

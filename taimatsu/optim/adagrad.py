@@ -3,8 +3,14 @@ from .._backend import numpy as np
 from .._tensor import _wrap
 from . import _arith as A
 from .adam import _check_common
-from .optimizer import (Optimizer, _bump, _evaluate_closure, _increment, _new_step,
-                        _use_grad_for_differentiable)
+from .optimizer import (
+    Optimizer,
+    _bump,
+    _evaluate_closure,
+    _increment,
+    _new_step,
+    _use_grad_for_differentiable,
+)
 
 __all__ = ["Adagrad", "adagrad"]
 

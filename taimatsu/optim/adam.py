@@ -2,8 +2,16 @@
 from .._backend import numpy as np
 from .._tensor import Tensor
 from . import _arith as A
-from .optimizer import (Optimizer, _bump, _evaluate_closure, _increment, _new_step,
-                        _to_scalar, _use_grad_for_differentiable, _zeros_like)
+from .optimizer import (
+    Optimizer,
+    _bump,
+    _evaluate_closure,
+    _increment,
+    _new_step,
+    _to_scalar,
+    _use_grad_for_differentiable,
+    _zeros_like,
+)
 
 __all__ = ["Adam", "adam"]
 
@@ -41,7 +49,8 @@ class Adam(Optimizer):
         _check_common(lr, eps, weight_decay, betas)
         if not ((isinstance(betas[0], float) and isinstance(betas[1], float))
                 or (isinstance(betas[0], Tensor) and isinstance(betas[1], Tensor))):
-            raise ValueError("betas must be either both floats or both Tensors")
+            raise ValueError(  # noqa: TRY004 - torch's exception type
+                "betas must be either both floats or both Tensors")
         for i in (0, 1):
             if isinstance(betas[i], Tensor):
                 if not capturable and foreach:

@@ -7,8 +7,7 @@ Between steps the state holds tensors, laid out as torch's state is.
 from .._backend import numpy as np
 from .._tensor import Tensor, _wrap
 from . import _arith as A
-from .optimizer import (Optimizer, _check_tensor_lr, _evaluate_closure,
-                        _use_grad_for_differentiable)
+from .optimizer import Optimizer, _check_tensor_lr, _evaluate_closure, _use_grad_for_differentiable
 
 __all__ = ["LBFGS"]
 

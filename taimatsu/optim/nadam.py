@@ -2,8 +2,15 @@
 from .._backend import numpy as np
 from . import _arith as A
 from .adam import _check_common
-from .optimizer import (Optimizer, _bump, _evaluate_closure, _increment, _new_step,
-                        _use_grad_for_differentiable, _zeros_like)
+from .optimizer import (
+    Optimizer,
+    _bump,
+    _evaluate_closure,
+    _increment,
+    _new_step,
+    _use_grad_for_differentiable,
+    _zeros_like,
+)
 
 __all__ = ["NAdam", "nadam"]
 

@@ -17,8 +17,11 @@ from .._backend import numpy as np
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
 
-__all__ = ["Optimizer", "register_optimizer_step_pre_hook",
-           "register_optimizer_step_post_hook"]
+__all__ = [
+    "Optimizer",
+    "register_optimizer_step_post_hook",
+    "register_optimizer_step_pre_hook",
+]
 
 _global_optimizer_pre_hooks = OrderedDict()
 _global_optimizer_post_hooks = OrderedDict()

@@ -1,7 +1,13 @@
 """SGD: stochastic gradient descent, optionally with (Nesterov) momentum."""
 from . import _arith as A
-from .optimizer import (Optimizer, _bump, _check_tensor_lr, _evaluate_closure,
-                        _use_grad_for_differentiable, _zeros_like)
+from .optimizer import (
+    Optimizer,
+    _bump,
+    _check_tensor_lr,
+    _evaluate_closure,
+    _use_grad_for_differentiable,
+    _zeros_like,
+)
 
 __all__ = ["SGD", "sgd"]
 

@@ -5,10 +5,12 @@ from .. import init
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["Threshold", "ReLU", "Hardtanh", "ReLU6", "Sigmoid", "Hardsigmoid", "Tanh", "SiLU",
-           "Mish", "Hardswish", "ELU", "CELU", "SELU", "GLU", "GELU", "Hardshrink",
-           "LeakyReLU", "LogSigmoid", "Softplus", "Softshrink", "PReLU", "Softsign",
-           "Tanhshrink", "Softmin", "Softmax", "Softmax2d", "LogSoftmax"]
+__all__ = [
+    "CELU", "ELU", "GELU", "GLU", "SELU", "Hardshrink", "Hardsigmoid", "Hardswish", "Hardtanh",
+    "LeakyReLU", "LogSigmoid", "LogSoftmax", "Mish", "PReLU", "ReLU", "ReLU6", "SiLU", "Sigmoid",
+    "Softmax", "Softmax2d", "Softmin", "Softplus", "Softshrink", "Softsign", "Tanh", "Tanhshrink",
+    "Threshold",
+]
 
 
 def _inplace_str(inplace, first=False):
@@ -20,7 +22,7 @@ def _inplace_str(inplace, first=False):
 class _Inplace(Module):
     """An activation whose only option is `inplace`."""
 
-    __constants__ = ["inplace"]
+    __constants__ = ("inplace",)
 
     def __init__(self, inplace=False):
         super().__init__()
@@ -31,7 +33,7 @@ class _Inplace(Module):
 
 
 class Threshold(Module):
-    __constants__ = ["threshold", "value", "inplace"]
+    __constants__ = ("threshold", "value", "inplace")
 
     def __init__(self, threshold, value, inplace=False):
         super().__init__()
@@ -54,7 +56,7 @@ class ReLU(_Inplace):
 
 
 class Hardtanh(Module):
-    __constants__ = ["min_val", "max_val", "inplace"]
+    __constants__ = ("min_val", "max_val", "inplace")
 
     def __init__(self, min_val=-1.0, max_val=1.0, inplace=False, min_value=None,
                  max_value=None):
@@ -127,7 +129,7 @@ class SELU(_Inplace):
 
 
 class _Alpha(Module):
-    __constants__ = ["alpha", "inplace"]
+    __constants__ = ("alpha", "inplace")
 
     def __init__(self, alpha=1.0, inplace=False):
         super().__init__()
@@ -149,7 +151,7 @@ class CELU(_Alpha):
 
 
 class GLU(Module):
-    __constants__ = ["dim"]
+    __constants__ = ("dim",)
 
     def __init__(self, dim=-1):
         super().__init__()
@@ -163,7 +165,7 @@ class GLU(Module):
 
 
 class GELU(Module):
-    __constants__ = ["approximate"]
+    __constants__ = ("approximate",)
 
     def __init__(self, approximate="none"):
         super().__init__()
@@ -173,11 +175,11 @@ class GELU(Module):
         return F.gelu(input, approximate=self.approximate)
 
     def extra_repr(self):
-        return f"approximate={repr(self.approximate)}"
+        return f"approximate={self.approximate!r}"
 
 
 class Hardshrink(Module):
-    __constants__ = ["lambd"]
+    __constants__ = ("lambd",)
 
     def __init__(self, lambd=0.5):
         super().__init__()
@@ -199,7 +201,7 @@ class Softshrink(Hardshrink):
 
 
 class LeakyReLU(Module):
-    __constants__ = ["inplace", "negative_slope"]
+    __constants__ = ("inplace", "negative_slope")
 
     def __init__(self, negative_slope=1e-2, inplace=False):
         super().__init__()
@@ -219,7 +221,7 @@ class LogSigmoid(Module):
 
 
 class Softplus(Module):
-    __constants__ = ["beta", "threshold"]
+    __constants__ = ("beta", "threshold")
 
     def __init__(self, beta=1.0, threshold=20.0):
         super().__init__()
@@ -234,7 +236,7 @@ class Softplus(Module):
 
 
 class PReLU(Module):
-    __constants__ = ["num_parameters"]
+    __constants__ = ("num_parameters",)
 
     def __init__(self, num_parameters=1, init=0.25, device=None, dtype=None):
         self.num_parameters = num_parameters
@@ -265,7 +267,7 @@ class Tanhshrink(Module):
 
 
 class _Dim(Module):
-    __constants__ = ["dim"]
+    __constants__ = ("dim",)
 
     def __init__(self, dim=None):
         super().__init__()

@@ -8,8 +8,9 @@ from ..._tensor import Tensor
 from ..parameter import Parameter
 from .module import Module, _addindent, typename
 
-__all__ = ["Container", "Sequential", "ModuleList", "ModuleDict", "ParameterList",
-           "ParameterDict"]
+__all__ = [
+    "Container", "ModuleDict", "ModuleList", "ParameterDict", "ParameterList", "Sequential",
+]
 
 
 class Container(Module):
@@ -68,8 +69,8 @@ class Sequential(Module):
 
     def __add__(self, other):
         if not isinstance(other, Sequential):
-            raise ValueError("add operator supports only objects of Sequential class, but "
-                             f"{str(type(other))} is given.")
+            raise ValueError("add operator supports only objects of Sequential class, but "  # noqa: TRY004
+                             f"{type(other)!s} is given.")
         ret = Sequential()
         for layer in self:
             ret.append(layer)
@@ -79,8 +80,8 @@ class Sequential(Module):
 
     def __iadd__(self, other):
         if not isinstance(other, Sequential):
-            raise ValueError("add operator supports only objects of Sequential class, but "
-                             f"{str(type(other))} is given.")
+            raise ValueError("add operator supports only objects of Sequential class, but "  # noqa: TRY004
+                             f"{type(other)!s} is given.")
         offset = len(self)
         for i, module in enumerate(other):
             self.add_module(str(i + offset), module)
@@ -138,7 +139,7 @@ class Sequential(Module):
 
     def insert(self, index, module):
         if not isinstance(module, Module):
-            raise AssertionError(f"module should be of type: {Module}")
+            raise AssertionError(f"module should be of type: {Module}")  # noqa: TRY004
         n = len(self._modules)
         if not (-n <= index <= n):
             raise IndexError(f"Index out of range: {index}")
@@ -460,7 +461,7 @@ class ParameterDict(Module):
         return k, val
 
     def get(self, key, default=None):
-        return self[key] if key in self else default
+        return self[key] if key in self else default  # noqa: SIM401 - keys live in _keys
 
     def fromkeys(self, keys, default=None):
         return ParameterDict((k, default) for k in keys)

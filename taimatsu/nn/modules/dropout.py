@@ -2,11 +2,11 @@
 from .. import functional as F
 from .module import Module
 
-__all__ = ["Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout"]
+__all__ = ["AlphaDropout", "Dropout", "Dropout1d", "Dropout2d", "Dropout3d"]
 
 
 class _DropoutNd(Module):
-    __constants__ = ["p", "inplace"]
+    __constants__ = ("p", "inplace")
 
     def __init__(self, p=0.5, inplace=False):
         super().__init__()

@@ -5,7 +5,7 @@ __all__ = ["Flatten", "Unflatten"]
 
 
 class Flatten(Module):
-    __constants__ = ["start_dim", "end_dim"]
+    __constants__ = ("start_dim", "end_dim")
 
     def __init__(self, start_dim=1, end_dim=-1):
         super().__init__()
@@ -20,7 +20,7 @@ class Flatten(Module):
 
 
 class Unflatten(Module):
-    __constants__ = ["dim", "unflattened_size"]
+    __constants__ = ("dim", "unflattened_size")
 
     def __init__(self, dim, unflattened_size):
         super().__init__()

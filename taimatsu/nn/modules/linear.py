@@ -7,7 +7,7 @@ from .. import init
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["Identity", "Linear", "Bilinear"]
+__all__ = ["Bilinear", "Identity", "Linear"]
 
 
 def _empty(*shape, device=None, dtype=None):
@@ -27,7 +27,7 @@ class Identity(Module):
 class Linear(Module):
     """y = x W^T + b, with W stored as (out_features, in_features) as torch stores it."""
 
-    __constants__ = ["in_features", "out_features"]
+    __constants__ = ("in_features", "out_features")
 
     def __init__(self, in_features, out_features, bias=True, device=None, dtype=None):
         super().__init__()
@@ -51,8 +51,8 @@ class Linear(Module):
     def forward(self, input):
         # read the dict directly: this runs on every step of a training loop
         params = self._parameters
-        weight = params["weight"] if "weight" in params else self.weight
-        bias = params["bias"] if "bias" in params else self.bias
+        weight = params["weight"] if "weight" in params else self.weight  # noqa: SIM401
+        bias = params["bias"] if "bias" in params else self.bias  # noqa: SIM401
         return F.linear(input, weight, bias)
 
     def extra_repr(self):
@@ -67,7 +67,7 @@ class NonDynamicallyQuantizableLinear(Linear):
 class Bilinear(Module):
     """y_k = x1^T A_k x2 + b_k."""
 
-    __constants__ = ["in1_features", "in2_features", "out_features"]
+    __constants__ = ("in1_features", "in2_features", "out_features")
 
     def __init__(self, in1_features, in2_features, out_features, bias=True, device=None,
                  dtype=None):

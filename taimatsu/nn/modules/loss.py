@@ -3,10 +3,12 @@ nn.functional form."""
 from .. import functional as F
 from .module import Module
 
-__all__ = ["L1Loss", "NLLLoss", "NLLLoss2d", "PoissonNLLLoss", "GaussianNLLLoss", "KLDivLoss",
-           "MSELoss", "BCELoss", "BCEWithLogitsLoss", "HingeEmbeddingLoss", "SmoothL1Loss",
-           "HuberLoss", "SoftMarginLoss", "CrossEntropyLoss", "MultiLabelSoftMarginLoss",
-           "CosineEmbeddingLoss", "MarginRankingLoss", "TripletMarginLoss"]
+__all__ = [
+    "BCELoss", "BCEWithLogitsLoss", "CosineEmbeddingLoss", "CrossEntropyLoss", "GaussianNLLLoss",
+    "HingeEmbeddingLoss", "HuberLoss", "KLDivLoss", "L1Loss", "MSELoss", "MarginRankingLoss",
+    "MultiLabelSoftMarginLoss", "NLLLoss", "NLLLoss2d", "PoissonNLLLoss", "SmoothL1Loss",
+    "SoftMarginLoss", "TripletMarginLoss",
+]
 
 
 class _Loss(Module):
@@ -25,21 +27,21 @@ class _WeightedLoss(_Loss):
 
 
 class L1Loss(_Loss):
-    __constants__ = ["reduction"]
+    __constants__ = ("reduction",)
 
     def forward(self, input, target):
         return F.l1_loss(input, target, reduction=self.reduction)
 
 
 class MSELoss(_Loss):
-    __constants__ = ["reduction"]
+    __constants__ = ("reduction",)
 
     def forward(self, input, target):
         return F.mse_loss(input, target, reduction=self.reduction)
 
 
 class NLLLoss(_WeightedLoss):
-    __constants__ = ["ignore_index", "reduction"]
+    __constants__ = ("ignore_index", "reduction")
 
     def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None,
                  reduction="mean"):
@@ -56,7 +58,7 @@ class NLLLoss2d(NLLLoss):
 
 
 class CrossEntropyLoss(_WeightedLoss):
-    __constants__ = ["ignore_index", "reduction", "label_smoothing"]
+    __constants__ = ("ignore_index", "reduction", "label_smoothing")
 
     def __init__(self, weight=None, size_average=None, ignore_index=-100, reduce=None,
                  reduction="mean", label_smoothing=0.0):
@@ -71,7 +73,7 @@ class CrossEntropyLoss(_WeightedLoss):
 
 
 class PoissonNLLLoss(_Loss):
-    __constants__ = ["log_input", "full", "eps", "reduction"]
+    __constants__ = ("log_input", "full", "eps", "reduction")
 
     def __init__(self, log_input=True, full=False, size_average=None, eps=1e-8, reduce=None,
                  reduction="mean"):
@@ -86,7 +88,7 @@ class PoissonNLLLoss(_Loss):
 
 
 class GaussianNLLLoss(_Loss):
-    __constants__ = ["full", "eps", "reduction"]
+    __constants__ = ("full", "eps", "reduction")
 
     def __init__(self, *, full=False, eps=1e-6, reduction="mean"):
         super().__init__(None, None, reduction)
@@ -99,7 +101,7 @@ class GaussianNLLLoss(_Loss):
 
 
 class KLDivLoss(_Loss):
-    __constants__ = ["reduction"]
+    __constants__ = ("reduction",)
 
     def __init__(self, size_average=None, reduce=None, reduction="mean", log_target=False):
         super().__init__(size_average, reduce, reduction)
@@ -110,7 +112,7 @@ class KLDivLoss(_Loss):
 
 
 class BCELoss(_WeightedLoss):
-    __constants__ = ["reduction"]
+    __constants__ = ("reduction",)
 
     def forward(self, input, target):
         return F.binary_cross_entropy(input, target, weight=self.weight,
@@ -132,7 +134,7 @@ class BCEWithLogitsLoss(_Loss):
 
 
 class HingeEmbeddingLoss(_Loss):
-    __constants__ = ["margin", "reduction"]
+    __constants__ = ("margin", "reduction")
 
     def __init__(self, margin=1.0, size_average=None, reduce=None, reduction="mean"):
         super().__init__(size_average, reduce, reduction)
@@ -144,7 +146,7 @@ class HingeEmbeddingLoss(_Loss):
 
 
 class SmoothL1Loss(_Loss):
-    __constants__ = ["reduction"]
+    __constants__ = ("reduction",)
 
     def __init__(self, size_average=None, reduce=None, reduction="mean", beta=1.0):
         super().__init__(size_average, reduce, reduction)
@@ -155,7 +157,7 @@ class SmoothL1Loss(_Loss):
 
 
 class HuberLoss(_Loss):
-    __constants__ = ["reduction", "delta"]
+    __constants__ = ("reduction", "delta")
 
     def __init__(self, reduction="mean", delta=1.0):
         super().__init__(reduction=reduction)
@@ -166,14 +168,14 @@ class HuberLoss(_Loss):
 
 
 class SoftMarginLoss(_Loss):
-    __constants__ = ["reduction"]
+    __constants__ = ("reduction",)
 
     def forward(self, input, target):
         return F.soft_margin_loss(input, target, reduction=self.reduction)
 
 
 class MultiLabelSoftMarginLoss(_WeightedLoss):
-    __constants__ = ["reduction"]
+    __constants__ = ("reduction",)
 
     def forward(self, input, target):
         return F.multilabel_soft_margin_loss(input, target, weight=self.weight,
@@ -181,7 +183,7 @@ class MultiLabelSoftMarginLoss(_WeightedLoss):
 
 
 class CosineEmbeddingLoss(_Loss):
-    __constants__ = ["margin", "reduction"]
+    __constants__ = ("margin", "reduction")
 
     def __init__(self, margin=0.0, size_average=None, reduce=None, reduction="mean"):
         super().__init__(size_average, reduce, reduction)
@@ -193,7 +195,7 @@ class CosineEmbeddingLoss(_Loss):
 
 
 class MarginRankingLoss(_Loss):
-    __constants__ = ["margin", "reduction"]
+    __constants__ = ("margin", "reduction")
 
     def __init__(self, margin=0.0, size_average=None, reduce=None, reduction="mean"):
         super().__init__(size_average, reduce, reduction)
@@ -205,7 +207,7 @@ class MarginRankingLoss(_Loss):
 
 
 class TripletMarginLoss(_Loss):
-    __constants__ = ["margin", "p", "eps", "swap", "reduction"]
+    __constants__ = ("margin", "p", "eps", "swap", "reduction")
 
     def __init__(self, margin=1.0, p=2.0, eps=1e-6, swap=False, size_average=None,
                  reduce=None, reduction="mean"):

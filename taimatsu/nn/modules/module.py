@@ -124,6 +124,7 @@ def _forward_unimplemented(self, *input):
 
 
 _EXTRA_STATE_KEY_SUFFIX = "_extra_state"
+_DONE = object()
 
 
 class Module:
@@ -233,7 +234,7 @@ class Module:
                 raise AttributeError(mod._get_name() + " has no attribute `" + item + "`")
             mod = getattr(mod, item)
             if not isinstance(mod, Module):
-                raise AttributeError("`" + item + "` is not an nn.Module")
+                raise AttributeError("`" + item + "` is not an nn.Module")  # noqa: TRY004
         return mod
 
     def set_submodule(self, target, module, strict=False):
@@ -256,7 +257,7 @@ class Module:
         mod, name = self._get_owner(target, "parameter")
         param = getattr(mod, name)
         if not isinstance(param, Parameter):
-            raise AttributeError("`" + name + "` is not an nn.Parameter")
+            raise AttributeError("`" + name + "` is not an nn.Parameter")  # noqa: TRY004
         return param
 
     def get_buffer(self, target):
@@ -280,7 +281,7 @@ class Module:
         if recurse:
             for module in self.children():
                 module._apply(fn)
-        for key, param in self._parameters.items():
+        for param in self._parameters.values():
             if param is None:
                 continue
             with no_grad():
@@ -563,7 +564,7 @@ class Module:
         if destination is None:
             destination = OrderedDict()
             destination._metadata = OrderedDict()
-        local_metadata = dict(version=self._version)
+        local_metadata = {"version": self._version}
         if hasattr(destination, "_metadata"):
             destination._metadata[prefix[:-1]] = local_metadata
         for hook in self._state_dict_pre_hooks.values():
@@ -626,7 +627,7 @@ class Module:
         elif strict and extra_state_key in state_dict:
             unexpected_keys.append(extra_state_key)
         if strict:
-            for key in state_dict.keys():
+            for key in state_dict:
                 if key.startswith(prefix) and key != extra_state_key:
                     input_name = key[len(prefix):].split(".", 1)
                     if input_name[0] not in self._modules and input_name[0] not in local_state:
@@ -658,7 +659,6 @@ class Module:
                 hook(module, incompatible)
 
         load(self, state_dict)
-        del load
         if strict:
             if unexpected_keys:
                 error_msgs.insert(0, "Unexpected key(s) in state_dict: {}. ".format(
@@ -686,9 +686,29 @@ class Module:
                 name = module_prefix + ("." if module_prefix else "") + k
                 yield name, v
 
+    def _unique_modules(self):
+        """self and its descendants in named_modules order, each once (no names built)."""
+        seen = {id(self)}
+        order = [self]
+        stack = [iter(self._modules.values())]
+        while stack:
+            module = next(stack[-1], _DONE)
+            if module is _DONE:
+                stack.pop()
+            elif module is not None and id(module) not in seen:
+                seen.add(id(module))
+                order.append(module)
+                stack.append(iter(module._modules.values()))
+        return order
+
     def parameters(self, recurse=True):
-        for _name, param in self.named_parameters(recurse=recurse):
-            yield param
+        # the common call (optimizers, zero_grad) skips building the names
+        seen = set()
+        for module in self._unique_modules() if recurse else (self,):
+            for param in module._parameters.values():
+                if param is not None and id(param) not in seen:
+                    seen.add(id(param))
+                    yield param
 
     def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
         yield from self._named_members(lambda module: module._parameters.items(),
@@ -736,7 +756,7 @@ class Module:
     # --- modes and gradients -------------------------------------------------------------
     def train(self, mode=True):
         if not isinstance(mode, bool):
-            raise ValueError("training mode is expected to be boolean")
+            raise ValueError("training mode is expected to be boolean")  # noqa: TRY004
         self.training = mode
         for module in self.children():
             module.train(mode)

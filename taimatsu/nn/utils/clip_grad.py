@@ -2,8 +2,10 @@
 from ..._backend import numpy as np
 from ..._tensor import Tensor, _wrap
 
-__all__ = ["clip_grad_norm_", "clip_grad_norm", "clip_grad_value_", "get_total_norm",
-           "clip_grads_with_norm_"]
+__all__ = [
+    "clip_grad_norm", "clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_",
+    "get_total_norm",
+]
 
 
 def _grads(parameters):

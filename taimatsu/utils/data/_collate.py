@@ -11,7 +11,7 @@ from ..._ops.creation import as_tensor, tensor
 from ..._tensor import Tensor, _wrap
 from ...autograd.grad_mode import GradMode
 
-__all__ = ["collate", "default_collate", "default_convert", "default_collate_fn_map"]
+__all__ = ["collate", "default_collate", "default_collate_fn_map", "default_convert"]
 
 np_str_obj_array_pattern = re.compile(r"[SaUO]")
 

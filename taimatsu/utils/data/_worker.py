@@ -6,7 +6,6 @@ import queue
 import random
 import sys
 import traceback
-from dataclasses import dataclass
 
 from ..._backend import numpy as np
 from ..._tensor import _wrap
@@ -18,14 +17,21 @@ MP_STATUS_CHECK_INTERVAL = 5.0
 _worker_info = None
 
 
-@dataclass(frozen=True)
 class WorkerInfo:
     """What a worker process knows about itself (get_worker_info() in a worker)."""
 
-    id: int
-    num_workers: int
-    seed: int
-    dataset: object
+    __slots__ = ("id", "num_workers", "seed", "dataset")
+
+    def __init__(self, id, num_workers, seed, dataset):
+        for name, value in zip(self.__slots__, (id, num_workers, seed, dataset)):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"cannot assign to field '{name}'")
+
+    def __repr__(self):
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"WorkerInfo({fields})"
 
 
 def get_worker_info():
@@ -179,14 +185,18 @@ class ExceptionWrapper:
         raise exception
 
 
-@dataclass(frozen=True)
 class IterableDatasetStopIteration:
-    worker_id: int
+    """A worker's copy of an IterableDataset is exhausted."""
+
+    def __init__(self, worker_id):
+        self.worker_id = worker_id
 
 
-@dataclass(frozen=True)
 class ResumeIteration:
-    seed: object = None
+    """Persistent workers: start a new epoch."""
+
+    def __init__(self, seed=None):
+        self.seed = seed
 
 
 def generate_state(base_seed, worker_id):

@@ -9,7 +9,6 @@ seeded program visits the data in torch's order.
 """
 import atexit
 import itertools
-import multiprocessing
 import os
 import queue
 import warnings
@@ -23,7 +22,7 @@ from ._worker import DatasetKind, ExceptionWrapper, get_worker_info
 from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
-__all__ = ["DataLoader", "get_worker_info", "default_collate", "default_convert"]
+__all__ = ["DataLoader", "default_collate", "default_convert", "get_worker_info"]
 
 # set at interpreter exit: worker shutdown must not touch half-torn-down queues then
 _python_exiting = False
@@ -136,6 +135,7 @@ class DataLoader:
                 raise ValueError("multiprocessing_context can only be used with multi-process "
                                  f"loading (num_workers > 0), but got "
                                  f"num_workers={self.num_workers}")
+            import multiprocessing
             if isinstance(context, str):
                 valid = multiprocessing.get_all_start_methods()
                 if context not in valid:
@@ -304,7 +304,9 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         if self._prefetch_factor <= 0:
             raise AssertionError(
                 "prefetch_factor must be greater than 0 for MultiProcessingDataLoaderIter")
+        import multiprocessing  # only here: it costs import time that few programs need
         context = loader.multiprocessing_context or multiprocessing
+        self._owner_pid = os.getpid()
         self._shutdown = False
         self._worker_result_queue = context.Queue()
         self._workers_done_event = context.Event()
@@ -442,7 +444,8 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
         self._index_queues[worker_id].put(None)
         self._workers_status[worker_id] = False
 
-    def _shutdown_workers(self):
+    def _shutdown_workers(self, wait=True):
+        """Tell the workers to stop; with wait, join them (and terminate stragglers)."""
         if _python_exiting or self._shutdown:
             return
         self._shutdown = True
@@ -451,16 +454,22 @@ class _MultiProcessingDataLoaderIter(_BaseDataLoaderIter):
             for worker_id in range(len(self._workers)):
                 if self._persistent_workers or self._workers_status[worker_id]:
                     self._mark_worker_as_unavailable(worker_id, shutdown=True)
-            for w in self._workers:
-                w.join(timeout=_worker.MP_STATUS_CHECK_INTERVAL)
+            if wait:
+                for w in self._workers:
+                    w.join(timeout=_worker.MP_STATUS_CHECK_INTERVAL)
             for q in self._index_queues:
                 q.cancel_join_thread()
                 q.close()
         finally:
-            for w in self._workers:
-                if w.is_alive():
-                    w.terminate()
+            if wait:
+                for w in self._workers:
+                    if w.is_alive():
+                        w.terminate()
 
     def __del__(self):
-        if getattr(self, "_workers", None) is not None:
-            self._shutdown_workers()
+        # A forked worker inherits this object: only the process that started the
+        # workers may stop them.  Garbage collection can run this in the middle of
+        # anything (an import holding its lock, say), so it only signals the workers,
+        # which exit by themselves and are reaped by multiprocessing later.
+        if getattr(self, "_workers", None) is not None and self._owner_pid == os.getpid():
+            self._shutdown_workers(wait=False)

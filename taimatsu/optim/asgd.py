@@ -1,0 +1,91 @@
+"""ASGD: averaged stochastic gradient descent."""
+from .._backend import numpy as np
+from .._tensor import _wrap
+from . import _arith as A
+from .optimizer import (
+    Optimizer,
+    _bump,
+    _check_tensor_lr,
+    _evaluate_closure,
+    _get_scalar_dtype,
+    _increment,
+    _new_step,
+    _use_grad_for_differentiable,
+    _zeros_like,
+)
+
+__all__ = ["ASGD", "asgd"]
+
+
+class ASGD(Optimizer):
+    """Implements Averaged Stochastic Gradient Descent."""
+
+    def __init__(self, params, lr=1e-2, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0,
+                 foreach=None, maximize=False, differentiable=False, capturable=False):
+        _check_tensor_lr(lr)
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        defaults = {"lr": lr, "lambd": lambd, "alpha": alpha, "t0": t0,
+                    "weight_decay": weight_decay, "foreach": foreach, "maximize": maximize,
+                    "differentiable": differentiable, "capturable": capturable}
+        super().__init__(params, defaults)
+
+    def _init_state(self, group, p):
+        state = self.state[p]
+        if len(state) == 0:
+            state["step"] = _new_step()
+            state["eta"] = _wrap(np.array(A.scalar(group["lr"]), dtype=_get_scalar_dtype()))
+            state["mu"] = _new_step(1.0)
+            state["ax"] = _zeros_like(p)
+        return state
+
+    @_use_grad_for_differentiable
+    def step(self, closure=None):
+        """Perform a single optimization step."""
+        loss = _evaluate_closure(closure)
+        for group in self.param_groups:
+            params, grads = self._params_with_grad(group)
+            states = [self._init_state(group, p) for p in params]
+            asgd(params, grads, [s["ax"] for s in states], [s["mu"] for s in states],
+                 [s["eta"] for s in states], [s["step"] for s in states],
+                 lambd=group["lambd"], lr=group["lr"], t0=group["t0"], alpha=group["alpha"],
+                 weight_decay=group["weight_decay"], maximize=group["maximize"])
+        return loss
+
+
+def asgd(params, grads, axs, mus, etas, state_steps, foreach=None, maximize=False,
+         differentiable=False, capturable=False, has_complex=False, *, lambd, lr, t0, alpha,
+         weight_decay):
+    """Functional ASGD: updates params, their averages and step schedules in place."""
+    lr = A.scalar(lr)
+    for i, param in enumerate(params):
+        step = _increment(state_steps[i])
+        _asgd_update(A.as_real(param._data), A.as_real(grads[i]._data),
+                     A.as_real(axs[i]._data), mus[i]._data, etas[i]._data, step, lambd=lambd,
+                     lr=lr, t0=t0, alpha=alpha, weight_decay=weight_decay, maximize=maximize)
+        _bump(param, axs[i], mus[i], etas[i])
+
+
+def _asgd_update(param, grad, ax, mu, eta, step, *, lambd, lr, t0, alpha, weight_decay,
+                 maximize):
+    """One parameter's step (torch's _single_tensor_asgd, not capturable); `mu` and `eta`
+    are 0-dim arrays updated in place."""
+    if maximize:
+        grad = -grad
+    if weight_decay != 0:
+        grad = A.added(grad, param, weight_decay)
+    eta_value = float(eta)
+    param *= 1 - lambd * eta_value
+    A.add_(param, grad, -eta_value)
+    if float(mu) != 1:
+        diff = np.subtract(param, ax)
+        diff *= mu
+        ax += diff
+    else:
+        ax[...] = param
+    # torch.as_tensor(value) rounds to the default dtype before the copy into eta and mu
+    default_dtype = _get_scalar_dtype()
+    eta[...] = default_dtype(lr / (1 + lambd * lr * step) ** alpha)
+    mu[...] = default_dtype(1 / max(1, step - t0))
