@@ -96,13 +96,24 @@ from ._ops.linalg import (addbmm, addmm, addmv, addr, baddbmm, bmm, cross, dot, 
 from ._ops.linalg_decomp import (chain_matmul, det, inverse, logdet, matrix_power, pinverse)
 from ._ops.linalg_decomp import torch_cholesky as cholesky
 from ._ops.linalg_decomp import torch_slogdet as slogdet
-from . import linalg
-# data loading and checkpoints
-from . import utils
-from .serialization import load, save
 
 
-from . import optim  # noqa: E402
-from . import nn  # noqa: E402
+# nn, optim, utils, linalg and serialization load on first use (`torch.nn`,
+# `import taimatsu.nn`): `import taimatsu` stays cheap for programs that need tensors only
+_SUBMODULES = ("nn", "optim", "utils", "linalg", "serialization")
+_FROM_SERIALIZATION = ("save", "load")
+
+
+def __getattr__(name):
+    import importlib
+    if name in _SUBMODULES:
+        return importlib.import_module("." + name, __name__)
+    if name in _FROM_SERIALIZATION:
+        return getattr(importlib.import_module(".serialization", __name__), name)
+    raise AttributeError(f"taimatsu does not implement torch.{name} yet")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_SUBMODULES) | set(_FROM_SERIALIZATION))
 
 __version__ = "0.1.0"
