@@ -27,10 +27,18 @@ def grad_needed(*inputs):
 
 def record(node_cls, inputs, out, saved=None, **attrs):
     """Make `out` (a tensor, or a tuple of tensors for multi-output ops) the result of a
-    `node_cls` node whose inputs are `inputs`.  Non-tensor inputs get no edge."""
+    `node_cls` node whose inputs are `inputs`.  Non-tensor inputs get no edge.
+
+    The node remembers an input's shape and dtype only where they differ from the
+    output's: there the engine must reduce or cast the gradient (see engine._fit)."""
     node = _new_object(node_cls)
     edges = []
-    meta = []
+    meta = None
+    multi = type(out) is tuple
+    if not multi:
+        oa = out._data
+        out_shape = oa.shape
+        out_dtype = oa.dtype
     for t in inputs:
         if getattr(t, "_requires_grad", False):
             fn = t._grad_fn
@@ -43,15 +51,18 @@ def record(node_cls, inputs, out, saved=None, **attrs):
             else:
                 edges.append((fn, t._output_nr))
             a = t._data
-            meta.append((a.shape, a.dtype))
+            if multi or a.shape != out_shape or a.dtype is not out_dtype:
+                if meta is None:
+                    meta = [None] * len(inputs)
+                meta[len(edges) - 1] = (a.shape, a.dtype)
         else:
             edges.append(None)
-            meta.append(None)
     node._next = edges
-    node._in_meta = meta
+    if meta is not None:
+        node._in_meta = meta
     if attrs:
         node.__dict__.update(attrs)
-    if type(out) is tuple:
+    if multi:
         node._n_outputs = len(out)
         for i, o in enumerate(out):
             if o is not None and o._data.dtype.kind in "fc":

@@ -182,10 +182,13 @@ def _run_plain(root, root_nr, grad, retain_graph):
                     g = grads[i]
                     child = edge[0]
                     if g is not None:
-                        meta = node._in_meta[i]
-                        a = g._data
-                        if a.shape != meta[0] or a.dtype is not meta[1]:
-                            g = _fit(g, meta)
+                        metas = node._in_meta
+                        if metas is not None:
+                            meta = metas[i]
+                            if meta is not None:
+                                a = g._data
+                                if a.shape != meta[0] or a.dtype is not meta[1]:
+                                    g = _fit(g, meta)
                         cbuf = buffers.get(child)
                         if cbuf is None:
                             if child._n_outputs == 1:
@@ -258,12 +261,14 @@ def _execute(node, buf, buffers, deps, ready, retain_graph, create_graph, target
     else:
         grads_in = (None,) * len(node._next)
 
-    for edge, g, meta in zip(node._next, grads_in, node._in_meta):
+    metas = node._in_meta or (None,) * len(node._next)
+    for edge, g, meta in zip(node._next, grads_in, metas):
         if edge is None:
             continue
         child, nr = edge
         if g is not None:
-            g = _fit(g, meta)
+            if meta is not None:
+                g = _fit(g, meta)
             cbuf = buffers.get(child)
             if cbuf is None:
                 cbuf = buffers[child] = [None] * child._n_outputs
@@ -276,6 +281,8 @@ def _execute(node, buf, buffers, deps, ready, retain_graph, create_graph, target
         deps[child] = count
         if count == 0:
             ready.append(child)
+            if child not in buffers:
+                buffers[child] = [None] * child._n_outputs
 
 
 def _leaf_hooks(var, grad):

@@ -46,7 +46,7 @@ class Node:
     gradient (or None) per input."""
 
     _next = ()
-    _in_meta = ()
+    _in_meta = None       # per input: (shape, dtype) where it differs from the output's
     _saved = None
     _saved_versions = None
     _n_outputs = 1
