@@ -65,8 +65,17 @@ def apply_inplace(fn, self, *args, **kwargs):
     return self
 
 
+def _check_writable(a):
+    """Expanded tensors are read-only views: torch refuses to write them too."""
+    if not a.flags.writeable:
+        raise RuntimeError(
+            "unsupported operation: more than one element of the written-to tensor refers to a "
+            "single memory location. Please clone() the tensor before performing the operation.")
+
+
 def _write(self, value):
     a = self._data
+    _check_writable(a)
     if value.shape != a.shape:
         try:
             value = np.broadcast_to(value, a.shape)
@@ -80,8 +89,9 @@ def _write(self, value):
 def fast_binary_inplace(ufunc, fallback, float_result=False):
     """`self op= other` through the ufunc's out= when no graph is being built."""
     def inplace(self, other, **kwargs):
-        if kwargs or (float_result and self._data.dtype.kind not in "fc") or (GradMode.enabled and (self._requires_grad
-                                            or getattr(other, "_requires_grad", False))):
+        if kwargs or (float_result and self._data.dtype.kind not in "fc") or (
+                GradMode.enabled and (self._requires_grad
+                                      or getattr(other, "_requires_grad", False))):
             return apply_inplace(fallback, self, other, **kwargs)
         other = as_tensor_operand(other)
         a = self._data
@@ -94,6 +104,7 @@ def fast_binary_inplace(ufunc, fallback, float_result=False):
         try:
             ufunc(a, y, out=a, casting="unsafe")
         except ValueError:
+            _check_writable(a)
             raise RuntimeError(f"output with shape {list(a.shape)} doesn't match the broadcast "
                                f"shape {list(np.broadcast_shapes(a.shape, np.shape(y)))}") \
                 from None

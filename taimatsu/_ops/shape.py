@@ -29,8 +29,17 @@ def make_view(base, array):
 
 def _shape_args(shape):
     """view(2, 3), view((2, 3)) and view([2, 3]) all mean (2, 3)."""
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list, Size)):
+    if len(shape) == 1:
         shape = shape[0]
+        if type(shape) is tuple or type(shape) is Size:
+            for s in shape:
+                if type(s) is not int:
+                    return tuple(int(s) for s in shape)
+            return tuple(shape)
+        if type(shape) is int:
+            return (shape,)
+        if not isinstance(shape, (tuple, list, Size)):
+            return (int(shape),)
     return tuple(int(s) for s in shape)
 
 
@@ -312,6 +321,14 @@ class ExpandBackward0(Node):
 def expand(input, *sizes):
     a = input._data
     sizes = _shape_args(sizes)
+    if a.ndim == 0 and -1 not in sizes:
+        # a reduction's gradient spread back over its input: the hot case in backward
+        v = np.ndarray(sizes, a.dtype, a, 0, (0,) * len(sizes))
+        v.flags.writeable = False  # as np.broadcast_to: torch refuses writes to expansions
+        result = make_view(input, v)
+        if GradMode.enabled and input._requires_grad:
+            record(ExpandBackward0, (input,), result).shape = ()
+        return result
     if len(sizes) < a.ndim:
         raise RuntimeError(
             f"expand(torch.{input.dtype._legacy}{{{_list(a.shape)}}}, size={_list(sizes)}): the "
@@ -335,11 +352,25 @@ def expand(input, *sizes):
     if target == a.shape:
         v = a.view()
     else:
-        v = np.broadcast_to(a, target)
+        v = _broadcast_view(a, target)
     result = make_view(input, v)
     if GradMode.enabled and input._requires_grad:
         record(ExpandBackward0, (input,), result, shape=a.shape)
     return result
+
+
+def _broadcast_view(a, shape):
+    """A stride-0 view of `a` with `shape`: np.broadcast_to is several times slower than
+    building the view directly, which matters because every reduction's backward expands."""
+    if not a.flags.c_contiguous:
+        return np.broadcast_to(a, shape)
+    lead = len(shape) - a.ndim
+    strides = [0] * lead
+    for size, have, stride in zip(shape[lead:], a.shape, a.strides):
+        strides.append(stride if size == have else 0)
+    v = np.ndarray(shape, a.dtype, a, 0, tuple(strides))
+    v.flags.writeable = False  # as np.broadcast_to: torch refuses writes to expansions
+    return v
 
 
 def expand_as(input, other):
