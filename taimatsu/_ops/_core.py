@@ -85,6 +85,51 @@ def record(node_cls, inputs, out, saved=None, **attrs):
     return node
 
 
+def _edge(t):
+    fn = t._grad_fn
+    if fn is not None:
+        return (fn, t._output_nr)
+    ref = t._accumulator
+    fn = ref() if ref is not None else None
+    return (fn if fn is not None else accumulator_of(t), 0)
+
+
+def record_binary(node_cls, a, b, out, save_inputs):
+    """`record` for a binary op on tensor `a` and tensor-or-number `b`, unrolled: the
+    per-op cost of recording is most of the cost of a small op with autograd."""
+    node = _new_object(node_cls)
+    oa = out._data
+    meta = None
+    if a._requires_grad:
+        ea = _edge(a)
+        x = a._data
+        if x.shape != oa.shape or x.dtype is not oa.dtype:
+            meta = [(x.shape, x.dtype), None]
+    else:
+        ea = None
+    if getattr(b, "_requires_grad", False):
+        eb = _edge(b)
+        y = b._data
+        if y.shape != oa.shape or y.dtype is not oa.dtype:
+            if meta is None:
+                meta = [None, (y.shape, y.dtype)]
+            else:
+                meta[1] = (y.shape, y.dtype)
+    else:
+        eb = None
+    node._next = (ea, eb)
+    if meta is not None:
+        node._in_meta = meta
+    out._requires_grad = True
+    out._grad_fn = node
+    if save_inputs:
+        node._saved = (a, b)
+        vb = getattr(b, "_vc", None)
+        node._saved_versions = (a._vc[0] if a._vc is not None else None,
+                                vb[0] if vb is not None else None)
+    return node
+
+
 def needs_input_grad(node, i):
     return node._next[i] is not None
 

@@ -12,7 +12,7 @@ from .._backend import numpy as np
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
-from ._core import binary, record, unary
+from ._core import binary, record, record_binary, unary
 
 _new_object = object.__new__
 
@@ -42,6 +42,9 @@ def operator(node_cls, general):
     frame less than going through `general`, which handles everything else."""
     ufunc = node_cls.forward
     saves = node_cls.saves
+    # ops saving nothing or exactly their two inputs record through the unrolled path
+    fast_save = node_cls.save is None or node_cls.save is _SAVE_AB
+    save_inputs = node_cls.save is _SAVE_AB
 
     def op(self, other):
         if type(other) is Tensor:
@@ -58,7 +61,10 @@ def operator(node_cls, general):
                 out = _new_object(Tensor)
                 out._data = r
                 if GradMode.enabled and (self._requires_grad or other._requires_grad):
-                    record(node_cls, (self, other), out, saves(self, other, out))
+                    if fast_save:
+                        record_binary(node_cls, self, other, out, save_inputs)
+                    else:
+                        record(node_cls, (self, other), out, saves(self, other, out))
                 return out
         elif type(other) is float or type(other) is int:
             # a python number keeps a float tensor's dtype (numpy's NEP 50 agrees with
@@ -71,7 +77,10 @@ def operator(node_cls, general):
                 out = _new_object(Tensor)
                 out._data = r
                 if self._requires_grad and GradMode.enabled:
-                    record(node_cls, (self, other), out, saves(self, other, out))
+                    if fast_save:
+                        record_binary(node_cls, self, other, out, save_inputs)
+                    else:
+                        record(node_cls, (self, other), out, saves(self, other, out))
                 return out
         return general(self, other)
     op.__name__ = f"__{general.__name__}__"
@@ -608,7 +617,53 @@ class ReluBackward0(Node):
 
     def backward(self, grad):
         (result,) = self.saved()
-        return (grad * (result > 0),)
+        return (threshold_backward(grad, result, 0),)
+
+
+# --- torch's *_backward ops ---------------------------------------------------------------
+#
+# The gradient of a piecewise op is grad scaled by a function of a saved input.  Written as
+# `grad * (x > 0)` the scale is a constant, so the gradient's own graph never reaches x and
+# autograd.grad(g, x) fails where torch returns zeros.  Like torch's threshold_backward, these
+# ops take the saved tensor as an input; in no-grad mode (ordinary training) they are one
+# numpy expression and a wrapper.
+
+def backward_op(node_cls, grad, saved, array, keep=None, **attrs):
+    """Wrap `array`, a gradient computed from `grad` and the tensor `saved`, recording
+    node_cls over both (saving `keep`, default (saved,)) when a graph is being built."""
+    out = _new_object(Tensor)
+    out._data = array if type(array) is ndarray else np.asarray(array)
+    if GradMode.enabled and (grad._requires_grad or saved._requires_grad):
+        record(node_cls, (grad, saved), out, keep or (saved,), **attrs)
+    return out
+
+
+def zeros_of(t):
+    """torch's zeros_like(grad): the (zero) derivative of a gradient for a saved input."""
+    return _wrap(np.zeros(t._data.shape, t._data.dtype))
+
+
+class _ScaleBackwardBackward(Node):
+    """The node of a *_backward op that is grad times a function of the saved input alone:
+    for grad, the same op again (`again`); for the input, zeros."""
+
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (self.again(grad, x) if self._next[0] is not None else None,
+                zeros_of(grad) if self._next[1] is not None else None)
+
+
+class ThresholdBackwardBackward0(_ScaleBackwardBackward):
+    def again(self, grad, x):
+        return threshold_backward(grad, x, self.threshold)
+
+
+def threshold_backward(grad_output, input, threshold):
+    """grad_output where input > threshold, else 0 (a nan input passes the gradient)."""
+    g = grad_output._data
+    return backward_op(ThresholdBackwardBackward0, grad_output, input,
+                       np.where(input._data <= threshold, g.dtype.type(0), g),
+                       threshold=threshold)
 
 
 class SinBackward0(Node):
@@ -1878,22 +1933,55 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 class EluBackward0(Node):
     def backward(self, grad):
         (x,) = self.saved()
-        negative = x.exp() * (self.scale * self.alpha)
-        return (grad * where(x > 0, self.scale, negative),)
+        return (elu_backward(grad, self.alpha, self.scale, 1.0, x),)
 
 
 class CeluBackward0(Node):
     def backward(self, grad):
         (x,) = self.saved()
-        return (grad * where(x > 0, 1.0, (x / self.alpha).exp()),)
+        return (elu_backward(grad, self.alpha, 1.0, 1.0 / self.alpha, x),)
+
+
+class EluBackwardBackward0(Node):
+    def backward(self, grad):
+        grad_output, x = self.saved()
+        alpha, scale, input_scale = self.alpha, self.scale, self.input_scale
+        gg = elu_backward(grad, alpha, scale, input_scale, x) \
+            if self._next[0] is not None else None
+        # torch's elu_double_backward: the exponential branch, differentiated once more
+        gx = elu_backward(grad * grad_output * input_scale, alpha, scale, input_scale, x) \
+            * (x < 0) if self._next[1] is not None else None
+        return gg, gx
+
+
+def elu_backward(grad_output, alpha, scale, input_scale, input):
+    """torch's elu_backward (for a saved input, not result): scale on the positive side,
+    alpha * scale * input_scale * exp(input * input_scale) on the rest."""
+    g, x = grad_output._data, input._data
+    # the minimum keeps exp from overflowing on the positive side, which where() discards
+    negative = np.exp(np.minimum(x, 0) * input_scale) * (alpha * scale * input_scale)
+    r = np.where(x <= 0, g * negative, g * scale if scale != 1 else g)
+    return backward_op(EluBackwardBackward0, grad_output, input, r, (grad_output, input),
+                       alpha=alpha, scale=scale, input_scale=input_scale)
 
 
 class RreluWithNoiseBackward0(Node):
     def backward(self, grad):
         (x,) = self.saved()
-        if self.noise is not None:
-            return (grad * self.noise,)
-        return (grad * where(x > 0, 1.0, self.slope),)
+        return (rrelu_with_noise_backward(grad, x, self.noise, self.slope),)
+
+
+class RreluWithNoiseBackwardBackward0(_ScaleBackwardBackward):
+    def again(self, grad, x):
+        return rrelu_with_noise_backward(grad, x, self.noise, self.slope)
+
+
+def rrelu_with_noise_backward(grad_output, input, noise, slope):
+    """In training, the drawn slopes (1 on the positive side); else leaky_relu's."""
+    g = grad_output._data
+    r = g * noise._data if noise is not None else np.where(input._data > 0, g, g * slope)
+    return backward_op(RreluWithNoiseBackwardBackward0, grad_output, input, r,
+                       noise=noise, slope=slope)
 
 
 def _float_activation(input, kernel):

@@ -168,8 +168,17 @@ class SumBackward1(Node):
         return (_unsqueeze_to(grad, self.dims, self.keepdim, self.shape),)
 
 
+_add_reduce = np.add.reduce
+
+
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     a = input._data
+    if dim is None and not keepdim and dtype is None and out is None and a.dtype.kind in "fc":
+        # the full sum of a float tensor (most losses end in one), without argument handling
+        result = _wrap(np.asarray(_add_reduce(a, None)))
+        if input._requires_grad and GradMode.enabled:
+            record(SumBackward0, (input,), result).shape = a.shape
+        return result
     dims = _dims(dim, a.ndim)
     acc = _sum_dtype(a.dtype, dtype)
     if dims is None or a.ndim == 0:
