@@ -582,7 +582,7 @@ Tensor.__sub__ = _ew.operator(_ew.SubBackward0, _ew.sub)
 Tensor.__rsub__ = _ew.operator(_ew.RsubBackward1, _ew.rsub)
 Tensor.__mul__ = _ew.operator(_ew.MulBackward0, _ew.mul)
 Tensor.__rmul__ = Tensor.__mul__
-Tensor.__truediv__ = _ew.div
+Tensor.__truediv__ = _ew.operator(_ew.DivBackward0, _ew.div, float_only=True)
 Tensor.__rtruediv__ = _ew.rtruediv
 Tensor.__floordiv__ = _ew.floor_divide
 Tensor.__rfloordiv__ = _reflected(_ew.floor_divide)

@@ -20,7 +20,7 @@ from ..autograd.graph import Node
 from ._core import broadcast_error, record
 from .shape import (AliasBackward0, IndexUnsqueezeBackward, SelectBackward0, SliceBackward0,
                     _contiguous_strides, _embed, _restride, _strided, basic_view, expand,
-                    flat_positions, reshape)
+                    flat_positions, make_view, reshape)
 
 _INDEX_TYPES = ("only integers, slices (`:`), ellipsis (`...`), None and long or byte "
                 "Variables are valid indices (got {})")
@@ -251,7 +251,12 @@ def getitem(input, index):
         size = a.shape[0]
         if not -size <= index < size:
             raise IndexError(f"index {index} is out of bounds for dimension 0 with size {size}")
-        return basic_view(input, (index,), SelectBackward0)
+        result = make_view(input, a[index, ...])
+        if input._requires_grad and GradMode.enabled:
+            node = record(SelectBackward0, (input,), result)
+            node.shape = a.shape
+            node.index = (index,)
+        return result
     if type(index) is Tensor and a.ndim:
         i = index._data
         if i.ndim and i.dtype.kind in "iu" and i.dtype.itemsize > 1:

@@ -148,6 +148,15 @@ def _indexed_strides(a, index, r):
 
 def _embed(shape, pieces):
     """zeros(shape) with each (basic index, tensor) piece written in (None: left zero)."""
+    if len(pieces) == 1:
+        # the backward of a single view (x[0], x[1:]): no generator, no list building
+        index, piece = pieces[0]
+        out = np.zeros(shape, dtype=piece._data.dtype)
+        out[index] = piece._data
+        result = _wrap(out)
+        if piece._requires_grad and GradMode.enabled:
+            record(EmbedBackward, (piece,), result).indices = [index]
+        return result
     dtype = next(p._data.dtype for _, p in pieces if p is not None)
     out = np.zeros(shape, dtype=dtype)
     for index, piece in pieces:
