@@ -38,26 +38,13 @@ from ._ops.elementwise import (acos, acosh, addcdiv, addcmul, angle, arccos, arc
                                maximum, minimum, nan_to_num, positive, rad2deg, real,
                                reciprocal, remainder, round, rrelu, rsqrt, selu, signbit, sinc,
                                sinh, tan, trunc, xlogy)
-from ._ops import elementwise as _ew
-from ._ops.inplace import make_inplace as _make_inplace
-exp2_, expm1_, log2_, log10_ = Tensor.exp2_, Tensor.expm1_, Tensor.log2_, Tensor.log10_
-log1p_, rsqrt_, reciprocal_, tan_ = Tensor.log1p_, Tensor.rsqrt_, Tensor.reciprocal_, Tensor.tan_
-asin_, acos_, atan_ = Tensor.asin_, Tensor.acos_, Tensor.atan_
-arcsin_, arccos_, arctan_ = Tensor.arcsin_, Tensor.arccos_, Tensor.arctan_
-sinh_, cosh_, asinh_, acosh_ = Tensor.sinh_, Tensor.cosh_, Tensor.asinh_, Tensor.acosh_
-atanh_, arcsinh_, arccosh_, arctanh_ = (Tensor.atanh_, Tensor.arcsinh_, Tensor.arccosh_,
-                                       Tensor.arctanh_)
-erf_, erfc_, sinc_, logit_ = Tensor.erf_, Tensor.erfc_, Tensor.sinc_, Tensor.logit_
-clamp_, clip_ = Tensor.clamp_, Tensor.clip_
-clamp_min_, clamp_max_ = Tensor.clamp_min_, Tensor.clamp_max_
-floor_, ceil_, round_ = Tensor.floor_, Tensor.ceil_, Tensor.round_
-trunc_, fix_, xlogy_ = Tensor.trunc_, Tensor.fix_, Tensor.xlogy_
-nan_to_num_, deg2rad_, rad2deg_ = Tensor.nan_to_num_, Tensor.deg2rad_, Tensor.rad2deg_
-sin_, cos_ = Tensor.sin_, Tensor.cos_
-relu_ = _make_inplace(_ew.relu)
-selu_ = _make_inplace(_ew.selu)
-celu_ = _make_inplace(_ew.celu)
-rrelu_ = _make_inplace(_ew.rrelu)
+from ._ops.inplace_functions import (acos_, acosh_, arccos_, arccosh_, arcsin_, arcsinh_,
+                                    arctan_, arctanh_, asin_, asinh_, atan_, atanh_, ceil_,
+                                    celu_, clamp_, clamp_max_, clamp_min_, clip_, cos_, cosh_,
+                                    deg2rad_, erf_, erfc_, exp2_, expm1_, fix_, floor_, log1p_,
+                                    log2_, log10_, logit_, nan_to_num_, rad2deg_, reciprocal_,
+                                    relu_, round_, rrelu_, rsqrt_, selu_, sin_, sinc_, sinh_,
+                                    tan_, trunc_, xlogy_)
 from ._ops.reduction import (all, amax, amin, aminmax, any, argmax, argmin, argsort,
                              bincount, count_nonzero, cummax, cummin, cumprod, cumsum, histc,
                              kthvalue, logsumexp, max, mean, median, min, mode, msort,
@@ -116,4 +103,9 @@ def __getattr__(name):
 def __dir__():
     return sorted(set(globals()) | set(_SUBMODULES) | set(_FROM_SERIALIZATION))
 
+
 __version__ = "0.1.0"
+
+# the public names are exactly those imported above (torch's names), plus the lazy ones
+__all__ = sorted([name for name in globals() if not name.startswith("_")
+                  and name not in ("annotations",)] + list(_SUBMODULES + _FROM_SERIALIZATION))
