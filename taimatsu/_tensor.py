@@ -11,11 +11,9 @@ import warnings
 
 from . import _dtype as D
 from ._backend import cpu as _cpu_backend
-from ._backend import ndarray as _ndarray
 from ._backend import numpy as np
 from .autograd.grad_mode import GradMode
 from .autograd.engine import run_backward
-from .autograd.graph import accumulator_of
 
 __all__ = ["Tensor", "Size"]
 
@@ -125,8 +123,17 @@ class Tensor:
         return self._data.itemsize
 
     def stride(self, dim=None):
-        item = self._data.itemsize
-        strides = tuple(s // item for s in self._data.strides)
+        a = self._data
+        item = a.itemsize
+        strides = tuple(s // item for s in a.strides)
+        if a.size == 0 and not any(strides):
+            # numpy zeroes a fresh empty array's strides; torch gives it contiguous ones,
+            # counting empty dims as 1
+            acc, strides = 1, []
+            for s in reversed(a.shape):
+                strides.append(acc)
+                acc *= max(s, 1)
+            strides = tuple(strides[::-1])
         if dim is None:
             return strides
         return strides[_wrap_dim(dim, self._data.ndim)]
@@ -384,7 +391,8 @@ class Tensor:
 
     def __bool__(self):
         if self._data.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with {'more than one value' if self._data.size else 'no values'} is ambiguous")
+            which = "more than one value" if self._data.size else "no values"
+            raise RuntimeError(f"Boolean value of Tensor with {which} is ambiguous")
         return bool(self._data.reshape(()).item())
 
     def __len__(self):
