@@ -21,6 +21,7 @@ $(VENV)/.test-installed: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 
 demo: $(VENV)/.installed
+	$(BIN)/python examples/tour.py
 	$(BIN)/python examples/demo.py
 
 test: $(VENV)/.test-installed
