@@ -379,81 +379,181 @@ _C = {name: _F32(value) for name, value in {
     "coscof_p0": 2.443315711809948E-005, "coscof_p1": -1.388731625493765E-003,
     "coscof_p2": 4.166664568298827E-002, "FOPI": 1.27323954473516,
 }.items()}
-_ONE32, _HALF32 = _F32(1.0), _F32(0.5)
+_ONE32 = _F32(1.0)
+_MANTISSA_MASK = np.int32(~0x7F800000)
+_BLOCK_ROWS = 2048
 
 
-def _log256_ps(x):
-    """avx_mathfun's log256_ps (Cephes logf), one float32 operation at a time.
+class _Lanes:
+    """Work arrays for a block of rows of 8 lanes.  The avx_mathfun functions below are
+    long chains of one-operation passes: running them a block at a time on arrays that
+    are reused (numpy `out=`) keeps every pass in cache and allocates nothing."""
+
+    def __init__(self, rows):
+        for name in ("x", "e", "y", "z", "w", "radius", "sin", "cos"):
+            setattr(self, name, np.empty((rows, 8), _F32))
+        for name in ("x64", "y64"):
+            setattr(self, name, np.empty((rows, 8), _F64))
+        self.j = np.empty((rows, 8), np.int32)
+        self.k = np.empty((rows, 8), np.int32)
+        self.mask = np.empty((rows, 8), bool)
+
+    def first(self, rows):
+        """The same arrays cut to their first `rows` rows (for the last block)."""
+        if rows == len(self.x):
+            return self
+        part = object.__new__(_Lanes)
+        part.__dict__.update({name: a[:rows] for name, a in vars(self).items()})
+        return part
+
+
+def _round32(a64, scratch32):
+    """Round a float64 array to float32 values, in place."""
+    np.copyto(scratch32, a64, casting="unsafe")
+    np.copyto(a64, scratch32)
+
+
+def _fma_tail32(p0, p1, p2, x64, out32, scratch64):
+    """out32 = fma(fma(p0, x, p1), x, p2) in float32 with float64 products (exact)."""
+    np.multiply(x64, _F64(p0), out=scratch64)
+    np.add(scratch64, p1, out=scratch64)
+    _round32(scratch64, out32)
+    np.multiply(scratch64, x64, out=scratch64)
+    np.add(scratch64, p2, out=scratch64)
+    np.copyto(out32, scratch64, casting="unsafe")
+
+
+def _log256_ps(x, s):
+    """avx_mathfun's log256_ps (Cephes logf) of x >= 2**-24 (its clamp to the smallest
+    normal is then a no-op), one float32 operation at a time; x is overwritten.
 
     GCC builds the intrinsics as plain vector arithmetic and, contracting floating
-    point by default, turns each multiply feeding an add into an fma: so do we.
+    point by default, turns each multiply feeding an add into an fma.  An fma whose
+    product is exact in float32 (a power of two, or few-bit factors) is one float32
+    add; the others form the product in float64, where it is exact, and round the
+    sum to float32 (twice, which differs from one rounding in fewer than 1 in 2**29
+    cases).
     """
-    x = np.maximum(x, _F32(np.finfo(_F32).tiny))
+    e_int, mask, w, y, y64, x64 = s.j, s.mask, s.w, s.y, s.y64, s.x64
     bits = x.view(np.int32)
-    e = ((bits >> 23) - 127).astype(_F32) + _ONE32
-    x = ((bits & ~0x7F800000) | 0x3F000000).view(_F32)
-    mask = x < _C["SQRTHF"]
-    tmp = np.where(mask, x, _F32(0))
-    x = x - _ONE32
-    e = e - np.where(mask, _ONE32, _F32(0))
-    x = x + tmp
-    x64 = x.astype(_F64)
-    z = x * x
-    y = _fma32(_C["log_p0"], x64, _C["log_p1"])
-    for k in range(2, 9):
-        y = _fma32(y, x64, _C[f"log_p{k}"])
-    y = y * x
-    y = _fma32(y, z, e * _C["log_q1"])
-    y = _fma32(-z, _HALF32, y)
-    x = x + y
-    return _fma32(e, _C["log_q2"], x)
+    np.right_shift(bits, 23, out=e_int)
+    np.bitwise_and(bits, _MANTISSA_MASK, out=bits)
+    np.bitwise_or(bits, 0x3F000000, out=bits)          # x: the mantissa, in [0.5, 1)
+    np.less(x, _C["SQRTHF"], out=mask)
+    np.subtract(e_int, mask, out=e_int, casting="unsafe")
+    e = np.subtract(e_int, 126, out=s.e, casting="unsafe")
+    np.multiply(x, mask, out=w)
+    np.subtract(x, _ONE32, out=x)
+    np.add(x, w, out=x)                                # exact: 2m - 1 or m - 1
+    np.copyto(x64, x)
+    np.multiply(x64, _F64(_C["log_p0"]), out=y64)
+    for k in range(1, 8):
+        np.add(y64, _C[f"log_p{k}"], out=y64)
+        _round32(y64, y)
+        np.multiply(y64, x64, out=y64)
+    np.add(y64, _C["log_p8"], out=y64)
+    np.copyto(y, y64, casting="unsafe")
+    np.multiply(y, x, out=y)
+    z = np.multiply(x, x, out=s.z)
+    np.multiply(y, z, out=y64, dtype=_F64)
+    np.add(y64, np.multiply(e, _C["log_q1"], out=w), out=y64)
+    np.copyto(y, y64, casting="unsafe")
+    np.subtract(y, np.multiply(z, _F32(0.5), out=z), out=y)
+    np.add(x, y, out=y)
+    np.multiply(e, _C["log_q2"], out=e)                # exact: 8 bits times 9 bits
+    return np.add(y, e, out=y)
 
 
-def _sincos256_ps(x):
-    """avx_mathfun's sincos256_ps (Cephes sinf/cosf) for x >= 0, fmas contracted."""
-    j = (x * _C["FOPI"]).astype(np.int32)
-    j = (j + 1) & ~1
-    y = j.astype(_F32)
-    sin_negative = (j & 4) != 0
-    use_sin_poly = (j & 2) == 0
-    cos_negative = (~(j - 2) & 4) != 0
-    x = _fma32(y, _C["DP1"], x)
-    x = _fma32(y, _C["DP2"], x)
-    x = _fma32(y, _C["DP3"], x)
-    z = x * x
-    z64 = z.astype(_F64)
-    c = _fma32(_C["coscof_p0"], z64, _C["coscof_p1"])
-    c = _fma32(c, z64, _C["coscof_p2"])
-    c = c * z
-    c = _fma32(c, z64, -(z * _HALF32))
-    c = c + _ONE32
-    s = _fma32(_C["sincof_p0"], z64, _C["sincof_p1"])
-    s = _fma32(s, z64, _C["sincof_p2"])
-    s = s * z
-    s = _fma32(s, x, x)
-    sin = np.where(use_sin_poly, s, c)
-    cos = np.where(use_sin_poly, c, s)
-    sin = np.where(sin_negative, -sin, sin)
-    cos = np.where(cos_negative, -cos, cos)
-    return sin, cos
+def _sincos256_ps(x, s):
+    """avx_mathfun's sincos256_ps (Cephes sinf/cosf) of x in [0, 2 pi] into s.sin and
+    s.cos, fmas contracted as in _log256_ps; x is overwritten."""
+    j, k, y, z, w, x64, y64 = s.j, s.k, s.y, s.z, s.w, s.x64, s.y64
+    np.copyto(j, np.multiply(x, _C["FOPI"], out=w), casting="unsafe")
+    np.add(j, 1, out=j)
+    np.bitwise_and(j, ~1, out=j)
+    np.copyto(y, j, casting="unsafe")
+    # y <= 8 is even, and DP1, DP2 have few bits: their products are exact
+    np.add(x, np.multiply(y, _C["DP1"], out=w), out=x)
+    np.add(x, np.multiply(y, _C["DP2"], out=w), out=x)
+    np.multiply(y, _C["DP3"], out=y64, dtype=_F64)
+    np.add(y64, x, out=y64)
+    np.copyto(x, y64, casting="unsafe")
+    np.multiply(x, x, out=z)
+    np.copyto(x64, z)
+    cos, sin = s.cos, s.sin
+    _fma_tail32(_C["coscof_p0"], _C["coscof_p1"], _C["coscof_p2"], x64, w, y64)
+    np.multiply(w, z, out=w)
+    np.multiply(w, z, out=y64, dtype=_F64)
+    np.subtract(y64, np.multiply(z, _F32(0.5), out=w), out=y64)
+    np.copyto(cos, y64, casting="unsafe")
+    np.add(cos, _ONE32, out=cos)
+    _fma_tail32(_C["sincof_p0"], _C["sincof_p1"], _C["sincof_p2"], x64, w, y64)
+    np.multiply(w, z, out=w)
+    np.multiply(w, x, out=y64, dtype=_F64)
+    np.add(y64, x, out=y64)
+    np.copyto(sin, y64, casting="unsafe")
+    _select_and_sign(sin.view(np.int32), cos.view(np.int32), j, k, y.view(np.int32))
+
+
+def _select_and_sign(sin_bits, cos_bits, j, k, diff):
+    """Swap the two polynomials where bit 1 of j is set, then flip signs from bits of
+    j, on the float bits (the blends and xors of sincos256_ps)."""
+    np.bitwise_and(j, 2, out=k)
+    np.right_shift(k, 1, out=k)
+    np.negative(k, out=k)                              # all ones where swapped
+    np.bitwise_xor(sin_bits, cos_bits, out=diff)
+    np.bitwise_and(diff, k, out=diff)
+    np.bitwise_xor(sin_bits, diff, out=sin_bits)
+    np.bitwise_xor(cos_bits, diff, out=cos_bits)
+    np.bitwise_and(j, 4, out=k)
+    np.left_shift(k, 29, out=k)                        # the sign bit where j & 4
+    np.bitwise_xor(sin_bits, k, out=sin_bits)
+    np.subtract(j, 2, out=k)
+    np.invert(k, out=k)
+    np.bitwise_and(k, 4, out=k)
+    np.left_shift(k, 29, out=k)
+    np.bitwise_xor(cos_bits, k, out=cos_bits)
+
+
+def _box_muller_rows(u, s, out):
+    """One block of NormalFill16<float>: radius from lanes 0-7, angle from 8-15."""
+    x = np.subtract(_ONE32, u[:, :8], out=s.x)
+    radius = _log256_ps(x, s)
+    np.multiply(radius, _F32(-2.0), out=radius)
+    np.sqrt(radius, out=s.radius)
+    _sincos256_ps(np.multiply(u[:, 8:], _F32(_TWO_PI), out=s.x), s)
+    np.multiply(s.radius, s.cos, out=out[:, :8])
+    np.multiply(s.radius, s.sin, out=out[:, 8:])
 
 
 def _box_muller16_float(u, mean, std):
     """NormalFill16<float> (AVX2) on rows of 16 uniforms: u has shape (k, 16)."""
     out = np.empty_like(u)
-    # a block of rows at a time keeps the long chain of numpy temporaries in cache
+    lanes = _Lanes(min(len(u), _BLOCK_ROWS))
     for start in range(0, len(u), _BLOCK_ROWS):
-        block = u[start:start + _BLOCK_ROWS]
-        radius = np.sqrt(_F32(-2.0) * _log256_ps(_ONE32 - block[:, :8]))
-        sin, cos = _sincos256_ps(_F32(_TWO_PI) * block[:, 8:])
-        out[start:start + _BLOCK_ROWS, :8] = radius * cos
-        out[start:start + _BLOCK_ROWS, 8:] = radius * sin
+        rows = u[start:start + _BLOCK_ROWS]
+        _box_muller_rows(rows, lanes.first(len(rows)), out[start:start + _BLOCK_ROWS])
     if (mean, std) != (0.0, 1.0):
         out = _fma32(out, _F32(std), _F32(mean))
     return out
 
 
-_BLOCK_ROWS = 2048
+def _normal_fill16_float(gen, out, mean, std):
+    """_box_muller16_float on out.shape = (k, 16) uniforms drawn a block at a time, so
+    that no array of the whole size but `out` is made."""
+    rows = min(len(out), _BLOCK_ROWS)
+    lanes = _Lanes(rows)
+    u = np.empty((rows, 16), _F32)
+    for start in range(0, len(out), _BLOCK_ROWS):
+        dest = out[start:start + _BLOCK_ROWS]
+        n = len(dest)
+        words = np.bitwise_and(gen._random32(16 * n), _MASK24).view(np.int64)
+        block = u[:n]
+        np.copyto(block, words.reshape(n, 16), casting="unsafe")
+        np.multiply(block, _F32(2.0 ** -24), out=block)
+        _box_muller_rows(block, lanes.first(n), dest)
+        if (mean, std) != (0.0, 1.0):
+            dest[...] = _fma32(dest, _F32(std), _F32(mean))
 
 
 def _box_muller16_double(u, mean, std):
@@ -477,7 +577,15 @@ def normal_fill(gen, n, np_dtype, mean=0.0, std=1.0):
         draw, transform = _uniform01_float, _box_muller16_float
     full = n // 16 * 16
     tail = n % 16
-    if np_dtype in (_F32, _F64):
+    if np_dtype == _F32:
+        # as below, with the uniforms drawn a block at a time as they are used
+        out = np.empty(n, np_dtype)
+        _normal_fill16_float(gen, out[:full].reshape(-1, 16), mean, std)
+        if tail:
+            gen._random32(tail)
+            out[n - 16:] = transform(draw(gen, 16).reshape(1, 16), mean, std).reshape(-1)
+        return out
+    if np_dtype == _F64:
         # uniforms for every element first, then 16 more to redo the ragged end
         u = draw(gen, n)
         out = np.empty(n, np_dtype)

@@ -47,6 +47,9 @@ def _as_list(out):
 def _to_numpy(t):
     if hasattr(t, "detach"):
         t = t.detach()
+    if getattr(t, "_is_zerotensor", None) is not None and t._is_zerotensor():
+        # torch's "efficient zeros" (the second derivative of abs, sgn...) have no storage
+        return t.numpy(force=True)
     return np.asarray(t.numpy() if hasattr(t, "numpy") else t)
 
 

@@ -289,7 +289,9 @@ EMPTY = [
 
 @pytest.mark.parametrize("name,fn", EMPTY, ids=[c[0] for c in EMPTY])
 def test_empty(name, fn):
-    check(fn, [np.zeros((0, 3), dtype=F32)], gradgrad=False)
+    # torch's cummax backward hands back the empty input itself (so its "gradient" has a
+    # graph to x); ours is a fresh empty gradient
+    check(fn, [np.zeros((0, 3), dtype=F32)], gradgrad=name != "cummax")
 
 
 ERRORS = [
@@ -401,12 +403,12 @@ def test_reductions_hypothesis(shape, data):
     check(lambda m, t: m.sum(t, dims, keepdim), [x], gradgrad=False)
     check(lambda m, t: t.std(dims, keepdim=keepdim), [x], gradgrad=False) \
         if int(np.prod([shape[d] for d in dims])) > 1 else None
-    check(lambda m, t: m.amax(t, dims, keepdim), [x], gradgrad=False)
+    check(lambda m, t: m.amax(t, dims, keepdim), [x])
     check(lambda m, t: m.logsumexp(t, dims, keepdim), [x], gradgrad=False)
-    check(lambda m, t: t.max(dim, keepdim), [x], gradgrad=False)
-    check(lambda m, t: t.sort(dim, descending=keepdim), [x], gradgrad=False)
+    check(lambda m, t: t.max(dim, keepdim), [x])
+    check(lambda m, t: t.sort(dim, descending=keepdim), [x])
     check(lambda m, t: t.cumprod(dim), [x], gradgrad=False)
-    check(lambda m, t: m.median(t, dim, keepdim), [x], gradgrad=False)
+    check(lambda m, t: m.median(t, dim, keepdim), [x])
 
 
 @settings(max_examples=15, deadline=None)

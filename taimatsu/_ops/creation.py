@@ -114,7 +114,9 @@ def _array_from_data(data):
 
 def _infer_dtype(arr, python):
     kind = arr.dtype.kind
-    if python or arr.size == 0 and kind == "f":
+    # only python numbers (and empty lists) take the defaults: an array's dtype is kept,
+    # empty or not
+    if python:
         if kind == "f":
             return D.get_default_dtype()._np
         if kind == "c":

@@ -643,7 +643,8 @@ class ReluBackward0(Node):
 # `grad * (x > 0)` the scale is a constant, so the gradient's own graph never reaches x and
 # autograd.grad(g, x) fails where torch returns zeros.  Like torch's threshold_backward, these
 # ops take the saved tensor as an input; in no-grad mode (ordinary training) they are one
-# numpy expression and a wrapper.
+# numpy expression and a wrapper.  Their np.where(mask, 0, grad) zeroes even a nan or inf
+# gradient, as torch's kernels do (a python 0 takes grad's dtype).
 
 def backward_op(node_cls, grad, saved, array, keep=None, **attrs):
     """Wrap `array`, a gradient computed from `grad` and the tensor `saved`, recording
@@ -679,7 +680,7 @@ def threshold_backward(grad_output, input, threshold):
     """grad_output where input > threshold, else 0 (a nan input passes the gradient)."""
     g = grad_output._data
     return backward_op(ThresholdBackwardBackward0, grad_output, input,
-                       np.where(input._data <= threshold, g.dtype.type(0), g),
+                       np.where(input._data <= threshold, 0, g),
                        threshold=threshold)
 
 
@@ -1305,15 +1306,24 @@ def frac(input, *, out=None):
 
 # --- elementwise (more): clamp ----------------------------------------------------------------
 
+def _grad_where(mask, grad):
+    """torch's where(mask, grad, 0) in a backward formula: no graph to the input (the mask
+    is a comparison), a WhereBackward0 node when the gradient itself has a graph."""
+    if GradMode.enabled and grad._requires_grad:
+        return where(_wrap(mask), grad, 0.0)
+    g = grad._data
+    return _wrap(np.where(mask, g, 0))
+
+
 class ClampBackward1(Node):
     """clamp with number bounds."""
 
     def backward(self, grad):
         (x,) = self.saved()
-        lo, hi = self.min, self.max
+        a, lo, hi = x._data, self.min, self.max
         if lo is not None and hi is not None:
-            return (grad * logical_and(x >= lo, x <= hi),)
-        return (grad * (x >= lo if lo is not None else x <= hi),)
+            return (_grad_where((a >= lo) & (a <= hi), grad),)
+        return (_grad_where(a >= lo if lo is not None else a <= hi, grad),)
 
 
 class ClampBackward0(Node):
@@ -1336,13 +1346,13 @@ class ClampBackward0(Node):
 class ClampMinBackward0(Node):
     def backward(self, grad):
         (x,) = self.saved()
-        return (grad * (x >= self.min),)
+        return (_grad_where(x._data >= self.min, grad),)
 
 
 class ClampMaxBackward0(Node):
     def backward(self, grad):
         (x,) = self.saved()
-        return (grad * (x <= self.max),)
+        return (_grad_where(x._data <= self.max, grad),)
 
 
 class ClampMinBackward1(Node):

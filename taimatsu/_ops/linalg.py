@@ -131,9 +131,31 @@ class MvBackward0(Node):
 class MmBackward0(Node):
     def backward(self, grad):
         a, b = self.saved()
-        ga = mm(grad, _conj(b).mT) if self._next[0] is not None else None
-        gb = mm(_conj(a).mT, grad) if self._next[1] is not None else None
+        ga = _mm_mat1_grad(grad, a, b) if self._next[0] is not None else None
+        gb = _mm_mat2_grad(grad, a, b) if self._next[1] is not None else None
         return ga, gb
+
+
+def _column_major(t):
+    """Whether a matrix is laid out column by column (a transposed row-major matrix, like
+    the `weight.t()` that linear multiplies by)."""
+    a = t._data
+    return a.strides[0] == a.itemsize and a.strides[1] == a.shape[0] * a.itemsize
+
+
+def _mm_mat1_grad(grad, mat1, mat2):
+    """grad @ mat2^H, column-major where mat1 is (torch's mm_mat1_backward): a gradient in
+    its input's layout reaches a transposed leaf contiguous, ready to accumulate."""
+    if _column_major(mat1):
+        return mm(_conj(mat2), grad.mT).mT
+    return mm(grad, _conj(mat2).mT)
+
+
+def _mm_mat2_grad(grad, mat1, mat2):
+    """mat1^H @ grad, column-major where mat2 is (torch's mm_mat2_backward)."""
+    if _column_major(mat2):
+        return mm(grad.mT, _conj(mat1)).mT
+    return mm(_conj(mat1).mT, grad)
 
 
 class BmmBackward0(Node):
@@ -361,8 +383,10 @@ class AddmmBackward0(Node):
     def backward(self, grad):
         m1, m2 = self.saved()
         g_in = _scale(grad, self.beta) if self._next[0] is not None else None
-        g1 = _scale(mm(grad, _conj(m2).mT), self.alpha) if self._next[1] is not None else None
-        g2 = _scale(mm(_conj(m1).mT, grad), self.alpha) if self._next[2] is not None else None
+        g1 = _scale(_mm_mat1_grad(grad, m1, m2), self.alpha) if self._next[1] is not None \
+            else None
+        g2 = _scale(_mm_mat2_grad(grad, m1, m2), self.alpha) if self._next[2] is not None \
+            else None
         return g_in, g1, g2
 
 

@@ -118,6 +118,10 @@ class ScatterAddBackward0(Node):
         return (_gather(grad, self.dim, self.index),)
 
 
+class ScatterBackward0(ScatterAddBackward0):
+    """A scatter into zeros at unique indices: for the source, the same gather."""
+
+
 def _gather(x, dim, index):
     """x's elements at `index` (an int64 array) along `dim`."""
     result = _wrap(np.take_along_axis(x._data, index, dim))
@@ -139,7 +143,9 @@ def _scatter(src, dim, index, shape, unique=False):
         np.add.at(a, tuple(grid), s)
     result = _wrap(a)
     if _wants_grad(src):
-        record(ScatterAddBackward0, (src,), result, dim=dim, index=index)
+        # torch scatters unique indices into zeros (ScatterBackward0), adds repeated ones
+        record(ScatterBackward0 if unique else ScatterAddBackward0, (src,), result, dim=dim,
+               index=index)
     return result
 
 

@@ -14,6 +14,8 @@ import taimatsu as T
 from .._backend import ndarray
 from .._backend import numpy as np
 from .._ops._core import binary_dtype, broadcast_error, record
+from .._ops.elementwise import (_no_derivative, _ScaleBackwardBackward, backward_op, elu_backward,
+                                threshold_backward, zeros_of)
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
@@ -62,23 +64,38 @@ def _c(a, v):
 # =========================================================================================
 # activations
 
+# The backward formulas of piecewise activations call torch's *_backward ops, which take
+# the saved input as an argument (see _ops/elementwise.backward_op): their gradient is then
+# connected to the input, with torch's (mostly zero) second derivatives and node names.
+
 class ThresholdBackward0(Node):
     def backward(self, grad):
         (x,) = self.saved()
-        return (grad * (x > self.threshold),)
+        return (threshold_backward(grad, x, self.threshold),)
 
 
 class LeakyReluBackward0(Node):
     def backward(self, grad):
         (x,) = self.saved()
-        return (T.where(x > 0, grad, grad * self.negative_slope),)
+        return (leaky_relu_backward(grad, x, self.negative_slope),)
+
+
+class LeakyReluBackwardBackward0(_ScaleBackwardBackward):
+    def again(self, grad, x):
+        return leaky_relu_backward(grad, x, self.negative_slope)
+
+
+def leaky_relu_backward(grad_output, input, negative_slope):
+    g = grad_output._data
+    return backward_op(LeakyReluBackwardBackward0, grad_output, input,
+                       np.where(input._data > 0, g, g * negative_slope),
+                       negative_slope=negative_slope)
 
 
 class EluBackward0(Node):
     def backward(self, grad):
         (x,) = self.saved()
-        negative = (x * self.input_scale).exp() * (self.alpha * self.scale * self.input_scale)
-        return (grad * T.where(x > 0, self.scale, negative),)
+        return (elu_backward(grad, self.alpha, self.scale, self.input_scale, x),)
 
 
 class CeluBackward0(EluBackward0):
@@ -143,40 +160,124 @@ class SoftplusBackward0(Node):
 class HardtanhBackward0(Node):
     def backward(self, grad):
         (x,) = self.saved()
-        return (grad * ((x > self.min_val) & (x < self.max_val)),)
+        return (hardtanh_backward(grad, x, self.min_val, self.max_val),)
+
+
+class HardtanhBackwardBackward0(_ScaleBackwardBackward):
+    def again(self, grad, x):
+        return hardtanh_backward(grad, x, self.min_val, self.max_val)
+
+
+def hardtanh_backward(grad_output, input, min_val, max_val):
+    g, x = grad_output._data, input._data
+    r = np.where((x <= min_val) | (x >= max_val), 0, g)
+    return backward_op(HardtanhBackwardBackward0, grad_output, input, r,
+                       min_val=min_val, max_val=max_val)
 
 
 class HardsigmoidBackward0(Node):
     def backward(self, grad):
         (x,) = self.saved()
-        return (grad * ((x > -3) & (x < 3)) * (1 / 6),)
+        return (hardsigmoid_backward(grad, x),)
+
+
+def hardsigmoid_backward(grad_output, input):
+    g, x = grad_output._data, input._data
+    r = _new(np.where((x > -3) & (x < 3), g / 6, 0))
+    # torch has no derivative for hardsigmoid_backward: a second derivative fails there
+    return _no_derivative("hardsigmoid_backward", (grad_output, input), r)
 
 
 class HardswishBackward0(Node):
     def backward(self, grad):
         (x,) = self.saved()
-        middle = x / 3 + 0.5
-        slope = T.where(x < -3, 0.0, T.where(x <= 3, middle, 1.0))
-        return (grad * slope,)
+        return (hardswish_backward(grad, x),)
+
+
+class HardswishBackwardBackward0(Node):
+    def backward(self, grad):
+        grad_output, x = self.saved()
+        gg = hardswish_backward(grad, x) if self._next[0] is not None else None
+        gx = T.where((x > -3) & (x < 3), grad * grad_output / 3.0, 0.0) \
+            if self._next[1] is not None else None
+        return gg, gx
+
+
+def hardswish_backward(grad_output, input):
+    """0 up to -3, grad from 3 on (and at nan), grad * (x / 3 + 1/2) between."""
+    g, x = grad_output._data, input._data
+    r = np.where(x <= -3, 0, np.where(x < 3, g * (x / 3 + 0.5), g))
+    return backward_op(HardswishBackwardBackward0, grad_output, input, r, (grad_output, input))
 
 
 class PreluKernelBackward0(Node):
     def backward(self, grad):
         x, w = self.saved()
-        positive = x > 0
-        gx = grad * T.where(positive, 1.0, w).to(grad.dtype) if self._next[0] else None
-        gw = grad * T.where(positive, 0.0, x).to(grad.dtype) if self._next[1] else None
-        return gx, gw
+        return _prelu_kernel_backward(grad, x, w, self._next[0] is not None,
+                                      self._next[1] is not None)
+
+
+class PreluKernelBackwardBackward0(Node):
+    """torch's derivatives of _prelu_kernel_backward (with its `>= 0`, not `> 0`)."""
+
+    def backward(self, grads):
+        grad_output, x, w = self.saved()
+        gi, gw = grads
+        nonneg = x >= 0
+        zero = 0.0
+        if gi is None:
+            ggo = T.where(nonneg, zero, gw * x)
+        elif gw is None:
+            ggo = T.where(nonneg, gi, gi * w)
+        else:
+            ggo = T.where(nonneg, gi, gi * w + gw * x)
+        gx = T.where(nonneg, zero, grad_output * gw) if gw is not None else zeros_of(x)
+        gwt = T.where(nonneg, zero, grad_output * gi) if gi is not None else zeros_of(x)
+        return ggo, gx, gwt
+
+
+def _prelu_kernel_backward(grad_output, input, weight, want_input=True, want_weight=True):
+    """(grad where input > 0 else weight * grad, 0 where input > 0 else input * grad); the
+    weight's gradient is in the broadcast shape (the engine reduces it)."""
+    g, x, w = grad_output._data, input._data, weight._data
+    positive = x > 0
+    gx = _new(np.where(positive, g, w * g).astype(g.dtype, copy=False)) if want_input else None
+    gw = _new(np.where(positive, 0, x * g).astype(g.dtype, copy=False)) \
+        if want_weight else None
+    if GradMode.enabled and (grad_output._requires_grad or input._requires_grad
+                             or weight._requires_grad):
+        record(PreluKernelBackwardBackward0, (grad_output, input, weight), (gx, gw),
+               (grad_output, input, weight))
+    return gx, gw
+
+
+def _shrink_backward(node_cls, grad_output, input, lambd):
+    """grad_output outside [-lambd, lambd], 0 inside: softshrink's and hardshrink's."""
+    g, x = grad_output._data, input._data
+    r = np.where((x >= -lambd) & (x <= lambd), 0, g)
+    return backward_op(node_cls, grad_output, input, r, lambd=lambd)
 
 
 class SoftshrinkBackward0(Node):
     def backward(self, grad):
         (x,) = self.saved()
-        return (grad * (x.abs() > self.lambd),)
+        return (_shrink_backward(SoftshrinkBackwardBackward0, grad, x, self.lambd),)
 
 
-class HardshrinkBackward0(SoftshrinkBackward0):
-    pass
+class SoftshrinkBackwardBackward0(_ScaleBackwardBackward):
+    def again(self, grad, x):
+        return _shrink_backward(SoftshrinkBackwardBackward0, grad, x, self.lambd)
+
+
+class HardshrinkBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (_shrink_backward(HardshrinkBackwardBackward0, grad, x, self.lambd),)
+
+
+class HardshrinkBackwardBackward0(_ScaleBackwardBackward):
+    def again(self, grad, x):
+        return _shrink_backward(HardshrinkBackwardBackward0, grad, x, self.lambd)
 
 
 class LogSigmoidBackward0(Node):
@@ -223,7 +324,7 @@ def threshold(input, threshold, value, inplace=False):
     if inplace:
         return _inplace(_threshold, input, threshold, value)
     a = _float_array(input, "threshold")
-    r = np.where(a > threshold, a, _c(a, value))
+    r = np.where(a <= threshold, _c(a, value), a)  # nan stays nan, as in torch
     return _activation(ThresholdBackward0, input, r, threshold=threshold)
 
 
@@ -406,13 +507,14 @@ def softshrink(input, lambd=0.5):
         raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
     a = _float_array(input, "softshrink")
     lam = _c(a, lambd)
-    r = np.where(a > lam, a - lam, np.where(a < -lam, a + lam, _c(a, 0)))
+    # a * 0 in the middle, so that nan stays nan, as in torch
+    r = np.where(a > lam, a - lam, np.where(a < -lam, a + lam, a * _c(a, 0)))
     return _unary(SoftshrinkBackward0, input, r, (input,), lambd=lambd)
 
 
 def hardshrink(input, lambd=0.5):
     a = _float_array(input, "hardshrink")
-    r = np.where(np.abs(a) > _c(a, lambd), a, _c(a, 0))
+    r = np.where((a >= -lambd) & (a <= lambd), _c(a, 0), a)  # nan stays nan
     return _unary(HardshrinkBackward0, input, r, (input,), lambd=lambd)
 
 
@@ -1112,7 +1214,8 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
 
 
 def _clamp_min0(t):
-    return t.relu()
+    # torch's clamp_min_(0): unlike relu's, its gradient has no graph of its own
+    return t.clamp_min(0)
 
 
 def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None,

@@ -122,11 +122,13 @@ def adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, for
     for i, param in enumerate(params):
         max_sq = max_exp_avg_sqs[i] if amsgrad else None
         step = _increment(state_steps[i])
-        _adam_update(A.as_real(param._data), A.as_real(grads[i]._data),
-                     A.as_real(exp_avgs[i]._data), A.as_real(exp_avg_sqs[i]._data),
-                     None if max_sq is None else A.as_real(max_sq._data), step,
-                     beta1=beta1, beta2=beta2, lr=lr, weight_decay=weight_decay, eps=eps,
-                     maximize=maximize, decoupled_weight_decay=decoupled_weight_decay)
+        arrays = (A.as_real(param._data), A.as_real(grads[i]._data),
+                  A.as_real(exp_avgs[i]._data), A.as_real(exp_avg_sqs[i]._data),
+                  None if max_sq is None else A.as_real(max_sq._data))
+        for parts in A.chunks(*arrays):
+            _adam_update(*parts, step, beta1=beta1, beta2=beta2, lr=lr,
+                         weight_decay=weight_decay, eps=eps, maximize=maximize,
+                         decoupled_weight_decay=decoupled_weight_decay)
         _bump(param, exp_avgs[i], exp_avg_sqs[i], max_sq)
 
 
@@ -150,9 +152,8 @@ def _adam_update(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, step, *, beta
     bias_correction2_sqrt = bias_correction2 ** 0.5
     if max_exp_avg_sq is not None:
         np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
-        denom = np.sqrt(max_exp_avg_sq)
-    else:
-        denom = np.sqrt(exp_avg_sq)
+        exp_avg_sq = max_exp_avg_sq
+    denom = np.sqrt(exp_avg_sq, out=A.work(exp_avg_sq, "denom"))
     denom /= bias_correction2_sqrt
     denom += eps
     A.addcdiv_(param, exp_avg, denom, -step_size)
