@@ -49,13 +49,12 @@ def operator(node_cls, general, float_only=False):
     # ops saving nothing or exactly their two inputs record through the unrolled path
     fast_save = node_cls.save is None or node_cls.save is _SAVE_AB
     save_inputs = node_cls.save is _SAVE_AB
-    kinds = "fc" if float_only else "biufc"
 
     def op(self, other):
         if type(other) is Tensor:
             x = self._data
             y = other._data
-            if x.dtype is y.dtype and x.dtype.kind in kinds:
+            if x.dtype is y.dtype and (not float_only or x.dtype.kind in "fc"):
                 try:
                     r = ufunc(x, y)
                 except (ValueError, TypeError):
