@@ -14,6 +14,10 @@ from .modules.module import (register_module_forward_hook, register_module_forwa
                              register_module_full_backward_hook,
                              register_module_full_backward_pre_hook)
 from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter
+from .modules.conv import Conv1d, Conv2d, Conv3d
+from .modules.pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d,
+                              AvgPool3d, MaxPool1d, MaxPool2d, MaxPool3d)
+from .modules.rnn import GRU, LSTM, RNN, RNNBase
 
 __all__ = [
     "CELU", "ELU", "GELU", "GLU", "SELU", "AlphaDropout", "BCELoss", "BCEWithLogitsLoss",
@@ -30,3 +34,7 @@ __all__ = [
     "register_module_forward_pre_hook", "register_module_full_backward_hook",
     "register_module_full_backward_pre_hook", "utils",
 ]
+# convolution, pooling and recurrent layers
+__all__ += ["AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AvgPool1d", "AvgPool2d", "AvgPool3d",
+            "Conv1d", "Conv2d", "Conv3d", "GRU", "LSTM", "MaxPool1d", "MaxPool2d", "MaxPool3d",
+            "RNN", "RNNBase"]

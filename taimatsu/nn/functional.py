@@ -1324,3 +1324,200 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     n2 = T.where(n2 > eps, n2, eps).to(n2.dtype)
     return w12 / (n1 * n2)
 
+
+
+# =========================================================================================
+# convolution and pooling (the primitives are in _ops/nn.py)
+
+def _ntuple(value, n, name="value"):
+    if isinstance(value, int):
+        return (value,) * n
+    value = tuple(value)
+    if len(value) == 1:
+        return value * n
+    if len(value) != n:
+        raise RuntimeError(f"expected {name} to be a single integer value or a list of {n} "
+                           f"values to match the convolution dimensions, but got "
+                           f"{name}={list(value)}")
+    return value
+
+
+def _batched(input, nd, fn):
+    """input with a batch dimension, and whether one was added (unbatched input)."""
+    if input.dim() == nd + 1:
+        return input.unsqueeze(0), True
+    if input.dim() != nd + 2:
+        raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to "
+                           f"{fn}, but got input of size: {list(input.shape)}")
+    return input, False
+
+
+def _conv_pads(padding, kernel, dilation, stride, nd):
+    if isinstance(padding, str):
+        if padding == "valid":
+            return [(0, 0)] * nd
+        if padding != "same":
+            raise RuntimeError(f"Invalid padding string: '{padding}'")
+        if any(s != 1 for s in stride):
+            raise RuntimeError("padding='same' is not supported for strided convolutions")
+        # torch pads the odd extra element on the right
+        totals = [d * (k - 1) for k, d in zip(kernel, dilation)]
+        return [(t // 2, t - t // 2) for t in totals]
+    return [(p, p) for p in _ntuple(padding, nd, "padding")]
+
+
+def _convnd(nd, input, weight, bias, stride, padding, dilation, groups):
+    from .._ops import nn as ops
+    name = f"conv{nd}d"
+    x, unbatched = _batched(input, nd, name)
+    w = weight._data
+    if w.ndim != nd + 2:
+        raise RuntimeError("weight should have at least three dimensions" if w.ndim < 3 else
+                           f"Expected {nd + 2}-dimensional weight for {nd + 2}-dimensional "
+                           f"input {list(x.shape)}, but got weight of size {list(w.shape)}")
+    if x.shape[1] != w.shape[1] * groups:
+        raise RuntimeError(f"Given groups={groups}, weight of size {list(w.shape)}, expected "
+                           f"input{list(x.shape)} to have {w.shape[1] * groups} channels, but "
+                           f"got {x.shape[1]} channels instead")
+    if x._data.dtype != w.dtype or (bias is not None and bias._data.dtype != w.dtype):
+        raise RuntimeError(f"Input type ({x.dtype._legacy[:-6]}) and weight type "
+                           f"({weight.dtype._legacy[:-6]}) should be the same")
+    stride = _ntuple(stride, nd, "stride")
+    dilation = _ntuple(dilation, nd, "dilation")
+    kernel = w.shape[2:]
+    pads = _conv_pads(padding, kernel, dilation, stride, nd)
+    spatial = x.shape[2:]
+    padded = [n + lo + hi for n, (lo, hi) in zip(spatial, pads)]
+    effective = [d * (k - 1) + 1 for k, d in zip(kernel, dilation)]
+    if any(p < e for p, e in zip(padded, effective)):
+        raise RuntimeError(f"Calculated padded input size per channel: "
+                           f"({' x '.join(map(str, padded))}). Kernel size: "
+                           f"({' x '.join(map(str, effective))}). Kernel size can't be greater "
+                           f"than actual input size")
+    geo = ops._Geometry(spatial, kernel, stride, dilation, pads)
+    out = ops.convolution(x, weight, bias, geo, groups)
+    return out.squeeze(0) if unbatched else out
+
+
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _convnd(1, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _convnd(2, input, weight, bias, stride, padding, dilation, groups)
+
+
+def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    return _convnd(3, input, weight, bias, stride, padding, dilation, groups)
+
+
+def _pool_geometry(nd, x, kernel_size, stride, padding, dilation, ceil_mode):
+    from .._ops import nn as ops
+    kernel = _ntuple(kernel_size, nd, "kernel_size")
+    stride = kernel if stride is None or stride == [] or stride == () else \
+        _ntuple(stride, nd, "stride")
+    padding = _ntuple(padding, nd, "padding")
+    dilation = _ntuple(dilation, nd, "dilation")
+    for p, k, d in zip(padding, kernel, dilation):
+        if p > (d * (k - 1) + 1) // 2:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
+                               f"pad={p}, kernel_size={k} and dilation={d}")
+    return ops._pool_geometry(x.shape[2:], kernel, stride, padding, dilation, ceil_mode)
+
+
+def _max_poolnd(nd, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
+    from .._ops import nn as ops
+    x, unbatched = _batched(input, nd, f"max_pool{nd}d")
+    geo = _pool_geometry(nd, x, kernel_size, stride, padding, dilation, ceil_mode)
+    out, indices = ops.max_pool(x, geo)
+    if unbatched:
+        out, indices = out.squeeze(0), indices.squeeze(0)
+    return (out, indices) if return_indices else out
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    return _max_poolnd(1, input, kernel_size, stride, padding, dilation, ceil_mode,
+                       return_indices)
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    return _max_poolnd(2, input, kernel_size, stride, padding, dilation, ceil_mode,
+                       return_indices)
+
+
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    return _max_poolnd(3, input, kernel_size, stride, padding, dilation, ceil_mode,
+                       return_indices)
+
+
+def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode=False, return_indices=True):
+    return _max_poolnd(1, input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode=False, return_indices=True):
+    return _max_poolnd(2, input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def _avg_poolnd(nd, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                divisor_override):
+    from .._ops import nn as ops
+    x, unbatched = _batched(input, nd, f"avg_pool{nd}d")
+    geo = _pool_geometry(nd, x, kernel_size, stride, padding, 1, ceil_mode)
+    out = ops.avg_pool(x, geo, count_include_pad, divisor_override)
+    return out.squeeze(0) if unbatched else out
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True):
+    return _avg_poolnd(1, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                       None)
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True, divisor_override=None):
+    return _avg_poolnd(2, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                       divisor_override)
+
+
+def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True, divisor_override=None):
+    return _avg_poolnd(3, input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                       divisor_override)
+
+
+def _adaptive_matrix(n_in, n_out, dtype):
+    """The (n_out, n_in) averaging matrix of torch's adaptive windows
+    [floor(i n_in / n_out), ceil((i + 1) n_in / n_out))."""
+    m = np.zeros((n_out, n_in), dtype)
+    for i in range(n_out):
+        start, end = (i * n_in) // n_out, -(-((i + 1) * n_in) // n_out)
+        m[i, start:end] = 1.0 / (end - start)
+    return m
+
+
+def _adaptive_avg_poolnd(nd, input, output_size):
+    x, unbatched = _batched(input, nd, f"adaptive_avg_pool{nd}d")
+    sizes = _ntuple(output_size, nd, "output_size")
+    out = x
+    # one averaging product per spatial dimension, the last dimension first
+    for i in range(nd):
+        axis = x.dim() - 1 - i
+        n_in = x.shape[axis]
+        n_out = n_in if sizes[nd - 1 - i] is None else sizes[nd - 1 - i]
+        m = T.from_numpy(_adaptive_matrix(n_in, n_out, x._data.dtype))
+        out = out.transpose(axis, -1).matmul(m.t()).transpose(axis, -1)
+    out = out.contiguous()
+    return out.squeeze(0) if unbatched else out
+
+
+def adaptive_avg_pool1d(input, output_size):
+    return _adaptive_avg_poolnd(1, input, output_size)
+
+
+def adaptive_avg_pool2d(input, output_size):
+    return _adaptive_avg_poolnd(2, input, output_size)

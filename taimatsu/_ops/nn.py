@@ -1,0 +1,382 @@
+"""Convolution and pooling primitives over any number of spatial dimensions.
+
+A convolution is one matrix product over a strided window view of the padded input
+(im2col by numpy stride tricks).  Its two gradients are convolutions too: the input
+gradient is the transposed convolution of the output gradient with the weight, and the
+weight gradient correlates the input with the output gradient.  The three ops are each
+other's derivatives, so gradients of any order come from these three records:
+
+    <conv(x, w), g> = <x, input_grad(g, w)> = <w, weight_grad(x, g)>
+
+Geometry (`_Geometry`) is shared: per spatial dimension a stride, dilation and a
+(before, after) zero padding.  Pooling uses the same window views, padded with -inf
+for max pooling.
+"""
+import math
+
+from .._backend import numpy as np
+from ..autograd.graph import Node
+from ._core import record
+
+_as_strided = np.lib.stride_tricks.as_strided
+_new_object = object.__new__
+
+
+class _Geometry:
+    """Window placement: output size and where each window reads the padded input."""
+
+    def __init__(self, spatial, kernel, stride, dilation, pads):
+        self.spatial = tuple(spatial)
+        self.kernel = tuple(kernel)
+        self.stride = tuple(stride)
+        self.dilation = tuple(dilation)
+        self.pads = tuple(pads)  # per dimension: (before, after)
+        self.out = tuple((n + lo + hi - d * (k - 1) - 1) // s + 1 for n, k, s, d, (lo, hi)
+                         in zip(spatial, kernel, stride, dilation, pads))
+
+    def padded(self, a, fill=0):
+        """a (N, C, *spatial) with the padding added."""
+        if not any(lo or hi for lo, hi in self.pads):
+            return a
+        out = np.full(a.shape[:2] + tuple(n + lo + hi for n, (lo, hi)
+                                          in zip(self.spatial, self.pads)), fill, a.dtype)
+        out[self.interior()] = a
+        return out
+
+    def interior(self):
+        """The slices of a padded array that hold the input."""
+        return (slice(None), slice(None)) + tuple(slice(lo, lo + n) for n, (lo, _)
+                                                  in zip(self.spatial, self.pads))
+
+    def windows(self, padded):
+        """A read-only view (N, C, *out, *kernel) of the windows of a padded array."""
+        st = padded.strides
+        shape = padded.shape[:2] + self.out + self.kernel
+        strides = st[:2] + tuple(st[2 + i] * s for i, s in enumerate(self.stride)) + \
+            tuple(st[2 + i] * d for i, d in enumerate(self.dilation))
+        return _as_strided(padded, shape, strides, writeable=False)
+
+    def scatter(self, cols, shape, dtype):
+        """The adjoint of `windows`: add cols (N, C, *out, *kernel) back into an input
+        of `shape`, one kernel offset at a time (overlapping windows add up)."""
+        padded = np.zeros(shape[:2] + tuple(n + lo + hi for n, (lo, hi)
+                                            in zip(self.spatial, self.pads)), dtype)
+        nd = len(self.kernel)
+        for offset in np.ndindex(*self.kernel):
+            dest = (slice(None), slice(None)) + tuple(
+                slice(o * d, o * d + s * (m - 1) + 1, s)
+                for o, d, s, m in zip(offset, self.dilation, self.stride, self.out))
+            padded[dest] += cols[(Ellipsis,) + offset] if nd else cols
+        return padded[self.interior()]
+
+
+def _grouped(a, groups):
+    """(N, C, ...) -> (N, groups, C // groups, ...)"""
+    return a.reshape(a.shape[:1] + (groups, a.shape[1] // groups) + a.shape[2:])
+
+
+def _conv_array(x, w, geo, groups):
+    """The convolution of arrays x (N, C, *S) and w (O, C // groups, *K)."""
+    nd = len(geo.kernel)
+    cols = _grouped(geo.windows(geo.padded(x)), groups)    # N, g, Cg, *out, *K
+    wg = w.reshape((groups, w.shape[0] // groups) + w.shape[1:])   # g, Og, Cg, *K
+    # contract channels and kernel offsets: (N, Cg, *out, *K) . (Og, Cg, *K)
+    axes = ([1] + list(range(2 + nd, 2 + 2 * nd)), [1] + list(range(2, 2 + nd)))
+    parts = [np.tensordot(cols[:, i], wg[i], axes=axes) for i in range(groups)]
+    out = parts[0] if groups == 1 else np.concatenate(parts, axis=-1)
+    return np.ascontiguousarray(np.moveaxis(out, -1, 1))
+
+
+def _input_grad_array(g, w, geo, groups, input_shape):
+    """The transposed convolution: the gradient of conv(x, w) with respect to x."""
+    nd = len(geo.kernel)
+    gg = _grouped(g, groups)                                       # N, g, Og, *out
+    wg = w.reshape((groups, w.shape[0] // groups) + w.shape[1:])   # g, Og, Cg, *K
+    parts = [np.tensordot(gg[:, i], wg[i], axes=([1], [0])) for i in range(groups)]
+    cols = parts[0] if groups == 1 else np.concatenate(parts, axis=1 + nd)
+    cols = np.moveaxis(cols, 1 + nd, 1)                            # N, C, *out, *K
+    return np.ascontiguousarray(geo.scatter(cols, input_shape, g.dtype))
+
+
+def _weight_grad_array(x, g, geo, groups, weight_shape):
+    """The gradient of conv(x, w) with respect to w."""
+    nd = len(geo.kernel)
+    cols = _grouped(geo.windows(geo.padded(x)), groups)            # N, g, Cg, *out, *K
+    gg = _grouped(g, groups)                                       # N, g, Og, *out
+    spatial = list(range(2, 2 + nd))
+    parts = [np.tensordot(gg[:, i], cols[:, i], axes=([0] + spatial, [0] + spatial))
+             for i in range(groups)]                               # Og, Cg, *K
+    return np.concatenate(parts, axis=0).reshape(weight_shape).astype(x.dtype, copy=False)
+
+
+class ConvolutionBackward0(Node):
+    def backward(self, grad):
+        x, w = self.saved()
+        geo, groups = self.geometry, self.groups
+        gx = conv_input_grad(grad, w, geo, groups, x.shape) if self._next[0] is not None \
+            else None
+        gw = conv_weight_grad(x, grad, geo, groups, w.shape) if self._next[1] is not None \
+            else None
+        gb = None
+        if len(self._next) > 2 and self._next[2] is not None:
+            gb = conv_bias_grad(grad, x, w)
+        return gx, gw, gb
+
+
+class ConvolutionBackwardBackward0(Node):
+    """The node of a convolution's input gradient (a transposed convolution)."""
+
+    def backward(self, grad):
+        g, w = self.saved()
+        geo, groups = self.geometry, self.groups
+        dg = convolution(grad, w, None, geo, groups) if self._next[0] is not None else None
+        dw = conv_weight_grad(grad, g, geo, groups, w.shape) if self._next[1] is not None \
+            else None
+        return dg, dw
+
+
+class _ConvWeightGradBackward(Node):
+    """The node of a convolution's weight gradient."""
+
+    def name(self):
+        return "ConvolutionBackwardBackward0"
+
+    def backward(self, grad):
+        x, g = self.saved()
+        geo, groups = self.geometry, self.groups
+        dx = conv_input_grad(g, grad, geo, groups, x.shape) if self._next[0] is not None \
+            else None
+        dg = convolution(x, grad, None, geo, groups) if self._next[1] is not None else None
+        return dx, dg
+
+
+class _ConvBiasGradBackward(Node):
+    """The node of a convolution's bias gradient.  Like torch's (one node computes all
+    three gradients), it has the input and weight as inputs too, with zero derivative."""
+
+    def name(self):
+        return "ConvolutionBackwardBackward0"
+
+    def backward(self, grad):
+        shape = (1, -1) + (1,) * (len(self.grad_shape) - 2)
+        return grad.reshape(shape).expand(self.grad_shape), None, None
+
+
+def conv_bias_grad(g, x, w):
+    a = g._data
+    result = _wrap_new(a.sum(axis=(0,) + tuple(range(2, a.ndim)), dtype=a.dtype))
+    if _needs_grad(g, x, w):
+        record(_ConvBiasGradBackward, (g, x, w), result, None, grad_shape=g.shape)
+    return result
+
+
+def _wrap_new(array):
+    from .._tensor import _wrap
+    return _wrap(array)
+
+
+def convolution(x, w, b, geo, groups):
+    """conv(x, w) + b for tensors x (N, C, *S), w (O, C // groups, *K), b (O,) or None."""
+    out = _conv_array(x._data, w._data, geo, groups)
+    if b is not None:
+        out += b._data.reshape((-1,) + (1,) * len(geo.kernel))
+    result = _wrap_new(out)
+    if _needs_grad(x, w, b):
+        record(ConvolutionBackward0, (x, w, b), result, (x, w), geometry=geo, groups=groups)
+    return result
+
+
+def conv_input_grad(g, w, geo, groups, input_shape):
+    result = _wrap_new(_input_grad_array(g._data, w._data, geo, groups, tuple(input_shape)))
+    if _needs_grad(g, w):
+        record(ConvolutionBackwardBackward0, (g, w), result, (g, w), geometry=geo,
+               groups=groups)
+    return result
+
+
+def conv_weight_grad(x, g, geo, groups, weight_shape):
+    result = _wrap_new(_weight_grad_array(x._data, g._data, geo, groups, tuple(weight_shape)))
+    if _needs_grad(x, g):
+        record(_ConvWeightGradBackward, (x, g), result, (x, g), geometry=geo, groups=groups)
+    return result
+
+
+def _needs_grad(*tensors):
+    from ..autograd.grad_mode import GradMode
+    return GradMode.enabled and any(t is not None and t._requires_grad for t in tensors)
+
+
+# --- max pooling ------------------------------------------------------------------------
+
+def _pool_geometry(spatial, kernel, stride, padding, dilation, ceil_mode):
+    """Geometry of a pooling: with ceil_mode a last partial window is kept when it
+    starts inside the input or its left padding, and the right padding grows to hold it."""
+    pads = []
+    for n, k, s, p, d in zip(spatial, kernel, stride, padding, dilation):
+        span = n + 2 * p - d * (k - 1) - 1
+        out = (-(-span // s) if ceil_mode else span // s) + 1
+        if ceil_mode and (out - 1) * s >= n + p:
+            out -= 1
+        pads.append((p, max(p, (out - 1) * s + d * (k - 1) + 1 - n - p)))
+    return _Geometry(spatial, kernel, stride, dilation, pads)
+
+
+def _max_pool_arrays(x, geo):
+    """Values and torch's indices (flat positions in each input plane) of a max pool."""
+    nd = len(geo.kernel)
+    fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    cols = geo.windows(geo.padded(x, fill))
+    flat = cols.reshape(cols.shape[:2 + nd] + (-1,))
+    # nan wins, as in torch: argmax finds the first nan
+    arg = np.argmax(flat, axis=-1)
+    values = np.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
+    # window offset -> position in the unpadded input plane
+    offsets = np.unravel_index(arg, geo.kernel)
+    index = np.zeros(arg.shape, np.int64)
+    for i in range(nd):
+        grid = np.arange(geo.out[i]).reshape((-1,) + (1,) * (nd - 1 - i)) * geo.stride[i]
+        pos = grid + offsets[i] * geo.dilation[i] - geo.pads[i][0]
+        index = index * geo.spatial[i] + pos
+    return values, index
+
+
+class _MaxPoolBackward(Node):
+    def backward(self, grad):
+        indices, x = self.saved()
+        return (max_pool_backward(grad, x, indices, self.nd),)
+
+
+class MaxPool1DWithIndicesBackward0(_MaxPoolBackward):
+    pass
+
+
+class MaxPool2DWithIndicesBackward0(_MaxPoolBackward):
+    pass
+
+
+class MaxPool3DWithIndicesBackward0(_MaxPoolBackward):
+    pass
+
+
+_MAX_POOL_NODES = {1: MaxPool1DWithIndicesBackward0, 2: MaxPool2DWithIndicesBackward0,
+                   3: MaxPool3DWithIndicesBackward0}
+
+
+def max_pool(x, geo):
+    """(values, indices) of a max pool of x (N, C, *S)."""
+    values, index = _max_pool_arrays(x._data, geo)
+    out, indices = _wrap_new(values), _wrap_new(index)
+    if _needs_grad(x):
+        nd = len(geo.kernel)
+        record(_MAX_POOL_NODES[nd], (x,), out, (indices, x), nd=nd)
+    return out, indices
+
+
+class MaxPoolBackwardBackward(Node):
+    """The node of a max pool's input gradient.  As torch's, it has the pooled input as
+    an input too, with zero derivative."""
+
+    def name(self):
+        return f"MaxPool{self.nd}DWithIndicesBackwardBackward0"
+
+    def backward(self, grad):
+        (indices,) = self.saved()
+        nd = self.nd
+        flat = grad.flatten(-nd).gather(-1, indices.flatten(-nd))
+        return flat.reshape(indices.shape), None
+
+
+def max_pool_backward(grad, x, indices, nd):
+    """The gradient of a max pool of x: each output's gradient added at its argmax."""
+    g, index = grad._data, indices._data
+    input_shape = x.shape
+    lead = g.shape[:-nd]
+    plane = math.prod(input_shape[-nd:])
+    rows = math.prod(lead)
+    base = (np.arange(rows) * plane).reshape(lead + (1,) * nd)
+    total = np.bincount((index + base).reshape(-1), weights=g.reshape(-1),
+                        minlength=rows * plane)
+    result = _wrap_new(total.astype(g.dtype, copy=False).reshape(tuple(input_shape)))
+    if _needs_grad(grad, x):
+        record(MaxPoolBackwardBackward, (grad, x), result, (indices,), nd=nd)
+    return result
+
+
+# --- average pooling --------------------------------------------------------------------
+
+def _avg_divisor(geo, count_include_pad, divisor_override, dtype):
+    """The divisor of each output position (torch's pool_size / valid count)."""
+    if divisor_override:
+        return dtype.type(divisor_override)
+    counts = None
+    for i, (n, k, s, d, (lo, _)) in enumerate(zip(geo.spatial, geo.kernel, geo.stride,
+                                                  geo.dilation, geo.pads)):
+        start = np.arange(geo.out[i]) * s - lo
+        end = np.minimum(start + k, n + lo)
+        if count_include_pad:
+            size = end - start
+        else:
+            size = np.minimum(end, n) - np.maximum(start, 0)
+        size = size.reshape((-1,) + (1,) * (len(geo.kernel) - 1 - i))
+        counts = size if counts is None else counts * size
+    return counts.astype(dtype)
+
+
+class _AvgPoolBackward(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (avg_pool_backward(grad, x, self.geometry, self.divisor),)
+
+
+class AvgPool1DBackward0(_AvgPoolBackward):
+    pass
+
+
+class AvgPool2DBackward0(_AvgPoolBackward):
+    pass
+
+
+class AvgPool3DBackward0(_AvgPoolBackward):
+    pass
+
+
+_AVG_POOL_NODES = {1: AvgPool1DBackward0, 2: AvgPool2DBackward0, 3: AvgPool3DBackward0}
+
+
+def avg_pool(x, geo, count_include_pad=True, divisor_override=None):
+    divisor = _avg_divisor(geo, count_include_pad, divisor_override, x._data.dtype)
+    return _avg_pool_sums(x, geo, divisor)
+
+
+def _avg_pool_sums(x, geo, divisor):
+    """Window sums over their divisors (the adjoint of avg_pool_backward)."""
+    a = x._data
+    nd = len(geo.kernel)
+    total = geo.windows(geo.padded(a)).sum(axis=tuple(range(-nd, 0)), dtype=a.dtype)
+    result = _wrap_new((total / divisor).astype(a.dtype, copy=False))
+    if _needs_grad(x):
+        record(_AVG_POOL_NODES[nd], (x,), result, (x,), geometry=geo, divisor=divisor)
+    return result
+
+
+class AvgPoolBackwardBackward(Node):
+    """The node of an average pool's input gradient (the pooled input is an input too,
+    with zero derivative, as in torch)."""
+
+    def name(self):
+        return f"AvgPool{len(self.geometry.kernel)}DBackwardBackward0"
+
+    def backward(self, grad):
+        return _avg_pool_sums(grad, self.geometry, self.divisor), None
+
+
+def avg_pool_backward(grad, x, geo, divisor):
+    g = grad._data
+    input_shape = x.shape
+    nd = len(geo.kernel)
+    spread = (g / divisor).astype(g.dtype, copy=False)
+    cols = np.broadcast_to(spread[(Ellipsis,) + (None,) * nd], g.shape + geo.kernel)
+    result = _wrap_new(np.ascontiguousarray(geo.scatter(cols, tuple(input_shape), g.dtype)))
+    if _needs_grad(grad, x):
+        record(AvgPoolBackwardBackward, (grad, x), result, None, geometry=geo, divisor=divisor)
+    return result
