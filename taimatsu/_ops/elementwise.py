@@ -608,10 +608,11 @@ class AbsBackward0(Node):
 class SigmoidBackward0(Node):
     @staticmethod
     def forward(x):
-        # the split keeps exp from overflowing for large |x|
-        with np.errstate(over="ignore"):
-            return np.where(x >= 0, 1 / (1 + np.exp(-x)), np.exp(x) / (1 + np.exp(x))) \
-                .astype(x.dtype, copy=False)
+        # torch's formula, 1 / (1 + exp(-x)): exp overflowing to inf for very negative x
+        # gives the right limit, 0 (numpy's overflow warning is filtered in _backend)
+        d = np.exp(np.negative(x))
+        d += 1
+        return np.reciprocal(d, out=d) if type(d) is ndarray else 1 / d
 
     def backward(self, grad):
         (result,) = self.saved()

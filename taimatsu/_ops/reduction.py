@@ -276,6 +276,11 @@ def sum_to_size(input, *size):
                                f"size {{{', '.join(map(str, have))}}}.")
     if not dims:
         return input
+    if not (GradMode.enabled and input._requires_grad):
+        # the engine reduces every broadcast gradient through here: one numpy call
+        a = input._data
+        acc = _sum_dtype(a.dtype, None)
+        return _wrap(_add_reduce(a, axis=tuple(dims), dtype=acc, keepdims=True).reshape(shape))
     result = sum(input, dims, keepdim=True)
     if lead:
         result = result.view(shape)

@@ -516,7 +516,7 @@ class TransposeBackward0(Node):
 def transpose(input, dim0, dim1):
     a = input._data
     d0, d1 = _wrap_dim(dim0, a.ndim), _wrap_dim(dim1, a.ndim)
-    result = make_view(input, np.swapaxes(a, d0, d1))
+    result = make_view(input, a.swapaxes(d0, d1))
     if GradMode.enabled and input._requires_grad:
         record(TransposeBackward0, (input,), result, dim0=d0, dim1=d1)
     return result

@@ -163,7 +163,7 @@ def _run_plain(root, root_nr, grad, retain_graph):
                 if buf[0] is not None:
                     node.accumulate(buf[0], False)
                 continue
-            if node._tensor_pre_hooks or node._pre_hooks or node._post_hooks:
+            if node._hooked:
                 _execute(node, buf, buffers, deps, ready, retain_graph, False, None, None,
                          False, None)
                 continue

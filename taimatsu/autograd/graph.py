@@ -53,6 +53,7 @@ class Node:
     _tensor_pre_hooks = None
     _pre_hooks = None
     _post_hooks = None
+    _hooked = False       # any of the three: the engine's plain path checks only this
     _seq = 0
 
     def name(self):
@@ -77,6 +78,7 @@ class Node:
         """fn(grad_inputs, grad_outputs) after the node ran."""
         if self._post_hooks is None:
             self._post_hooks = []
+        self._hooked = True
         self._post_hooks.append(fn)
         return _RemovableHandle(self._post_hooks, fn)
 
@@ -84,12 +86,14 @@ class Node:
         """fn(grad_outputs) before the node runs; may return replacement grads."""
         if self._pre_hooks is None:
             self._pre_hooks = []
+        self._hooked = True
         self._pre_hooks.append(fn)
         return _RemovableHandle(self._pre_hooks, fn)
 
     def _add_tensor_hook(self, output_nr, fn):
         if self._tensor_pre_hooks is None:
             self._tensor_pre_hooks = {}
+        self._hooked = True
         hooks = self._tensor_pre_hooks.setdefault(output_nr, [])
         hooks.append(fn)
         return _RemovableHandle(hooks, fn)
@@ -146,14 +150,23 @@ class Node:
 
 
 def _rebuild_output(saved, node):
-    from .._tensor import Tensor
-    t = Tensor.__new__(Tensor)
+    t = _new_tensor()
     t._data = saved.data
     t._vc = saved.vc
     t._requires_grad = True
     t._grad_fn = node
     t._output_nr = saved.output_nr
     return t
+
+
+def _new_tensor():
+    # graph.py is imported by _tensor.py, so the class is looked up at first use
+    global _new_tensor
+    from .._tensor import Tensor
+
+    def _new_tensor():
+        return object.__new__(Tensor)
+    return _new_tensor()
 
 
 class AccumulateGrad(Node):
