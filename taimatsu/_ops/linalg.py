@@ -472,6 +472,23 @@ def _fused(node_cls, input, x, y, product, beta, alpha, out):
 
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     a, b = mat1._data, mat2._data
+    bias = input._data
+    if beta == 1 and alpha == 1 and out is None and a.ndim == 2 and b.ndim == 2 and \
+            a.shape[1] == b.shape[0] and a.dtype is b.dtype and bias.dtype is a.dtype and \
+            a.dtype.kind == "f" and bias.ndim <= 2:
+        # nn.Linear's call with well-formed operands: the checks below cannot fail
+        product = np.matmul(a, b)
+        try:
+            product += bias
+        except ValueError:
+            pass  # a bias that does not broadcast: the general path raises torch's error
+        else:
+            result = _wrap(product)
+            if GradMode.enabled and (input._requires_grad or mat1._requires_grad
+                                     or mat2._requires_grad):
+                record(AddmmBackward0, (input, mat1, mat2), result, (mat1, mat2), beta=1,
+                       alpha=1)
+            return result
     if a.ndim != 2:
         raise RuntimeError(f"mat1 must be a matrix, got {a.ndim}-D tensor")
     if b.ndim != 2:
