@@ -43,6 +43,35 @@ def matmul_line():
             f"ratio {t_tm / t_np:.3f}")
 
 
+IMPORT = """
+import time
+t0 = time.perf_counter()
+import {module}
+t = time.perf_counter() - t0
+hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]
+print(t, int(hwm) / 1024)
+"""
+
+
+def import_lines():
+    """Import time and peak memory of a fresh process.  compare.py's ru_maxrss figure is
+    inherited from its parent (which has imported torch), so it reads the same for both;
+    VmHWM belongs to the new process image only."""
+    lines = []
+    for module in ("taimatsu", "torch"):
+        samples = []
+        for _ in range(3):
+            out = subprocess.run([sys.executable, "-c", IMPORT.format(module=module)],
+                                 capture_output=True, text=True, cwd=ROOT)
+            if out.returncode == 0:
+                samples.append([float(v) for v in out.stdout.split()])
+        if samples:
+            t = min(s[0] for s in samples)
+            mb = min(s[1] for s in samples)
+            lines.append(f"import {module:9s} {t:6.3f} s  {mb:7.1f} MB peak (VmHWM)")
+    return lines
+
+
 def main(names):
     compare = SHARED / "bench" / "compare.py"
     if not compare.exists():
@@ -51,7 +80,8 @@ def main(names):
                           text=True, cwd=ROOT)
     table = proc.stdout.rstrip()
     lines = [f"Measured {time.strftime('%Y-%m-%d')} on this machine, one run "
-             f"({os.cpu_count()} cores):", "", "```", table, matmul_line(), "```", ""]
+             f"({os.cpu_count()} cores):", "", "```", table, matmul_line(), *import_lines(),
+             "```", ""]
     text = "\n".join(lines)
     print(text)
     if proc.returncode != 0:

@@ -15,16 +15,6 @@ _FROM_NUMPY = D.FROM_NUMPY
 _new_object = object.__new__
 
 
-def grad_needed(*inputs):
-    """True when an op on these inputs must be recorded."""
-    if not GradMode.enabled:
-        return False
-    for t in inputs:
-        if type(t) is not float and getattr(t, "_requires_grad", False):
-            return True
-    return False
-
-
 def record(node_cls, inputs, out, saved=None, **attrs):
     """Make `out` (a tensor, or a tuple of tensors for multi-output ops) the result of a
     `node_cls` node whose inputs are `inputs`.  Non-tensor inputs get no edge.
@@ -128,10 +118,6 @@ def record_binary(node_cls, a, b, out, save_inputs):
         node._saved_versions = (a._vc[0] if a._vc is not None else None,
                                 vb[0] if vb is not None else None)
     return node
-
-
-def needs_input_grad(node, i):
-    return node._next[i] is not None
 
 
 # ---------------------------------------------------------------------------------------
