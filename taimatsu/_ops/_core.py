@@ -67,11 +67,20 @@ def record(node_cls, inputs, out, saved=None, **attrs):
         out._requires_grad = True
         out._grad_fn = node
         if saved is not None:
+            # one pass: the output is saved as a SavedOutput (no reference cycle), other
+            # tensors with the version they have now
+            values = []
+            versions = []
             for s in saved:
                 if s is out:
-                    saved = [SavedOutput(s) if s is out else s for s in saved]
-                    break
-            node._store(saved)
+                    values.append(SavedOutput(s))
+                    versions.append(None)
+                else:
+                    values.append(s)
+                    vc = getattr(s, "_vc", None)
+                    versions.append(vc[0] if vc is not None else None)
+            node._saved = values
+            node._saved_versions = versions
     return node
 
 
@@ -261,10 +270,26 @@ def unary(node_cls, x, save=None, float_only=False):
     r = node_cls.forward(a)
     out = _wrap(r) if type(r) is ndarray else wrap_result(r)
     if x._requires_grad and GradMode.enabled:
-        if save is None:
-            record(node_cls, (x,), out)
-        elif save == "x":
-            record(node_cls, (x,), out, (x,))
-        else:
-            record(node_cls, (x,), out, (out,))
+        record_unary(node_cls, x, out, save)
     return out
+
+
+def record_unary(node_cls, x, out, save):
+    """`record` unrolled for one input: `save` is None, "x" (the input) or "out"."""
+    node = _new_object(node_cls)
+    a = x._data
+    oa = out._data
+    node._next = (_edge(x),)
+    if a.shape != oa.shape or a.dtype is not oa.dtype:
+        node._in_meta = ((a.shape, a.dtype),)
+    out._requires_grad = True
+    out._grad_fn = node
+    if save is not None:
+        if save == "x":
+            node._saved = (x,)
+            vc = x._vc
+            node._saved_versions = (vc[0] if vc is not None else None,)
+        else:
+            node._saved = (SavedOutput(out),)
+            node._saved_versions = (None,)
+    return node

@@ -33,6 +33,7 @@ class SavedOutput:
     so the array is kept and the tensor rebuilt, pointing at its node, when read."""
 
     __slots__ = ("data", "vc", "version", "output_nr")
+    _vc = None  # not a tensor's counter: Node._store reads it without a failed getattr
 
     def __init__(self, tensor):
         self.data = tensor._data
