@@ -33,7 +33,10 @@ def _fast_binary(node_cls, a, b):
             out = _new_object(Tensor)
             out._data = r
             if GradMode.enabled and (a._requires_grad or b._requires_grad):
-                record(node_cls, (a, b), out, node_cls.saves(a, b, out))
+                if node_cls.save is None or node_cls.save is _SAVE_AB:
+                    record_binary(node_cls, a, b, out, node_cls.save is _SAVE_AB)
+                else:
+                    record(node_cls, (a, b), out, node_cls.saves(a, b, out))
             return out
     return binary(node_cls, a, b, save=node_cls.save)
 
@@ -243,6 +246,12 @@ class _NoGrad:
 def _into(out, result):
     if out is None:
         return result
+    if result._requires_grad:
+        name = type(result._grad_fn).__name__.split("Backward")[0].lower()
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support "
+                           "automatic differentiation, but one of the arguments requires grad.")
+    from .copy import check_writable_dtype
+    check_writable_dtype(out, result._data.dtype)
     out.resize_(result.shape)
     out.copy_(result)
     return out

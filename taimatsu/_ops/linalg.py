@@ -14,7 +14,7 @@ from .._backend import numpy as np
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
-from ._core import record
+from ._core import record, record_binary
 
 _new_object = object.__new__
 # the C type names torch prints in "expected m1 and m2 to have the same dtype"
@@ -50,9 +50,9 @@ def _same_dtype_mm(a, b):
                            f"{_C_NAMES[a.dtype.name]} != {_C_NAMES[b.dtype.name]}")
 
 
-def _no_bool(a):
+def _no_bool(a, kernel="addmm_impl_cpu_"):
     if a.dtype.kind == "b":
-        raise NotImplementedError("\"addmm_impl_cpu_\" not implemented for 'Bool'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
 def _as_array(r):
@@ -103,6 +103,7 @@ def dot(input, other, *, out=None):
     _check_tensor(other, "dot", "tensor", 2)
     a, b = input._data, other._data
     _check_vectors(a, b, "dot")
+    _no_bool(a, "dot")
     result = _wrap(_as_array(np.dot(a, b)))
     if GradMode.enabled and (input._requires_grad or other._requires_grad):
         record(DotBackward0, (input, other), result, (input, other))
@@ -167,6 +168,8 @@ class BmmBackward0(Node):
 
 
 def _check_mv(a, b):
+    if a.ndim == 0:  # torch sizes the result from the matrix first
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     if a.ndim != 2 or b.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {b.ndim}")
     if a.shape[1] != b.shape[0]:
@@ -180,7 +183,7 @@ def _check_mv(a, b):
 def mv(input, vec, *, out=None):
     a, b = input._data, vec._data
     _check_mv(a, b)
-    _no_bool(a)
+    _no_bool(a, "addmv_impl_cpu")
     result = _wrap(_as_array(np.matmul(a, b)))
     if GradMode.enabled and (input._requires_grad or vec._requires_grad):
         record(MvBackward0, (input, vec), result, (input, vec))
@@ -216,7 +219,7 @@ def mm(input, mat2, *, out=None):
     result = _new_object(Tensor)
     result._data = np.matmul(a, b)
     if (input._requires_grad or mat2._requires_grad) and GradMode.enabled:
-        record(MmBackward0, (input, mat2), result, (input, mat2))
+        record_binary(MmBackward0, input, mat2, result, True)
     return result if out is None else _into(out, result)
 
 
