@@ -83,12 +83,18 @@ from ._ops.linalg import (addbmm, addmm, addmv, addr, baddbmm, bmm, cross, dot, 
 from ._ops.linalg_decomp import (chain_matmul, det, inverse, logdet, matrix_power, pinverse)
 from ._ops.linalg_decomp import torch_cholesky as cholesky
 from ._ops.linalg_decomp import torch_slogdet as slogdet
+# process-wide settings (threads, determinism, matmul precision): recorded only
+from ._config import (are_deterministic_algorithms_enabled, get_float32_matmul_precision,
+                      get_num_interop_threads, get_num_threads, set_float32_matmul_precision,
+                      set_num_interop_threads, set_num_threads, use_deterministic_algorithms)
 
 
 # nn, optim, utils, linalg and serialization load on first use (`torch.nn`,
 # `import taimatsu.nn`): `import taimatsu` stays cheap for programs that need tensors only
-_SUBMODULES = ("nn", "optim", "utils", "linalg", "serialization")
+_SUBMODULES = ("nn", "optim", "utils", "linalg", "serialization", "cuda", "backends")
 _FROM_SERIALIZATION = ("save", "load")
+# torch.softmax and friends are nn.functional's (argument orders equal)
+_FROM_FUNCTIONAL = ("softmax", "log_softmax", "dropout", "layer_norm", "group_norm")
 
 
 def __getattr__(name):
@@ -97,15 +103,19 @@ def __getattr__(name):
         return importlib.import_module("." + name, __name__)
     if name in _FROM_SERIALIZATION:
         return getattr(importlib.import_module(".serialization", __name__), name)
+    if name in _FROM_FUNCTIONAL:
+        return getattr(importlib.import_module(".nn.functional", __name__), name)
     raise AttributeError(f"taimatsu does not implement torch.{name} yet")
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_SUBMODULES) | set(_FROM_SERIALIZATION))
+    return sorted(set(globals()) | set(_SUBMODULES) | set(_FROM_SERIALIZATION)
+                  | set(_FROM_FUNCTIONAL))
 
 
 __version__ = "0.1.0"
 
 # the public names are exactly those imported above (torch's names), plus the lazy ones
 __all__ = sorted([name for name in globals() if not name.startswith("_")
-                  and name not in ("annotations",)] + list(_SUBMODULES + _FROM_SERIALIZATION))
+                  and name not in ("annotations",)] + list(_SUBMODULES + _FROM_SERIALIZATION
+                                                          + _FROM_FUNCTIONAL))

@@ -903,3 +903,37 @@ Tensor.take = _ix.take
 Tensor.take_along_dim = _ix.take_along_dim
 Tensor.put = _ix.put
 Tensor.put_ = _ix.put_
+
+# methods that torch.nn.functional defines (imported on first call: nn loads lazily)
+
+
+def _softmax_method(self, dim, dtype=None):
+    from .nn.functional import softmax
+    return softmax(self, dim, dtype=dtype)
+
+
+def _log_softmax_method(self, dim, dtype=None):
+    from .nn.functional import log_softmax
+    return log_softmax(self, dim, dtype=dtype)
+
+
+Tensor.softmax = _softmax_method
+Tensor.log_softmax = _log_softmax_method
+
+# new_* factories: the new tensor takes self's dtype unless told otherwise
+
+
+def _new_factory(name):
+    def method(self, *args, dtype=None, device=None, requires_grad=False, **kwargs):
+        from ._ops import creation
+        return getattr(creation, name)(*args, dtype=self.dtype if dtype is None else dtype,
+                                       device=device, requires_grad=requires_grad, **kwargs)
+    method.__name__ = "new_" + name
+    return method
+
+
+Tensor.new_zeros = _new_factory("zeros")
+Tensor.new_ones = _new_factory("ones")
+Tensor.new_empty = _new_factory("empty")
+Tensor.new_full = _new_factory("full")
+Tensor.new_tensor = _new_factory("tensor")

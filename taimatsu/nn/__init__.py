@@ -18,6 +18,10 @@ from .modules.conv import Conv1d, Conv2d, Conv3d
 from .modules.pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d,
                               AvgPool3d, MaxPool1d, MaxPool2d, MaxPool3d)
 from .modules.rnn import GRU, LSTM, RNN, RNNBase
+from .modules.batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d
+from .modules.normalization import GroupNorm, LayerNorm
+from .modules.sparse import Embedding
+from .modules.rnn import GRUCell, LSTMCell, RNNCell, RNNCellBase
 
 __all__ = [
     "CELU", "ELU", "GELU", "GLU", "SELU", "AlphaDropout", "BCELoss", "BCEWithLogitsLoss",
@@ -38,3 +42,7 @@ __all__ = [
 __all__ += ["AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AvgPool1d", "AvgPool2d", "AvgPool3d",
             "Conv1d", "Conv2d", "Conv3d", "GRU", "LSTM", "MaxPool1d", "MaxPool2d", "MaxPool3d",
             "RNN", "RNNBase"]
+# normalisation and embeddings
+__all__ += ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "Embedding", "GroupNorm",
+            "LayerNorm"]
+__all__ += ["GRUCell", "LSTMCell", "RNNCell", "RNNCellBase"]

@@ -554,7 +554,7 @@ def _softmax_input(input, dim, dtype, name, stacklevel):
         input = input.to(dtype)
     a = input._data
     if a.dtype.kind not in "fc":
-        raise RuntimeError(f"\"{name}_lastdim_kernel_impl\" not implemented for "
+        raise NotImplementedError(f"\"{name}_lastdim_kernel_impl\" not implemented for "
                            f"'{input.dtype._legacy[:-6]}'")
     from .._tensor import _wrap_dim
     return input, a, _wrap_dim(dim, a.ndim) if a.ndim else 0
@@ -1521,3 +1521,280 @@ def adaptive_avg_pool1d(input, output_size):
 
 def adaptive_avg_pool2d(input, output_size):
     return _adaptive_avg_poolnd(2, input, output_size)
+
+
+# =========================================================================================
+# normalisation and embeddings
+#
+# batch, layer and group norm share one backward: with x̂ = (x - mean) * invstd over the
+# normalised axes and g = grad * weight,
+#     dx = invstd * (g - mean(g) - x̂ * mean(g * x̂)),
+# dweight = sum(grad * x̂), dbias = sum(grad) over the axes the parameters broadcast along.
+# When a graph of the backward is being built (double backward), mean and invstd are
+# recomputed from the input with tensor ops, so that their own dependence on it is recorded.
+
+class _NormBackward(Node):
+    # attrs: axes (normalised axes of the stats view), stats_shape (None: the input's own),
+    # param_shape (the weight broadcast against the input), param_axes, eps, use_input_stats
+
+    def backward(self, grad):
+        input, weight, mean, invstd = self.saved()
+        x = input if self.stats_shape is None else input.reshape(self.stats_shape)
+        if self.use_input_stats and GradMode.enabled:
+            mean = x.mean(self.axes, keepdim=True)
+            invstd = ((x - mean).square().mean(self.axes, keepdim=True) + self.eps).rsqrt()
+        xhat = (x - mean) * invstd
+        grad_in = grad_w = grad_b = None
+        if self._next[0] is not None:
+            g = grad if weight is None else grad * weight.reshape(self.param_shape)
+            if self.stats_shape is not None:
+                g = g.reshape(self.stats_shape)
+            if self.use_input_stats:
+                g = g - g.mean(self.axes, keepdim=True) - xhat * (g * xhat).mean(self.axes,
+                                                                              keepdim=True)
+            grad_in = (g * invstd).reshape(input.shape)
+        if weight is not None and self._next[1] is not None:
+            grad_w = (grad * xhat.reshape(input.shape)).sum(self.param_axes)
+            grad_w = grad_w.reshape(weight.shape)
+        if len(self._next) > 2 and self._next[2] is not None:
+            grad_b = grad.sum(self.param_axes).reshape(weight.shape if weight is not None
+                                                       else self.bias_shape)
+        return grad_in, grad_w, grad_b
+
+
+class NativeBatchNormBackward0(_NormBackward):
+    pass
+
+
+class NativeLayerNormBackward0(_NormBackward):
+    pass
+
+
+class NativeGroupNormBackward0(_NormBackward):
+    pass
+
+
+def _normalize(node_cls, input, stats, param_shape, param_axes, weight, bias, eps,
+               mean=None, var=None):
+    """Normalise input over `stats` = (stats_shape or None, axes), or with the given mean
+    and var (arrays broadcasting against the stats view), then apply weight and bias."""
+    stats_shape, axes = stats
+    a = input._data
+    x = a if stats_shape is None else a.reshape(stats_shape)
+    use_input_stats = mean is None
+    if use_input_stats:
+        mean = x.mean(axes, keepdims=True)
+        centred = x - mean
+        var = np.square(centred).mean(axes, keepdims=True)
+    else:
+        centred = x - mean
+    invstd = 1 / np.sqrt(var + x.dtype.type(eps))
+    out = centred * invstd
+    if stats_shape is not None:
+        out = out.reshape(a.shape)
+    if weight is not None:
+        out *= weight._data.reshape(param_shape)
+    if bias is not None:
+        out += bias._data.reshape(param_shape)
+    out = _new(out.astype(a.dtype, copy=False))
+    inputs = (input, weight, bias)
+    if GradMode.enabled and any(getattr(t, "_requires_grad", False) for t in inputs):
+        saved = (input, weight, _new(np.broadcast_to(mean, invstd.shape)), _new(invstd))
+        record(node_cls, inputs, out, saved, stats_shape=stats_shape, axes=axes,
+               param_shape=param_shape, param_axes=param_axes, eps=eps,
+               use_input_stats=use_input_stats,
+               bias_shape=None if bias is None else bias.shape)
+    return out, mean, var
+
+
+def _check_param(name, t, n):
+    if t is not None and t.numel() != n:
+        raise RuntimeError(f"{name} should contain {n} elements not {t.numel()}")
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+               momentum=0.1, eps=1e-5):
+    a = input._data
+    if a.ndim < 2:
+        raise ValueError(f"Expected 2D or more input (got {a.ndim}D input)")
+    channels = a.shape[1]
+    if training and a.size // channels <= 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input "
+                         f"size {input.shape}")
+    for name, t in (("running_mean", running_mean), ("running_var", running_var),
+                    ("weight", weight), ("bias", bias)):
+        _check_param(name, t, channels)
+    axes = (0,) + tuple(range(2, a.ndim))
+    param_shape = (channels,) + (1,) * (a.ndim - 2)
+    mean = var = None
+    if not training:
+        if running_mean is None or running_var is None:
+            raise RuntimeError("running_mean and running_var must be defined in evaluation "
+                               "mode")
+        mean = running_mean._data.reshape(param_shape).astype(a.dtype, copy=False)
+        var = running_var._data.reshape(param_shape).astype(a.dtype, copy=False)
+    out, mean, var = _normalize(NativeBatchNormBackward0, input, (None, axes), param_shape,
+                                axes, weight, bias, eps, mean, var)
+    if training:
+        n = a.size // channels
+        with T.no_grad():
+            if running_mean is not None:
+                running_mean.mul_(1 - momentum).add_(_new(mean.reshape(channels)),
+                                                     alpha=momentum)
+            if running_var is not None:
+                unbiased = var.reshape(channels) * var.dtype.type(n / (n - 1))
+                running_var.mul_(1 - momentum).add_(_new(unbiased), alpha=momentum)
+    return out
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    if isinstance(normalized_shape, int):
+        normalized_shape = (normalized_shape,)
+    normalized_shape = tuple(normalized_shape)
+    a = input._data
+    k = len(normalized_shape)
+    if k == 0 or a.shape[a.ndim - k:] != normalized_shape or a.ndim < k:
+        raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input "
+                           f"with shape [*, {', '.join(map(str, normalized_shape))}], but got "
+                           f"input of size{list(input.shape)}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != normalized_shape:
+            raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but "
+                               f"got {name} of shape {list(t.shape)} and normalized_shape = "
+                               f"{list(normalized_shape)}")
+    axes = tuple(range(a.ndim - k, a.ndim))
+    return _normalize(NativeLayerNormBackward0, input, (None, axes), normalized_shape,
+                      tuple(range(a.ndim - k)), weight, bias, eps)[0]
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    a = input._data
+    if a.ndim < 2:
+        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received "
+                           f"{a.ndim}")
+    n, channels = a.shape[:2]
+    if channels % num_groups:
+        raise RuntimeError(f"Expected number of channels in input to be divisible by "
+                           f"num_groups, but got input of shape {input.shape} and num_groups="
+                           f"{num_groups}")
+    _check_param("weight", weight, channels)
+    _check_param("bias", bias, channels)
+    param_shape = (channels,) + (1,) * (a.ndim - 2)
+    param_axes = (0,) + tuple(range(2, a.ndim))
+    return _normalize(NativeGroupNormBackward0, input, ((n, num_groups, -1), (2,)),
+                      param_shape, param_axes, weight, bias, eps)[0]
+
+
+class EmbeddingBackward0(Node):
+    def backward(self, grad):
+        (indices,) = self.saved()
+        flat = indices.reshape(-1)
+        g = grad.reshape(flat.shape[0], grad.shape[-1])
+        if self.padding_idx is not None:
+            g = g.masked_fill((flat == self.padding_idx).unsqueeze(1), 0)
+        if self.scale_grad_by_freq:
+            counts = T.bincount(flat, minlength=self.num_weights).to(g.dtype)
+            g = g / counts[flat].unsqueeze(1)
+        zeros = T.zeros(self.num_weights, g.shape[1], dtype=g.dtype)
+        return (zeros.index_add(0, flat, g),)
+
+
+def _embedding_indices(input):
+    if not isinstance(input, Tensor) or input._data.dtype.kind not in "iu":
+        legacy = input.dtype._legacy if isinstance(input, Tensor) else type(input).__name__
+        raise RuntimeError(f"Expected tensor for argument #1 'indices' to have one of the "
+                           f"following scalar types: Long, Int; but got torch.{legacy} instead "
+                           f"(while checking arguments for embedding)")
+    return input._data
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
+              scale_grad_by_freq=False, sparse=False):
+    idx = _embedding_indices(input)
+    num = weight.shape[0]
+    if padding_idx is not None:
+        if padding_idx > 0:
+            assert padding_idx < num, "Padding_idx must be within num_embeddings"
+        elif padding_idx < 0:
+            assert padding_idx >= -num, "Padding_idx must be within num_embeddings"
+            padding_idx = num + padding_idx
+    if idx.size and (idx.min() < 0 or idx.max() >= num):
+        raise IndexError("index out of range in self")
+    if max_norm is not None:
+        _embedding_renorm(weight, idx, max_norm, norm_type)
+    out = _new(weight._data[idx])
+    if GradMode.enabled and weight._requires_grad:
+        record(EmbeddingBackward0, (weight,), out, (input,), padding_idx=padding_idx,
+               scale_grad_by_freq=scale_grad_by_freq, num_weights=num)
+    return out
+
+
+def _embedding_renorm(weight, idx, max_norm, norm_type):
+    """Rescale in place the rows of weight that idx uses whose norm exceeds max_norm, as
+    torch's embedding_renorm_ (which records nothing)."""
+    w = weight._data
+    rows = np.unique(idx)
+    norms = np.linalg.norm(w[rows], ord=norm_type, axis=1)
+    big = norms > max_norm
+    if big.any():
+        scale = (max_norm / (norms[big] + 1e-7)).astype(w.dtype)
+        w[rows[big]] *= scale[:, None]
+        weight._bump_version()
+
+
+# =========================================================================================
+# padding
+
+class ConstantPadNdBackward0(Node):
+    def backward(self, grad):
+        # padding by the negated amounts crops what was added (and re-adds what was cut)
+        return (pad(grad, [-p for p in self.pad]),)
+
+
+_PAD_MODES = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+
+
+def _pad_pairs(input, pad_):
+    if len(pad_) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad_) // 2 > input.dim():
+        raise RuntimeError(f"Padding length should be less than or equal to two times the "
+                           f"input dimension but got padding length {len(pad_)} and input of "
+                           f"dimension {input.dim()}")
+    # pad_ lists the last dimension first
+    return [(input.dim() - 1 - i, pad_[2 * i], pad_[2 * i + 1]) for i in range(len(pad_) // 2)]
+
+
+def _constant_pad(input, pad_, value):
+    a = input._data
+    pairs = _pad_pairs(input, pad_)
+    crop = [slice(None)] * a.ndim
+    widths = [(0, 0)] * a.ndim
+    for dim, lo, hi in pairs:
+        crop[dim] = slice(max(-lo, 0), a.shape[dim] - max(-hi, 0))
+        widths[dim] = (max(lo, 0), max(hi, 0))
+    fill = 0 if value is None else value
+    out = _new(np.pad(a[tuple(crop)], widths, constant_values=a.dtype.type(fill)))
+    if GradMode.enabled and input._requires_grad:
+        record(ConstantPadNdBackward0, (input,), out, None, pad=list(pad_))
+    return out
+
+
+def pad(input, pad, mode="constant", value=None):
+    pad = [int(p) for p in pad]
+    if mode == "constant":
+        return _constant_pad(input, pad, value)
+    if mode not in _PAD_MODES:
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    out = input
+    # gathering with padded index vectors: index_select carries the gradient back,
+    # summing over the positions each element was copied to
+    for dim, lo, hi in _pad_pairs(input, pad):
+        n = input.shape[dim]
+        if mode == "reflect" and (lo >= n or hi >= n):
+            raise RuntimeError(f"Argument #4: Padding size should be less than the "
+                               f"corresponding input dimension, but got: padding ({lo}, {hi}) "
+                               f"at dimension {dim} of input {list(input.shape)}")
+        index = np.pad(np.arange(n), (lo, hi), mode=_PAD_MODES[mode])
+        out = out.index_select(dim, _new(index))
+    return out

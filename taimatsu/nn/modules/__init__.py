@@ -16,6 +16,10 @@ from .module import Module
 from .pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, AvgPool3d,
                       MaxPool1d, MaxPool2d, MaxPool3d)
 from .rnn import GRU, LSTM, RNN, RNNBase
+from .batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d
+from .normalization import GroupNorm, LayerNorm
+from .sparse import Embedding
+from .rnn import GRUCell, LSTMCell, RNNCell, RNNCellBase
 
 __all__ = [
     "CELU", "ELU", "GELU", "GLU", "SELU", "AlphaDropout", "BCELoss", "BCEWithLogitsLoss",
@@ -33,3 +37,7 @@ __all__ = [
 __all__ += ["AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AvgPool1d", "AvgPool2d", "AvgPool3d",
             "Conv1d", "Conv2d", "Conv3d", "GRU", "LSTM", "MaxPool1d", "MaxPool2d", "MaxPool3d",
             "RNN", "RNNBase"]
+# normalisation and embeddings
+__all__ += ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "Embedding", "GroupNorm",
+            "LayerNorm"]
+__all__ += ["GRUCell", "LSTMCell", "RNNCell", "RNNCellBase"]

@@ -13,7 +13,7 @@ from .. import init
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["GRU", "LSTM", "RNN", "RNNBase"]
+__all__ = ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNBase", "RNNCell", "RNNCellBase"]
 
 _GATES = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
 
@@ -263,3 +263,92 @@ class LSTM(RNNBase):
         h_n = _ops.join.stack([h for h, _ in finals])
         c_n = _ops.join.stack([c for _, c in finals])
         return self._finish(output, batched), (_unbatch(h_n, batched), _unbatch(c_n, batched))
+
+
+# =========================================================================================
+# single-step cells: the same cell arithmetic as the layers, one time step per call
+
+class RNNCellBase(Module):
+    __constants__ = ("input_size", "hidden_size", "bias")
+
+    def __init__(self, input_size, hidden_size, bias, num_chunks, device=None, dtype=None):
+        super().__init__()
+        factory = {"device": device, "dtype": dtype}
+        self.input_size = input_size
+        self.hidden_size = hidden_size
+        self.bias = bias
+        rows = num_chunks * hidden_size
+        self.weight_ih = Parameter(_ops.creation.empty(rows, input_size, **factory))
+        self.weight_hh = Parameter(_ops.creation.empty(rows, hidden_size, **factory))
+        if bias:
+            self.bias_ih = Parameter(_ops.creation.empty(rows, **factory))
+            self.bias_hh = Parameter(_ops.creation.empty(rows, **factory))
+        else:
+            self.register_parameter("bias_ih", None)
+            self.register_parameter("bias_hh", None)
+        self.reset_parameters()
+
+    def reset_parameters(self):
+        stdv = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
+        for weight in self.parameters():
+            init.uniform_(weight, -stdv, stdv)
+
+    def extra_repr(self):
+        s = f"{self.input_size}, {self.hidden_size}"
+        if self.bias is not True:
+            s += f", bias={self.bias}"
+        if getattr(self, "nonlinearity", "tanh") != "tanh":
+            s += f", nonlinearity={self.nonlinearity}"
+        return s
+
+    def _step(self, cell, input, hx, n_states):
+        if input.dim() not in (1, 2):
+            raise ValueError(f"{type(self).__name__}: Expected input to be 1D or 2D, got "
+                             f"{input.dim()}D instead")
+        batched = input.dim() == 2
+        if not batched:
+            input = input.unsqueeze(0)
+        if hx is None:
+            zeros = _ops.creation.zeros(input.shape[0], self.hidden_size, dtype=input.dtype)
+            hx = zeros if n_states == 1 else (zeros, zeros)
+        elif not batched:
+            hx = hx.unsqueeze(0) if n_states == 1 else tuple(h.unsqueeze(0) for h in hx)
+        if input.shape[1] != self.input_size:
+            raise RuntimeError(f"input has inconsistent input_size: got {input.shape[1]} "
+                               f"expected {self.input_size}")
+        x_gates = F.linear(input, self.weight_ih, self.bias_ih)
+        _, state = cell(x_gates, hx, self.weight_hh, self.bias_hh, None)
+        if not batched:
+            state = state.squeeze(0) if n_states == 1 else tuple(s.squeeze(0) for s in state)
+        return state
+
+
+class RNNCell(RNNCellBase):
+    __constants__ = ("input_size", "hidden_size", "bias", "nonlinearity")
+
+    def __init__(self, input_size, hidden_size, bias=True, nonlinearity="tanh", device=None,
+                 dtype=None):
+        super().__init__(input_size, hidden_size, bias, 1, device, dtype)
+        self.nonlinearity = nonlinearity
+
+    def forward(self, input, hx=None):
+        if self.nonlinearity not in ("tanh", "relu"):
+            raise RuntimeError(f"Unknown nonlinearity: {self.nonlinearity}")
+        cell = _tanh_cell if self.nonlinearity == "tanh" else _relu_cell
+        return self._step(cell, input, hx, 1)
+
+
+class LSTMCell(RNNCellBase):
+    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+        super().__init__(input_size, hidden_size, bias, 4, device, dtype)
+
+    def forward(self, input, hx=None):
+        return self._step(_lstm_cell, input, hx, 2)
+
+
+class GRUCell(RNNCellBase):
+    def __init__(self, input_size, hidden_size, bias=True, device=None, dtype=None):
+        super().__init__(input_size, hidden_size, bias, 3, device, dtype)
+
+    def forward(self, input, hx=None):
+        return self._step(_gru_cell, input, hx, 1)

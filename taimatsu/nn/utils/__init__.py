@@ -1,5 +1,5 @@
 """torch.nn.utils: gradient clipping and parameter vectors."""
-from . import clip_grad, convert_parameters
+from . import clip_grad, convert_parameters, rnn
 from .clip_grad import (clip_grad_norm, clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_,
                         get_total_norm)
 from .convert_parameters import parameters_to_vector, vector_to_parameters
@@ -8,3 +8,4 @@ __all__ = [
     "clip_grad", "clip_grad_norm", "clip_grad_norm_", "clip_grad_value_", "clip_grads_with_norm_",
     "convert_parameters", "get_total_norm", "parameters_to_vector", "vector_to_parameters",
 ]
+__all__ += ["rnn"]
