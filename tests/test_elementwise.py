@@ -435,3 +435,31 @@ def test_no_derivative_ops_fail_in_backward():
             assert type(fn(m, x).grad_fn).__name__ == "NotImplemented"
         with pytest.raises(RuntimeError, match="derivative for aten::"):
             fn(tm, tm.tensor([1.5, 2.5], requires_grad=True)).sum().backward()
+
+
+# regressions found by tests/test_fuzz.py
+
+@pytest.mark.parametrize("call", [
+    lambda m, x: x.bool().sub_(True), lambda m, x: x.sub_(m.tensor([True, False])),
+    lambda m, x: x.bool().__isub__(True),
+    lambda m, x: m.maximum(x, x, out=m.zeros(2, dtype=m.bool)),
+    lambda m, x: m.maximum(x.requires_grad_(), x, out=m.zeros(2)),
+    lambda m, x: x.add_(m.zeros(3)),
+    lambda m, x: m.softmax(x.long(), 0)])
+def test_inplace_and_out_errors(call):
+    check_error(call, [np.array([1.0, 2.0])])
+
+
+def test_copy_into_itself_and_into_integers():
+    torch = load_oracle()
+    for m in (tm, torch):
+        x = m.tensor([0.75, 5.25], requires_grad=True)
+        y = x * 1
+        y.copy_(y)
+        assert m.autograd.grad(y, x, m.ones(2))[0].tolist() == [1.0, 1.0]
+        i = m.tensor([1, 2])
+        i.copy_(x)
+        assert not i.requires_grad
+        z = x * 1
+        assert [type(z.fill_(2).grad_fn).__name__,
+                type(z.fill_(m.tensor(1.0)).grad_fn).__name__] == ["FillBackward2", "FillBackward3"]

@@ -527,3 +527,43 @@ def test_random_index_gradients(items):
     if region is None or region.numel() == 0:
         return
     check(lambda m, x: x[_materialise(m, items)], [a])
+
+
+# regressions found by tests/test_fuzz.py
+
+def test_setitem_dtype_mismatch_rules():
+    """index_put_ refuses another dtype, except where the write is masked_fill_ (one mask,
+    one value) or a copy (python bools index as None does)."""
+    torch = load_oracle()
+    for m in (tm, torch):
+        x = m.zeros(3)
+        x[True] = m.tensor([1])
+        x[m.tensor([True, False, True])] = m.tensor(2)
+    for key in ([0], np.array([0]), [], np.array(True)):
+        check_error(lambda m, x, k=key: x.__setitem__(
+            m.tensor(k) if isinstance(k, np.ndarray) else k, m.tensor(1)), [np.zeros(3)])
+
+
+def test_setitem_history_names_on_the_tensor_itself():
+    torch = load_oracle()
+    keys = [Ellipsis, slice(None), (slice(None), [1]), 0, slice(0, 2)]
+    values = [lambda m: 3.0, lambda m: m.tensor(2.0), lambda m: m.tensor([2.0, 1.0])]
+    for key in keys:
+        for value in values:
+            names = []
+            for m in (tm, torch):
+                x = m.zeros(2, 2, requires_grad=True) * 1
+                try:
+                    x[key] = value(m)
+                except RuntimeError:  # a value that does not fit: both refuse
+                    names.append("RuntimeError")
+                    continue
+                names.append(type(x.grad_fn).__name__)
+            assert names[0] == names[1], (key, names)
+
+
+def test_index_put_keeps_layout():
+    torch = load_oracle()
+    outs = [m.zeros(3, 4).t().index_put((m.tensor([0]),), m.tensor(1.0)).stride()
+            for m in (tm, torch)]
+    assert outs[0] == outs[1]

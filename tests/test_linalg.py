@@ -314,3 +314,12 @@ def test_large_matmul_costs_the_numpy_call():
         ref.append(t1 - t0)
         ours.append(t2 - t1)
     assert min(ours) < min(ref) * 1.5 + 1e-3
+
+
+# regressions found by tests/test_fuzz.py
+
+@pytest.mark.parametrize("call", [
+    lambda m, a, b: m.dot(a[0], a[0]), lambda m, a, b: a[0] @ a[0], lambda m, a, b: m.mv(a, b),
+    lambda m, a, b: m.mv(a[0, 0], b), lambda m, a, b: m.mv(a, b[0])])
+def test_bool_and_zero_dim_errors(call):
+    check_error(call, [np.array([[True, False], [True, True]]), np.array([True, False])])

@@ -416,3 +416,20 @@ def test_reductions_hypothesis(shape, data):
 def test_cat_hypothesis(shapes, dim):
     arrays = [randn(n, 2, dtype=F32) if dim == 0 else randn(2, n, dtype=F32) for n in shapes]
     check(lambda m, *ts: m.cat(ts, dim), arrays, gradgrad=False)
+
+
+# regressions found by tests/test_fuzz.py
+
+@pytest.mark.filterwarnings("ignore")
+@pytest.mark.parametrize("call", [
+    lambda m, x: x.mean(-1), lambda m, x: x.mean(0, keepdim=True), lambda m, x: x.std(-1),
+    lambda m, x: x.var(0), lambda m, x: x.logsumexp(0)])
+def test_zero_dim_reduction_over_dim(call):
+    check(call, [np.array(0.5)], gradgrad=False)
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_var_std_backward_without_degrees_of_freedom():
+    check(lambda m, x: x.std(0, keepdim=True), [np.array([7.5])])
+    check(lambda m, x: x.var(), [np.array([7.5])], gradgrad=False)
+    check(lambda m, x: x.var(correction=2), [np.array([7.5, 1.0])], gradgrad=False)

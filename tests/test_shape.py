@@ -371,3 +371,47 @@ def test_split_unfold_diagonal_property(shape, data):
     for o, t in zip(ops(tm, tm.tensor(a)), ops(torch, torch.tensor(a))):
         assert o.tolist() == t.tolist()
         assert (o.stride(), o.is_contiguous()) == (t.stride(), t.is_contiguous())
+
+
+# regressions found by tests/test_fuzz.py
+
+def test_single_piece_split_gradient():
+    """x.chunk(1) / x.split(n) / x.unbind() of a size-1 dim: one output, whose gradient the
+    engine passes unwrapped (it was iterated over its first dim: wrong gradients)."""
+    x = randn(2, 3)
+    check(lambda m, x: x.chunk(1, 1)[0] * 2, [x])
+    check(lambda m, x: x.split(3, 1)[0] * 2, [x])
+    check(lambda m, x: x.unbind(0)[0] * 2, [randn(1, 3)])
+    check(lambda m, x: (x.chunk(1, 1)[0] ** 2).permute(1, 2, 0), [randn(1, 2, 3)])
+
+
+@pytest.mark.parametrize("call", [
+    lambda m, x: x.permute(), lambda m, x: x.expand(), lambda m, x: x.narrow(0, 0, 1),
+    lambda m, x: x.chunk(2, 0), lambda m, x: x.split(1, 0)])
+def test_zero_dim_shape_errors(call):
+    check_error(call, [np.array(1.0)])
+
+
+def test_zero_dim_transpose_movedim_mT():
+    torch = load_oracle()
+    check(lambda m, x: x.transpose(0, -1) * 1, [np.array(2.0)])
+    check(lambda m, x: x.movedim(0, 0) * 1, [np.array(2.0)])
+    for m in (tm, torch):
+        x = m.tensor(1.0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assert x.mT is x
+
+
+def test_reshape_alias_and_dtype_view_history():
+    torch = load_oracle()
+    for m in (tm, torch):
+        x = m.zeros(3, 4, requires_grad=True)
+        assert type(x.t().reshape(4, 3).grad_fn).__name__ == "ReshapeAliasBackward0"
+        assert type(x.reshape(12).grad_fn).__name__ == "ViewBackward0"
+        y = x * 1
+        v = y.view(y.dtype)  # shares memory and version, but is no autograd view
+        assert v._base is None and not v.requires_grad
+        v[[0]] = 2.0
+        assert not v.requires_grad and y._version == 1
+        assert type(y.grad_fn).__name__ == "MulBackward0"

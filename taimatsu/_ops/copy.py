@@ -133,7 +133,8 @@ def copy_(self, src, non_blocking=False):
             f"tensor b ({value.shape[-1] if value.ndim else 1}) at non-singleton dimension "
             f"{max(a.ndim - 1, 0)}") from None
     self._bump_version()
-    if GradMode.enabled and (self._requires_grad or src._requires_grad):
+    if GradMode.enabled and (self._requires_grad or src._requires_grad) \
+            and a.dtype.kind in "fc":
         rebase(self, CopyBackwards, (_history(self), src))
     return self
 
@@ -157,6 +158,8 @@ def rebase(t, node_cls, inputs, saved=None, **attrs):
         record(node_cls, inputs, result, saved, **attrs)
         rebase_view(t, result)
         return
+    # t among the inputs (x.copy_(x)) means t's history before this op
+    inputs = tuple(_history(t) if i is t else i for i in inputs)
     t._grad_fn = None
     record(node_cls, inputs, t, saved, **attrs)
     t._output_nr = 0
@@ -164,7 +167,9 @@ def rebase(t, node_cls, inputs, saved=None, **attrs):
 
 def fill_(self, value):
     check_inplace(self)
+    node_cls = FillBackward2  # torch's fill_.Scalar; fill_.Tensor is FillBackward3
     if isinstance(value, Tensor):
+        node_cls = FillBackward3
         if value._data.ndim != 0:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor "
                                f"with {value._data.ndim} dimensions.")
@@ -172,7 +177,7 @@ def fill_(self, value):
     self._data[...] = value
     self._bump_version()
     if GradMode.enabled and self._requires_grad:
-        rebase(self, FillBackward0, (_history(self),))
+        rebase(self, node_cls, (_history(self),))
     return self
 
 
@@ -188,6 +193,14 @@ def zero_(self):
     if GradMode.enabled and self._requires_grad:
         rebase(self, ZeroBackward0, (_history(self),))
     return self
+
+
+class FillBackward2(FillBackward0):
+    pass
+
+
+class FillBackward3(FillBackward0):
+    pass
 
 
 class ZeroBackward0(FillBackward0):

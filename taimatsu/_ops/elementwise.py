@@ -769,11 +769,15 @@ def cos(input, *, out=None):
 
 def sgn(input, *, out=None):
     if input._data.dtype.kind != "c":
-        return sign(input, out=out)
+        return _sign(input, out, _RealSgnBackward0)
     return _into(out, unary(SgnBackward0, input))
 
 
 def sign(input, *, out=None):
+    return _sign(input, out, SignBackward0)
+
+
+def _sign(input, out, node_cls):
     a = input._data
     if a.dtype.kind == "c":
         raise NotImplementedError("Unlike NumPy, torch.sign is not intended to support complex "
@@ -787,13 +791,20 @@ def sign(input, *, out=None):
         r = np.sign(a)
     result = _result(r)
     if GradMode.enabled and input._requires_grad:
-        record(SgnBackward0 if a.dtype.kind == "c" else SignBackward0, (input,), result)
+        record(node_cls, (input,), result)
     return _into(out, result)
 
 
 class SignBackward0(Node):
     def backward(self, grad):
         return (grad * 0,)
+
+
+class _RealSgnBackward0(SignBackward0):
+    """torch.sgn of a real tensor: sign's derivative, torch's name for sgn."""
+
+
+_RealSgnBackward0.__name__ = _RealSgnBackward0.__qualname__ = "SgnBackward0"
 
 
 class ConjBackward0(Node):

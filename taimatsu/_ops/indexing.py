@@ -380,7 +380,7 @@ def _value_array(value, target_dtype, advanced):
     """The value to store, as an array (or a python scalar) of the target's dtype."""
     if isinstance(value, Tensor):
         v = value._data
-        if advanced and v.ndim and v.dtype != target_dtype:
+        if advanced and v.dtype != target_dtype:
             raise RuntimeError(f"Index put requires the source and destination dtypes match, "
                                f"got {_scalar_name(target_dtype)} for the destination and "
                                f"{_scalar_name(v.dtype)} for the source.")
@@ -444,7 +444,7 @@ def setitem(input, index, value):
     stripped = vshape
     if vshape:
         stripped = _check_value_shape(vshape, _target_shape(target, advanced), advanced)
-    v = _value_array(value, a.dtype, advanced is not None)
+    v = _value_array(value, a.dtype, advanced is not None and _index_put_dtype_strict(index, value))
     if stripped != vshape:
         v = v.reshape(stripped)
     if not a.flags.writeable:
@@ -457,18 +457,39 @@ def setitem(input, index, value):
     value_grad = isinstance(value, Tensor) and value._requires_grad
     if GradMode.enabled and (input._requires_grad or value_grad
                              or _base_requires_grad(input)):
-        _record_setitem(input, basic, advanced, value if isinstance(value, Tensor) else None)
+        whole = target.shape == a.shape and target.strides == a.strides
+        _record_setitem(input, basic, advanced, value if isinstance(value, Tensor) else None,
+                        whole)
+
+
+def _index_put_dtype_strict(index, value):
+    """Whether torch's index_put_ refuses a value of another dtype: it does, except where
+    the write becomes masked_fill_ (one boolean mask, one value) or a plain copy (python
+    bools index as `None` does)."""
+    items = index if isinstance(index, tuple) else (index,)
+    tensors = [i for i in items if isinstance(i, (Tensor, list, ndarray))]
+    if not tensors:
+        return False
+    if len(tensors) == 1 and isinstance(tensors[0], Tensor) and tensors[0]._data.ndim \
+            and tensors[0]._data.dtype.kind == "b":
+        return not isinstance(value, Tensor) or value._data.size != 1
+    return True
 
 
 def _base_requires_grad(t):
     return t._base is not None and t._base._requires_grad
 
 
-def _record_setitem(input, basic, advanced, value):
+def _record_setitem(input, basic, advanced, value, whole=False):
     from .copy import _history, rebase
     vshape = value._data.shape if value is not None else ()
     if input._base is None:
-        rebase(input, CopySlices, (_history(input), value), basic=basic, advanced=advanced,
+        node_cls = CopySlices
+        if whole:
+            # torch writes the tensor itself, not a view of it: index_put_, fill_ or copy_
+            node_cls = _IndexPutSetitem if advanced is not None else \
+                _CopySetitem if vshape else _FillSetitem
+        rebase(input, node_cls, (_history(input), value), basic=basic, advanced=advanced,
                value_shape=vshape)
         return
     # the view's new value, as a function of its old value and the value written
@@ -476,6 +497,24 @@ def _record_setitem(input, basic, advanced, value):
     record(CopySlices, (_history(input), value), result, basic=basic, advanced=advanced,
            value_shape=vshape)
     rebase_view(input, result)
+
+
+class _IndexPutSetitem(CopySlices):
+    pass
+
+
+class _CopySetitem(CopySlices):
+    pass
+
+
+class _FillSetitem(CopySlices):
+    pass
+
+
+for _cls, _name in ((_IndexPutSetitem, "IndexPutBackward0"), (_CopySetitem, "CopyBackwards"),
+                    (_FillSetitem, "FillBackward3")):
+    _cls.__name__ = _cls.__qualname__ = _name
+    _cls.name = Node.name
 
 
 class _BaseCopySlices(CopySlices):
@@ -1120,7 +1159,7 @@ def _index_put_write(a, advanced, v, accumulate):
 
 def index_put(input, indices, values, accumulate=False):
     advanced, stripped = _index_put_args(input, indices, values)
-    r = input._data.copy()
+    r = input._data.copy(order="K")  # torch clones preserving the layout
     _index_put_write(r, advanced, values._data.reshape(stripped), accumulate)
     result = _wrap(r)
     if GradMode.enabled and (input._requires_grad or values._requires_grad):

@@ -10,7 +10,7 @@ from .._backend import ndarray
 from .._backend import numpy as np
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
-from ._core import as_tensor_operand, binary_dtype
+from ._core import as_tensor_operand, binary_dtype, broadcast_error
 from .copy import check_inplace
 
 
@@ -87,9 +87,12 @@ def _write(self, value):
 
 
 def fast_binary_inplace(ufunc, fallback, float_result=False):
-    """`self op= other` through the ufunc's out= when no graph is being built."""
+    """`self op= other` through the ufunc's out= when no graph is being built (bools take
+    the out-of-place path, which has torch's checks: `mask -= 1` is an error)."""
     def inplace(self, other, **kwargs):
         if kwargs or (float_result and self._data.dtype.kind not in "fc") or (
+                self._data.dtype.kind == "b" or type(other) is bool
+                or (type(other) is Tensor and other._data.dtype.kind == "b")) or (
                 GradMode.enabled and (self._requires_grad
                                       or getattr(other, "_requires_grad", False))):
             return apply_inplace(fallback, self, other, **kwargs)
@@ -105,9 +108,12 @@ def fast_binary_inplace(ufunc, fallback, float_result=False):
             ufunc(a, y, out=a, casting="unsafe")
         except ValueError:
             _check_writable(a)
+            try:
+                shape = np.broadcast_shapes(a.shape, np.shape(y))
+            except ValueError:
+                raise broadcast_error(a.shape, np.shape(y)) from None
             raise RuntimeError(f"output with shape {list(a.shape)} doesn't match the broadcast "
-                               f"shape {list(np.broadcast_shapes(a.shape, np.shape(y)))}") \
-                from None
+                               f"shape {list(shape)}") from None
         self._bump_version()
         return self
     inplace.__name__ = fallback.__name__ + "_"

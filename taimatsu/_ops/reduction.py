@@ -61,7 +61,8 @@ def _reduce(fn, a, dims, keepdim, **kwargs):
 
 def _count(shape, dims):
     n = 1
-    for d in (range(len(shape)) if dims is None else dims):
+    # a 0-dim tensor reduced over its dim 0 (or -1) counts its one element
+    for d in (range(len(shape)) if dims is None or not shape else dims):
         n *= shape[d]
     return n
 
@@ -428,7 +429,7 @@ def logsumexp(input, dim, keepdim=False, *, out=None):
         m = _reduce(np.max, a, dims, True)
         m = np.where(np.isfinite(m), m, 0).astype(a.dtype, copy=False)
         with np.errstate(divide="ignore"):
-            s = np.log(np.sum(np.exp(a - m), axis=dims, keepdims=True)) + m
+            s = np.log(_reduce(np.sum, np.exp(a - m), dims, True)) + m
         if not keepdim:
             s = s.reshape(_reduced_shape(a.shape, dims))
         result = _wrap(_array(s))
@@ -749,7 +750,13 @@ def _var_forward(name, a, dims, correction, keepdim):
 
 def _var_backward(grad, x, dims, keepdim, dof):
     g = _restore(grad, dims, keepdim, x.dim())
-    return (2.0 / dof) * g * (x - mean(x, dims, True))
+    if not dof and (dims is None or x.dim() == 0):
+        # torch: infinity (2 / 0), NaN where x is at its mean, a constant of x
+        from .elementwise import where
+        return g * where(x.detach() == mean(x.detach()), float("nan"), float("inf"))
+    # with a dim, torch's 2 / 0 is infinity too
+    scale = 2.0 / dof if dof else float("inf")
+    return scale * g * (x - mean(x, dims, True))
 
 
 def _std_grad_scale(grad, result):

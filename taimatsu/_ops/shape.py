@@ -181,6 +181,10 @@ class ViewBackward0(Node):
         return (grad.reshape(self.shape),)
 
 
+class ReshapeAliasBackward0(ViewBackward0):
+    pass
+
+
 class UnsafeViewBackward0(ViewBackward0):
     pass
 
@@ -256,7 +260,11 @@ def _view_dtype(input, dtype):
     from .. import _dtype as D
     if isinstance(dtype, str):
         dtype = getattr(D, dtype)
-    return make_view(input, input._data.view(dtype._np))
+    # torch: shares memory and version counter, but is no autograd view (`_base` is None):
+    # writes through it do not touch the input's history
+    t = make_view(input, input._data.view(dtype._np))
+    t._base = None
+    return t
 
 
 def reshape(input, *shape):
@@ -265,7 +273,8 @@ def reshape(input, *shape):
     v = _try_view(a, shape)
     if v is not None:
         result = make_view(input, v)
-        node = ViewBackward0
+        # torch views a non-contiguous input through _reshape_alias
+        node = ViewBackward0 if a.flags.c_contiguous else ReshapeAliasBackward0
     else:
         result = _wrap(a.reshape(shape))
         node = UnsafeViewBackward0
@@ -328,6 +337,8 @@ class ExpandBackward0(Node):
 
 
 def expand(input, *sizes):
+    if not sizes:
+        raise TypeError('expand() missing 1 required positional arguments: "size"')
     a = input._data
     sizes = _shape_args(sizes)
     if a.ndim == 0 and -1 not in sizes:
@@ -468,6 +479,8 @@ class PermuteBackward0(Node):
 
 
 def permute(input, *dims):
+    if not dims:
+        raise TypeError('permute() missing 1 required positional arguments: "dims"')
     a = input._data
     dims = _shape_args(dims)
     if len(dims) != a.ndim:
@@ -494,6 +507,8 @@ def movedim(input, source, destination):
                            f"({list(dst)} dims)")
     src_w = [_wrap_dim(d, nd) for d in src]
     dst_w = [_wrap_dim(d, nd) for d in dst]
+    if nd == 0:
+        return basic_view(input, (), AliasBackward0)
     for name, given, wrapped in (("source", src, src_w), ("destination", dst, dst_w)):
         if len(set(wrapped)) != len(wrapped):
             raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(given)})")
@@ -516,7 +531,7 @@ class TransposeBackward0(Node):
 def transpose(input, dim0, dim1):
     a = input._data
     d0, d1 = _wrap_dim(dim0, a.ndim), _wrap_dim(dim1, a.ndim)
-    result = make_view(input, a.swapaxes(d0, d1))
+    result = make_view(input, a.swapaxes(d0, d1) if a.ndim else a.view())
     if GradMode.enabled and input._requires_grad:
         record(TransposeBackward0, (input,), result, dim0=d0, dim1=d1)
     return result
@@ -553,6 +568,10 @@ def T(input):
 
 def mT(input):
     nd = input._data.ndim
+    if nd == 0:
+        warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity "
+                      "in these cases.", UserWarning, stacklevel=2)
+        return input
     if nd < 2:
         raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. "
                            f"Got {nd}-D tensor.")
@@ -633,6 +652,8 @@ def select(input, dim, index):
 
 def narrow(input, dim, start, length):
     a = input._data
+    if a.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     dim = _wrap_dim(dim, a.ndim)
     size = a.shape[dim]
     start, length = int(start), int(length)
@@ -651,6 +672,10 @@ class _PiecesBackward(Node):
     """The gradient of several views of one input: each written back at its place."""
 
     def backward(self, grads):
+        if isinstance(grads, Tensor):
+            # one piece (x.chunk(1), x.unbind() of a size-1 dim): the engine passes the
+            # gradient itself, not a list; zip would iterate over its first dim
+            grads = (grads,)
         pieces = list(zip(self.indices, grads))
         if all(g is None for _, g in pieces):
             return (None,)
@@ -695,6 +720,8 @@ def _slices(dim, sizes):
 
 def split(tensor, split_size_or_sections, dim=0):
     a = tensor._data
+    if a.ndim == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     dim = _wrap_dim(dim, a.ndim)
     n = a.shape[dim]
     if isinstance(split_size_or_sections, (list, tuple)):
@@ -722,6 +749,8 @@ def chunk(input, chunks, dim=0):
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
     a = input._data
+    if a.ndim == 0:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
     dim = _wrap_dim(dim, a.ndim)
     n = a.shape[dim]
     size = -(-n // chunks)
