@@ -56,6 +56,9 @@ class Tensor:
     _grad = None
     _vc = None            # version counter, a one-element list shared by views
     _base = None          # the tensor this one is a view of
+    # for a view made while recording: the shared version counter when its history was
+    # set; a later in-place change anywhere in the storage makes that history stale
+    _view_version = None
     _accumulator = None   # weakref to this leaf's AccumulateGrad node
     _backward_hooks = None
     _post_accumulate_hooks = None
@@ -203,6 +206,8 @@ class Tensor:
     # --- autograd state ---------------------------------------------------------------
     @property
     def requires_grad(self):
+        if self._view_version is not None:
+            _refresh_view(self)
         return self._requires_grad
 
     @requires_grad.setter
@@ -224,10 +229,14 @@ class Tensor:
 
     @property
     def grad_fn(self):
+        if self._view_version is not None:
+            _refresh_view(self)
         return self._grad_fn
 
     @property
     def is_leaf(self):
+        if self._view_version is not None:
+            _refresh_view(self)
         return self._grad_fn is None
 
     @property
@@ -540,6 +549,7 @@ def _legacy_new(cls, args, kwargs):
 # Op methods, one line each.  The op modules import Tensor, so they are imported here,
 # after the class exists.
 from ._ops import copy as _copy  # noqa: E402
+from ._ops._core import refresh_view as _refresh_view  # noqa: E402
 from ._ops import elementwise as _ew  # noqa: E402
 from ._ops import indexing as _ix  # noqa: E402
 from ._ops import random as _random  # noqa: E402

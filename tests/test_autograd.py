@@ -311,3 +311,29 @@ def test_retain_grad_on_intermediates_built_upon(m):
     (x5 - 5).backward()
     assert x5.grad.tolist() == [1.0]
     assert abs(x3.grad.item() - 0.2) < 1e-7 and abs(x1.grad.item() - 0.8) < 1e-6
+
+
+def test_view_history_regenerated_after_inplace_on_base(m):
+    # torch regenerates a view's history (AsStridedBackward0) when its storage changed
+    # in place through the base or another alias after the view was made
+    x = m.tensor([1.0, 2.0], requires_grad=True)
+    base = x * 1
+    v = base[0]
+    base.mul_(3)
+    (g,) = m.autograd.grad(v, x)
+    assert g.tolist() == [3.0, 0.0]
+    assert type(v.grad_fn).__name__ == "AsStridedBackward0"
+    b0 = m.zeros(2)
+    w = b0[:1]
+    b0.add_(x)
+    assert w.requires_grad and type(w.grad_fn).__name__ == "AsStridedBackward0"
+    (g,) = m.autograd.grad(w.sum(), x)
+    assert g.tolist() == [1.0, 0.0]
+
+
+def test_detached_view_keeps_no_history(m):
+    x = m.tensor([1.0, 2.0], requires_grad=True)
+    base = x * 1
+    d = base[0].detach()
+    base.mul_(3)
+    assert not d.requires_grad and d.grad_fn is None

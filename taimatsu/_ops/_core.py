@@ -30,6 +30,8 @@ def record(node_cls, inputs, out, saved=None, **attrs):
         out_shape = oa.shape
         out_dtype = oa.dtype
     for t in inputs:
+        if getattr(t, "_view_version", None) is not None and t._vc[0] != t._view_version:
+            refresh_view(t)
         if getattr(t, "_requires_grad", False):
             fn = t._grad_fn
             if fn is None:
@@ -84,7 +86,23 @@ def record(node_cls, inputs, out, saved=None, **attrs):
     return node
 
 
+def refresh_view(t):
+    """A view whose storage was changed in place since its history was set (through its
+    base or another view) gets a new history through the base, as torch regenerates it
+    (AsStridedBackward0).  Checked lazily, where a view's history is read."""
+    vc = t._vc
+    if vc[0] == t._view_version:
+        return
+    t._view_version = vc[0]
+    base = t._base
+    if base._requires_grad and (t._requires_grad or base._grad_fn is not None):
+        from .indexing import regenerate_view
+        regenerate_view(t)
+
+
 def _edge(t):
+    if t._view_version is not None and t._vc[0] != t._view_version:
+        refresh_view(t)
     fn = t._grad_fn
     if fn is not None:
         return (fn, t._output_nr)

@@ -555,6 +555,16 @@ def rebase_view(view, result):
     record(AsStridedBackward0, (base,), view, positions=positions, numel=base._data.size,
            shape=base._data.shape)
     view._output_nr = 0
+    view._view_version = view._vc[0]
+
+
+def regenerate_view(view):
+    """A view's history after its storage changed under it: its place in the base."""
+    base = view._base
+    view._grad_fn = None
+    record(AsStridedBackward0, (base,), view, positions=flat_positions(view, base),
+           numel=base._data.size, shape=base._data.shape)
+    view._output_nr = 0
 
 
 def adopt_inplace(self, result):

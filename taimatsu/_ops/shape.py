@@ -22,8 +22,10 @@ def make_view(base, array):
     """A tensor over `array`, a numpy view of `base`'s array."""
     t = _new_object(Tensor)
     t._data = array
-    t._vc = base._get_vc()
+    t._vc = vc = base._get_vc()
     t._base = base._base if base._base is not None else base
+    if GradMode.enabled:
+        t._view_version = vc[0]
     return t
 
 
@@ -264,6 +266,7 @@ def _view_dtype(input, dtype):
     # writes through it do not touch the input's history
     t = make_view(input, input._data.view(dtype._np))
     t._base = None
+    t._view_version = None
     return t
 
 

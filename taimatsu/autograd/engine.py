@@ -11,10 +11,18 @@ Backward formulas are tensor ops; they are recorded only with `create_graph`.
 from .grad_mode import GradMode
 from .graph import AccumulateGrad, accumulator_of
 
+
+def refresh_view(t):
+    # the engine is imported before the op modules; look the function up at first use
+    from .._ops._core import refresh_view as refresh
+    refresh(t)
+
 __all__ = ["run_backward"]
 
 
 def _root_edge(t, index):
+    if t._view_version is not None:
+        refresh_view(t)
     if t._grad_fn is not None:
         return (t._grad_fn, t._output_nr)
     if t._requires_grad:
