@@ -73,6 +73,11 @@ from ._ops.indexing import (argwhere, gather, index_add, index_copy, index_fill,
                             index_put_, index_select, masked_fill, masked_scatter,
                             masked_select, nonzero, put, scatter, scatter_add, scatter_reduce,
                             take, take_along_dim)
+# more torch functions: differences, distances, sorted lookups, index grids
+from ._ops.shape import cartesian_prod, diff
+from ._ops.linalg import cdist
+from ._ops.reduction import bucketize, isin, searchsorted
+from ._ops.creation import tril_indices, triu_indices
 from .autograd.grad_mode import (enable_grad, inference_mode, is_grad_enabled,
                                  is_inference_mode_enabled, no_grad, set_grad_enabled)
 from ._ops.misc import (broadcast_shapes, is_complex, is_floating_point, is_nonzero, is_tensor,

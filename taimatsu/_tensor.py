@@ -947,3 +947,10 @@ Tensor.new_ones = _new_factory("ones")
 Tensor.new_empty = _new_factory("empty")
 Tensor.new_full = _new_factory("full")
 Tensor.new_tensor = _new_factory("tensor")
+
+# more torch functions as methods: diff, searchsorted-family, in-place metadata changes
+Tensor.diff = _shp.diff
+Tensor.squeeze_ = _shp.squeeze_
+Tensor.unsqueeze_ = _shp.unsqueeze_
+Tensor.t_ = _shp.t_
+Tensor.transpose_ = Tensor.swapaxes_ = Tensor.swapdims_ = _shp.transpose_

@@ -300,3 +300,25 @@ def complex_(real, imag, *, out=None):
 def polar(abs, angle, *, out=None):
     arr = abs._data * np.exp(1j * angle._data)
     return _wrap(arr.astype(abs.dtype.to_complex()._np))
+
+
+def _triangle_indices(lower, row, col, offset, dtype):
+    if row < 0:
+        raise RuntimeError(f"row must be non-negative, got{row}")
+    if col < 0:
+        raise RuntimeError(f"col must be non-negative, got{col}")
+    pick = np.tril_indices if lower else np.triu_indices
+    rows, cols = pick(row, offset, col)
+    from .. import _dtype as D
+    np_dtype = (dtype or D.int64)._np
+    return _wrap(np.stack([rows, cols]).astype(np_dtype).reshape(2, -1))
+
+
+def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    resolve(device)
+    return _triangle_indices(True, row, col, offset, dtype)
+
+
+def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
+    resolve(device)
+    return _triangle_indices(False, row, col, offset, dtype)

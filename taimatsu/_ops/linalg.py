@@ -857,3 +857,21 @@ def einsum(*args):
         record(_einsum_node(subs, out_sub), operands, result, tuple(operands), subs=subs,
                out_sub=out_sub, sizes=sizes)
     return result
+
+
+def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
+    """Pairwise p-norm distances between the rows of x1 and x2 (batched over leading dims)."""
+    if x1.dim() < 2:
+        raise RuntimeError(f"cdist only supports at least 2D tensors, X1 got: {x1.dim()}D")
+    if x2.dim() < 2:
+        raise RuntimeError(f"cdist only supports at least 2D tensors, X2 got: {x2.dim()}D")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: "
+                           f"{x1.shape[-1]} X2: {x2.shape[-1]}")
+    if p < 0:
+        raise RuntimeError("cdist only supports non-negative p values")
+    # composed of broadcast differences and a vector norm, whose backward sends zero
+    # gradient where a distance is zero, as CdistBackward0 does
+    d = x1.unsqueeze(-2) - x2.unsqueeze(-3)
+    from .reduction import vector_norm
+    return vector_norm(d, p, dim=-1)

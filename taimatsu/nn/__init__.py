@@ -23,6 +23,17 @@ from .modules.normalization import GroupNorm, LayerNorm
 from .modules.sparse import Embedding
 from .modules.rnn import GRUCell, LSTMCell, RNNCell, RNNCellBase
 
+# padding, resampling, adaptive max pooling, instance norm, embedding bags, attention
+from .modules.padding import (ConstantPad1d, ConstantPad2d, ConstantPad3d, ReflectionPad1d,
+                             ReflectionPad2d, ReflectionPad3d, ReplicationPad1d, ReplicationPad2d,
+                             ReplicationPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d)
+from .modules.upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
+from .modules.pooling import AdaptiveMaxPool1d, AdaptiveMaxPool2d
+from .modules.instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
+from .modules.sparse import EmbeddingBag
+from .modules.activation import MultiheadAttention
+from .modules.transformer import TransformerEncoder, TransformerEncoderLayer
+
 __all__ = [
     "CELU", "ELU", "GELU", "GLU", "SELU", "AlphaDropout", "BCELoss", "BCEWithLogitsLoss",
     "Bilinear", "Buffer", "Container", "CosineEmbeddingLoss", "CrossEntropyLoss", "Dropout",
@@ -46,3 +57,9 @@ __all__ += ["AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AvgPool1d", "AvgPool2d", 
 __all__ += ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "Embedding", "GroupNorm",
             "LayerNorm"]
 __all__ += ["GRUCell", "LSTMCell", "RNNCell", "RNNCellBase"]
+__all__ += ["AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "ConstantPad1d", "ConstantPad2d",
+            "ConstantPad3d", "EmbeddingBag", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
+            "MultiheadAttention", "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d",
+            "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d", "TransformerEncoder",
+            "TransformerEncoderLayer", "Upsample", "UpsamplingBilinear2d", "UpsamplingNearest2d",
+            "ZeroPad1d", "ZeroPad2d", "ZeroPad3d"]

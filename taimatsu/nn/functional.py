@@ -550,17 +550,22 @@ def _softmax_dim(name, ndim, stacklevel):
 def _softmax_input(input, dim, dtype, name, stacklevel):
     if dim is None:
         dim = _softmax_dim(name, input.dim(), stacklevel + 1)
+    from .._tensor import _wrap_dim
+    dim = _wrap_dim(dim, input.dim())
     if dtype is not None:
         input = input.to(dtype)
     a = input._data
-    if a.dtype.kind not in "fc":
-        raise NotImplementedError(f"\"{name}_lastdim_kernel_impl\" not implemented for "
-                           f"'{input.dtype._legacy[:-6]}'")
-    from .._tensor import _wrap_dim
-    return input, a, _wrap_dim(dim, a.ndim) if a.ndim else 0
+    if a.dtype.kind not in "fc" and a.size:
+        # torch names the kernel it dispatched to: a separate one for the innermost dim
+        kernel = "_lastdim" if dim >= a.ndim - 1 else ""
+        raise NotImplementedError(f"\"{name}{kernel}_kernel_impl\" not implemented for "
+                                  f"'{input.dtype._legacy[:-6]}'")
+    return input, a, dim
 
 
 def _shifted(a, dim):
+    if not a.size:
+        return np.empty_like(a)
     if a.ndim == 0:
         return a - a
     return a - a.max(axis=dim, keepdims=True)
@@ -571,7 +576,7 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     with np.errstate(invalid="ignore"):
         e = np.exp(_shifted(a, dim))
         r = e / (e.sum(axis=dim, keepdims=True) if a.ndim else e)
-    return _unary(SoftmaxBackward0, input, r, (None,), dim=dim)
+    return _unary(SoftmaxBackward0, input, r.astype(a.dtype, copy=False), (None,), dim=dim)
 
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
@@ -1798,3 +1803,319 @@ def pad(input, pad, mode="constant", value=None):
         index = np.pad(np.arange(n), (lo, hi), mode=_PAD_MODES[mode])
         out = out.index_select(dim, _new(index))
     return out
+
+
+# =========================================================================================
+# resampling, adaptive max pooling, instance norm, embedding bags and attention
+#
+# composed of taimatsu tensor ops (index_select, gather, matmul, softmax ...), so their
+# gradients, and gradients of gradients, come from those ops' records.
+
+
+def _resize_scale(n_in, n_out, scale, align_corners):
+    """torch's source-coordinate step for one dimension."""
+    if align_corners:
+        return (n_in - 1) / (n_out - 1) if n_out > 1 else 0.0
+    return 1.0 / scale if scale is not None and scale > 0 else n_in / n_out
+
+
+def _nearest_dim(x, dim, n_out, scale):
+    n_in = x.shape[dim]
+    step = _resize_scale(n_in, n_out, scale, False)
+    # torch computes nearest source indices in float32
+    src = np.floor(np.arange(n_out, dtype=np.float32) * np.float32(step)).astype(np.int64)
+    src = np.minimum(src, n_in - 1)
+    return x.index_select(dim, _new(src))
+
+
+def _linear_dim(x, dim, n_out, scale, align_corners):
+    n_in = x.shape[dim]
+    step = _resize_scale(n_in, n_out, scale, align_corners)
+    i = np.arange(n_out, dtype=np.float64)
+    src = i * step if align_corners else np.maximum((i + 0.5) * step - 0.5, 0.0)
+    lo = np.minimum(np.floor(src).astype(np.int64), n_in - 1)
+    hi = np.minimum(lo + 1, n_in - 1)
+    shape = [1] * x.dim()
+    shape[dim] = n_out
+    lam = _new((src - lo).astype(x._data.dtype).reshape(shape))
+    a, b = x.index_select(dim, _new(lo)), x.index_select(dim, _new(hi))
+    return a * (1 - lam) + b * lam
+
+
+def _resize_tuple(value, nd):
+    if isinstance(value, (int, float)):
+        return (value,) * nd
+    return _ntuple(value, nd)
+
+
+_INTERP_DIMS = {"linear": 1, "bilinear": 2, "bicubic": 2, "trilinear": 3}
+
+
+def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None,
+                recompute_scale_factor=None, antialias=False):
+    nd = input.dim() - 2
+    if mode in ("nearest", "area", "nearest-exact"):
+        if align_corners is not None:
+            raise ValueError("align_corners option can only be set with the interpolating modes: "
+                             "linear | bilinear | bicubic | trilinear")
+    elif mode in _INTERP_DIMS:
+        if _INTERP_DIMS[mode] != nd:
+            raise NotImplementedError(
+                f"Got {input.dim()}D input, but {mode} mode needs {_INTERP_DIMS[mode] + 2}D input")
+        align_corners = bool(align_corners)
+    if mode not in ("nearest", "linear", "bilinear", "trilinear"):
+        raise NotImplementedError(f"taimatsu does not implement interpolate mode {mode!r} yet")
+    if (size is None) == (scale_factor is None):
+        raise ValueError("only one of size or scale_factor should be defined" if size is not None
+                         else "either size or scale_factor should be defined")
+    if size is not None:
+        sizes = [int(s) for s in _resize_tuple(size, nd)]
+        scales = [None] * nd
+    else:
+        scales = [float(s) for s in _resize_tuple(scale_factor, nd)]
+        sizes = [int(math.floor(input.shape[2 + i] * s)) for i, s in enumerate(scales)]
+        if recompute_scale_factor:
+            scales = [None] * nd
+    if min(sizes) <= 0 or min(input.shape[2:]) <= 0:
+        names = "DHW"[3 - nd:]
+        raise RuntimeError(
+            "Input and output sizes should be greater than 0, but got input ("
+            + ", ".join(f"{c}: {n}" for c, n in zip(names, input.shape[2:])) + ") and output ("
+            + ", ".join(f"{c}: {n}" for c, n in zip(names, sizes)) + ")")
+    out = input
+    for i in range(nd):
+        if mode == "nearest":
+            out = _nearest_dim(out, 2 + i, sizes[i], scales[i])
+        else:
+            out = _linear_dim(out, 2 + i, sizes[i], scales[i], align_corners)
+    return out
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def _adaptive_windows(n_in, n_out):
+    return [(i * n_in // n_out, -(-(i + 1) * n_in // n_out)) for i in range(n_out)]
+
+
+def _adaptive_max_poolnd(nd, input, output_size, return_indices):
+    x, unbatched = _batched(input, nd, f"adaptive_max_pool{nd}d")
+    sizes = [x.shape[2 + i] if s is None else int(s)
+             for i, s in enumerate(_ntuple(output_size, nd))]
+    a = x._data
+    n, c, spatial = a.shape[0], a.shape[1], a.shape[2:]
+    flat = a.reshape(n, c, -1)
+    idx = np.empty((n, c) + tuple(sizes), np.int64)
+    plane = np.arange(flat.shape[-1]).reshape(spatial)
+    # each output position takes the argmax of its window, as a flat index into the plane
+    grids = [_adaptive_windows(spatial[i], sizes[i]) for i in range(nd)]
+    for pos in np.ndindex(*sizes):
+        window = plane[tuple(slice(*grids[d][p]) for d, p in enumerate(pos))].reshape(-1)
+        best = np.argmax(flat[:, :, window], axis=-1)
+        idx[(slice(None), slice(None)) + pos] = window[best]
+    indices = _new(idx.reshape(n, c, -1))
+    out = x.flatten(2).gather(2, indices).view(x.shape[:2] + tuple(sizes))
+    indices = indices.view(out.shape)
+    if unbatched:
+        out, indices = out.squeeze(0), indices.squeeze(0)
+    return (out, indices) if return_indices else out
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    return _adaptive_max_poolnd(1, input, output_size, return_indices)
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    return _adaptive_max_poolnd(2, input, output_size, return_indices)
+
+
+def adaptive_max_pool1d_with_indices(input, output_size, return_indices=False):
+    return _adaptive_max_poolnd(1, input, output_size, True)
+
+
+def adaptive_max_pool2d_with_indices(input, output_size, return_indices=False):
+    return _adaptive_max_poolnd(2, input, output_size, True)
+
+
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
+                  use_input_stats=True, momentum=0.1, eps=1e-5):
+    dims = tuple(range(2, input.dim()))
+    if use_input_stats:
+        mean = input.mean(dims, keepdim=True)
+        var = input.var(dims, unbiased=False, keepdim=True)
+        if running_mean is not None or running_var is not None:
+            # torch updates the running stats with each sample's unbiased statistics, averaged
+            n = 1
+            for d in dims:
+                n *= input.shape[d]
+            with T.no_grad():
+                if running_mean is not None:
+                    batch_mean = mean.detach().flatten(1).mean(0)
+                    running_mean.mul_(1 - momentum).add_(batch_mean * momentum)
+                if running_var is not None:
+                    unbiased = var.detach().flatten(1) * (n / max(n - 1, 1))
+                    running_var.mul_(1 - momentum).add_(unbiased.mean(0) * momentum)
+    else:
+        shape = (1, -1) + (1,) * len(dims)
+        mean, var = running_mean.view(shape), running_var.view(shape)
+    out = (input - mean) * (var + eps).rsqrt()
+    shape = (1, -1) + (1,) * len(dims)
+    if weight is not None:
+        out = out * weight.view(shape)
+    if bias is not None:
+        out = out + bias.view(shape)
+    return out
+
+
+def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False,
+                  mode="mean", sparse=False, per_sample_weights=None, include_last_offset=False,
+                  padding_idx=None):
+    if mode not in ("sum", "mean", "max"):
+        raise ValueError(f"mode has to be one of sum, mean or max, got {mode}")
+    if per_sample_weights is not None and mode != "sum":
+        raise NotImplementedError(f"embedding_bag: per_sample_weights was not None. "
+                                  f"per_sample_weights is only supported for mode='sum' "
+                                  f"(got mode='{mode}'). Please open a feature request on GitHub.")
+    if input.dim() == 2:
+        if offsets is not None:
+            raise ValueError("if input is 2D, then offsets has to be None, as input is treated "
+                             "is a mini-batch of fixed length sequences. However, found offsets "
+                             f"of type {type(offsets)}")
+        bags, length = input.shape
+        offsets_np = np.arange(0, bags * length, length)
+        input = input.reshape(-1)
+        if per_sample_weights is not None:
+            per_sample_weights = per_sample_weights.reshape(-1)
+    elif input.dim() == 1:
+        if offsets is None:
+            raise ValueError("offsets has to be a 1D Tensor but got None")
+        offsets_np = offsets._data.astype(np.int64)
+        if include_last_offset:
+            offsets_np = offsets_np[:-1]
+    else:
+        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension "
+                         f"{input.dim()}")
+    idx = input._data
+    n, bags = idx.shape[0], offsets_np.shape[0]
+    bag_of = np.searchsorted(offsets_np, np.arange(n), side="right") - 1
+    keep = np.ones(n, bool) if padding_idx is None else idx != padding_idx
+    rows = embedding(input, weight, None, max_norm, norm_type)
+    if per_sample_weights is not None:
+        rows = rows * per_sample_weights.unsqueeze(1)
+    if mode == "max":
+        pieces = []
+        for b in range(bags):
+            members = np.nonzero(keep & (bag_of == b))[0]
+            if members.size:
+                pieces.append(rows.index_select(0, _new(members)).amax(0))
+            else:
+                pieces.append(weight.new_zeros(weight.shape[1]))
+        return T.stack(pieces) if pieces else weight.new_zeros(0, weight.shape[1])
+    members = np.nonzero(keep)[0]
+    out = weight.new_zeros(bags, weight.shape[1]).index_add(
+        0, _new(bag_of[members]), rows.index_select(0, _new(members)))
+    if mode == "mean":
+        counts = np.bincount(bag_of[members], minlength=bags).astype(weight._data.dtype)
+        out = out / _new(np.maximum(counts, 1)).unsqueeze(1)
+    return out
+
+
+def _attention_mask(attn_mask, dtype):
+    """A boolean mask (True: attend) as an additive float mask."""
+    if attn_mask is None or attn_mask._data.dtype.kind != "b":
+        return attn_mask
+    return _new(np.where(attn_mask._data, 0, -np.inf).astype(dtype))
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
+                                 is_causal=False, scale=None, enable_gqa=False):
+    L, S = query.shape[-2], key.shape[-2]
+    scale = 1 / math.sqrt(query.shape[-1]) if scale is None else scale
+    scores = query @ key.transpose(-2, -1) * scale
+    if is_causal:
+        if attn_mask is not None:
+            raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be "
+                               "set when is_causal=True")
+        attn_mask = _new(np.tril(np.ones((L, S), bool)))
+    mask = _attention_mask(attn_mask, query._data.dtype)
+    if mask is not None:
+        scores = scores + mask
+    weights = softmax(scores, dim=-1)
+    if dropout_p > 0:
+        weights = dropout(weights, dropout_p, True)
+    return weights @ value
+
+
+def _merge_masks(attn_mask, key_padding_mask, bsz, heads, L, S, dtype):
+    mask = _attention_mask(attn_mask, dtype)
+    if mask is not None:
+        mask = mask.view(1, L, S) if mask.dim() == 2 else mask
+    if key_padding_mask is not None:
+        kpm = key_padding_mask
+        if kpm._data.dtype.kind == "b":
+            kpm = _new(np.where(kpm._data, -np.inf, 0).astype(dtype))
+        kpm = kpm.view(bsz, 1, 1, S).expand(bsz, heads, 1, S).reshape(bsz * heads, 1, S)
+        mask = kpm if mask is None else mask + kpm
+    return mask
+
+
+def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_heads, in_proj_weight,
+                                 in_proj_bias, bias_k, bias_v, add_zero_attn, dropout_p,
+                                 out_proj_weight, out_proj_bias, training=True,
+                                 key_padding_mask=None, need_weights=True, attn_mask=None,
+                                 use_separate_proj_weight=False, q_proj_weight=None,
+                                 k_proj_weight=None, v_proj_weight=None, static_k=None,
+                                 static_v=None, average_attn_weights=True, is_causal=False):
+    """Sequence-first (L, N, E) multi-head attention, as torch's functional form."""
+    if bias_k is not None or add_zero_attn or static_k is not None or static_v is not None:
+        raise NotImplementedError("taimatsu's multi_head_attention_forward does not implement "
+                                  "bias_k/bias_v, add_zero_attn or static keys yet")
+    unbatched = query.dim() == 2
+    if unbatched:
+        query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
+        if key_padding_mask is not None:
+            key_padding_mask = key_padding_mask.unsqueeze(0)
+    L, bsz, E = query.shape
+    S = key.shape[0]
+    assert E == embed_dim_to_check, \
+        f"was expecting embedding dimension of {embed_dim_to_check}, but got {E}"
+    head_dim = E // num_heads
+    assert head_dim * num_heads == E, f"embed_dim {E} not divisible by num_heads {num_heads}"
+    if use_separate_proj_weight:
+        wq, wk, wv = q_proj_weight, k_proj_weight, v_proj_weight
+    else:
+        wq, wk, wv = in_proj_weight.chunk(3)
+    bq = bk = bv = None
+    if in_proj_bias is not None:
+        bq, bk, bv = in_proj_bias.chunk(3)
+    q, k, v = linear(query, wq, bq), linear(key, wk, bk), linear(value, wv, bv)
+    # (len, batch, E) -> (batch * heads, len, head_dim)
+    q = q.reshape(L, bsz * num_heads, head_dim).transpose(0, 1)
+    k = k.reshape(S, bsz * num_heads, head_dim).transpose(0, 1)
+    v = v.reshape(S, bsz * num_heads, head_dim).transpose(0, 1)
+    if is_causal and attn_mask is None:
+        attn_mask = _new(np.triu(np.ones((L, S), bool), 1))
+    if attn_mask is not None and attn_mask._data.dtype.kind == "b":
+        attn_mask = attn_mask.logical_not()  # True means "masked" here, "attend" below
+    mask = _merge_masks(attn_mask, key_padding_mask, bsz, num_heads, L, S, query._data.dtype)
+    if not training:
+        dropout_p = 0.0
+    scores = (q * (1 / math.sqrt(head_dim))) @ k.transpose(-2, -1)
+    if mask is not None:
+        scores = scores + mask
+    weights = softmax(scores, dim=-1)
+    if dropout_p > 0:
+        weights = dropout(weights, dropout_p, True)
+    out = (weights @ v).transpose(0, 1).reshape(L * bsz, E)
+    out = linear(out, out_proj_weight, out_proj_bias).view(L, bsz, E)
+    if unbatched:
+        out = out.squeeze(1)
+    if not need_weights:
+        return out, None
+    weights = weights.view(bsz, num_heads, L, S)
+    if average_attn_weights:
+        weights = weights.mean(1)
+    if unbatched:
+        weights = weights.squeeze(0)
+    return out, weights

@@ -21,6 +21,17 @@ from .normalization import GroupNorm, LayerNorm
 from .sparse import Embedding
 from .rnn import GRUCell, LSTMCell, RNNCell, RNNCellBase
 
+# padding, resampling, adaptive max pooling, instance norm, embedding bags, attention
+from .padding import (ConstantPad1d, ConstantPad2d, ConstantPad3d, ReflectionPad1d,
+                     ReflectionPad2d, ReflectionPad3d, ReplicationPad1d, ReplicationPad2d,
+                     ReplicationPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d)
+from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
+from .pooling import AdaptiveMaxPool1d, AdaptiveMaxPool2d
+from .instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
+from .sparse import EmbeddingBag
+from .activation import MultiheadAttention
+from .transformer import TransformerEncoder, TransformerEncoderLayer
+
 __all__ = [
     "CELU", "ELU", "GELU", "GLU", "SELU", "AlphaDropout", "BCELoss", "BCEWithLogitsLoss",
     "Bilinear", "Container", "CosineEmbeddingLoss", "CrossEntropyLoss", "Dropout", "Dropout1d",
@@ -41,3 +52,9 @@ __all__ += ["AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AvgPool1d", "AvgPool2d", 
 __all__ += ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "Embedding", "GroupNorm",
             "LayerNorm"]
 __all__ += ["GRUCell", "LSTMCell", "RNNCell", "RNNCellBase"]
+__all__ += ["AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "ConstantPad1d", "ConstantPad2d",
+            "ConstantPad3d", "EmbeddingBag", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
+            "MultiheadAttention", "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d",
+            "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d", "TransformerEncoder",
+            "TransformerEncoderLayer", "Upsample", "UpsamplingBilinear2d", "UpsamplingNearest2d",
+            "ZeroPad1d", "ZeroPad2d", "ZeroPad3d"]
