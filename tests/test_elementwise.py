@@ -463,3 +463,45 @@ def test_copy_into_itself_and_into_integers():
         z = x * 1
         assert [type(z.fill_(2).grad_fn).__name__,
                 type(z.fill_(m.tensor(1.0)).grad_fn).__name__] == ["FillBackward2", "FillBackward3"]
+
+
+@pytest.mark.parametrize("fn,arrays", [
+    # torch's copy_ broadcasts the source to the target, never drops its leading 1s
+    (lambda m, x, y: x.copy_(y), [np.zeros(()), np.ones(3)]),
+    (lambda m, x, y: x.copy_(y), [np.zeros(()), np.ones(1)]),
+    (lambda m, x, y: x.copy_(y), [np.zeros(3), np.ones((1, 3))]),
+    (lambda m, x, y: x.copy_(y), [np.zeros((2, 3)), np.ones((3, 3))]),
+    (lambda m, x, y: x.expand(3).copy_(y), [np.zeros(1), np.ones(3)]),
+    # an out= that is also an operand is never resized
+    (lambda m, x, y: m.add(x, y, out=x), [np.zeros(3), np.ones((2, 3))]),
+    (lambda m, x, y: m.maximum(x, y, out=x), [np.zeros(()), np.ones(3)]),
+    (lambda m, x, y: m.mul(y, x, out=x), [np.zeros(3), np.ones((2, 3))]),
+    (lambda m, x, y: m.clamp(x, y, out=x), [np.zeros(3), np.ones((2, 3))]),
+    (lambda m, x, y: m.addcmul(x, x, y, out=x), [np.zeros(3), np.ones((2, 3))]),
+])
+def test_copy_and_out_shape_errors(fn, arrays):
+    check_error(fn, arrays)
+
+
+@pytest.mark.filterwarnings("ignore")
+def test_out_not_an_operand_is_resized():
+    check(lambda m, x, y: m.add(x, y, out=m.zeros(3)), [np.zeros(3), np.ones((2, 3))],
+          grad=False)
+
+
+@pytest.mark.parametrize("write", [
+    lambda m, x: x[1:].add_(x[:-1]), lambda m, x: x[1:].copy_(x[:-1]),
+    lambda m, x: x[1:].lerp_(x[:-1], 0.5), lambda m, x: x[1:].clamp_(x[:-1]),
+    lambda m, x: m.maximum(x[1:], x[:-1], out=x[1:]),
+    lambda m, x: x.view(2, 3).add_(x.view(3, 2).t())])
+def test_partial_overlap_is_refused(write):
+    check_error(write, [np.arange(6.0)])
+
+
+def test_overlap_torch_allows():
+    def writes(m, x):
+        x.add_(x)  # the same memory, element for element
+        x[::2].add_(x[1::2])  # not dense: torch does not judge it
+        x[:3] += x[3:]
+        return x
+    check(writes, [np.arange(6.0)], grad=False)

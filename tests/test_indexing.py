@@ -567,3 +567,54 @@ def test_index_put_keeps_layout():
     outs = [m.zeros(3, 4).t().index_put((m.tensor([0]),), m.tensor(1.0)).stride()
             for m in (tm, torch)]
     assert outs[0] == outs[1]
+
+
+@pytest.mark.parametrize("index", [
+    (..., ...), (..., 0, ...), (0, ..., ...), (None, ..., ...), (0, ..., 1, ...),
+    (..., slice(1, 3), ..., ...), (..., 0, 0, 0, ...)])
+def test_several_ellipses(index):
+    # torch lets each ellipsis skip the leftover dims (numpy allows only one)
+    check(lambda m, x: x[index], [A])
+
+    def write(m, x):
+        y = x.clone()
+        y[index] = -1.0
+        return y
+    check(write, [A])
+
+
+@pytest.mark.parametrize("index", [(..., 0, ..., None), (..., ..., 0)])
+def test_several_ellipses_out_of_range(index):
+    check_error(lambda m, x: x[index], [A], match="")
+
+
+@pytest.mark.parametrize("write", [
+    lambda m, x: x.index_put_((m.tensor([0, 2]),), m.tensor([1.0, 2.0]), accumulate=True),
+    lambda m, x: x.index_put_((m.tensor([0, 2]),), m.tensor([1.0, 2.0])),
+    lambda m, x: x.__setitem__(m.tensor([0, 2]), m.tensor([1.0, 2.0])),
+    lambda m, x: x.masked_fill_(m.tensor([True, False, True]), 7.0)])
+def test_advanced_writes_into_expanded_tensor_warn(write):
+    # torch writes the shared memory (aliased elements accumulate) with a deprecation warning
+    results = []
+    for m in (tm, load_oracle()):
+        base = m.tensor([0.5])
+        with pytest.warns(UserWarning, match="on expanded tensors is deprecated"):
+            write(m, base.expand(3))
+        results.append(base.tolist())
+    assert results[0] == results[1]
+
+
+def test_basic_write_into_expanded_tensor_still_refused():
+    def write(m, x):
+        x.expand(3)[:] = 1.0
+    check_error(write, [np.zeros(1)])
+
+
+@pytest.mark.parametrize("index", [
+    (slice(0, 3),), (slice(0, 5),), (slice(-5, None),), (slice(None, 10, 1),),
+    (slice(0, None, 2),), (slice(0, 9), None)])
+def test_slice_past_the_end_inside_a_tuple_is_an_alias(index):
+    x = randn(3)
+    ours = tm.tensor(x, requires_grad=True).clone()[index]
+    theirs = load_oracle().tensor(x, requires_grad=True).clone()[index]
+    assert type(ours.grad_fn).__name__ == theirs.grad_fn.name()

@@ -307,3 +307,20 @@ def test_one_hot_normalize_cosine():
                                   torch.nn.functional.one_hot(torch.tensor(c), 4).numpy())
     check(lambda m, x: F(m).normalize(x, dim=1), [X])
     check(lambda m, a, b: F(m).cosine_similarity(a, b), [X, randn(4, 5)])
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+@pytest.mark.parametrize("dim", [0, 1, 5])
+def test_softmax_integer_input_errors(name, dim):
+    # torch names a different kernel for an inner dim, and checks the dim first
+    check_error(lambda m, x: getattr(F(m), name)(x, dim), [np.ones((2, 3), np.int64)])
+    check_error(lambda m, x: getattr(m, name)(x, dim), [np.ones((2, 3), bool)])
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+@pytest.mark.parametrize("shape", [(0, 3), (2, 0)])
+def test_softmax_of_empty(name, shape):
+    for dtype in (np.float32, np.int64, bool):
+        for dim in (0, 1):
+            check(lambda m, x: getattr(F(m), name)(x, dim), [np.ones(shape, dtype)],
+                  gradgrad=False)

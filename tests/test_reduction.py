@@ -433,3 +433,26 @@ def test_var_std_backward_without_degrees_of_freedom():
     check(lambda m, x: x.std(0, keepdim=True), [np.array([7.5])])
     check(lambda m, x: x.var(), [np.array([7.5])], gradgrad=False)
     check(lambda m, x: x.var(correction=2), [np.array([7.5, 1.0])], gradgrad=False)
+
+
+B23 = np.ones((2, 3), bool)
+I23 = np.ones((2, 3), np.int64)
+
+
+@pytest.mark.parametrize("fn,arrays", [
+    # torch checks var/std's dtype before the dims, median's and kthvalue's after
+    (lambda m, x: x.var(5), [I23]), (lambda m, x: x.std((0, 5)), [B23]),
+    (lambda m, x: m.var_mean(x, -4), [I23]), (lambda m, x: m.std_mean(x, 0), [B23]),
+    (lambda m, x: x.median(5), [B23]), (lambda m, x: x.nanmedian(0), [B23]),
+    (lambda m, x: x.median(0), [np.ones((0, 3), bool)]),
+    (lambda m, x: x.nanmedian(0), [np.ones((0, 3))]),
+    (lambda m, x: x.kthvalue(1, 0), [np.ones((0, 3), bool)]),
+    (lambda m, x: x.kthvalue(1, 0), [B23])])
+def test_reduction_check_order(fn, arrays):
+    check_error(fn, arrays)
+
+
+def test_median_of_empty_and_zero_dim_bool():
+    check(lambda m, x: x.median(), [np.ones((0, 3), bool)])
+    check(lambda m, x: x.median(), [np.ones((0, 3), np.int64)])
+    check(lambda m, x: x.kthvalue(1), [np.array(True)])

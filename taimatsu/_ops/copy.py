@@ -125,18 +125,61 @@ def copy_(self, src, non_blocking=False):
     value = src._data
     if value.dtype.kind == "c" and a.dtype.kind != "c":
         value = value.real
-    try:
-        np.copyto(a, value, casting="unsafe")
-    except ValueError:
-        raise RuntimeError(
-            f"The size of tensor a ({a.shape[-1] if a.ndim else 1}) must match the size of "
-            f"tensor b ({value.shape[-1] if value.ndim else 1}) at non-singleton dimension "
-            f"{max(a.ndim - 1, 0)}") from None
+    if not a.flags.writeable:
+        from .inplace import _check_writable
+        _check_writable(a)
+    if value.shape != a.shape:
+        _check_copy_shape(a.shape, value.shape)
+    check_partial_overlap(a, (src,))
+    np.copyto(a, value, casting="unsafe")
     self._bump_version()
     if GradMode.enabled and (self._requires_grad or src._requires_grad) \
             and a.dtype.kind in "fc":
         rebase(self, CopyBackwards, (_history(self), src))
     return self
+
+
+_PARTIAL_OVERLAP = ("unsupported operation: some elements of the input tensor and the "
+                    "written-to tensor refer to a single memory location. Please clone() the "
+                    "tensor before performing the operation.")
+
+
+def check_partial_overlap(out, operands):
+    """torch's refusal to write an array that an operand partly overlaps (x[1:] += x[:-1]);
+    as torch, only judged between dense arrays (no gaps), by their memory ranges."""
+    for t in operands:
+        b = t._data if isinstance(t, Tensor) else None
+        if b is None or b is out or not b.size or not out.size \
+                or not np.may_share_memory(out, b):
+            continue
+        if not (_dense(out) and _dense(b)):
+            continue
+        same = (out.__array_interface__["data"][0] == b.__array_interface__["data"][0]
+                and out.nbytes == b.nbytes and out.strides == b.strides)
+        if not same:
+            raise RuntimeError(_PARTIAL_OVERLAP)
+
+
+def _dense(a):
+    expected = a.itemsize
+    for stride, size in sorted((abs(st), n) for st, n in zip(a.strides, a.shape) if n != 1):
+        if stride != expected:
+            return False
+        expected *= size
+    return True
+
+
+def _check_copy_shape(target, source):
+    """torch's copy_ broadcasts the source to the target's shape, never the other way
+    (numpy's copyto drops the source's leading 1s)."""
+    from ._core import broadcast_error
+    try:
+        shape = np.broadcast_shapes(target, source)
+    except ValueError:
+        raise broadcast_error(target, source) from None
+    if shape != target:
+        raise RuntimeError(f"output with shape {list(target)} doesn't match the broadcast "
+                           f"shape {list(shape)}")
 
 
 def _history(t):

@@ -192,7 +192,7 @@ def _check_out(out):
 def add(input, other, *, alpha=1, out=None):
     if alpha == 1 and alpha is not True and out is None:
         return _fast_binary(AddBackward0, input, other)
-    return _into(out, _with_alpha(AddBackward0, np.add, input, other, alpha))
+    return _into(out, _with_alpha(AddBackward0, np.add, input, other, alpha), (input, other))
 
 
 def _with_alpha(node_cls, ufunc, input, other, alpha):
@@ -243,13 +243,20 @@ class _NoGrad:
         GradMode.enabled = self.prev
 
 
-def _into(out, result):
+def _into(out, result, inputs=()):
+    """Write `result` into `out` (resized as torch resizes it), `inputs` being the op's
+    operands: torch never resizes an out= that is one of them."""
     if out is None:
         return result
     if result._requires_grad:
         name = type(result._grad_fn).__name__.split("Backward")[0].lower()
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support "
                            "automatic differentiation, but one of the arguments requires grad.")
+    if out.shape != result.shape and any(out is t for t in inputs):
+        raise RuntimeError(f"output with shape {list(out.shape)} doesn't match the broadcast "
+                           f"shape {list(result.shape)}")
+    from .copy import check_partial_overlap
+    check_partial_overlap(out._data, inputs)
     from .copy import check_writable_dtype
     check_writable_dtype(out, result._data.dtype)
     out.resize_(result.shape)
@@ -277,7 +284,8 @@ def sub(input, other, *, alpha=1, out=None):
     _check_sub(input, other)
     if alpha == 1 and alpha is not True and out is None:
         return _fast_binary(SubBackward0, input, other)
-    return _into(out, _with_alpha(SubBackward0, np.subtract, input, other, alpha))
+    return _into(out, _with_alpha(SubBackward0, np.subtract, input, other, alpha),
+                 (input, other))
 
 
 subtract = sub
@@ -294,7 +302,7 @@ def rsub(input, other, *, alpha=1):
 def mul(input, other, *, out=None):
     if out is None:
         return _fast_binary(MulBackward0, input, other)
-    return _into(out, mul(input, other))
+    return _into(out, mul(input, other), (input, other))
 
 
 multiply = mul
@@ -310,7 +318,7 @@ def div(input, other, *, rounding_mode=None, out=None):
     else:
         raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or 'floor' "
                            f"but found '{rounding_mode}'")
-    return _into(out, result)
+    return _into(out, result, (input, other))
 
 
 def rtruediv(self, other):
@@ -403,7 +411,7 @@ def floor_divide(input, other, *, out=None):
     x, y = to_array(input, dt), to_array(other, dt)
     _integer_division(x, y, dt)
     result = _result(_broadcasting(np.floor_divide, x, y, input, other), dt)
-    return _into(out, _no_derivative("floor_divide", (input, other), result))
+    return _into(out, _no_derivative("floor_divide", (input, other), result), (input, other))
 
 
 def _not_implemented(kernel, np_dtype):
@@ -492,7 +500,7 @@ def pow(input, exponent, *, out=None):
     if not isinstance(input, Tensor):
         return _into(out, _scalar_pow(input, exponent))
     if isinstance(exponent, Tensor):
-        return _into(out, _tensor_pow(input, exponent))
+        return _into(out, _tensor_pow(input, exponent), (input, exponent))
     from ._core import as_tensor_operand, binary_dtype, to_array
     exponent = as_tensor_operand(exponent)
     if isinstance(exponent, Tensor):
@@ -849,7 +857,7 @@ def where(condition, input=None, other=None, *, out=None):
     if GradMode.enabled and (getattr(input, "_requires_grad", False)
                              or getattr(other, "_requires_grad", False)):
         record(WhereBackward0, (condition, input, other), result, (condition,))
-    return _into(out, result)
+    return _into(out, result, (condition, input, other))
 
 
 # --- comparisons and logic (not differentiable) ---------------------------------------------
@@ -1441,7 +1449,7 @@ def clamp(input, min=None, max=None, *, out=None):
             record(ClampBackward0, (input, lo, hi), result, (input, lo, hi))
         else:
             record(ClampBackward1, (input,), result, (input,), min=min, max=max)
-    return _into(out, result)
+    return _into(out, result, (input, min, max))
 
 
 clip = clamp
@@ -1488,7 +1496,7 @@ def _binary_op(node_cls, name, a, b, dt, save=None, scalar_node=None, out=None):
             saved = None if save is None else tuple(
                 a if s == "a" else b if s == "b" else result for s in save)
             record(node_cls, (a, b), result, saved)
-    return _into(out, result)
+    return _into(out, result, (a, b))
 
 
 def _real_dtype(name, a, b, kernel=None, floating=False, integral=True):
@@ -1858,7 +1866,7 @@ def lerp(input, end, weight, *, out=None):
             record(LerpBackward1, (input, end, weight), result, (input, end, weight))
         else:
             record(LerpBackward0, (input, end), result, weight=weight)
-    return _into(out, result)
+    return _into(out, result, (input, end, weight))
 
 
 class AddcmulBackward0(Node):
@@ -1906,7 +1914,7 @@ def _fused(node_cls, name, combine, input, tensor1, tensor2, value, out):
     result = _result(r, dt)
     if GradMode.enabled and any(t._requires_grad for t in (input, tensor1, tensor2)):
         record(node_cls, (input, tensor1, tensor2), result, (tensor1, tensor2), value=value)
-    return _into(out, result)
+    return _into(out, result, (input, tensor1, tensor2))
 
 
 def addcmul(input, tensor1, tensor2, *, value=1, out=None):

@@ -127,6 +127,8 @@ def parse_index(index, shape):
     items = [_as_item(i) for i in index] if type(index) is tuple else [_as_item(index)]
     ndim = len(shape)
     used = sum(_consumed(i) for i in items)
+    if sum(i is Ellipsis for i in items) > 1:
+        items, used = _expand_ellipses(items, used, ndim)
     if used > ndim:
         raise IndexError(f"too many indices for tensor of dimension {ndim}")
     basic, advanced = [], {}
@@ -145,7 +147,7 @@ def parse_index(index, shape):
             node = SelectBackward0
         elif type(item) is slice:
             basic.append(item)
-            if item != _FULL or lone_slice:
+            if lone_slice or not _covers(item, shape[dim]):
                 node = SliceBackward0
             dim += 1
             out_dim += 1
@@ -191,6 +193,27 @@ def parse_index(index, shape):
     if trivial and adv is not None:
         return _Index(None, adv, None)
     return _Index(tuple(basic), adv, node or AliasBackward0)
+
+
+def _covers(item, size):
+    """A slice torch skips inside an index tuple (no SliceBackward0): from 0, step 1, to the
+    end or past it (a negative start is not taken as 0)."""
+    return (item.start is None or item.start == 0) and (item.step is None or item.step == 1) \
+        and (item.stop is None or item.stop >= size)
+
+
+def _expand_ellipses(items, used, ndim):
+    """torch lets every ellipsis skip the dims the other items leave over; full slices past
+    the last dim are harmless there, anything else past it is an index out of range."""
+    n = max(ndim - used, 0)
+    out = []
+    for item in items:
+        out.extend([_FULL] * n if item is Ellipsis else [item])
+    used += n * sum(i is Ellipsis for i in items)
+    while used > ndim and out and type(out[-1]) is slice and out[-1] == _FULL:
+        out.pop()
+        used -= 1
+    return out, used
 
 
 def _check_mask(mask, shape, dim):
@@ -448,7 +471,10 @@ def setitem(input, index, value):
     if stripped != vshape:
         v = v.reshape(stripped)
     if not a.flags.writeable:
-        raise _OVERLAP_ERROR
+        if advanced is None:
+            raise _OVERLAP_ERROR
+        alias = _expanded_target(a, *_PUT_EXPANDED, stacklevel=3)
+        target = alias[basic + (Ellipsis,)] if basic is not None else alias
     if advanced is not None:
         target[advanced] = v
     else:
@@ -580,23 +606,54 @@ def adopt_inplace(self, result):
     return self
 
 
-def run_inplace(self, outofplace, write, args, tensors):
+def run_inplace(self, outofplace, write, args, tensors, expanded=None):
     """An in-place index op: written straight into self's array when no graph is built;
-    otherwise computed out of place on a snapshot and adopted (torch rebases too)."""
+    otherwise computed out of place on a snapshot and adopted (torch rebases too).
+    `expanded` (op name, example) for the ops torch lets write an expanded tensor."""
     check_inplace_target(self)
-    if not self._data.flags.writeable:
-        raise _OVERLAP_ERROR
+    a = self._data
+    if not a.flags.writeable:
+        if expanded is None:
+            raise _OVERLAP_ERROR
+        a = _expanded_target(a, *expanded)
     tracked = GradMode.enabled and (self._requires_grad or _base_requires_grad(self) or any(
         t is not None and t._requires_grad for t in tensors))
     if not tracked:
-        write(self._data, *args)
+        write(a, *args)
         self._bump_version()
         return self
     from .inplace import _snapshot
     result = outofplace(_snapshot(self), *args)
-    np.copyto(self._data, result._data)
+    if a is self._data:
+        np.copyto(a, result._data)
+    else:
+        write(a, *args)  # the aliased elements as torch leaves them in memory
     self._bump_version()
     return adopt_inplace(self, result)
+
+
+def _expanded_target(a, op, example, stacklevel=4):
+    """A writable alias of the read-only array of an expanded tensor: torch still writes
+    such a tensor's memory in index_put_ and masked_fill_ (each aliased element ends up with
+    the last write, or with every accumulation), with a deprecation warning."""
+    root = a
+    while isinstance(root.base, ndarray):
+        root = root.base
+    if not root.flags.writeable:
+        raise _OVERLAP_ERROR
+    offset = a.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+    try:
+        alias = np.ndarray(a.shape, a.dtype, root, offset, a.strides)
+    except (TypeError, ValueError):
+        raise _OVERLAP_ERROR from None
+    warnings.warn(f"Use of {op} on expanded tensors is deprecated. Please clone() the tensor "
+                  "before performing this operation. This also applies to advanced indexing "
+                  f"e.g. {example}", UserWarning, stacklevel=stacklevel)
+    return alias
+
+
+_PUT_EXPANDED = ("index_put_", "tensor[indices] = tensor")
+_FILL_EXPANDED = ("masked_fill_", "tensor[mask] = scalar")
 
 
 # ---------------------------------------------------------------------------------------
@@ -1183,7 +1240,7 @@ def index_put_(self, indices, values, accumulate=False):
     return run_inplace(
         self, lambda s: index_put(s, indices, values, accumulate),
         lambda a: _index_put_write(a, advanced, values._data.reshape(stripped), accumulate),
-        (), [values])
+        (), [values], _PUT_EXPANDED)
 
 
 # ---------------------------------------------------------------------------------------
@@ -1252,7 +1309,8 @@ def masked_fill_(self, mask, value):
     def write(arr):
         np.copyto(arr, v, where=m, casting="unsafe")
     vt = value if isinstance(value, Tensor) else None
-    return run_inplace(self, lambda s: masked_fill(s, mask, value), write, (), [vt])
+    return run_inplace(self, lambda s: masked_fill(s, mask, value), write, (), [vt],
+                       _FILL_EXPANDED)
 
 
 def _broadcasts(*shapes):

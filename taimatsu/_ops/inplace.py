@@ -11,7 +11,7 @@ from .._backend import numpy as np
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
 from ._core import as_tensor_operand, binary_dtype, broadcast_error
-from .copy import check_inplace
+from .copy import check_inplace, check_partial_overlap
 
 
 def _castable(t, result_np_dtype):
@@ -34,6 +34,7 @@ def _snapshot(t):
 def apply_inplace(fn, self, *args, **kwargs):
     """Run out-of-place `fn(self, *args)` and store its result into `self`."""
     check_inplace(self)
+    check_partial_overlap(self._data, args)
     tracked = GradMode.enabled and (self._requires_grad or any(
         getattr(a, "_requires_grad", False) for a in args))
     if not tracked:
@@ -99,6 +100,8 @@ def fast_binary_inplace(ufunc, fallback, float_result=False):
         other = as_tensor_operand(other)
         a = self._data
         y = other._data if isinstance(other, Tensor) else other
+        if type(y) is ndarray and y is not a:
+            check_partial_overlap(a, (other,))
         dt = binary_dtype(self, other)
         if dt != a.dtype:
             _castable(self, dt)

@@ -728,9 +728,14 @@ def _var_args(name, dim, unbiased, correction):
     return dim, correction
 
 
-def _var_forward(name, a, dims, correction, keepdim):
+def _var_dtype_check(name, a):
     if a.dtype.kind not in "fc":
-        raise RuntimeError("std and var only support floating point and complex dtypes")
+        what = name if name.endswith("_mean") else "std and var"
+        raise RuntimeError(f"{what} only support floating point and complex dtypes")
+
+
+def _var_forward(name, a, dims, correction, keepdim):
+    _var_dtype_check(name, a)
     n = _count(a.shape, dims)
     dof = _builtin_max(0, n - correction)
     if dof <= 0:
@@ -815,8 +820,9 @@ def _moment(name, root, with_mean):
     def moment(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
         a = input._data
         dim, correction = _var_args(name, dim, unbiased, correction)
+        _var_dtype_check(name, a)  # before the dims', as torch checks
         dims = _dims(dim, a.ndim)
-        var, mean_, dof = _var_forward(name.split("_")[0], a, dims, correction, keepdim)
+        var, mean_, dof = _var_forward(name, a, dims, correction, keepdim)
         value = _wrap(np.sqrt(var) if root else var)
         outs = (value, _wrap(mean_)) if with_mean else value
         if _wants_grad(input):
@@ -1203,9 +1209,9 @@ def _quickselect_index(row, k):
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     a = input._data
     d = _wrap_dim(dim, a.ndim)
-    if a.dtype.kind == "b":
-        raise NotImplementedError("\"kthvalue_cpu\" not implemented for 'Bool'")
     _nonempty_dim("kthvalue", a, d)
+    if a.ndim:
+        _median_check("kthvalue_cpu", a)
     size = a.shape[d] if a.ndim else 1
     if not 1 <= k <= size:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
@@ -1222,9 +1228,9 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     return _selected(KthvalueBackward0, return_types.kthvalue, input, index, d, keepdim)
 
 
-def _median_check(name, a):
+def _median_check(kernel, a):
     if a.dtype.kind == "b":
-        raise NotImplementedError("\"median_cpu\" not implemented for 'Bool'")
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
 def median(input, dim=None, keepdim=False, *, out=None):
@@ -1237,23 +1243,27 @@ def nanmedian(input, dim=None, keepdim=False, *, out=None):
 
 def _median(name, input, dim, keepdim, ignore_nan):
     a = input._data
-    _median_check(name, a)
     if dim is None:
         flat = a.reshape(-1)
+        if flat.size:
+            _median_check("median_cpu", a)
         nan = np.isnan(flat) if flat.dtype.kind == "f" else None
         if flat.size == 0 or (nan is not None and nan.any() and (not ignore_nan or nan.all())):
             value = np.nan
         else:
             k = (flat.size - (0 if nan is None else int(nan.sum())) - 1) // 2
             value = np.partition(flat, k)[k]
-        result = _wrap(np.asarray(value, dtype=a.dtype))
+        with np.errstate(invalid="ignore"):
+            # torch casts the NaN of an empty input to integer and bool dtypes too
+            result = _wrap(np.asarray(value).astype(a.dtype))
         if _wants_grad(input):
             node = NanmedianBackward0 if ignore_nan else MedianBackward0
             record(node, (input,), result, (input,), value=result._data)
         return result
     _int_dim(name, dim)
     d = _wrap_dim(dim, a.ndim)
-    _nonempty_dim(name, a, d)
+    _nonempty_dim("median", a, d)  # torch's message says median() for nanmedian too
+    _median_check("median_out", a)
     node = NanmedianBackward1 if ignore_nan else MedianBackward1
     rtype = return_types.nanmedian if ignore_nan else return_types.median
     if a.ndim == 0:
@@ -1557,3 +1567,51 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
     else:
         values = np.take(a, first, axis=d)
     return _unique_result(values, inverse, counts, return_inverse, return_counts)
+
+
+# searchsorted, bucketize, isin: lookups in sorted boundaries (no gradient)
+
+
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None,
+                 sorter=None, out=None):
+    if side is not None:
+        if side not in ("left", "right"):
+            raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but "
+                               f"got {side}")
+        if right and side == "left":
+            raise RuntimeError("torch.searchsorted(): side and right can't be set to opposites, "
+                               "got side of left while right was True")
+        right = side == "right"
+    seq = sorted_sequence._data
+    scalar = not isinstance(input, Tensor)
+    values = np.asarray(input) if scalar else input._data
+    if sorter is not None:
+        seq = np.take_along_axis(seq, sorter._data, -1)
+    how = "right" if right else "left"
+    if seq.ndim == 1:
+        result = np.searchsorted(seq, values, side=how)
+    else:
+        if seq.shape[:-1] != values.shape[:-1]:
+            raise RuntimeError(
+                f"torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
+                f"dimensions of boundaries tensor and input value tensor must match, but we got "
+                f"boundaries tensor {list(seq.shape)} and input value tensor "
+                f"{list(values.shape)}")
+        rows = seq.reshape(-1, seq.shape[-1])
+        vals = values.reshape(-1, values.shape[-1])
+        result = np.stack([np.searchsorted(r, v, side=how) for r, v in zip(rows, vals)])
+        result = result.reshape(values.shape)
+    return _wrap(np.asarray(result, np.int32 if out_int32 else np.int64))
+
+
+def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
+    if boundaries.dim() != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim("
+                           f"{boundaries.dim()})")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+def isin(elements, test_elements, *, assume_unique=False, invert=False):
+    a = elements._data if isinstance(elements, Tensor) else np.asarray(elements)
+    b = test_elements._data if isinstance(test_elements, Tensor) else np.asarray(test_elements)
+    return _wrap(np.asarray(np.isin(a, b, assume_unique=assume_unique, invert=invert)))

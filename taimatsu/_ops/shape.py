@@ -1257,3 +1257,78 @@ def resize_(self, *sizes, memory_format=None):
 
 def resize_as_(self, the_template, memory_format=None):
     return resize_(self, the_template._data.shape)
+
+
+# diff, cartesian_prod and in-place metadata changes (squeeze_, unsqueeze_, t_, transpose_)
+
+
+def diff(input, n=1, dim=-1, prepend=None, append=None):
+    if input.dim() == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
+    parts = [t for t in (prepend, input, append) if t is not None]
+    if len(parts) > 1:
+        from .join import cat
+        parts = [p if p.dim() else expand(p, [1 if i == _wrap_dim(dim, input.dim()) else s
+                                                for i, s in enumerate(input.shape)])
+                 for p in parts]
+        input = cat(parts, dim)
+    # composed of narrow and sub, as torch decomposes it (grad_fn SubBackward0)
+    for _ in range(n):
+        size = input.shape[dim]
+        if size == 0:
+            break
+        hi, lo = narrow(input, dim, 1, size - 1), narrow(input, dim, 0, size - 1)
+        input = hi.logical_xor(lo) if input._data.dtype.kind == "b" else hi - lo
+    return input
+
+
+def cartesian_prod(*tensors):
+    for t in tensors:
+        if t.dim() != 1:
+            raise RuntimeError(f"Expect a 1D vector, but got shape {list(t.shape)}")
+    if len(tensors) == 1:
+        return tensors[0]
+    from .join import stack
+    grids = meshgrid(*tensors, indexing="ij")
+    return stack([flatten(g) for g in grids], 1)
+
+
+_INPLACE_NODES = {}
+
+
+def _inplace_node(node, offset):
+    """torch names the in-place forms' nodes apart (squeeze_: SqueezeBackward3, t_: TBackward1):
+    the same node class under the in-place name."""
+    cls = type(node)
+    name = cls.__name__
+    stem = name.rstrip("0123456789")
+    renamed = f"{stem}{int(name[len(stem):] or 0) + offset}"
+    key = (cls, renamed)
+    if key not in _INPLACE_NODES:
+        _INPLACE_NODES[key] = type(renamed, (cls,), {})
+    node.__class__ = _INPLACE_NODES[key]
+
+
+def _metadata_inplace(fn, offset):
+    """An in-place view op: self takes the view's array and history; torch bumps the version."""
+    def inplace(self, *args):
+        from .copy import check_inplace
+        check_inplace(self)
+        result = fn(self, *args)
+        self._data = result._data
+        if result._requires_grad and result._grad_fn is not None:
+            _inplace_node(result._grad_fn, offset)
+            self._grad_fn = result._grad_fn
+            self._output_nr = result._output_nr
+        self._bump_version()
+        return self
+    inplace.__name__ = fn.__name__ + "_"
+    return inplace
+
+
+squeeze_ = _metadata_inplace(squeeze, 3)
+unsqueeze_ = _metadata_inplace(unsqueeze, 1)
+t_ = _metadata_inplace(t, 1)
+transpose_ = _metadata_inplace(transpose, 1)
