@@ -46,13 +46,8 @@ class Adagrad(Optimizer):
             for p in group["params"]:
                 self._init_state(p, initial_accumulator_value)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("fused", None)
+    _setstate_defaults = {"foreach": None, "maximize": False, "differentiable": False,
+                          "fused": None}
 
     def _init_state(self, p, initial_accumulator_value):
         state = self.state[p]

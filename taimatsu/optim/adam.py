@@ -70,16 +70,9 @@ class Adam(Optimizer):
             if foreach:
                 raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("amsgrad", False)
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("capturable", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("decoupled_weight_decay", False)
-            group.setdefault("fused", None)
+    _setstate_defaults = {"amsgrad": False, "maximize": False, "foreach": None,
+                          "capturable": False, "differentiable": False,
+                          "decoupled_weight_decay": False, "fused": None}
 
     def _init_group(self, group, params):
         exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps = [], [], [], []

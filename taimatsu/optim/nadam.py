@@ -31,14 +31,8 @@ class NAdam(Optimizer):
                     "differentiable": differentiable}
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("capturable", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("decoupled_weight_decay", False)
+    _setstate_defaults = {"maximize": False, "foreach": None, "capturable": False,
+                          "differentiable": False, "decoupled_weight_decay": False}
 
     def _init_state(self, p):
         state = self.state[p]

@@ -170,6 +170,10 @@ class Optimizer:
             options (used when a parameter group doesn't specify them).
     """
 
+    # per optimizer: group options filled in when unpickling an older state
+    _setstate_defaults = {}
+
+
     def __init__(self, params, defaults):
         self.defaults = defaults
         self._optimizer_step_pre_hooks = OrderedDict()
@@ -208,6 +212,10 @@ class Optimizer:
                 setattr(self, name, OrderedDict())
         self._patch_step_function()
         self.defaults.setdefault("differentiable", False)
+        # options torch added over its versions: a pickled optimizer may lack them
+        for group in self.param_groups:
+            for key, value in self._setstate_defaults.items():
+                group.setdefault(key, value)
         self._scalars_as_tensors()
 
     def _scalars_as_tensors(self):
