@@ -323,3 +323,22 @@ def test_large_matmul_costs_the_numpy_call():
     lambda m, a, b: m.mv(a[0, 0], b), lambda m, a, b: m.mv(a, b[0])])
 def test_bool_and_zero_dim_errors(call):
     check_error(call, [np.array([[True, False], [True, True]]), np.array([True, False])])
+
+
+@pytest.mark.parametrize("sa, sb", [
+    ((3, 0), (0, 2)), ((0, 2), (2, 3)), ((3, 2), (2, 0)), ((2, 3, 0), (0, 2)), ((3, 0), (0,)),
+    ((0,), (0, 3)), ((2, 2, 0), (2, 0, 3)), ((2, 0, 2), (2, 2))])
+def test_bool_products_of_empty_operands(sa, sb):
+    # torch returns (False) zeros before refusing bool when an operand is empty
+    a, b = np.ones(sa, bool), np.ones(sb, bool)
+    check(lambda m, x, y: m.matmul(x, y), [a, b])
+    if len(sa) == len(sb) == 2:
+        check(lambda m, x, y: m.mm(x, y), [a, b])
+        check(lambda m, x, y: m.einsum("ij,jk->ik", x, y), [a, b])
+    if len(sa) == 2 and len(sb) == 1:
+        check(lambda m, x, y: m.mv(x, y), [a, b])
+
+
+def test_bool_bmm_error():
+    check_error(lambda m, x, y: m.bmm(x, y), [np.ones((1, 3, 2), bool), np.ones((1, 2, 2), bool)])
+    check(lambda m, x, y: m.bmm(x, y), [np.ones((1, 3, 0), bool), np.ones((1, 0, 2), bool)])

@@ -415,3 +415,40 @@ def test_reshape_alias_and_dtype_view_history():
         v[[0]] = 2.0
         assert not v.requires_grad and y._version == 1
         assert type(y.grad_fn).__name__ == "MulBackward0"
+
+
+# regressions found by tests/test_fuzz.py
+
+@pytest.mark.parametrize("array, sizes", [
+    (randn(1, 3), (1, 1, 3)), (randn(3, 2).T, (1, 1, 2, 3)), (randn(3, 2).T, (2, 1, 2, 3)),
+    (np.float32(1.0), (1, 1)), (np.float32(1.0), (1, 2, 1)), (randn(3, 1), (1, 3, 4))])
+def test_expand_new_unit_dims_strides(array, sizes):
+    # a new leading dim of size 1 gets a contiguous stride, not 0
+    check_layout(lambda m, x: x.expand(*sizes), np.asarray(array))
+
+
+@pytest.mark.parametrize("sizes", [(1, 1, 3), (1, 3)])
+def test_inplace_through_expand_without_overlap(sizes):
+    # an expansion that adds only size-1 dims shares no element, so torch writes through it
+    def fn(m, x, y):
+        x = x.clone()
+        v = x.expand(*sizes)
+        v *= y
+        return x, v
+    check(fn, [randn(1, 3), randn(3)])
+
+
+def test_inplace_through_overlapping_expand_errors():
+    check_error(lambda m, x: x.clone().expand(3, 2).mul_(2), [randn(3, 1)])
+
+
+@pytest.mark.parametrize("fn", [
+    lambda m, x: x.movedim(-1, 1).clone(), lambda m, x: x[:, :, ::2].transpose(0, 2).clone(),
+    lambda m, x: x[:1, :1].expand(3, 3, 4).clone(), lambda m, x: x.permute(2, 0, 1)[::3].clone(),
+    lambda m, x: x.movedim(-1, 1).clone(memory_format=m.contiguous_format)])
+def test_clone_preserves_stride_order(fn):
+    check_layout(fn, np.asarray(randn(2, 3, 4)))
+
+
+def test_view_of_permuted_clone_errors():
+    check_error(lambda m, x: x.movedim(-1, 1).clone().view(1, 4, 3, 2), [randn(2, 3, 4)])

@@ -2,6 +2,7 @@
 from .. import _dtype as D
 from .._backend import numpy as np
 from .._device import device as _device
+from .._device import contiguous_format, preserve_format
 from .._device import resolve
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
@@ -81,16 +82,26 @@ cdouble = _cast(D.complex128)
 
 
 def clone(input, *, memory_format=None):
-    result = _wrap(input._data.copy())
+    a = input._data
+    result = _wrap(a.copy(order=_preserve_order(a, memory_format)))
     if GradMode.enabled and input._requires_grad:
         record(CloneBackward0, (input,), result)
     return result
 
 
+def _preserve_order(a, memory_format):
+    """torch's preserve_format keeps a dense input's stride order (numpy's order K); an
+    expanded input, whose stride-0 dims numpy would order differently, is made contiguous."""
+    if memory_format is not None and memory_format is not preserve_format \
+            or a.flags.c_contiguous or any(s == 0 and n > 1 for n, s in zip(a.shape, a.strides)):
+        return "C"
+    return "K"
+
+
 def contiguous(input, memory_format=None):
     if input._data.flags.c_contiguous:
         return input
-    return clone(input)
+    return clone(input, memory_format=contiguous_format)
 
 
 def check_inplace(t):

@@ -50,8 +50,10 @@ def _same_dtype_mm(a, b):
                            f"{_C_NAMES[a.dtype.name]} != {_C_NAMES[b.dtype.name]}")
 
 
-def _no_bool(a, kernel="addmm_impl_cpu_"):
-    if a.dtype.kind == "b":
+def _no_bool(a, kernel="addmm_impl_cpu_", b=None):
+    # torch's product kernels return zeros before dispatching on dtype when an operand
+    # is empty (an empty result or an empty sum), so bool is refused only otherwise
+    if a.dtype.kind == "b" and (b is None or (a.size and b.size)):
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
@@ -190,7 +192,7 @@ def _dot2(a, b):
 def mv(input, vec, *, out=None):
     a, b = input._data, vec._data
     _check_mv(a, b)
-    _no_bool(a, "addmv_impl_cpu")
+    _no_bool(a, "addmv_impl_cpu", b)
     result = _wrap(_as_array(np.matmul(a, b)))
     if GradMode.enabled and (input._requires_grad or vec._requires_grad):
         record(MvBackward0, (input, vec), result, (input, vec))
@@ -222,7 +224,7 @@ def mm(input, mat2, *, out=None):
     if a.ndim != 2 or b.ndim != 2 or a.shape[1] != b.shape[0] or a.dtype is not b.dtype \
             or a.dtype.kind == "b":
         _check_mm(a, b)
-        _no_bool(a)
+        _no_bool(a, b=b)
     result = _new_object(Tensor)
     result._data = _dot2(a, b)
     if (input._requires_grad or mat2._requires_grad) and GradMode.enabled:
@@ -247,7 +249,7 @@ def _check_bmm(a, b, first="batch1", second="batch2"):
 def bmm(input, mat2, *, out=None):
     a, b = input._data, mat2._data
     _check_bmm(a, b)
-    _no_bool(a)
+    _no_bool(a, "bmm", b)
     result = _wrap(np.matmul(a, b))
     if GradMode.enabled and (input._requires_grad or mat2._requires_grad):
         record(BmmBackward0, (input, mat2), result, (input, mat2))
@@ -373,7 +375,7 @@ def matmul(input, other, *, out=None):
                                f"{_legacy(b.dtype)}, {_legacy(a.dtype)}, and {_legacy(b.dtype)}")
         return mv(input, other, out=out)
     _check_broadcast_matmul(input, a, b)
-    _no_bool(a)
+    _no_bool(a, b=b)
     result = _wrap(_as_array(np.matmul(a, b)))
     if GradMode.enabled and (input._requires_grad or other._requires_grad):
         record(_matmul_node(input, other, a.shape, b.shape), (input, other), result,
@@ -843,7 +845,7 @@ def einsum(*args):
         if a.dtype != arrays[0].dtype:
             raise RuntimeError(f"expected scalar type {_legacy(arrays[0].dtype)} but found "
                                f"{_legacy(a.dtype)}")
-    if arrays[0].dtype.kind == "b" and len(arrays) > 1:
+    if arrays[0].dtype.kind == "b" and len(arrays) > 1 and all(a.size for a in arrays):
         raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
     eq = ",".join(subs) + "->" + out_sub
     big = len(arrays) > 1 and sum(a.size for a in arrays) > 4096

@@ -346,9 +346,7 @@ def expand(input, *sizes):
     sizes = _shape_args(sizes)
     if a.ndim == 0 and -1 not in sizes:
         # a reduction's gradient spread back over its input: the hot case in backward
-        v = np.ndarray(sizes, a.dtype, a, 0, (0,) * len(sizes))
-        v.flags.writeable = False  # as np.broadcast_to: torch refuses writes to expansions
-        result = make_view(input, v)
+        result = make_view(input, _broadcast_view(a, sizes))
         if GradMode.enabled and input._requires_grad:
             record(ExpandBackward0, (input,), result).shape = ()
         return result
@@ -382,17 +380,31 @@ def expand(input, *sizes):
     return result
 
 
+def _expand_strides(a, shape):
+    """torch's strides for expanding `a` to `shape`: an expanded dim gets stride 0; a new
+    leading dim of size 1 gets the stride a contiguous layout would give it."""
+    lead = len(shape) - a.ndim
+    strides = [0] * len(shape)
+    for i in range(len(shape) - 1, -1, -1):
+        if i >= lead:
+            stride = a.strides[i - lead] if shape[i] == a.shape[i - lead] else 0
+        else:
+            stride = shape[i + 1] * strides[i + 1] if i + 1 < len(shape) else 0
+            stride = stride if shape[i] == 1 else 0
+        strides[i] = stride
+    return tuple(strides)
+
+
 def _broadcast_view(a, shape):
     """A stride-0 view of `a` with `shape`: np.broadcast_to is several times slower than
     building the view directly, which matters because every reduction's backward expands."""
+    strides = _expand_strides(a, shape)
+    # torch refuses writes only where elements really share memory
+    writeable = a.flags.writeable and all(st or n <= 1 for n, st in zip(shape, strides))
     if not a.flags.c_contiguous:
-        return np.broadcast_to(a, shape)
-    lead = len(shape) - a.ndim
-    strides = [0] * lead
-    for size, have, stride in zip(shape[lead:], a.shape, a.strides):
-        strides.append(stride if size == have else 0)
-    v = np.ndarray(shape, a.dtype, a, 0, tuple(strides))
-    v.flags.writeable = False  # as np.broadcast_to: torch refuses writes to expansions
+        return np.lib.stride_tricks.as_strided(a, shape, strides, writeable=writeable)
+    v = np.ndarray(shape, a.dtype, a, 0, strides)
+    v.flags.writeable = writeable
     return v
 
 
