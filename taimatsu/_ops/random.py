@@ -280,24 +280,26 @@ def geometric_(self, p, *, generator=None):
 
 
 # -------------------------------------------------------------------------- factories
+def _float_samples(name, kernel, sampler, size, generator, out, dtype, requires_grad, device):
+    """A new float tensor of `size` filled by `sampler(gen, n, np_dtype)`."""
+    shape = _size(name, size)
+    np_dtype = _out_dtype(out, dtype, D.get_default_dtype())
+    _require_float(np_dtype, kernel)
+    n = int(np.prod(shape, dtype=np.int64))
+    values = sampler(_gen(generator), n, np_dtype).reshape(shape)
+    return _new(values, out, requires_grad, device)
+
+
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False):
-    shape = _size("rand", size)
-    np_dtype = _out_dtype(out, dtype, D.get_default_dtype())
-    _require_float(np_dtype, "check_uniform_bounds")
-    n = int(np.prod(shape, dtype=np.int64))
-    values = G.uniform(_gen(generator), n, np_dtype).reshape(shape)
-    return _new(values, out, requires_grad, device)
+    return _float_samples("rand", "check_uniform_bounds", G.uniform, size, generator, out,
+                          dtype, requires_grad, device)
 
 
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False, pin_memory=False):
-    shape = _size("randn", size)
-    np_dtype = _out_dtype(out, dtype, D.get_default_dtype())
-    _require_float(np_dtype, "normal_kernel_cpu")
-    n = int(np.prod(shape, dtype=np.int64))
-    values = G.normal(_gen(generator), n, np_dtype).reshape(shape)
-    return _new(values, out, requires_grad, device)
+    return _float_samples("randn", "normal_kernel_cpu", G.normal, size, generator, out,
+                          dtype, requires_grad, device)
 
 
 def randint(*args, generator=None, out=None, dtype=None, layout=None, device=None,
