@@ -793,8 +793,6 @@ Tensor.transpose = Tensor.swapaxes = Tensor.swapdims = _shp.transpose
 Tensor.t = _shp.t
 Tensor.flatten = _shp.flatten
 Tensor.ravel = _shp.ravel
-Tensor.T = property(lambda self: self.permute(*range(self.dim() - 1, -1, -1)))
-Tensor.mT = property(lambda self: self.transpose(-2, -1))
 
 # indexing
 Tensor.__getitem__ = _ix.getitem

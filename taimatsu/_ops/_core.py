@@ -118,7 +118,17 @@ def record_binary(node_cls, a, b, out, save_inputs):
     oa = out._data
     meta = None
     if a._requires_grad:
-        ea = _edge(a)
+        # _edge(a) inlined for the two common cases, a result of an op and a leaf whose
+        # AccumulateGrad node is alive (a graph still uses it)
+        fn = a._grad_fn
+        if a._view_version is not None:
+            ea = _edge(a)
+        elif fn is not None:
+            ea = (fn, a._output_nr)
+        else:
+            ref = a._accumulator
+            fn = ref() if ref is not None else None
+            ea = (fn, 0) if fn is not None else (accumulator_of(a), 0)
         x = a._data
         if x.shape != oa.shape or x.dtype is not oa.dtype:
             meta = [(x.shape, x.dtype), None]

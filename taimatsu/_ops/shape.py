@@ -22,8 +22,12 @@ def make_view(base, array):
     """A tensor over `array`, a numpy view of `base`'s array."""
     t = _new_object(Tensor)
     t._data = array
-    t._vc = vc = base._get_vc()
-    t._base = base._base if base._base is not None else base
+    vc = base._vc
+    if vc is None:  # base._get_vc(), inlined: backward formulas make many views
+        vc = base._vc = [0]
+    t._vc = vc
+    b = base._base
+    t._base = b if b is not None else base
     if GradMode.enabled:
         t._view_version = vc[0]
     return t
@@ -582,7 +586,14 @@ def T(input):
 
 
 def mT(input):
-    nd = input._data.ndim
+    a = input._data
+    nd = a.ndim
+    if nd == 2:
+        # every mm backward takes one or two of these: skip transpose's argument handling
+        result = make_view(input, a.T)
+        if GradMode.enabled and input._requires_grad:
+            record(TransposeBackward0, (input,), result, dim0=0, dim1=1)
+        return result
     if nd == 0:
         warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity "
                       "in these cases.", UserWarning, stacklevel=2)

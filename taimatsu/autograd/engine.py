@@ -8,6 +8,9 @@
 
 Backward formulas are tensor ops; they are recorded only with `create_graph`.
 """
+import itertools as _itertools
+
+from .._backend import numpy as _np
 from .grad_mode import GradMode
 from .graph import AccumulateGrad, accumulator_of
 
@@ -18,6 +21,16 @@ def refresh_view(t):
     refresh(t)
 
 __all__ = ["run_backward"]
+
+_add_reduce = _np.add.reduce
+_NO_META = _itertools.repeat(None)
+
+
+def _wrap(array):
+    # _tensor.py imports this module: bind its _wrap at first use
+    global _wrap
+    from .._tensor import _wrap
+    return _wrap(array)
 
 
 def _root_edge(t, index):
@@ -35,8 +48,21 @@ def _fit(grad, meta):
     """Reduce a gradient to the shape of the input it flows to, and cast it to the
     input's dtype: the single place where broadcasting is undone."""
     shape, np_dtype = meta
-    if grad._data.shape != shape:
-        grad = grad.sum_to_size(shape)
+    a = grad._data
+    if a.shape != shape:
+        if GradMode.enabled or a.dtype.kind not in "fc" or a.ndim < len(shape):
+            grad = grad.sum_to_size(shape)
+        else:
+            # no graph of the gradient is being built: one numpy reduction (the checks
+            # and argument handling of sum_to_size cost as much as the sum of a batch)
+            have = a.shape
+            lead = len(have) - len(shape)
+            dims = [*range(lead)]
+            for i, n in enumerate(shape):
+                if n == 1 and have[lead + i] != 1:
+                    dims.append(lead + i)
+            r = _add_reduce(a, axis=tuple(dims), keepdims=True)
+            grad = _wrap(r.reshape(shape) if lead else r)
     if grad._data.dtype != np_dtype:
         grad = grad._to_numpy_dtype(np_dtype)
     return grad
@@ -72,8 +98,8 @@ def run_backward(tensors, grad_tensors, retain_graph=False, create_graph=False, 
     """
     if inputs is None and not create_graph and len(tensors) == 1:
         root, nr = _root_edge(tensors[0], 0)
-        _run_plain(root, nr, grad_tensors[0], retain_graph)
-        return None
+        if _run_plain(root, nr, grad_tensors[0], retain_graph):
+            return None
     root_edges = [_root_edge(t, i) for i, t in enumerate(tensors)]
 
     # what to capture: (node, output_nr) -> position in `inputs`
@@ -145,78 +171,95 @@ def run_backward(tensors, grad_tensors, retain_graph=False, create_graph=False, 
 
 def _run_plain(root, root_nr, grad, retain_graph):
     """The common case, kept lean: one root, gradients into leaves, no graph of the
-    gradients.  Nodes with hooks go through the general `_execute`."""
+    gradients, no node hooks (returns False, having done nothing, when a node has hooks:
+    the general path runs them).  A single-output node's buffer is its gradient itself,
+    not a one-element list, and a node's count is not written back once it reaches 0:
+    these are most of the engine's per-edge work."""
     deps = {}
     stack = [root]
+    pop, push = stack.pop, stack.append
+    hooked = root._hooked
     while stack:
-        for edge in stack.pop()._next:
+        for edge in pop()._next:
             if edge is not None:
                 child = edge[0]
                 if child in deps:
                     deps[child] += 1
                 else:
                     deps[child] = 1
-                    stack.append(child)
-    buf = [None] * root._n_outputs
-    buf[root_nr] = grad
-    buffers = {root: buf}
+                    push(child)
+                    if child._hooked:
+                        hooked = True
+    if hooked:
+        return False
+    if root._n_outputs == 1:
+        buffers = {root: grad}
+    else:
+        buf = [None] * root._n_outputs
+        buf[root_nr] = grad
+        buffers = {root: buf}
     ready = [root]
+    pop, push = ready.pop, ready.append
     prev_mode = GradMode.enabled
     GradMode.enabled = False
     try:
         while ready:
-            node = ready.pop()
-            buf = buffers.pop(node)
+            node = pop()
+            g = buffers.pop(node, None)
             if node.__class__ is AccumulateGrad:
-                if buf[0] is not None:
-                    node.accumulate(buf[0], False)
+                if g is not None:
+                    node.accumulate(g, False)
                 continue
-            if node._hooked:
-                _execute(node, buf, buffers, deps, ready, retain_graph, False, None, None,
-                         False, None)
-                continue
-            if node._n_outputs == 1:
-                g = buf[0]
-                grads = node.backward(g) if g is not None else (None,) * len(node._next)
-            elif any(g is not None for g in buf):
-                grads = node.backward(buf)
+            if g is None:
+                grads = None
+            elif node._n_outputs == 1:
+                grads = node.backward(g)
             else:
-                grads = (None,) * len(node._next)
+                grads = node.backward(g) if any(x is not None for x in g) else None
             if not retain_graph and node._saved is not None:
                 node._release()
-            i = 0
-            for edge in node._next:
-                if edge is not None:
-                    g = grads[i]
-                    child = edge[0]
-                    if g is not None:
-                        metas = node._in_meta
-                        if metas is not None:
-                            meta = metas[i]
-                            if meta is not None:
-                                a = g._data
-                                if a.shape != meta[0] or a.dtype is not meta[1]:
-                                    g = _fit(g, meta)
-                        cbuf = buffers.get(child)
-                        if cbuf is None:
-                            if child._n_outputs == 1:
-                                buffers[child] = [g]
-                            else:
-                                cbuf = buffers[child] = [None] * child._n_outputs
-                                cbuf[edge[1]] = g
-                        elif cbuf[edge[1]] is None:
-                            cbuf[edge[1]] = g
+            edges = node._next
+            if grads is None:
+                for edge in edges:
+                    if edge is not None:
+                        child = edge[0]
+                        count = deps[child] - 1
+                        if count:
+                            deps[child] = count
                         else:
-                            cbuf[edge[1]] = cbuf[edge[1]] + g
-                    count = deps[child] - 1
+                            push(child)
+                continue
+            metas = node._in_meta
+            for edge, g, meta in zip(edges, grads, metas if metas is not None else _NO_META):
+                if edge is None:
+                    continue
+                child = edge[0]
+                if g is not None:
+                    if meta is not None:
+                        a = g._data
+                        if a.shape != meta[0] or a.dtype is not meta[1]:
+                            g = _fit(g, meta)
+                    if child._n_outputs == 1:
+                        old = buffers.get(child)
+                        buffers[child] = g if old is None else old + g
+                    else:
+                        _add_to_slot(buffers, child, edge[1], g)
+                count = deps[child] - 1
+                if count:
                     deps[child] = count
-                    if count == 0:
-                        ready.append(child)
-                        if child not in buffers:
-                            buffers[child] = [None] * child._n_outputs
-                i += 1
+                else:
+                    push(child)
     finally:
         GradMode.enabled = prev_mode
+    return True
+
+
+def _add_to_slot(buffers, node, nr, g):
+    """Add g to output `nr`'s gradient in a multi-output node's buffer (a list)."""
+    buf = buffers.get(node)
+    if buf is None:
+        buf = buffers[node] = [None] * node._n_outputs
+    buf[nr] = g if buf[nr] is None else buf[nr] + g
 
 
 def _execute(node, buf, buffers, deps, ready, retain_graph, create_graph, targets, results,
