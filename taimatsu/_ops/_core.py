@@ -30,23 +30,28 @@ def record(node_cls, inputs, out, saved=None, **attrs):
         out_shape = oa.shape
         out_dtype = oa.dtype
     for t in inputs:
-        if getattr(t, "_view_version", None) is not None and t._vc[0] != t._view_version:
+        if type(t) is not Tensor and (t is None or not isinstance(t, Tensor)):
+            edges.append(None)  # a number or an absent optional input
+            continue
+        vv = t._view_version
+        if vv is not None and t._vc[0] != vv:
             refresh_view(t)
-        if getattr(t, "_requires_grad", False):
+        if t._requires_grad:
             fn = t._grad_fn
             if fn is None:
                 ref = t._accumulator
                 fn = ref() if ref is not None else None
                 if fn is None:
                     fn = accumulator_of(t)
-                edges.append((fn, 0))
+                edge = (fn, 0)
             else:
-                edges.append((fn, t._output_nr))
+                edge = (fn, t._output_nr)
             a = t._data
             if multi or a.shape != out_shape or a.dtype is not out_dtype:
                 if meta is None:
                     meta = [None] * len(inputs)
-                meta[len(edges) - 1] = (a.shape, a.dtype)
+                meta[len(edges)] = (a.shape, a.dtype)
+            edges.append(edge)
         else:
             edges.append(None)
     node._next = edges
@@ -79,7 +84,7 @@ def record(node_cls, inputs, out, saved=None, **attrs):
                     versions.append(None)
                 else:
                     values.append(s)
-                    vc = getattr(s, "_vc", None)
+                    vc = s._vc if type(s) is Tensor else getattr(s, "_vc", None)
                     versions.append(vc[0] if vc is not None else None)
             node._saved = values
             node._saved_versions = versions

@@ -10,9 +10,11 @@ round twice: one ulp of 1e-16 is far below any tolerance.
 Scalars (`alpha`, `value`, `weight`) are cast to the array's dtype first, as torch
 casts a Scalar to the kernel's dtype.
 
-Speed: an update is a chain of one-operation passes, so optimizers run it on
-cache-sized `chunks` of a parameter, and temporaries come from reused `work` arrays
-(a fresh array of a chunk's size is mapped and page-faulted again on every call).
+Speed: an update is a chain of one-operation passes.  Large parameters run it on
+cache-sized `chunks`, with temporaries from reused `work` arrays (a fresh array of a
+chunk's size is mapped and page-faulted again on every call).  Small ones pay per numpy
+call, not per element: their temporaries are fresh (numpy caches small blocks), and the
+float64 detour takes as few calls as possible.
 """
 import threading
 
@@ -21,44 +23,71 @@ from .._backend import numpy as np
 _F32 = np.dtype(np.float32)
 _F64 = np.dtype(np.float64)
 # elements per chunk: the temporaries of an update of one chunk stay in L2 cache
-_CHUNK = 32768
-_LOCAL = threading.local()
+CHUNK = 32768
+# up to this many elements, temporaries are fresh arrays (`work` gives None)
+_SMALL = 4096
+_LINE = 64  # bytes in a cache line
+
+
+class _Buffers(threading.local):
+    def __init__(self):
+        self.by_key = {}
+
+
+_LOCAL = _Buffers()
 
 
 def work(like, slot, dtype=None):
-    """A scratch array shaped like `like` (of its dtype unless given), one per `slot`
-    and thread, reused from call to call: its contents are garbage."""
-    dtype = like.dtype if dtype is None else dtype
-    if like.size > _CHUNK:
+    """Scratch space shaped like `like` (of its dtype unless given), one per `slot` and
+    thread, reused from call to call: its contents are garbage.  None for small arrays,
+    where numpy's own allocation (`out=None`) is cheaper."""
+    size = like.size
+    if size <= _SMALL:
+        return None
+    if dtype is None:
+        dtype = like.dtype
+    if size > CHUNK:
         return np.empty(like.shape, dtype)
-    try:
-        buf = _LOCAL.buffers[dtype, slot]
-    except AttributeError:
-        _LOCAL.buffers = {}
-        return work(like, slot, dtype)
-    except KeyError:
-        buf = _LOCAL.buffers[dtype, slot] = np.empty(_CHUNK, dtype)
-    return buf[:like.size].reshape(like.shape)
+    buffers = _LOCAL.by_key
+    buf = buffers.get((dtype, slot))
+    if buf is None:
+        buf = buffers[dtype, slot] = _aligned_empty(CHUNK, np.dtype(dtype))
+    return buf[:size].reshape(like.shape)
+
+
+def _aligned_empty(size, dtype):
+    """An uninitialised 1-d array starting on a cache line: numpy's SIMD loops write an
+    output that is not aligned so at half speed (numpy itself aligns to 16 bytes)."""
+    raw = np.empty(size * dtype.itemsize + _LINE, np.uint8)
+    start = -raw.ctypes.data % _LINE
+    return raw[start:start + size * dtype.itemsize].view(dtype)
 
 
 def chunks(*arrays):
     """Matching flat pieces of same-shaped C-contiguous arrays (None passes through as
     None), for elementwise updates; other arrays come back whole."""
     first = arrays[0]
-    if first.size <= _CHUNK or not all(a is None or (a.shape == first.shape
+    if first.size <= CHUNK or not all(a is None or (a.shape == first.shape
                                                      and a.flags.c_contiguous)
                                        for a in arrays):
         yield arrays
         return
     flat = [None if a is None else a.reshape(-1) for a in arrays]
-    for start in range(0, first.size, _CHUNK):
-        yield tuple(None if a is None else a[start:start + _CHUNK] for a in flat)
+    for start in range(0, first.size, CHUNK):
+        yield tuple(None if a is None else a[start:start + CHUNK] for a in flat)
 
 
 def _fma(x, y, z, out):
     """out = x * y + z, rounded once for float32 (y may be a scalar)."""
     if out.dtype != _F32:
         return np.add(np.multiply(x, y), z, out=out)
+    if out.size <= _SMALL:
+        # numpy casts a float32 operand of a float64 loop more slowly than astype does
+        wide = x.astype(_F64)
+        wide *= y if isinstance(y, np.ndarray) else float(y)
+        wide += z.astype(_F64)
+        out[...] = wide
+        return out
     # widen with plain conversions: float64 loops that cast their inputs are slower
     wide, other = work(out, "fma", _F64), work(out, "fma2", _F64)
     np.copyto(wide, x)
@@ -66,7 +95,7 @@ def _fma(x, y, z, out):
         np.copyto(other, y)
         np.multiply(wide, other, out=wide)
     else:
-        np.multiply(wide, _F64.type(y), out=wide)
+        np.multiply(wide, float(y), out=wide)
     np.copyto(other, z)
     np.add(wide, other, out=wide)
     np.copyto(out, wide, casting="unsafe")
@@ -80,15 +109,15 @@ def add_(a, b, alpha=1.0):
     return _fma(b, a.dtype.type(alpha), a, a)
 
 
-def added(a, b, alpha=1.0):
-    """A new array a + alpha * b (torch's a.add(b, alpha=alpha))."""
-    return _fma(b, a.dtype.type(alpha), a, np.empty_like(a))
+def added(a, b, alpha=1.0, out=None):
+    """a + alpha * b (torch's a.add(b, alpha=alpha)) in `out`, a new array if None."""
+    return _fma(b, a.dtype.type(alpha), a, np.empty_like(a) if out is None else out)
 
 
 def lerp_(a, end, weight):
     """a += weight * (end - a), computed from the nearer end as torch's lerp is."""
     weight = a.dtype.type(weight)
-    diff = np.subtract(end, a, out=work(a, "diff"))
+    diff = np.subtract(end, a, out=work(a, "scratch"))
     if abs(weight) < 0.5:
         return _fma(diff, weight, a, a)
     return _fma(diff, weight - 1, end, a)
@@ -96,14 +125,14 @@ def lerp_(a, end, weight):
 
 def addcmul_(a, t1, t2, value=1.0):
     """a += value * t1 * t2, with (value * t1) formed first and the rest fused."""
-    scaled = np.multiply(t1, a.dtype.type(value), out=work(a, "scaled"))
+    scaled = np.multiply(t1, a.dtype.type(value), out=work(a, "scratch"))
     return _fma(scaled, t2, a, a)
 
 
 def addcdiv_(a, t1, t2, value=1.0):
     """a += value * t1 / t2 (no fusion: torch divides, then adds)."""
-    quotient = np.multiply(t1, a.dtype.type(value), out=work(a, "quotient"))
-    np.divide(quotient, t2, out=quotient)
+    quotient = np.multiply(t1, a.dtype.type(value), out=work(a, "scratch"))
+    quotient /= t2  # in place, or rebound where a 0-dim result came back as a scalar
     return np.add(a, quotient, out=a)
 
 

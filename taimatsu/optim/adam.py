@@ -112,37 +112,42 @@ def adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, for
          weight_decay, eps, maximize):
     """Functional Adam: updates params and their state in place."""
     lr, beta1, beta2 = A.scalar(lr), A.scalar(beta1), A.scalar(beta2)
+    as_real = A.as_real
     for i, param in enumerate(params):
         max_sq = max_exp_avg_sqs[i] if amsgrad else None
         step = _increment(state_steps[i])
-        arrays = (A.as_real(param._data), A.as_real(grads[i]._data),
-                  A.as_real(exp_avgs[i]._data), A.as_real(exp_avg_sqs[i]._data),
-                  None if max_sq is None else A.as_real(max_sq._data))
-        for parts in A.chunks(*arrays):
-            _adam_update(*parts, step, beta1=beta1, beta2=beta2, lr=lr,
-                         weight_decay=weight_decay, eps=eps, maximize=maximize,
-                         decoupled_weight_decay=decoupled_weight_decay)
-        _bump(param, exp_avgs[i], exp_avg_sqs[i], max_sq)
+        # the scalars of torch's _single_tensor_adam, once per parameter, not per chunk
+        hyper = (beta1, beta2, lr, weight_decay, eps, maximize, decoupled_weight_decay,
+                 lr / (1 - beta1 ** step), (1 - beta2 ** step) ** 0.5)
+        arrays = (as_real(param._data), as_real(grads[i]._data), as_real(exp_avgs[i]._data),
+                  as_real(exp_avg_sqs[i]._data),
+                  None if max_sq is None else as_real(max_sq._data))
+        if arrays[0].size <= A.CHUNK:
+            _adam_update(*arrays, hyper)
+        else:
+            for parts in A.chunks(*arrays):
+                _adam_update(*parts, hyper)
+        # one bump per in-place op of torch's: exp_avg_sq.mul_().addcmul_() is two, as is
+        # param.mul_() before param.addcdiv_()
+        _bump(param, exp_avgs[i], exp_avg_sqs[i], exp_avg_sqs[i], max_sq)
+        if decoupled_weight_decay and weight_decay != 0:
+            param._bump_version()
 
 
-def _adam_update(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, step, *, beta1, beta2,
-                 lr, weight_decay, eps, maximize, decoupled_weight_decay):
-    """One parameter's step (torch's _single_tensor_adam, not capturable)."""
+def _adam_update(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, hyper):
+    """One parameter's (or chunk's) step: torch's _single_tensor_adam, not capturable."""
+    (beta1, beta2, lr, weight_decay, eps, maximize, decoupled_weight_decay, step_size,
+     bias_correction2_sqrt) = hyper
     if maximize:
         grad = -grad
     if weight_decay != 0:
         if decoupled_weight_decay:
             param *= 1 - lr * weight_decay
         else:
-            grad = A.added(grad, param, weight_decay)
+            grad = A.added(grad, param, weight_decay, A.work(grad, "decayed"))
     A.lerp_(exp_avg, grad, 1 - beta1)
     exp_avg_sq *= beta2
     A.addcmul_(exp_avg_sq, grad, grad, 1 - beta2)
-
-    bias_correction1 = 1 - beta1 ** step
-    bias_correction2 = 1 - beta2 ** step
-    step_size = lr / bias_correction1
-    bias_correction2_sqrt = bias_correction2 ** 0.5
     if max_exp_avg_sq is not None:
         np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
         exp_avg_sq = max_exp_avg_sq

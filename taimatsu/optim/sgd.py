@@ -2,7 +2,6 @@
 from . import _arith as A
 from .optimizer import (
     Optimizer,
-    _bump,
     _check_tensor_lr,
     _evaluate_closure,
     _use_grad_for_differentiable,
@@ -64,6 +63,11 @@ def sgd(params, d_p_list, momentum_buffer_list, has_sparse_grad=False, foreach=N
     """Functional SGD: updates params (and fills momentum_buffer_list) in place."""
     lr = A.scalar(lr)
     weight_decay = A.scalar(weight_decay)
+    if momentum == 0 and weight_decay == 0 and not maximize:
+        _plain_sgd(params, d_p_list, lr)
+        return
+    hyper = (weight_decay, momentum, lr, dampening, nesterov, maximize)
+    as_real = A.as_real
     for i, param in enumerate(params):
         buf = None
         first = False
@@ -72,20 +76,38 @@ def sgd(params, d_p_list, momentum_buffer_list, has_sparse_grad=False, foreach=N
             first = buf is None
             if first:
                 buf = momentum_buffer_list[i] = _zeros_like(param)
-        _sgd_update(A.as_real(param._data), A.as_real(d_p_list[i]._data),
-                    None if buf is None else A.as_real(buf._data), first,
-                    weight_decay=weight_decay, momentum=momentum, lr=lr,
-                    dampening=dampening, nesterov=nesterov, maximize=maximize)
-        _bump(param, buf)
+        arrays = (as_real(param._data), as_real(d_p_list[i]._data),
+                  None if buf is None else as_real(buf._data))
+        if arrays[0].size <= A.CHUNK:
+            _sgd_update(*arrays, first, hyper)
+        else:
+            for parts in A.chunks(*arrays):
+                _sgd_update(*parts, first, hyper)
+        param._bump_version()
+        if not first and buf is not None:  # buf.mul_().add_(); a new buffer is a clone
+            buf._bump_version()
+            buf._bump_version()
 
 
-def _sgd_update(param, grad, buf, first, *, weight_decay, momentum, lr, dampening,
-                nesterov, maximize):
-    """One parameter's step (torch's _single_tensor_sgd); `first`: buf is new."""
+def _plain_sgd(params, grads, lr):
+    """param -= lr * grad: the common case, with the least per-parameter work."""
+    for param, grad in zip(params, grads):
+        data = param._data
+        if data.size <= A.CHUNK and data.dtype.kind != "c":
+            A.add_(data, grad._data, -lr)
+        else:
+            for data, grad_data in A.chunks(A.as_real(data), A.as_real(grad._data)):
+                A.add_(data, grad_data, -lr)
+        param._bump_version()
+
+
+def _sgd_update(param, grad, buf, first, hyper):
+    """One parameter's (or chunk's) step: torch's _single_tensor_sgd; `first`: buf is new."""
+    weight_decay, momentum, lr, dampening, nesterov, maximize = hyper
     if maximize:
         grad = -grad
     if weight_decay != 0:
-        grad = A.added(grad, param, weight_decay)
+        grad = A.added(grad, param, weight_decay, A.work(grad, "decayed"))
     if momentum != 0:
         if first:
             buf[...] = grad
@@ -93,7 +115,7 @@ def _sgd_update(param, grad, buf, first, *, weight_decay, momentum, lr, dampenin
             buf *= momentum
             A.add_(buf, grad, 1 - dampening)
         if nesterov:
-            grad = A.added(grad, buf, momentum)
+            grad = A.added(grad, buf, momentum, A.work(grad, "nesterov"))
         else:
             grad = buf
     A.add_(param, grad, -lr)
