@@ -99,7 +99,9 @@ from ._config import (are_deterministic_algorithms_enabled, get_float32_matmul_p
 _SUBMODULES = ("nn", "optim", "utils", "linalg", "serialization", "cuda", "backends")
 _FROM_SERIALIZATION = ("save", "load")
 # torch.softmax and friends are nn.functional's (argument orders equal)
-_FROM_FUNCTIONAL = ("softmax", "log_softmax", "dropout", "layer_norm", "group_norm")
+_FROM_FUNCTIONAL = ("softmax", "log_softmax", "dropout", "layer_norm", "group_norm",
+                    "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
+                    "conv_transpose3d")
 
 
 def __getattr__(name):

@@ -132,3 +132,111 @@ def test_errors_listing_choices(make, match):
 ])
 def test_errors(fn, shapes):
     check_error(fn, [randn(*s) for s in shapes])
+
+
+CONV_TRANSPOSE_CASES = [
+    ("conv_transpose1d", (2, 3, 7), (3, 4, 3), {"stride": 2, "padding": 1,
+                                                "output_padding": 1}),
+    ("conv_transpose1d", (2, 4, 6), (4, 1, 3), {"groups": 2, "dilation": 2}),
+    ("conv_transpose2d", (2, 4, 5, 4), (4, 3, 3, 2), {"stride": (2, 1), "padding": (1, 0),
+                                                      "output_padding": (1, 0), "groups": 2}),
+    # output_padding above the stride is allowed when it is below the dilation
+    ("conv_transpose2d", (1, 2, 4, 4), (2, 2, 3, 3), {"output_padding": 1, "dilation": 2}),
+    ("conv_transpose2d", (3, 4, 5), (3, 2, 2, 2), {"stride": 3}),           # unbatched
+    ("conv_transpose3d", (1, 2, 3, 4, 2), (2, 3, 2, 3, 2), {"stride": 2, "padding": 1,
+                                                           "output_padding": (1, 0, 1)}),
+]
+
+
+@pytest.mark.parametrize("bias", [True, False], ids=["bias", "nobias"])
+@pytest.mark.parametrize("case", CONV_TRANSPOSE_CASES, ids=lambda c: f"{c[0]}-{c[3]}")
+def test_transposed_convolution(case, bias):
+    name, x_shape, w_shape, kwargs = case
+    groups = kwargs.get("groups", 1)
+    if bias:
+        check(lambda m, x, w, b: getattr(m.nn.functional, name)(x, w, b, **kwargs),
+              [randn(*x_shape), randn(*w_shape), randn(w_shape[1] * groups)])
+    else:
+        check(lambda m, x, w: getattr(m, name)(x, w, **kwargs),
+              [randn(*x_shape), randn(*w_shape)])
+
+
+def test_transposed_convolution_node_is_torchs():
+    x = tm.randn(1, 2, 3, 3, requires_grad=True)
+    y = tm.nn.functional.conv_transpose2d(x, tm.randn(2, 1, 2, 2), tm.randn(1))
+    assert y.grad_fn.name() == "ConvolutionBackward0"
+
+
+def _autoencoder(m):
+    m.manual_seed(0)
+    model = m.nn.Sequential(
+        m.nn.Conv2d(1, 4, 3, stride=2, padding=1), m.nn.ReLU(),
+        m.nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1, output_padding=1), m.nn.ReLU(),
+        m.nn.ConvTranspose2d(2, 1, (1, 2), padding=(0, 1), dilation=(1, 3)))
+    x = m.randn(3, 1, 8, 8)
+    out = model(x)
+    out.pow(2).sum().backward()
+    return out, [p.grad for p in model.parameters()], list(model.parameters())
+
+
+def test_transposed_modules_initialise_and_train_like_torch():
+    out_o, grads_o, params_o = _autoencoder(tm)
+    out_t, grads_t, params_t = _autoencoder(torch)
+    for po, pt in zip(params_o, params_t):
+        np.testing.assert_array_equal(po.detach().numpy(), pt.detach().numpy())
+    assert out_o.shape == out_t.shape
+    np.testing.assert_allclose(out_o.detach().numpy(), out_t.detach().numpy(), rtol=1e-4,
+                               atol=1e-5)
+    for go, gt in zip(grads_o, grads_t):
+        np.testing.assert_allclose(go.numpy(), gt.numpy(), rtol=1e-3, atol=1e-4)
+
+
+@pytest.mark.parametrize("size", [None, (9, 9), (1, 4, 10, 9), [10, 10]])
+def test_transposed_module_output_size(size):
+    def run(m):
+        m.manual_seed(1)
+        layer = m.nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1)
+        return layer(m.ones(1, 4, 5, 5), output_size=size)
+    ours, theirs = run(tm), run(torch)
+    assert tuple(ours.shape) == tuple(theirs.shape)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-5,
+                               atol=1e-6)
+
+
+@pytest.mark.parametrize("make", [
+    lambda m: m.nn.ConvTranspose2d(3, 6, 3, stride=2, output_padding=1, groups=3, bias=False),
+    lambda m: m.nn.ConvTranspose1d(2, 4, (3,), stride=(2,), padding=1, dilation=2),
+    lambda m: m.nn.ConvTranspose3d(2, 2, 2),
+])
+def test_transposed_module_repr(make):
+    assert repr(make(tm)) == repr(make(torch))
+
+
+@pytest.mark.parametrize("fn, shapes", [
+    (lambda m, x, w: m.nn.functional.conv_transpose2d(x, w), [(1, 3, 4, 4), (4, 2, 3, 3)]),
+    (lambda m, x, w: m.nn.functional.conv_transpose2d(x, w, output_padding=2),
+     [(1, 3, 4, 4), (3, 2, 3, 3)]),
+    (lambda m, x, w: m.nn.functional.conv_transpose1d(x, w, output_padding=2),
+     [(1, 3, 4), (3, 2, 3)]),
+    (lambda m, x, w: m.nn.functional.conv_transpose3d(x, w, output_padding=2),
+     [(1, 3, 4, 4, 4), (3, 2, 3, 3, 3)]),
+    (lambda m, x, w: m.nn.functional.conv_transpose2d(x, w, padding=5),
+     [(1, 3, 4, 4), (3, 2, 3, 3)]),
+    (lambda m, x, w: m.nn.functional.conv_transpose1d(x, w, padding=5), [(1, 3, 4), (3, 2, 3)]),
+    (lambda m, x, w: m.nn.functional.conv_transpose2d(x, w, groups=2),
+     [(1, 3, 4, 4), (3, 2, 3, 3)]),
+    (lambda m, x, w, b: m.nn.functional.conv_transpose2d(x, w, b),
+     [(1, 3, 4, 4), (3, 2, 3, 3), (5,)]),
+    (lambda m, x, w: m.nn.functional.conv_transpose2d(x, w, padding=-1),
+     [(1, 3, 4, 4), (3, 2, 3, 3)]),
+    (lambda m, x, w: m.nn.functional.conv_transpose2d(x, w), [(1, 1, 3, 4, 4), (3, 2, 3, 3)]),
+    (lambda m, x, w: m.nn.functional.conv_transpose2d(x, w, padding="same"),
+     [(1, 3, 4, 4), (3, 2, 3, 3)]),
+    (lambda m, x, w: m.nn.functional.conv_transpose2d(x.float(), w.double()),
+     [(1, 3, 4, 4), (3, 2, 3, 3)]),
+    (lambda m: m.nn.ConvTranspose2d(3, 2, 3, padding_mode="reflect"), []),
+    (lambda m: m.nn.ConvTranspose2d(4, 2, 3, stride=2, padding=1)(m.ones(1, 4, 5, 5),
+                                                                  output_size=(12, 12)), []),
+])
+def test_transposed_errors(fn, shapes):
+    check_error(fn, [randn(*s) for s in shapes])

@@ -201,6 +201,40 @@ def conv_weight_grad(x, g, geo, groups, weight_shape):
     return result
 
 
+class _ConvTransposeBackward(Node):
+    """The node of a transposed convolution (torch records it as ConvolutionBackward0:
+    one `convolution` op with transposed=True).  By the adjoint identity above, its input
+    gradient is a plain convolution of the output gradient, and its weight gradient
+    correlates the output gradient with the input."""
+
+    def name(self):
+        return "ConvolutionBackward0"
+
+    def backward(self, grad):
+        x, w = self.saved()
+        geo, groups = self.geometry, self.groups
+        gx = convolution(grad, w, None, geo, groups) if self._next[0] is not None else None
+        gw = conv_weight_grad(grad, x, geo, groups, w.shape) if self._next[1] is not None \
+            else None
+        gb = None
+        if len(self._next) > 2 and self._next[2] is not None:
+            gb = conv_bias_grad(grad, x, w)
+        return gx, gw, gb
+
+
+def conv_transpose(x, w, b, geo, groups, output_shape):
+    """The transposed convolution of x (N, C_in, *S) with w (C_in, C_out // groups, *K),
+    plus b (C_out,) or None: the input gradient of the convolution of an input of
+    `output_shape` whose windows `geo` places (geo.out is x's spatial size)."""
+    out = _input_grad_array(x._data, w._data, geo, groups, tuple(output_shape))
+    if b is not None:
+        out += b._data.reshape((-1,) + (1,) * len(geo.kernel))
+    result = _wrap_new(out)
+    if _needs_grad(x, w, b):
+        record(_ConvTransposeBackward, (x, w, b), result, (x, w), geometry=geo, groups=groups)
+    return result
+
+
 def _needs_grad(*tensors):
     from ..autograd.grad_mode import GradMode
     return GradMode.enabled and any(t is not None and t._requires_grad for t in tensors)

@@ -14,7 +14,8 @@ from .modules.module import (register_module_forward_hook, register_module_forwa
                              register_module_full_backward_hook,
                              register_module_full_backward_pre_hook)
 from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter
-from .modules.conv import Conv1d, Conv2d, Conv3d
+from .modules.conv import (Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d,
+                           ConvTranspose3d)
 from .modules.pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d,
                               AvgPool3d, MaxPool1d, MaxPool2d, MaxPool3d)
 from .modules.rnn import GRU, LSTM, RNN, RNNBase
@@ -51,7 +52,8 @@ __all__ = [
 ]
 # convolution, pooling and recurrent layers
 __all__ += ["AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AvgPool1d", "AvgPool2d", "AvgPool3d",
-            "Conv1d", "Conv2d", "Conv3d", "GRU", "LSTM", "MaxPool1d", "MaxPool2d", "MaxPool3d",
+            "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d",
+            "GRU", "LSTM", "MaxPool1d", "MaxPool2d", "MaxPool3d",
             "RNN", "RNNBase"]
 # normalisation and embeddings
 __all__ += ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "Embedding", "GroupNorm",

@@ -1416,6 +1416,89 @@ def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _convnd(3, input, weight, bias, stride, padding, dilation, groups)
 
 
+def _conv_transposend(nd, input, weight, bias, stride, padding, output_padding, groups,
+                      dilation):
+    from .._ops import nn as ops
+    name = f"conv_transpose{nd}d"
+    if isinstance(padding, str):
+        raise TypeError(f"{name}(): argument 'padding' must be tuple of ints, not str")
+    x, unbatched = _batched(input, nd, name)
+    w = weight._data
+    if w.ndim != nd + 2:
+        raise RuntimeError("weight should have at least three dimensions" if w.ndim < 3 else
+                           f"Expected {nd + 2}-dimensional weight for {nd + 2}-dimensional "
+                           f"input {list(x.shape)}, but got weight of size {list(w.shape)}")
+    stride = _ntuple(stride, nd, "stride")
+    padding = _ntuple(padding, nd, "padding")
+    output_padding = _ntuple(output_padding, nd, "output_padding")
+    dilation = _ntuple(dilation, nd, "dilation")
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(p < 0 for p in padding):
+        raise RuntimeError("negative padding is not supported")
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    if w.shape[0] % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} "
+                           f"at dimension 0, but got weight of size [{list(w.shape)}] instead")
+    if x.shape[1] != w.shape[0]:
+        raise RuntimeError(f"Given transposed=1, weight of size {list(w.shape)}, expected "
+                           f"input{list(x.shape)} to have {w.shape[0]} channels, but got "
+                           f"{x.shape[1]} channels instead")
+    out_channels = w.shape[1] * groups
+    if bias is not None and tuple(bias.shape) != (out_channels,):
+        raise RuntimeError(f"Given transposed=1, weight of size {list(w.shape)}, expected bias "
+                           f"to be 1-dimensional with {out_channels} elements, but got bias of "
+                           f"size {list(bias.shape)} instead")
+    for t in (weight, bias):
+        if t is not None and t._data.dtype != x._data.dtype:
+            raise RuntimeError(f"expected scalar type {x.dtype._legacy[:-6]} but found "
+                               f"{t.dtype._legacy[:-6]}")
+    kernel = w.shape[2:]
+    spatial = tuple(x.shape[2:])
+    # torch checks (and words) a 1-d transposed convolution as a 2-d one of height 1
+    pad1 = (lambda v, one: (one,) + tuple(v)) if nd == 1 else (lambda v, one: tuple(v))
+    if any(op >= s and op >= d for op, s, d in zip(output_padding, stride, dilation)):
+        dims = ("depth", "height", "width")[-max(nd, 2):]
+        parts = [f"{label}_{dim}: {v}" for label, values in
+                 (("output_padding", pad1(output_padding, 0)), ("stride", pad1(stride, 1)),
+                  ("dilation", pad1(dilation, 1))) for dim, v in zip(dims, values)]
+        raise RuntimeError("output padding must be smaller than either stride or dilation, "
+                           f"but got {' '.join(parts)}")
+    out_spatial = [(n - 1) * s - 2 * p + d * (k - 1) + op + 1 for n, s, p, d, k, op
+                   in zip(spatial, stride, padding, dilation, kernel, output_padding)]
+    if any(n <= 0 for n in out_spatial):
+        raise RuntimeError(
+            f"Given input size per channel: ({' x '.join(map(str, pad1(spatial, 1)))}). "
+            f"Calculated output size per channel: "
+            f"({' x '.join(map(str, pad1(out_spatial, 1)))}). Output size is too small")
+    geo = ops._Geometry(out_spatial, kernel, stride, dilation, [(p, p) for p in padding])
+    # the windows of the output that the input's positions feed: exactly the input's
+    # size, also where output_padding >= stride (allowed when it is below the dilation)
+    geo.out = spatial
+    out = ops.conv_transpose(x, weight, bias, geo, groups,
+                             (x.shape[0], out_channels, *out_spatial))
+    return out.squeeze(0) if unbatched else out
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0,
+                     groups=1, dilation=1):
+    return _conv_transposend(1, input, weight, bias, stride, padding, output_padding, groups,
+                             dilation)
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0,
+                     groups=1, dilation=1):
+    return _conv_transposend(2, input, weight, bias, stride, padding, output_padding, groups,
+                             dilation)
+
+
+def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0,
+                     groups=1, dilation=1):
+    return _conv_transposend(3, input, weight, bias, stride, padding, output_padding, groups,
+                             dilation)
+
+
 def _pool_geometry(nd, x, kernel_size, stride, padding, dilation, ceil_mode):
     from .._ops import nn as ops
     kernel = _ntuple(kernel_size, nd, "kernel_size")

@@ -4,7 +4,7 @@ from .activation import (CELU, ELU, GELU, GLU, SELU, Hardshrink, Hardsigmoid, Ha
                          Softmax, Softmax2d, Softmin, Softplus, Softshrink, Softsign, Tanh,
                          Tanhshrink, Threshold)
 from .container import Container, ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
-from .conv import Conv1d, Conv2d, Conv3d
+from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
 from .dropout import AlphaDropout, Dropout, Dropout1d, Dropout2d, Dropout3d
 from .flatten import Flatten, Unflatten
 from .linear import Bilinear, Identity, Linear
@@ -46,7 +46,8 @@ __all__ = [
 ]
 # convolution, pooling and recurrent layers
 __all__ += ["AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AvgPool1d", "AvgPool2d", "AvgPool3d",
-            "Conv1d", "Conv2d", "Conv3d", "GRU", "LSTM", "MaxPool1d", "MaxPool2d", "MaxPool3d",
+            "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d",
+            "GRU", "LSTM", "MaxPool1d", "MaxPool2d", "MaxPool3d",
             "RNN", "RNNBase"]
 # normalisation and embeddings
 __all__ += ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "Embedding", "GroupNorm",

@@ -1,4 +1,4 @@
-"""Convolution layers: Conv1d, Conv2d, Conv3d (zero padding)."""
+"""Convolution layers: Conv1d, Conv2d, Conv3d (zero padding) and ConvTranspose1d/2d/3d."""
 import math
 
 from ... import _ops
@@ -7,7 +7,8 @@ from .. import init
 from ..parameter import Parameter
 from .module import Module
 
-__all__ = ["Conv1d", "Conv2d", "Conv3d"]
+__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
+           "ConvTranspose3d"]
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
@@ -25,7 +26,7 @@ class _ConvNd(Module):
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
                  dilation=1, groups=1, bias=True, padding_mode="zeros", device=None,
-                 dtype=None):
+                 dtype=None, *, transposed=False, output_padding=0):
         super().__init__()
         nd = self._nd
         if groups <= 0:
@@ -51,12 +52,15 @@ class _ConvNd(Module):
         self.stride = _tuple(stride, nd)
         self.padding = padding
         self.dilation = _tuple(dilation, nd)
-        self.transposed = False
-        self.output_padding = (0,) * nd
+        self.transposed = transposed
+        self.output_padding = _tuple(output_padding, nd)
         self.groups = groups
         self.padding_mode = padding_mode
-        self.weight = Parameter(_ops.creation.empty(
-            out_channels, in_channels // groups, *self.kernel_size, device=device, dtype=dtype))
+        # a transposed convolution's weight maps input channels to output channels
+        shape = (in_channels, out_channels // groups) if transposed else \
+            (out_channels, in_channels // groups)
+        self.weight = Parameter(_ops.creation.empty(*shape, *self.kernel_size, device=device,
+                                                    dtype=dtype))
         if bias:
             self.bias = Parameter(_ops.creation.empty(out_channels, device=device, dtype=dtype))
         else:
@@ -90,6 +94,8 @@ class _ConvNd(Module):
             s += f", padding={self.padding}"
         if self.dilation != (1,) * nd:
             s += f", dilation={self.dilation}"
+        if self.output_padding != (0,) * nd:
+            s += f", output_padding={self.output_padding}"
         if self.groups != 1:
             s += f", groups={self.groups}"
         if self.bias is None:
@@ -108,4 +114,57 @@ class Conv2d(_ConvNd):
 
 
 class Conv3d(_ConvNd):
+    _nd = 3
+
+
+class _ConvTransposeNd(_ConvNd):
+    """The shared constructor and forward of ConvTranspose1d/2d/3d."""
+
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0,
+                 output_padding=0, groups=1, bias=True, dilation=1, padding_mode="zeros",
+                 device=None, dtype=None):
+        if padding_mode != "zeros":
+            raise ValueError(f'Only "zeros" padding mode is supported for '
+                             f'{type(self).__name__}')
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation,
+                         groups, bias, padding_mode, device, dtype, transposed=True,
+                         output_padding=output_padding)
+
+    def _output_padding(self, input, output_size):
+        """The output_padding that makes the output `output_size` (torch's rule)."""
+        if output_size is None:
+            return self.output_padding
+        nd = self._nd
+        output_size = list(output_size)
+        if len(output_size) in (nd + 1, nd + 2) and len(output_size) > nd:
+            output_size = output_size[-nd:]
+        if len(output_size) != nd:
+            raise ValueError(f"ConvTranspose{nd}D: for {input.dim()}D input, output_size must "
+                             f"have {nd} or {nd + 2} elements (got {len(output_size)})")
+        spatial = input.shape[-nd:]
+        smallest = [(n - 1) * s - 2 * p + d * (k - 1) + 1 for n, s, p, d, k in
+                    zip(spatial, self.stride, self.padding, self.dilation, self.kernel_size)]
+        largest = [m + s - 1 for m, s in zip(smallest, self.stride)]
+        for size, lo, hi in zip(output_size, smallest, largest):
+            if not lo <= size <= hi:
+                raise ValueError(f"requested an output size of {tuple(output_size)}, but valid "
+                                 f"sizes range from {smallest} to {largest} (for an input of "
+                                 f"{input.shape[-nd:]})")
+        return tuple(size - lo for size, lo in zip(output_size, smallest))
+
+    def forward(self, input, output_size=None):
+        conv = (F.conv_transpose1d, F.conv_transpose2d, F.conv_transpose3d)[self._nd - 1]
+        return conv(input, self.weight, self.bias, self.stride, self.padding,
+                    self._output_padding(input, output_size), self.groups, self.dilation)
+
+
+class ConvTranspose1d(_ConvTransposeNd):
+    _nd = 1
+
+
+class ConvTranspose2d(_ConvTransposeNd):
+    _nd = 2
+
+
+class ConvTranspose3d(_ConvTransposeNd):
     _nd = 3
