@@ -292,3 +292,65 @@ def test_transformer_encoder(norm_first, activation, batch_first):
           requires_grad=[True, False], gradgrad=False)
     layer = tm.nn.TransformerEncoderLayer(8, 2)
     assert repr(layer) == repr(torch.nn.TransformerEncoderLayer(8, 2))
+
+
+@pytest.mark.parametrize("norm_first, activation, batch_first",
+                         [(False, "relu", False), (True, "gelu", True)])
+def test_transformer_decoder(norm_first, activation, batch_first):
+    def build(m):
+        layer = m.nn.TransformerDecoderLayer(8, 2, 16, dropout=0.1, activation=activation,
+                                             norm_first=norm_first, batch_first=batch_first)
+        return m.nn.TransformerDecoder(layer, 2, norm=m.nn.LayerNorm(8))
+    ours, theirs = both(lambda m: build(m).double())
+    ours.eval()
+    theirs.eval()
+    tgt = randn(2, 4, 8) if batch_first else randn(4, 2, 8)
+    memory = randn(2, 5, 8) if batch_first else randn(5, 2, 8)
+    kpm = np.zeros((2, 5), bool)
+    kpm[0, -2:] = True
+    causal = np.triu(np.full((4, 4), -np.inf), 1)
+
+    def call(m, t, mem, mask, k):
+        model = ours if m is tm else theirs
+        return model(t, mem, tgt_mask=mask, memory_key_padding_mask=k)
+    check(call, [tgt, memory, causal, kpm], requires_grad=[True, True, False, False],
+          gradgrad=False)
+
+
+def test_transformer_seeded_model_trains_like_torch():
+    def run(m):
+        m.manual_seed(0)
+        model = m.nn.Transformer(d_model=8, nhead=2, num_encoder_layers=2,
+                                 num_decoder_layers=1, dim_feedforward=16, dropout=0.0,
+                                 batch_first=True)
+        # SGD on a loss with a target: Adam would amplify last-bit noise in near-zero
+        # gradients, and a layer-normed output's mean square is nearly constant
+        opt = m.optim.SGD(model.parameters(), lr=0.1)
+        src, tgt, target = m.randn(3, 5, 8), m.randn(3, 4, 8), m.randn(3, 4, 8)
+        mask = model.generate_square_subsequent_mask(4)
+        losses = []
+        for _ in range(3):
+            loss = (model(src, tgt, tgt_mask=mask) - target).pow(2).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+        return model, losses, mask
+    ours, losses_o, mask_o = run(tm)
+    theirs, losses_t, mask_t = run(torch)
+    assert repr(ours) == repr(theirs)
+    assert_same(mask_o, mask_t)
+    np.testing.assert_allclose(losses_o, losses_t, rtol=1e-5)
+    for (name, p), (tname, tp) in zip(ours.named_parameters(), theirs.named_parameters()):
+        assert name == tname
+        np.testing.assert_allclose(p.detach().numpy(), tp.detach().numpy(), rtol=1e-4,
+                                   atol=1e-5)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda m: m.nn.Transformer(8, 2, 1, 1, 16)(m.zeros(5, 2, 8), m.zeros(4, 3, 8)),
+    lambda m: m.nn.Transformer(8, 2, 1, 1, 16)(m.zeros(5, 2, 6), m.zeros(4, 2, 6)),
+    lambda m: m.nn.TransformerDecoderLayer(8, 2, activation="tanh"),
+])
+def test_transformer_errors(fn):
+    check_error(fn)

@@ -33,7 +33,8 @@ from .modules.pooling import AdaptiveMaxPool1d, AdaptiveMaxPool2d
 from .modules.instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
 from .modules.sparse import EmbeddingBag
 from .modules.activation import MultiheadAttention
-from .modules.transformer import TransformerEncoder, TransformerEncoderLayer
+from .modules.transformer import (Transformer, TransformerDecoder, TransformerDecoderLayer,
+                                  TransformerEncoder, TransformerEncoderLayer)
 
 __all__ = [
     "CELU", "ELU", "GELU", "GLU", "SELU", "AlphaDropout", "BCELoss", "BCEWithLogitsLoss",
@@ -62,6 +63,7 @@ __all__ += ["GRUCell", "LSTMCell", "RNNCell", "RNNCellBase"]
 __all__ += ["AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "ConstantPad1d", "ConstantPad2d",
             "ConstantPad3d", "EmbeddingBag", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
             "MultiheadAttention", "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d",
-            "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d", "TransformerEncoder",
+            "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d",
+            "Transformer", "TransformerDecoder", "TransformerDecoderLayer", "TransformerEncoder",
             "TransformerEncoderLayer", "Upsample", "UpsamplingBilinear2d", "UpsamplingNearest2d",
             "ZeroPad1d", "ZeroPad2d", "ZeroPad3d"]

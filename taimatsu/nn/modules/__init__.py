@@ -30,7 +30,8 @@ from .pooling import AdaptiveMaxPool1d, AdaptiveMaxPool2d
 from .instancenorm import InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
 from .sparse import EmbeddingBag
 from .activation import MultiheadAttention
-from .transformer import TransformerEncoder, TransformerEncoderLayer
+from .transformer import (Transformer, TransformerDecoder, TransformerDecoderLayer,
+                          TransformerEncoder, TransformerEncoderLayer)
 
 __all__ = [
     "CELU", "ELU", "GELU", "GLU", "SELU", "AlphaDropout", "BCELoss", "BCEWithLogitsLoss",
@@ -56,6 +57,7 @@ __all__ += ["GRUCell", "LSTMCell", "RNNCell", "RNNCellBase"]
 __all__ += ["AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "ConstantPad1d", "ConstantPad2d",
             "ConstantPad3d", "EmbeddingBag", "InstanceNorm1d", "InstanceNorm2d", "InstanceNorm3d",
             "MultiheadAttention", "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d",
-            "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d", "TransformerEncoder",
+            "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d",
+            "Transformer", "TransformerDecoder", "TransformerDecoderLayer", "TransformerEncoder",
             "TransformerEncoderLayer", "Upsample", "UpsamplingBilinear2d", "UpsamplingNearest2d",
             "ZeroPad1d", "ZeroPad2d", "ZeroPad3d"]
