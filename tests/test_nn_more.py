@@ -126,19 +126,51 @@ def test_pad_modules(build):
 INTERP = [dict(scale_factor=2), dict(size=(5, 3)), dict(scale_factor=(1.5, 0.5)),
           dict(scale_factor=2, mode="bilinear"), dict(size=(7, 5), mode="bilinear"),
           dict(scale_factor=1.7, mode="bilinear", align_corners=True),
-          dict(size=(3, 2), mode="bilinear", align_corners=False)]
+          dict(size=(3, 2), mode="bilinear", align_corners=False),
+          dict(size=(7, 9), mode="bicubic"), dict(scale_factor=0.6, mode="bicubic"),
+          dict(size=(3, 8), mode="bicubic", align_corners=True),
+          dict(scale_factor=(1.5, 2.5), mode="bicubic", recompute_scale_factor=True),
+          dict(size=(3, 2), mode="area"), dict(scale_factor=(1.5, 0.5), mode="area"),
+          dict(size=(7, 3), mode="nearest-exact"), dict(scale_factor=1.7, mode="nearest-exact")]
 
 
 @pytest.mark.parametrize("kwargs", INTERP)
 def test_interpolate_2d(kwargs):
-    check(lambda m, x: m.nn.functional.interpolate(x, **kwargs), [randn(2, 3, 4, 5)])
+    # area is adaptive average pooling, matrix products whose gradient does not depend on
+    # the input (torch's node still lists it, with a zero second derivative)
+    check(lambda m, x: m.nn.functional.interpolate(x, **kwargs), [randn(2, 3, 4, 5)],
+          gradgrad=kwargs.get("mode") != "area")
 
 
 @pytest.mark.parametrize("kwargs", [dict(scale_factor=3, mode="linear"),
                                     dict(size=4, mode="linear", align_corners=True),
-                                    dict(size=9, mode="nearest")])
+                                    dict(size=9, mode="nearest"),
+                                    dict(size=4, mode="area"),
+                                    dict(scale_factor=1.4, mode="nearest-exact")])
 def test_interpolate_1d(kwargs):
-    check(lambda m, x: m.nn.functional.interpolate(x, **kwargs), [randn(2, 3, 6)])
+    check(lambda m, x: m.nn.functional.interpolate(x, **kwargs), [randn(2, 3, 6)],
+          gradgrad=kwargs.get("mode") != "area")
+
+
+@pytest.mark.parametrize("kwargs", [dict(size=(2, 3, 5), mode="area"),
+                                    dict(scale_factor=1.5, mode="nearest-exact"),
+                                    dict(size=(3, 2, 4), mode="trilinear")])
+def test_interpolate_3d(kwargs):
+    check(lambda m, x: m.nn.functional.interpolate(x, **kwargs), [randn(1, 2, 4, 3, 5)],
+          gradgrad=kwargs.get("mode") != "area")
+
+
+def test_interpolate_float32_bicubic():
+    check(lambda m, x: m.nn.functional.interpolate(x, size=(6, 7), mode="bicubic"),
+          [randn(1, 2, 4, 5, dtype=np.float32)], gradgrad=False, atol=1e-5, rtol=1e-5)
+
+
+def test_adaptive_avg_pool3d():
+    check(lambda m, x: m.nn.functional.adaptive_avg_pool3d(x, (2, None, 3)),
+          [randn(2, 3, 5, 4, 7)], gradgrad=False)
+    ours, theirs = both(lambda m: m.nn.AdaptiveAvgPool3d(2))
+    check(lambda m, x: (ours if m is tm else theirs)(x), [randn(1, 2, 4, 4, 5)],
+          gradgrad=False)
 
 
 @pytest.mark.parametrize("build", [lambda nn: nn.Upsample(scale_factor=2),

@@ -16,7 +16,8 @@ from .modules.module import (register_module_forward_hook, register_module_forwa
 from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter
 from .modules.conv import (Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d,
                            ConvTranspose3d)
-from .modules.pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d,
+from .modules.pooling import (AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d,
+                              AvgPool1d, AvgPool2d,
                               AvgPool3d, MaxPool1d, MaxPool2d, MaxPool3d)
 from .modules.rnn import GRU, LSTM, RNN, RNNBase
 from .modules.batchnorm import BatchNorm1d, BatchNorm2d, BatchNorm3d
@@ -52,7 +53,8 @@ __all__ = [
     "register_module_full_backward_pre_hook", "utils",
 ]
 # convolution, pooling and recurrent layers
-__all__ += ["AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AvgPool1d", "AvgPool2d", "AvgPool3d",
+__all__ += ["AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d",
+            "AvgPool1d", "AvgPool2d", "AvgPool3d",
             "Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d",
             "GRU", "LSTM", "MaxPool1d", "MaxPool2d", "MaxPool3d",
             "RNN", "RNNBase"]

@@ -1611,6 +1611,10 @@ def adaptive_avg_pool2d(input, output_size):
     return _adaptive_avg_poolnd(2, input, output_size)
 
 
+def adaptive_avg_pool3d(input, output_size):
+    return _adaptive_avg_poolnd(3, input, output_size)
+
+
 # =========================================================================================
 # normalisation and embeddings
 #
@@ -1911,6 +1915,47 @@ def _nearest_dim(x, dim, n_out, scale):
     return x.index_select(dim, _new(src))
 
 
+def _nearest_exact_dim(x, dim, n_out, scale):
+    n_in = x.shape[dim]
+    step = np.float32(_resize_scale(n_in, n_out, scale, False))
+    # torch: floorf((i + 0.5) * scale), in float32
+    src = np.floor((np.arange(n_out, dtype=np.float32) + np.float32(0.5)) * step)
+    return x.index_select(dim, _new(np.minimum(src.astype(np.int64), n_in - 1)))
+
+
+_CUBIC_A = -0.75
+
+
+def _cubic_dim(x, dim, n_out, scale, align_corners):
+    """Cubic convolution (a = -0.75) along one dimension: four taps around each source
+    coordinate, which (unlike linear's) is not clamped at 0; taps past an edge read the
+    edge (torch's upsample_bicubic2d)."""
+    n_in = x.shape[dim]
+    step = _resize_scale(n_in, n_out, scale, align_corners)
+    i = np.arange(n_out, dtype=np.float64)
+    src = i * step if align_corners else (i + 0.5) * step - 0.5
+    dtype = x._data.dtype
+    src = src.astype(dtype)
+    base = np.floor(src)
+    t = src - base
+    a = dtype.type(_CUBIC_A)
+
+    def near(d):   # |d| <= 1
+        return ((a + 2) * d - (a + 3)) * d * d + 1
+
+    def far(d):    # 1 < |d| < 2
+        return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a
+    weights = (far(t + 1), near(t), near(1 - t), far(2 - t))
+    shape = [1] * x.dim()
+    shape[dim] = n_out
+    out = None
+    for k, w in enumerate(weights):
+        idx = np.clip(base.astype(np.int64) + (k - 1), 0, n_in - 1)
+        term = x.index_select(dim, _new(idx)) * _new(w.astype(dtype).reshape(shape))
+        out = term if out is None else out + term
+    return out
+
+
 def _linear_dim(x, dim, n_out, scale, align_corners):
     n_in = x.shape[dim]
     step = _resize_scale(n_in, n_out, scale, align_corners)
@@ -1946,8 +1991,12 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             raise NotImplementedError(
                 f"Got {input.dim()}D input, but {mode} mode needs {_INTERP_DIMS[mode] + 2}D input")
         align_corners = bool(align_corners)
-    if mode not in ("nearest", "linear", "bilinear", "trilinear"):
+    if mode not in ("nearest", "nearest-exact", "area", "linear", "bilinear", "bicubic",
+                    "trilinear"):
         raise NotImplementedError(f"taimatsu does not implement interpolate mode {mode!r} yet")
+    if antialias:
+        raise NotImplementedError("taimatsu does not implement interpolate with antialias=True "
+                                  "yet")
     if (size is None) == (scale_factor is None):
         raise ValueError("only one of size or scale_factor should be defined" if size is not None
                          else "either size or scale_factor should be defined")
@@ -1965,10 +2014,18 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
             "Input and output sizes should be greater than 0, but got input ("
             + ", ".join(f"{c}: {n}" for c, n in zip(names, input.shape[2:])) + ") and output ("
             + ", ".join(f"{c}: {n}" for c, n in zip(names, sizes)) + ")")
+    if mode == "area":
+        return (adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d)[nd - 1](
+            input, sizes)
     out = input
-    for i in range(nd):
+    # bicubic, as torch's kernel, interpolates the last dimension first
+    for i in (reversed(range(nd)) if mode == "bicubic" else range(nd)):
         if mode == "nearest":
             out = _nearest_dim(out, 2 + i, sizes[i], scales[i])
+        elif mode == "nearest-exact":
+            out = _nearest_exact_dim(out, 2 + i, sizes[i], scales[i])
+        elif mode == "bicubic":
+            out = _cubic_dim(out, 2 + i, sizes[i], scales[i], align_corners)
         else:
             out = _linear_dim(out, 2 + i, sizes[i], scales[i], align_corners)
     return out
