@@ -75,38 +75,82 @@ def _grouped(a, groups):
     return a.reshape(a.shape[:1] + (groups, a.shape[1] // groups) + a.shape[2:])
 
 
-def _conv_array(x, w, geo, groups):
-    """The convolution of arrays x (N, C, *S) and w (O, C // groups, *K)."""
+def _cols(x, geo, groups):
+    """im2col with the channels last: the windows of x (N, C, *S) as a matrix per group,
+    shape (N * prod(out), groups, prod(kernel) * C // groups).  Moving the channels last
+    first makes each kernel row a contiguous run of the copy (kernel width times
+    channels), several times faster than gathering windows of the (N, C, *S) layout."""
     nd = len(geo.kernel)
-    cols = _grouped(geo.windows(geo.padded(x)), groups)    # N, g, Cg, *out, *K
-    wg = w.reshape((groups, w.shape[0] // groups) + w.shape[1:])   # g, Og, Cg, *K
-    # contract channels and kernel offsets: (N, Cg, *out, *K) . (Og, Cg, *K)
-    axes = ([1] + list(range(2 + nd, 2 + 2 * nd)), [1] + list(range(2, 2 + nd)))
-    parts = [np.tensordot(cols[:, i], wg[i], axes=axes) for i in range(groups)]
+    padded = np.ascontiguousarray(np.moveaxis(geo.padded(x), 1, -1))    # N, *Sp, C
+    st = padded.strides
+    cg = padded.shape[-1] // groups
+    shape = (padded.shape[0],) + geo.out + (groups,) + geo.kernel + (cg,)
+    strides = (st[0],) + tuple(st[1 + i] * s for i, s in enumerate(geo.stride)) + \
+        (cg * st[-1],) + tuple(st[1 + i] * d for i, d in enumerate(geo.dilation)) + (st[-1],)
+    windows = _as_strided(padded, shape, strides, writeable=False)
+    rows = math.prod(shape[:1 + nd])
+    return windows.reshape(rows, groups, -1)
+
+
+def _kernel_rows(w, groups):
+    """w (O, C // groups, *K) as (groups, O // groups, prod(K) * C // groups), the
+    channels last to match _cols."""
+    wl = np.moveaxis(w, 1, -1)                                           # O, *K, Cg
+    return wl.reshape(groups, w.shape[0] // groups, -1)
+
+
+def _conv_array(x, w, geo, groups):
+    """The convolution of arrays x (N, C, *S) and w (O, C // groups, *K): one matrix
+    product per group over the im2col matrix."""
+    cols = _cols(x, geo, groups)
+    kernels = _kernel_rows(w, groups)
+    parts = [np.dot(cols[:, i], kernels[i].T) for i in range(groups)]
     out = parts[0] if groups == 1 else np.concatenate(parts, axis=-1)
+    out = out.reshape((x.shape[0],) + geo.out + (w.shape[0],))
     return np.ascontiguousarray(np.moveaxis(out, -1, 1))
 
 
+def _grad_rows(g, groups):
+    """g (N, O, *out) as (N * prod(out), groups, O // groups), channels last."""
+    gl = np.ascontiguousarray(np.moveaxis(g, 1, -1))
+    return gl.reshape(-1, groups, g.shape[1] // groups)
+
+
 def _input_grad_array(g, w, geo, groups, input_shape):
-    """The transposed convolution: the gradient of conv(x, w) with respect to x."""
+    """The transposed convolution: the gradient of conv(x, w) with respect to x.  Each
+    window's gradient (a row of `grad @ kernel`) is added back where the window read
+    (col2im), one kernel offset at a time, channels last."""
     nd = len(geo.kernel)
-    gg = _grouped(g, groups)                                       # N, g, Og, *out
-    wg = w.reshape((groups, w.shape[0] // groups) + w.shape[1:])   # g, Og, Cg, *K
-    parts = [np.tensordot(gg[:, i], wg[i], axes=([1], [0])) for i in range(groups)]
-    cols = parts[0] if groups == 1 else np.concatenate(parts, axis=1 + nd)
-    cols = np.moveaxis(cols, 1 + nd, 1)                            # N, C, *out, *K
-    return np.ascontiguousarray(geo.scatter(cols, input_shape, g.dtype))
+    grows = _grad_rows(g, groups)
+    kernels = _kernel_rows(w, groups)
+    cg = w.shape[1]
+    n = input_shape[0]
+    cols = np.empty((grows.shape[0],) + geo.kernel + (groups, cg), np.result_type(g, w))
+    for i in range(groups):
+        cols[..., i, :] = np.dot(grows[:, i], kernels[i]).reshape(
+            (grows.shape[0],) + geo.kernel + (cg,))
+    cols = cols.reshape((n,) + geo.out + geo.kernel + (groups * cg,))
+    padded = np.zeros((n,) + tuple(m + lo + hi for m, (lo, hi) in zip(geo.spatial, geo.pads))
+                      + (groups * cg,), cols.dtype)
+    every = (slice(None),) * (1 + nd)
+    for offset in np.ndindex(*geo.kernel):
+        dest = (slice(None),) + tuple(slice(o * d, o * d + s * (m - 1) + 1, s) for o, d, s, m
+                                      in zip(offset, geo.dilation, geo.stride, geo.out))
+        padded[dest] += cols[every + offset]
+    inside = (slice(None),) + tuple(slice(lo, lo + m) for m, (lo, _)
+                                    in zip(geo.spatial, geo.pads))
+    return np.ascontiguousarray(np.moveaxis(padded[inside], -1, 1))
 
 
 def _weight_grad_array(x, g, geo, groups, weight_shape):
-    """The gradient of conv(x, w) with respect to w."""
-    nd = len(geo.kernel)
-    cols = _grouped(geo.windows(geo.padded(x)), groups)            # N, g, Cg, *out, *K
-    gg = _grouped(g, groups)                                       # N, g, Og, *out
-    spatial = list(range(2, 2 + nd))
-    parts = [np.tensordot(gg[:, i], cols[:, i], axes=([0] + spatial, [0] + spatial))
-             for i in range(groups)]                               # Og, Cg, *K
-    return np.concatenate(parts, axis=0).reshape(weight_shape).astype(x.dtype, copy=False)
+    """The gradient of conv(x, w) with respect to w: grad^T @ im2col, per group."""
+    cols = _cols(x, geo, groups)
+    grows = _grad_rows(g, groups)
+    og = grows.shape[-1]
+    parts = [np.dot(grows[:, i].T, cols[:, i]) for i in range(groups)]    # Og, K*Cg
+    dw = np.concatenate(parts, axis=0) if groups > 1 else parts[0]
+    dw = dw.reshape((groups * og,) + geo.kernel + (weight_shape[1],))
+    return np.ascontiguousarray(np.moveaxis(dw, -1, 1)).astype(x.dtype, copy=False)
 
 
 class ConvolutionBackward0(Node):
