@@ -386,3 +386,33 @@ def test_transformer_seeded_model_trains_like_torch():
 ])
 def test_transformer_errors(fn):
     check_error(fn)
+
+
+@pytest.mark.parametrize("bias_kv, zero_attn", [(True, False), (False, True), (True, True)])
+@pytest.mark.parametrize("mask", [None, "bool", "kpm"])
+def test_multihead_attention_extra_keys(bias_kv, zero_attn, mask):
+    q_in, kv_in = randn(4, 3, 8), randn(5, 3, 8)
+
+    def run(m):
+        m.manual_seed(0)
+        mod = m.nn.MultiheadAttention(8, 2, add_bias_kv=bias_kv, add_zero_attn=zero_attn).double()
+        q = m.tensor(q_in, requires_grad=True)
+        kv = m.tensor(kv_in, requires_grad=True)
+        kw = {}
+        if mask == "bool":
+            kw["attn_mask"] = m.tensor(~np.tril(np.ones((4, 5), bool)))
+        elif mask == "kpm":
+            kpm = np.zeros((3, 5), bool)
+            kpm[1, -2:] = True
+            kw["key_padding_mask"] = m.tensor(kpm)
+        out, weights = mod(q, kv, kv, **kw)
+        (out.sum() + weights.pow(2).sum()).backward()
+        return mod, out, weights, q.grad, kv.grad
+    ours, theirs = run(tm), run(torch)
+    assert repr(ours[0]) == repr(theirs[0])
+    for (name, p), (tname, tp) in zip(ours[0].named_parameters(), theirs[0].named_parameters()):
+        assert name == tname
+        np.testing.assert_allclose(p.grad.numpy(), tp.grad.numpy(), rtol=1e-9, atol=1e-12)
+    for a, b in zip(ours[1:], theirs[1:]):
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-9,
+                                   atol=1e-12)

@@ -2200,6 +2200,14 @@ def _merge_masks(attn_mask, key_padding_mask, bsz, heads, L, S, dtype):
     return mask
 
 
+def _static_keys(t, name, batch_heads, head_dim):
+    assert t.shape[0] == batch_heads, \
+        f"expecting static_{name}.size(0) of {batch_heads}, but got {t.shape[0]}"
+    assert t.shape[2] == head_dim, \
+        f"expecting static_{name}.size(2) of {head_dim}, but got {t.shape[2]}"
+    return t
+
+
 def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_heads, in_proj_weight,
                                  in_proj_bias, bias_k, bias_v, add_zero_attn, dropout_p,
                                  out_proj_weight, out_proj_bias, training=True,
@@ -2208,9 +2216,6 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
                                  k_proj_weight=None, v_proj_weight=None, static_k=None,
                                  static_v=None, average_attn_weights=True, is_causal=False):
     """Sequence-first (L, N, E) multi-head attention, as torch's functional form."""
-    if bias_k is not None or add_zero_attn or static_k is not None or static_v is not None:
-        raise NotImplementedError("taimatsu's multi_head_attention_forward does not implement "
-                                  "bias_k/bias_v, add_zero_attn or static keys yet")
     unbatched = query.dim() == 2
     if unbatched:
         query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
@@ -2230,15 +2235,35 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
     if in_proj_bias is not None:
         bq, bk, bv = in_proj_bias.chunk(3)
     q, k, v = linear(query, wq, bq), linear(key, wk, bk), linear(value, wv, bv)
-    # (len, batch, E) -> (batch * heads, len, head_dim)
-    q = q.reshape(L, bsz * num_heads, head_dim).transpose(0, 1)
-    k = k.reshape(S, bsz * num_heads, head_dim).transpose(0, 1)
-    v = v.reshape(S, bsz * num_heads, head_dim).transpose(0, 1)
     if is_causal and attn_mask is None:
         attn_mask = _new(np.triu(np.ones((L, S), bool), 1))
     if attn_mask is not None and attn_mask._data.dtype.kind == "b":
         attn_mask = attn_mask.logical_not()  # True means "masked" here, "attend" below
     mask = _merge_masks(attn_mask, key_padding_mask, bsz, num_heads, L, S, query._data.dtype)
+    # keys torch appends (a learned bias key, a zero key) are attended by every query:
+    # their mask columns are 0
+    extra = 0
+    if bias_k is not None and bias_v is not None:
+        assert static_k is None, "bias cannot be added to static key."
+        assert static_v is None, "bias cannot be added to static value."
+        k = T.cat([k, bias_k.repeat(1, bsz, 1)])
+        v = T.cat([v, bias_v.repeat(1, bsz, 1)])
+        extra += 1
+    else:
+        assert bias_k is None and bias_v is None
+    # (len, batch, E) -> (batch * heads, len, head_dim)
+    q = q.reshape(L, bsz * num_heads, head_dim).transpose(0, 1)
+    k = k.reshape(k.shape[0], bsz * num_heads, head_dim).transpose(0, 1) if static_k is None \
+        else _static_keys(static_k, "k", bsz * num_heads, head_dim)
+    v = v.reshape(v.shape[0], bsz * num_heads, head_dim).transpose(0, 1) if static_v is None \
+        else _static_keys(static_v, "v", bsz * num_heads, head_dim)
+    if add_zero_attn:
+        zeros = T.zeros((bsz * num_heads, 1, head_dim), dtype=k.dtype)
+        k, v = T.cat([k, zeros], dim=1), T.cat([v, zeros], dim=1)
+        extra += 1
+    if mask is not None and extra:
+        mask = pad(mask, (0, extra))
+    S = k.shape[1]
     if not training:
         dropout_p = 0.0
     scores = (q * (1 / math.sqrt(head_dim))) @ k.transpose(-2, -1)
