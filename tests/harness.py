@@ -47,6 +47,8 @@ def _as_list(out):
 def _to_numpy(t):
     if hasattr(t, "detach"):
         t = t.detach()
+    if getattr(t, "is_conj", None) is not None and t.is_conj():
+        t = t.resolve_conj()  # torch's lazy conjugates (gradients of hfft, ifft of reals)
     if getattr(t, "_is_zerotensor", None) is not None and t._is_zerotensor():
         # torch's "efficient zeros" (the second derivative of abs, sgn...) have no storage
         return t.numpy(force=True)
