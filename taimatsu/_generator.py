@@ -25,6 +25,7 @@ Known limits, all measured against torch 2.13 on x86-64 with AVX2/AVX512:
 """
 import math
 import os
+import threading
 import warnings
 
 from ._backend import numpy as np
@@ -44,7 +45,6 @@ _U64 = np.uint64
 _F32 = np.float32
 _F64 = np.float64
 _F16 = np.float16
-_MASK24 = _U64((1 << 24) - 1)
 _MASK53 = _U64((1 << 53) - 1)
 _TWO_PI = 2.0 * math.pi  # 2.0f * c10::pi<double> in torch, exact either way
 
@@ -86,13 +86,19 @@ class Generator:
 
     @property
     def _bitgen(self):
+        if self._bitgen_obj is None:
+            self._start_engine()
+        return self._bitgen_obj
+
+    def _start_engine(self):
         # numpy.random costs ~7 MB and tens of ms to import: load it at the first draw,
         # not at `import taimatsu`
-        bg = self._bitgen_obj
-        if bg is None:
-            bg = self._bitgen_obj = np.random.MT19937(0)
-            bg._legacy_seeding(self._seed & 0xFFFFFFFF)
-        return bg
+        bg = self._bitgen_obj = np.random.MT19937(0)
+        bg._legacy_seeding(self._seed & 0xFFFFFFFF)
+        # integers() over the whole uint32 range hands out the engine's words as they
+        # come, from the same state, as uint32: random_raw widens them to uint64, which
+        # doubles the memory every later pass over them reads
+        self._integers = np.random.Generator(bg).integers
 
     # ------------------------------------------------------------------ seeding
     def _set_seed(self, seed):
@@ -209,16 +215,16 @@ class Generator:
 
     # ---------------------------------------------------------------- raw words
     def _random32(self, n):
-        """n outputs of the engine (torch's generator->random()), as uint64."""
+        """n outputs of the engine (torch's generator->random()), as uint32."""
         if n:
             self._next_at_boundary = _STATE_N
-        return self._bitgen.random_raw(n)
+        if self._bitgen_obj is None:
+            self._start_engine()
+        return self._integers(0, 0xFFFFFFFF, size=n, dtype=np.uint32, endpoint=True)
 
     def _random64(self, n):
         """n values of torch's random64(): two words, the first one high."""
-        if n:
-            self._next_at_boundary = _STATE_N
-        words = self._bitgen.random_raw(2 * n)
+        words = self._random32(2 * n).astype(_U64)
         return (words[0::2] << _U64(32)) | words[1::2]
 
 
@@ -304,7 +310,11 @@ def _fma32(a, b, c):
 # ================================================================ uniform reals
 def _uniform01_float(gen, n):
     """uniform_real_distribution<float>(0, 1): 24 random bits of one word."""
-    return (gen._random32(n) & _MASK24).astype(_F32) * _F32(2.0 ** -24)
+    words = gen._random32(n)
+    np.bitwise_and(words, 0xFFFFFF, out=words)
+    u = words.view(_F32)
+    np.copyto(u, words, casting="unsafe")  # each word's slot takes its float
+    return np.multiply(u, _F32(2.0 ** -24), out=u)
 
 
 def _uniform01_double(gen, n):
@@ -380,8 +390,22 @@ _C = {name: _F32(value) for name, value in {
     "coscof_p2": 4.166664568298827E-002, "FOPI": 1.27323954473516,
 }.items()}
 _ONE32 = _F32(1.0)
-_MANTISSA_MASK = np.int32(~0x7F800000)
-_BLOCK_ROWS = 2048
+# log256_ps splits its argument into m * 2**e with m in [SQRTHF, SQRT2): adding this to
+# a float's bits carries into the exponent exactly where the mantissa reaches SQRTHF's
+_SQRTHF_MANTISSA = int(np.array(_C["SQRTHF"]).view(np.int32)) & 0x7FFFFF
+_SQRTHF_CARRY = 0x800000 - _SQRTHF_MANTISSA
+_SQRTHF_BITS = 0x3F000000 + _SQRTHF_MANTISSA
+_LOG_P = tuple(_F64(_C[f"log_p{k}"]) for k in range(9))
+_TWO24 = _F32(1 << 24)
+# 2.0f * pi * u for u = k * 2**-24 is one rounded float product; the power of two folds in
+_ANGLE_STEP = _F32(_TWO_PI) * _F32(2.0 ** -24)
+_SIGN_BIT = np.int32(-0x80000000)
+# Rows of 16 per block: the kernel is ~130 numpy passes over a block, which must be big
+# enough for numpy's cost per call to vanish, and small enough to stay in cache
+_BLOCK_ROWS = 4096
+# threads take bigger blocks: each pass hands the GIL over, and long passes keep these
+# hand-offs (microseconds each) rare
+_THREAD_BLOCK_ROWS = 8192
 
 
 class _Lanes:
@@ -390,13 +414,12 @@ class _Lanes:
     are reused (numpy `out=`) keeps every pass in cache and allocates nothing."""
 
     def __init__(self, rows):
-        for name in ("x", "e", "y", "z", "w", "radius", "sin", "cos"):
+        for name in ("x", "y", "z", "w", "e", "radius", "angle", "sin", "cos"):
             setattr(self, name, np.empty((rows, 8), _F32))
-        for name in ("x64", "y64"):
+        for name in ("a", "b", "x64"):
             setattr(self, name, np.empty((rows, 8), _F64))
         self.j = np.empty((rows, 8), np.int32)
         self.k = np.empty((rows, 8), np.int32)
-        self.mask = np.empty((rows, 8), bool)
 
     def first(self, rows):
         """The same arrays cut to their first `rows` rows (for the last block)."""
@@ -407,153 +430,211 @@ class _Lanes:
         return part
 
 
-def _round32(a64, scratch32):
-    """Round a float64 array to float32 values, in place."""
-    np.copyto(scratch32, a64, casting="unsafe")
-    np.copyto(a64, scratch32)
+def _widen(a32, out64):
+    """a32 in float64 (exactly), written to out64.  A pass reads operands of its own
+    dtype faster than numpy casts a mixed one (through a buffer), and writes to another
+    dtype at no extra cost: so float32 operands of float64 passes are widened first."""
+    np.copyto(out64, a32)
+    return out64
 
 
-def _fma_tail32(p0, p1, p2, x64, out32, scratch64):
-    """out32 = fma(fma(p0, x, p1), x, p2) in float32 with float64 products (exact)."""
-    np.multiply(x64, _F64(p0), out=scratch64)
-    np.add(scratch64, p1, out=scratch64)
-    _round32(scratch64, out32)
-    np.multiply(scratch64, x64, out=scratch64)
-    np.add(scratch64, p2, out=scratch64)
-    np.copyto(out32, scratch64, casting="unsafe")
+def _narrow(a64, out32):
+    """a64 rounded to float32, written to out32 (a pass of its own: see _widen)."""
+    np.copyto(out32, a64, casting="unsafe")
+    return out32
 
 
-def _log256_ps(x, s):
-    """avx_mathfun's log256_ps (Cephes logf) of x >= 2**-24 (its clamp to the smallest
-    normal is then a no-op), one float32 operation at a time; x is overwritten.
+def _log_radius(k, s):
+    """sqrt(-2 * log256_ps(1 - u)) into s.radius, for u = k * 2**-24 (k: 24-bit words).
 
-    GCC builds the intrinsics as plain vector arithmetic and, contracting floating
-    point by default, turns each multiply feeding an add into an fma.  An fma whose
-    product is exact in float32 (a power of two, or few-bit factors) is one float32
-    add; the others form the product in float64, where it is exact, and round the
-    sum to float32 (twice, which differs from one rounding in fewer than 1 in 2**29
-    cases).
+    log256_ps is Cephes logf, one float32 operation at a time.  GCC builds the
+    intrinsics as plain vector arithmetic and, contracting floating point by default,
+    turns each multiply feeding an add into an fma.  An fma whose product is exact in
+    float32 is one float32 add; the others form the product in float64, where the
+    product of two floats is exact, and round the sum to float32 (twice, which differs
+    from one rounding in fewer than 1 in 2**29 cases).
     """
-    e_int, mask, w, y, y64, x64 = s.j, s.mask, s.w, s.y, s.y64, s.x64
+    x, y, z, w, e, a, b, x64 = s.x, s.y, s.z, s.w, s.e, s.a, s.b, s.x64
     bits = x.view(np.int32)
-    np.right_shift(bits, 23, out=e_int)
-    np.bitwise_and(bits, _MANTISSA_MASK, out=bits)
-    np.bitwise_or(bits, 0x3F000000, out=bits)          # x: the mantissa, in [0.5, 1)
-    np.less(x, _C["SQRTHF"], out=mask)
-    np.subtract(e_int, mask, out=e_int, casting="unsafe")
-    e = np.subtract(e_int, 126, out=s.e, casting="unsafe")
-    np.multiply(x, mask, out=w)
-    np.subtract(x, _ONE32, out=x)
-    np.add(x, w, out=x)                                # exact: 2m - 1 or m - 1
-    np.copyto(x64, x)
-    np.multiply(x64, _F64(_C["log_p0"]), out=y64)
-    for k in range(1, 8):
-        np.add(y64, _C[f"log_p{k}"], out=y64)
-        _round32(y64, y)
-        np.multiply(y64, x64, out=y64)
-    np.add(y64, _C["log_p8"], out=y64)
-    np.copyto(y, y64, casting="unsafe")
+    # 1 - u = (2**24 - k) * 2**-24: the float of the integer has its bits, exponent + 24
+    np.copyto(x, k, casting="unsafe")
+    np.subtract(_TWO24, x, out=x)
+    np.add(bits, _SQRTHF_CARRY, out=bits)
+    np.right_shift(bits, 23, out=s.j)
+    np.subtract(s.j, 127 + 24, out=e, casting="unsafe")
+    np.bitwise_and(bits, 0x7FFFFF, out=bits)
+    np.add(bits, _SQRTHF_BITS, out=bits)                # the mantissa, in [SQRTHF, SQRT2)
+    np.subtract(x, _ONE32, out=x)                       # exact
+    _widen(x, x64)
+    np.multiply(x64, _LOG_P[0], out=a)
+    for p in _LOG_P[1:8]:
+        _narrow(np.add(a, p, out=a), y)                 # y = fma(y, x, p) in float32
+        np.multiply(_widen(y, a), x64, out=a)
+    _narrow(np.add(a, _LOG_P[8], out=a), y)
     np.multiply(y, x, out=y)
-    z = np.multiply(x, x, out=s.z)
-    np.multiply(y, z, out=y64, dtype=_F64)
-    np.add(y64, np.multiply(e, _C["log_q1"], out=w), out=y64)
-    np.copyto(y, y64, casting="unsafe")
+    np.multiply(x, x, out=z)
+    np.multiply(_widen(y, a), _widen(z, b), out=a)
+    np.multiply(e, _C["log_q1"], out=w)
+    _narrow(np.add(a, _widen(w, b), out=a), y)
     np.subtract(y, np.multiply(z, _F32(0.5), out=z), out=y)
     np.add(x, y, out=y)
-    np.multiply(e, _C["log_q2"], out=e)                # exact: 8 bits times 9 bits
-    return np.add(y, e, out=y)
+    np.add(y, np.multiply(e, _C["log_q2"], out=w), out=y)  # exact: 8 bits times 9 bits
+    np.multiply(y, _F32(-2.0), out=y)
+    return np.sqrt(y, out=s.radius)
 
 
-def _sincos256_ps(x, s):
-    """avx_mathfun's sincos256_ps (Cephes sinf/cosf) of x in [0, 2 pi] into s.sin and
-    s.cos, fmas contracted as in _log256_ps; x is overwritten."""
-    j, k, y, z, w, x64, y64 = s.j, s.k, s.y, s.z, s.w, s.x64, s.y64
-    np.copyto(j, np.multiply(x, _C["FOPI"], out=w), casting="unsafe")
+def _fma_poly2(p0, p1, p2, z64, a, out32):
+    """out32 = fma(fma(p0, z, p1), z, p2) in float32, the products formed in float64."""
+    np.multiply(z64, _F64(p0), out=a)
+    _narrow(np.add(a, _F64(p1), out=a), out32)
+    np.multiply(_widen(out32, a), z64, out=a)
+    _narrow(np.add(a, _F64(p2), out=a), out32)
+
+
+def _sincos256_ps(k, s):
+    """avx_mathfun's sincos256_ps (Cephes sinf/cosf) of 2 pi u into s.sin and s.cos, for
+    u = k * 2**-24 (k: 24-bit words), fmas contracted as in _log_radius."""
+    angle, w, j, y, x, z, a, b, z64 = s.angle, s.w, s.j, s.y, s.x, s.z, s.a, s.b, s.x64
+    np.copyto(angle, k, casting="unsafe")
+    np.multiply(angle, _ANGLE_STEP, out=angle)
+    np.copyto(j, np.multiply(angle, _C["FOPI"], out=w), casting="unsafe")
     np.add(j, 1, out=j)
     np.bitwise_and(j, ~1, out=j)
     np.copyto(y, j, casting="unsafe")
     # y <= 8 is even, and DP1, DP2 have few bits: their products are exact
-    np.add(x, np.multiply(y, _C["DP1"], out=w), out=x)
+    np.add(angle, np.multiply(y, _C["DP1"], out=w), out=x)
     np.add(x, np.multiply(y, _C["DP2"], out=w), out=x)
-    np.multiply(y, _C["DP3"], out=y64, dtype=_F64)
-    np.add(y64, x, out=y64)
-    np.copyto(x, y64, casting="unsafe")
+    np.multiply(_widen(j, a), _F64(_C["DP3"]), out=a)
+    _narrow(np.add(a, _widen(x, b), out=a), x)
     np.multiply(x, x, out=z)
-    np.copyto(x64, z)
+    _widen(z, z64)
     cos, sin = s.cos, s.sin
-    _fma_tail32(_C["coscof_p0"], _C["coscof_p1"], _C["coscof_p2"], x64, w, y64)
+    _fma_poly2(_C["coscof_p0"], _C["coscof_p1"], _C["coscof_p2"], z64, a, w)
     np.multiply(w, z, out=w)
-    np.multiply(w, z, out=y64, dtype=_F64)
-    np.subtract(y64, np.multiply(z, _F32(0.5), out=w), out=y64)
-    np.copyto(cos, y64, casting="unsafe")
+    np.multiply(_widen(w, a), z64, out=a)
+    _narrow(np.subtract(a, np.multiply(z64, 0.5, out=b), out=a), cos)
     np.add(cos, _ONE32, out=cos)
-    _fma_tail32(_C["sincof_p0"], _C["sincof_p1"], _C["sincof_p2"], x64, w, y64)
+    _fma_poly2(_C["sincof_p0"], _C["sincof_p1"], _C["sincof_p2"], z64, a, w)
     np.multiply(w, z, out=w)
-    np.multiply(w, x, out=y64, dtype=_F64)
-    np.add(y64, x, out=y64)
-    np.copyto(sin, y64, casting="unsafe")
-    _select_and_sign(sin.view(np.int32), cos.view(np.int32), j, k, y.view(np.int32))
+    np.multiply(_widen(w, a), _widen(x, b), out=a)
+    _narrow(np.add(a, b, out=a), sin)
+    _select_and_sign(sin.view(np.int32), cos.view(np.int32), j, s.k, y.view(np.int32))
 
 
 def _select_and_sign(sin_bits, cos_bits, j, k, diff):
     """Swap the two polynomials where bit 1 of j is set, then flip signs from bits of
     j, on the float bits (the blends and xors of sincos256_ps)."""
-    np.bitwise_and(j, 2, out=k)
-    np.right_shift(k, 1, out=k)
-    np.negative(k, out=k)                              # all ones where swapped
+    np.left_shift(j, 30, out=k)
+    np.right_shift(k, 31, out=k)                       # all ones where swapped
     np.bitwise_xor(sin_bits, cos_bits, out=diff)
     np.bitwise_and(diff, k, out=diff)
     np.bitwise_xor(sin_bits, diff, out=sin_bits)
     np.bitwise_xor(cos_bits, diff, out=cos_bits)
-    np.bitwise_and(j, 4, out=k)
-    np.left_shift(k, 29, out=k)                        # the sign bit where j & 4
-    np.bitwise_xor(sin_bits, k, out=sin_bits)
-    np.subtract(j, 2, out=k)
-    np.invert(k, out=k)
-    np.bitwise_and(k, 4, out=k)
-    np.left_shift(k, 29, out=k)
-    np.bitwise_xor(cos_bits, k, out=cos_bits)
+    # the sine's sign is bit 2 of j (4, 6), the cosine's bit 2 of j + 2 (2, 4): the same
+    # but where the polynomials were swapped (2, 6)
+    np.bitwise_and(k, _SIGN_BIT, out=k)
+    np.left_shift(j, 29, out=diff)
+    np.bitwise_and(diff, _SIGN_BIT, out=diff)
+    np.bitwise_xor(sin_bits, diff, out=sin_bits)
+    np.bitwise_xor(diff, k, out=diff)
+    np.bitwise_xor(cos_bits, diff, out=cos_bits)
 
 
-def _box_muller_rows(u, s, out):
-    """One block of NormalFill16<float>: radius from lanes 0-7, angle from 8-15."""
-    x = np.subtract(_ONE32, u[:, :8], out=s.x)
-    radius = _log256_ps(x, s)
-    np.multiply(radius, _F32(-2.0), out=radius)
-    np.sqrt(radius, out=s.radius)
-    _sincos256_ps(np.multiply(u[:, 8:], _F32(_TWO_PI), out=s.x), s)
-    np.multiply(s.radius, s.cos, out=out[:, :8])
-    np.multiply(s.radius, s.sin, out=out[:, 8:])
+def _normal_rows(words, s, out):
+    """NormalFill16<float> (AVX2) on rows of 16 words, in place of their uniforms:
+    radius from lanes 0-7, angle from 8-15; out gets the normals before mean and std."""
+    np.bitwise_and(words, 0xFFFFFF, out=words)
+    radius = _log_radius(words[:, :8], s)
+    _sincos256_ps(words[:, 8:], s)
+    np.multiply(radius, s.cos, out=out[:, :8])
+    np.multiply(radius, s.sin, out=out[:, 8:])
 
 
-def _box_muller16_float(u, mean, std):
-    """NormalFill16<float> (AVX2) on rows of 16 uniforms: u has shape (k, 16)."""
-    out = np.empty_like(u)
-    lanes = _Lanes(min(len(u), _BLOCK_ROWS))
-    for start in range(0, len(u), _BLOCK_ROWS):
-        rows = u[start:start + _BLOCK_ROWS]
-        _box_muller_rows(rows, lanes.first(len(rows)), out[start:start + _BLOCK_ROWS])
-    if (mean, std) != (0.0, 1.0):
-        out = _fma32(out, _F32(std), _F32(mean))
-    return out
+def _scale_rows(out, radius, mean, std, scratch):
+    """out = fma(out, std, mean) in float32, as the kernel stores its results."""
+    mean32, std32 = _F32(mean), _F32(std)
+    if std32 == 1:
+        if mean32 != 0:
+            np.add(out, mean32, out=out)               # the product is exact
+        elif math.copysign(1.0, mean32) > 0 and not radius.all():
+            # a zero radius makes signed zeros, which adding +0.0 turns to +0.0
+            np.add(out, mean32, out=out)
+        return
+    np.multiply(_widen(out, scratch), _F64(std32), out=scratch)   # exact
+    _narrow(np.add(scratch, _F64(mean32), out=scratch), out)
 
 
 def _normal_fill16_float(gen, out, mean, std):
-    """_box_muller16_float on out.shape = (k, 16) uniforms drawn a block at a time, so
-    that no array of the whole size but `out` is made."""
-    rows = min(len(out), _BLOCK_ROWS)
-    lanes = _Lanes(rows)
-    u = np.empty((rows, 16), _F32)
-    for start in range(0, len(out), _BLOCK_ROWS):
-        dest = out[start:start + _BLOCK_ROWS]
-        n = len(dest)
-        words = np.bitwise_and(gen._random32(16 * n), _MASK24).view(np.int64)
-        block = u[:n]
-        np.copyto(block, words.reshape(n, 16), casting="unsafe")
-        np.multiply(block, _F32(2.0 ** -24), out=block)
-        _box_muller_rows(block, lanes.first(n), dest)
-        if (mean, std) != (0.0, 1.0):
-            dest[...] = _fma32(dest, _F32(std), _F32(mean))
+    """NormalFill16<float> on out.shape = (k, 16), from 16 * k new words drawn a block
+    of rows at a time, so that no array of the whole size but `out` is made.
+
+    Large fills share the blocks out among threads (numpy lets go of the GIL inside
+    each pass).  A thread draws a block's words and claims its rows under one lock, so
+    the words go to the rows in order whichever thread takes them.
+    """
+    helpers = _helper_threads(len(out) // _THREAD_BLOCK_ROWS)
+    block = _THREAD_BLOCK_ROWS if helpers else _BLOCK_ROWS
+    rows = min(len(out), block)
+    starts = iter(range(0, len(out), block))
+    lock = threading.Lock()
+
+    def work():
+        lanes = _Lanes(rows)
+        scratch = np.empty((rows, 16), _F64) if _F32(std) != 1 else None
+        while True:
+            with lock:
+                start = next(starts, None)
+                if start is None:
+                    return
+                dest = out[start:start + block]
+                words = gen._random32(16 * len(dest)).reshape(-1, 16)
+            s = lanes.first(len(dest))
+            _normal_rows(words, s, dest)
+            _scale_rows(dest, s.radius, mean, std,
+                        None if scratch is None else scratch[:len(dest)])
+
+    _run_threads(work, helpers)
+
+
+# the fewest blocks worth starting a thread for (a block takes a few milliseconds)
+_MIN_BLOCKS_PER_THREAD = 2
+_MAX_THREADS = 4
+
+
+def _helper_threads(blocks):
+    """How many threads to start beside the caller's for `blocks` blocks of work: up to
+    torch.get_num_threads() in all, and none for small work."""
+    from ._config import get_num_threads
+
+    threads = min(get_num_threads(), os.cpu_count() or 1, _MAX_THREADS,
+                  blocks // _MIN_BLOCKS_PER_THREAD)
+    return max(threads - 1, 0)
+
+
+def _run_threads(work, helpers):
+    """work() in `helpers` new threads and in this one; returns when all are done and
+    raises what any of them raised."""
+    errors = []
+
+    def guarded():
+        try:
+            work()
+        except BaseException as exc:  # noqa: BLE001 (re-raised in the caller)
+            errors.append(exc)
+
+    threads = []
+    for _ in range(helpers):
+        thread = threading.Thread(target=guarded, daemon=True)
+        try:
+            thread.start()
+        except RuntimeError:  # no threads here (e.g. WebAssembly): the caller does it all
+            break
+        threads.append(thread)
+    guarded()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
 
 
 def _box_muller16_double(u, mean, std):
@@ -569,33 +650,34 @@ def _box_muller16_double(u, mean, std):
 
 
 def normal_fill(gen, n, np_dtype, mean=0.0, std=1.0):
-    """torch's normal_fill for a contiguous tensor of n >= 16 elements."""
+    """torch's normal_fill for a contiguous tensor of n >= 16 elements: uniforms for
+    every element first, then normals 16 at a time, then the ragged end redone from
+    16 more uniforms over the last 16 elements."""
     np_dtype = np.dtype(np_dtype)
-    if np_dtype == _F64:
-        draw, transform = _uniform01_double, _box_muller16_double
-    else:
-        draw, transform = _uniform01_float, _box_muller16_float
     full = n // 16 * 16
     tail = n % 16
+    if np_dtype == _F64:
+        u = _uniform01_double(gen, n)
+        out = np.empty(n, np_dtype)
+        out[:full] = _box_muller16_double(u[:full].reshape(-1, 16), mean, std).reshape(-1)
+        if tail:
+            u = _uniform01_double(gen, 16).reshape(1, 16)
+            out[n - 16:] = _box_muller16_double(u, mean, std).reshape(-1)
+        return out
     if np_dtype == _F32:
-        # as below, with the uniforms drawn a block at a time as they are used
+        # the uniforms are drawn a block at a time as they are used
         out = np.empty(n, np_dtype)
         _normal_fill16_float(gen, out[:full].reshape(-1, 16), mean, std)
         if tail:
             gen._random32(tail)
-            out[n - 16:] = transform(draw(gen, 16).reshape(1, 16), mean, std).reshape(-1)
-        return out
-    if np_dtype == _F64:
-        # uniforms for every element first, then 16 more to redo the ragged end
-        u = draw(gen, n)
-        out = np.empty(n, np_dtype)
-        out[:full] = transform(u[:full].reshape(-1, 16), mean, std).reshape(-1)
-        if tail:
-            out[n - 16:] = transform(draw(gen, 16).reshape(1, 16), mean, std).reshape(-1)
+            last = np.empty((1, 16), _F32)
+            _normal_fill16_float(gen, last, mean, std)
+            out[n - 16:] = last.reshape(-1)
         return out
     # reduced precision goes 16 at a time through a float buffer
-    u = draw(gen, full + (16 if tail else 0)).reshape(-1, 16)
-    normals = transform(u, mean, std).reshape(-1).astype(np_dtype)
+    normals = np.empty((full // 16 + (1 if tail else 0), 16), _F32)
+    _normal_fill16_float(gen, normals, mean, std)
+    normals = normals.reshape(-1).astype(np_dtype)
     out = np.empty(n, np_dtype)
     out[:full] = normals[:full]
     if tail:

@@ -196,6 +196,64 @@ def test_randn_large():
     same(R.randn(1000, 1000, generator=mg), torch.randn(1000, 1000, generator=tg))
 
 
+def same_bits(ours, theirs):
+    """Equal bit for bit: a zero's sign counts."""
+    a, b = ours._data, theirs.numpy()
+    assert (a.dtype, a.shape) == (b.dtype, b.shape)
+    kind = f"u{a.itemsize}"
+    np.testing.assert_array_equal(a.view(kind), b.view(kind))
+
+
+# the float kernel works on blocks of rows of 16: these span several, ragged ends too
+BIG_SIZES = [16 * G._BLOCK_ROWS * 2 + 87, 16 * G._BLOCK_ROWS + 16, 16 * G._BLOCK_ROWS * 3 - 1]
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+@pytest.mark.parametrize("name,tdt", [FLOATS[0], FLOATS[2]])
+def test_randn_many_blocks_bit_for_bit(seed, name, tdt):
+    tg, mg = pair(seed)
+    for n in BIG_SIZES:
+        same_bits(R.randn(n, dtype=DT[name], generator=mg),
+                  torch.randn(n, dtype=tdt, generator=tg))
+    same_state(tg, mg)
+    same(R.randn(5, generator=mg), torch.randn(5, generator=tg))
+
+
+@pytest.mark.parametrize("mean,std", [(0.5, 2.0), (0.0, 0.02), (3.0, 1.0), (-0.0, 1.0),
+                                      (-2.0, 0.0), (1e-3, 1.0 + 1e-9)])
+def test_normal_large_mean_std_bit_for_bit(mean, std):
+    tg, mg = pair(5)
+    n = BIG_SIZES[0]
+    same_bits(R.normal_(empty(n, "float32"), mean, std, generator=mg),
+              torch.empty(n).normal_(mean, std, generator=tg))
+    same_state(tg, mg)
+
+
+# (seed, row): a uniform of exactly 0 in lanes 0-7 of that row gives a zero radius, whose
+# zeros the kernel's final fma with mean +0.0 turns positive
+ZERO_RADIUS = [(12, 25706), (34, 18655)]
+
+
+@pytest.mark.parametrize("seed,row", ZERO_RADIUS)
+@pytest.mark.parametrize("mean", [0.0, -0.0, 1.0])
+def test_normal_zero_radius_keeps_torch_zero_signs(seed, row, mean):
+    tg, mg = pair(seed)
+    n = 16 * (row + 1)
+    theirs = torch.empty(n).normal_(mean, 1.0, generator=tg)
+    assert (theirs[-16:] == mean).sum() >= 2
+    same_bits(R.normal_(empty(n, "float32"), mean, 1.0, generator=mg), theirs)
+
+
+@pytest.mark.parametrize("helpers", [0, 3])
+def test_randn_threads_share_blocks_in_order(monkeypatch, helpers):
+    # whatever the machine's cores: no helper thread, or three
+    monkeypatch.setattr(G, "_helper_threads", lambda blocks: helpers)
+    tg, mg = pair(9)
+    n = 16 * G._THREAD_BLOCK_ROWS * 3 + 9
+    same_bits(R.randn(n, generator=mg), torch.randn(n, generator=tg))
+    same_state(tg, mg)
+
+
 def test_randn_large_is_fast():
     g = G.Generator()
     R.randn(1000, 1000, generator=g)
