@@ -11,6 +11,7 @@ from ... import _ops
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
+from ..utils.rnn import PackedSequence
 from .module import Module
 
 __all__ = ["GRU", "GRUCell", "LSTM", "LSTMCell", "RNN", "RNNBase", "RNNCell", "RNNCellBase"]
@@ -50,6 +51,55 @@ def _relu_cell(x_gates, h, w_hh, b_hh, w_hr):
 
 
 _CELLS = {"LSTM": _lstm_cell, "GRU": _gru_cell, "RNN_TANH": _tanh_cell, "RNN_RELU": _relu_cell}
+
+
+# packed input: a state is a tensor, or (h, c) for LSTM; its rows are the sequences,
+# sorted by decreasing length, so the sequences that end first are the last rows
+
+def _state_rows(state, start, stop):
+    if type(state) is tuple:
+        return tuple(s[start:stop] for s in state)
+    return state[start:stop]
+
+
+def _state_cat(states):
+    if type(states[0]) is tuple:
+        return tuple(_ops.join.cat(parts) for parts in zip(*states))
+    return _ops.join.cat(states)
+
+
+def _packed_forward_steps(cell, x_gates, sizes, hidden, weights):
+    """Step forward through a packed layer; a sequence that has ended leaves its rows
+    of the state behind as its final state (torch's PackedLayer)."""
+    ended = []
+    last = sizes[0]
+    out = []
+    for x, size in zip(x_gates, sizes):
+        if size < last:
+            ended.append(_state_rows(hidden, size, last))
+            hidden = _state_rows(hidden, 0, size)
+            last = size
+        y, hidden = cell(x, hidden, *weights)
+        out.append(y)
+    if ended:
+        ended.append(hidden)
+        hidden = _state_cat(ended[::-1])
+    return _ops.join.cat(out), hidden
+
+
+def _packed_reverse_steps(cell, x_gates, sizes, initial, weights):
+    """Step backward through a packed layer: each sequence starts from its own last
+    step, with its initial state, joining the rows already running (ReversedPackedLayer)."""
+    last = sizes[-1]
+    hidden = _state_rows(initial, 0, last)
+    out = [None] * len(sizes)
+    for t in range(len(sizes) - 1, -1, -1):
+        size = sizes[t]
+        if size > last:
+            hidden = _state_cat([hidden, _state_rows(initial, last, size)])
+            last = size
+        out[t], hidden = cell(x_gates[t], hidden, *weights)
+    return _ops.join.cat(out), hidden
 
 
 class RNNBase(Module):
@@ -166,34 +216,103 @@ class RNNBase(Module):
                 layer_input = F.dropout(layer_input, self.dropout, True)
         return layer_input, finals
 
-    def _prepare(self, input, hx_list):
-        """Check input and hidden states; return (T, N, F) input, batched flag, states."""
-        name = "LSTM" if self.mode == "LSTM" else ("GRU" if self.mode == "GRU" else "RNN")
-        if input.dim() not in (2, 3):
-            raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.dim()}D "
-                             "instead")
+    def _run_packed(self, data, batch_sizes, state):
+        """_run on a packed sequence's data and batch sizes: the output in the packed
+        layout, and each sequence's state at its own last step."""
+        cell = _CELLS[self.mode]
+        directions = 2 if self.bidirectional else 1
+        sizes = batch_sizes.tolist()
+        finals = []
+        layer_input = data
+        for layer in range(self.num_layers):
+            outputs = []
+            for direction in range(directions):
+                index = layer * directions + direction
+                w_ih, w_hh, b_ih, b_hh, w_hr = self._layer_params(index)
+                x_gates = F.linear(layer_input, w_ih, b_ih).split(sizes, 0)
+                steps = _packed_reverse_steps if direction else _packed_forward_steps
+                out, hidden = steps(cell, x_gates, sizes, state[index], (w_hh, b_hh, w_hr))
+                finals.append(hidden)
+                outputs.append(out)
+            layer_input = outputs[0] if directions == 1 else _ops.join.cat(outputs, 1)
+            if self.dropout and self.training and layer < self.num_layers - 1:
+                layer_input = F.dropout(layer_input, self.dropout, True)
+        return layer_input, finals
+
+    def _forward_packed(self, packed, hx_list):
+        """A PackedSequence through the layers: user states are permuted into the sorted
+        order, and the final states back into the user's."""
+        data, batch_sizes, sorted_indices, unsorted_indices = packed
+        if sorted_indices is not None:
+            hx_list = [None if h is None else h.index_select(1, sorted_indices)
+                       for h in hx_list]
+        self._check_input(data, 2)
+        states = [h.unbind(0) for h in self._states(hx_list, int(batch_sizes[0]), data.dtype)]
+        output, finals = self._run_packed(data, batch_sizes, list(zip(*states))
+                                          if self.mode == "LSTM" else list(states[0]))
+        if self.mode == "LSTM":
+            final = tuple(_ops.join.stack(parts) for parts in zip(*finals))
+        else:
+            final = (_ops.join.stack(finals),)
+        if unsorted_indices is not None:
+            final = tuple(f.index_select(1, unsorted_indices) for f in final)
+        output = PackedSequence(output, batch_sizes, sorted_indices, unsorted_indices)
+        return output, final if self.mode == "LSTM" else final[0]
+
+    def _check_input(self, input, expected_dim):
+        weight = self.weight_ih_l0
+        if input.dtype != weight.dtype:
+            raise ValueError(f"RNN input dtype ({input.dtype}) does not match weight dtype "
+                             f"({weight.dtype}). Convert input: input.to({weight.dtype}), or "
+                             f"convert model: model.to({input.dtype})")
+        if input.dim() != expected_dim:
+            raise RuntimeError(f"input must have {expected_dim} dimensions, got {input.dim()}")
         if input.shape[-1] != self.input_size:
             raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected "
                                f"{self.input_size}, got {input.shape[-1]}")
+
+    def _prepare(self, input, hx_list):
+        """Check input and hidden states; return (T, N, F) input, batched flag, states."""
+        if input.dim() not in (2, 3):
+            name = {"LSTM": "LSTM", "GRU": "GRU"}.get(self.mode, "RNN")
+            kind = "D tensor" if name == "RNN" else "D"
+            raise ValueError(f"{name}: Expected input to be 2D or 3D, got {input.dim()}{kind} "
+                             "instead")
         batched = input.dim() == 3
+        self._check_state_dims(hx_list, 3 if batched else 2)
+        self._check_input(input, input.dim())
         if not batched:
             input = input.unsqueeze(1)
             hx_list = [None if h is None else h.unsqueeze(1) for h in hx_list]
         elif self.batch_first:
             input = input.transpose(0, 1)
-        batch = input.shape[1]
+        return input, batched, self._states(hx_list, input.shape[1], input.dtype)
+
+    def _check_state_dims(self, hx_list, dims):
+        given = [h for h in hx_list if h is not None]
+        if all(h.dim() == dims for h in given):
+            return
+        shape = "batched 3-D" if dims == 3 else "unbatched 2-D"
+        if self.mode == "LSTM":
+            raise RuntimeError(f"For {shape} input, hx and cx should also be {dims}-D but got "
+                               f"({given[0].dim()}-D, {given[1].dim()}-D) tensors")
+        raise RuntimeError(f"For {shape} input, hx should also be {dims}-D but got "
+                           f"{given[0].dim()}-D tensor")
+
+    def _states(self, hx_list, batch, dtype):
+        """The initial hidden (and cell) states, zeros where not given, checked."""
         directions = 2 if self.bidirectional else 1
         real_hidden = self.proj_size if self.proj_size > 0 else self.hidden_size
-        sizes = [real_hidden, self.hidden_size]
         states = []
-        for h, size in zip(hx_list, sizes):
+        for i, (h, size) in enumerate(zip(hx_list, (real_hidden, self.hidden_size))):
             expected = (self.num_layers * directions, batch, size)
             if h is None:
-                h = _ops.creation.zeros(*expected, dtype=input.dtype)
+                h = _ops.creation.zeros(*expected, dtype=dtype)
             elif tuple(h.shape) != expected:
-                raise RuntimeError(f"Expected hidden size {expected}, got {list(h.shape)}")
+                which = f"hidden[{i}]" if self.mode == "LSTM" else "hidden"
+                raise RuntimeError(f"Expected {which} size {expected}, got {list(h.shape)}")
             states.append(h)
-        return input, batched, states
+        return states
 
     def _finish(self, output, batched):
         if not batched:
@@ -237,6 +356,8 @@ class RNN(RNNBase):
                          dropout, bidirectional, 0, device, dtype)
 
     def forward(self, input, hx=None):
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, [hx])
         x, batched, (h0,) = self._prepare(input, [hx])
         output, finals = self._run(x, list(h0.unbind(0)))
         return self._finish(output, batched), _unbatch(_ops.join.stack(finals), batched)
@@ -247,6 +368,8 @@ class GRU(RNNBase):
         super().__init__("GRU", *args, **kwargs)
 
     def forward(self, input, hx=None):
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, [hx])
         x, batched, (h0,) = self._prepare(input, [hx])
         output, finals = self._run(x, list(h0.unbind(0)))
         return self._finish(output, batched), _unbatch(_ops.join.stack(finals), batched)
@@ -258,6 +381,8 @@ class LSTM(RNNBase):
 
     def forward(self, input, hx=None):
         h0, c0 = (None, None) if hx is None else hx
+        if isinstance(input, PackedSequence):
+            return self._forward_packed(input, [h0, c0])
         x, batched, (h0, c0) = self._prepare(input, [h0, c0])
         output, finals = self._run(x, list(zip(h0.unbind(0), c0.unbind(0))))
         h_n = _ops.join.stack([h for h, _ in finals])
