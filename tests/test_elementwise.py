@@ -505,3 +505,23 @@ def test_overlap_torch_allows():
         x[:3] += x[3:]
         return x
     check(writes, [np.arange(6.0)], grad=False)
+
+
+@pytest.mark.parametrize("op", ["floor_divide_", "remainder_", "fmod_", "__ifloordiv__"])
+@pytest.mark.parametrize("layout", ["contiguous", "transposed", "broadcast"])
+def test_integer_division_by_zero_in_place_writes_what_torch_writes(op, layout):
+    # torch's kernels check each divisor as they go: the elements before the first zero
+    # (in self's memory order) are written when the error is raised
+    torch = pytest.importorskip("torch")
+    x0 = np.array([[7, -5, 9], [4, 8, -3]], np.int32)
+    y0 = {"contiguous": np.array([[2, 3, 0], [1, 0, 2]], np.int32),
+          "transposed": np.array([[2, 3], [1, 0], [5, 2]], np.int32),
+          "broadcast": np.array([3, 0, 2], np.int32)}[layout]
+    results = []
+    for m in (tm, torch):
+        x = m.tensor(x0)
+        x = x.t() if layout == "transposed" else x
+        with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+            getattr(x, op)(m.tensor(y0))
+        results.append((x.tolist(), x._version))
+    assert results[0] == results[1]

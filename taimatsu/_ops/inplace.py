@@ -38,7 +38,12 @@ def apply_inplace(fn, self, *args, **kwargs):
     tracked = GradMode.enabled and (self._requires_grad or any(
         getattr(a, "_requires_grad", False) for a in args))
     if not tracked:
-        result = fn(self, *args, **kwargs)
+        try:
+            result = fn(self, *args, **kwargs)
+        except RuntimeError as e:
+            if str(e) == "ZeroDivisionError" and args:
+                _write_before_zero_divisor(fn, self, args[0], kwargs)
+            raise
         _castable(self, result._data.dtype)
         _write(self, result._data)
         return self
@@ -64,6 +69,25 @@ def apply_inplace(fn, self, *args, **kwargs):
                     s.vc = self._get_vc()
                     s.version = s.vc[0]
     return self
+
+
+def _write_before_zero_divisor(fn, self, divisor, kwargs):
+    """torch's integer division kernels check each divisor as they go: elements before
+    the first zero divisor (in the order of self's memory) are already written when the
+    error is raised.  Write them too, so that self holds what torch's would."""
+    a = self._data
+    y = np.broadcast_to(np.asarray(divisor._data if isinstance(divisor, Tensor) else divisor),
+                        a.shape)
+    safe = np.where(y == 0, np.ones((), y.dtype), y)
+    r = fn(self, _wrap(np.ascontiguousarray(safe)), **kwargs)._data
+    # the order TensorIterator walks an in-place op: self's dims, slowest stride first
+    perm = sorted(range(a.ndim), key=lambda d: -a.strides[d])
+    flat_zero = np.flatnonzero(y.transpose(perm).reshape(-1) == 0)
+    k = int(flat_zero[0]) if flat_zero.size else a.size
+    if k and a.flags.writeable and np.can_cast(r.dtype, a.dtype, "same_kind"):
+        at = a.transpose(perm)
+        where = np.unravel_index(np.arange(k), at.shape)
+        at[where] = r.transpose(perm)[where]
 
 
 def _check_writable(a):
