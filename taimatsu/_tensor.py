@@ -156,6 +156,9 @@ class Tensor:
         return UntypedStorage(self._root()._data)
 
     def is_contiguous(self, memory_format=None):
+        if memory_format is not None and memory_format._name == "channels_last":
+            a = self._data
+            return a.ndim == 4 and a.transpose(0, 2, 3, 1).flags.c_contiguous
         return self._data.flags.c_contiguous
 
     def is_floating_point(self):

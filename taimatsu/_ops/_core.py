@@ -10,6 +10,7 @@ from .._backend import numpy as np
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import SavedOutput, accumulator_of
+from ._layout import binary_result
 
 _FROM_NUMPY = D.FROM_NUMPY
 _new_object = object.__new__
@@ -277,6 +278,8 @@ def binary(node_cls, a, b, dtype=None, save=None):
             except ValueError:
                 raise broadcast_error(sa, sb) from None
         raise
+    if type(x) is ndarray and not x.flags.c_contiguous and type(r) is ndarray:
+        r = binary_result(r, x, y)
     out = _wrap(r) if type(r) is ndarray else wrap_result(r)
     if GradMode.enabled and (getattr(a, "_requires_grad", False)
                              or getattr(b, "_requires_grad", False)):

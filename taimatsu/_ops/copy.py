@@ -2,11 +2,12 @@
 from .. import _dtype as D
 from .._backend import numpy as np
 from .._device import device as _device
-from .._device import contiguous_format, preserve_format
+from .._device import channels_last, contiguous_format, preserve_format
 from .._device import resolve
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
+from . import _layout
 from ._core import record
 
 
@@ -56,7 +57,9 @@ def to(input, *args, **kwargs):
         warnings.warn("Casting complex values to real discards the imaginary part",
                       UserWarning, stacklevel=2)
         a = a.real
-    result = _wrap(a.astype(dtype._np))
+    # torch's copy keeps the input's layout (preserve_format), dense strides for an
+    # expanded or sliced input
+    result = _wrap(_layout.preserve_copy(a, dtype._np))
     if GradMode.enabled and input._requires_grad and dtype._np.kind in "fc":
         record(ToCopyBackward0, (input,), result)
     return result
@@ -83,23 +86,34 @@ cdouble = _cast(D.complex128)
 
 def clone(input, *, memory_format=None):
     a = input._data
-    result = _wrap(a.copy(order=_preserve_order(a, memory_format)))
+    if a.flags.c_contiguous and memory_format is not channels_last:
+        r = a.copy()
+    elif memory_format is None or memory_format is preserve_format:
+        r = _layout.preserve_copy(a)
+    elif memory_format is channels_last:
+        r = _layout.empty(a.shape, a.dtype, _channels_last_axes(a))
+        np.copyto(r, a)
+    else:
+        r = a.copy()
+    result = _wrap(r)
     if GradMode.enabled and input._requires_grad:
         record(CloneBackward0, (input,), result)
     return result
 
 
-def _preserve_order(a, memory_format):
-    """torch's preserve_format keeps a dense input's stride order (numpy's order K); an
-    expanded input, whose stride-0 dims numpy would order differently, is made contiguous."""
-    if memory_format is not None and memory_format is not preserve_format \
-            or a.flags.c_contiguous or any(s == 0 and n > 1 for n, s in zip(a.shape, a.strides)):
-        return "C"
-    return "K"
+def _channels_last_axes(a):
+    if a.ndim != 4:
+        raise RuntimeError("required rank 4 tensor to use channels_last format")
+    return [0, 2, 3, 1]
 
 
 def contiguous(input, memory_format=None):
-    if input._data.flags.c_contiguous:
+    a = input._data
+    if memory_format is channels_last:
+        if a.transpose(_channels_last_axes(a)).flags.c_contiguous:
+            return input
+        return clone(input, memory_format=channels_last)
+    if a.flags.c_contiguous:
         return input
     return clone(input, memory_format=contiguous_format)
 

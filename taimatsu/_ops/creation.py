@@ -4,8 +4,9 @@ import math
 from .. import _dtype as D
 from .._backend import ndarray
 from .._backend import numpy as np
-from .._device import resolve
+from .._device import channels_last, contiguous_format, preserve_format, resolve
 from .._tensor import Size, Tensor, _wrap
+from . import _layout
 
 
 def size_args(size):
@@ -205,8 +206,27 @@ def _like(fill):
     def like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
              memory_format=None):
         np_dtype = input._data.dtype if dtype is None else dtype._np
-        return finish(fill(input._data.shape, np_dtype), requires_grad, device)
+        return finish(_fill_like(fill, input._data, np_dtype, memory_format), requires_grad,
+                      device)
     return like
+
+
+def _fill_like(fill, a, np_dtype, memory_format):
+    """fill(shape, dtype) shaped as `a`, in the layout `memory_format` asks for (None:
+    preserve_format, which keeps a dense input's strides, as torch.empty_like does)."""
+    if memory_format is None or memory_format is preserve_format:
+        axes = _layout.preserve_axes(a)
+    elif memory_format is channels_last:
+        if a.ndim != 4:
+            raise RuntimeError("required rank 4 tensor to use channels_last format")
+        axes = [0, 2, 3, 1]
+    elif memory_format is contiguous_format:
+        axes = None
+    else:
+        raise RuntimeError(f"unsupported memory format {memory_format}")
+    if axes is None:
+        return fill(a.shape, np_dtype)
+    return fill([a.shape[d] for d in axes], np_dtype).transpose(np.argsort(axes))
 
 
 zeros_like = _like(lambda shape, dt: np.zeros(shape, dtype=dt))
@@ -217,7 +237,9 @@ empty_like = _like(lambda shape, dt: np.empty(shape, dtype=dt))
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
     np_dtype = input._data.dtype if dtype is None else dtype._np
-    return finish(np.full(input._data.shape, fill_value, dtype=np_dtype), requires_grad, device)
+    arr = _fill_like(lambda shape, dt: np.full(shape, fill_value, dtype=dt), input._data,
+                     np_dtype, memory_format)
+    return finish(arr, requires_grad, device)
 
 
 def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False,

@@ -14,6 +14,8 @@ from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from ._core import binary, record, record_binary, unary
+from . import _layout
+from ._layout import binary_result
 
 _new_object = object.__new__
 
@@ -65,6 +67,9 @@ def operator(node_cls, general, float_only=False):
                     return general(self, other)
                 if type(r) is not ndarray:
                     r = np.asarray(r)
+                elif x.ndim > 1 and not x.flags.c_contiguous:
+                    # (vectors have one layout: the cheap test first keeps tiny ops tiny)
+                    r = binary_result(r, x, y)
                 out = _new_object(Tensor)
                 out._data = r
                 if GradMode.enabled and (self._requires_grad or other._requires_grad):
@@ -221,10 +226,13 @@ def _with_alpha(node_cls, ufunc, input, other, alpha):
 def _broadcasting(fn, x, y, a, b):
     """fn(x, y) with torch's message when a's and b's shapes do not broadcast."""
     try:
-        return fn(x, y)
+        r = fn(x, y)
     except ValueError:
         from ._core import broadcast_error, shape_of
         raise broadcast_error(shape_of(a), shape_of(b)) from None
+    if type(x) is ndarray and type(r) is ndarray and not x.flags.c_contiguous:
+        r = binary_result(r, x, y)
+    return r
 
 
 def _result(r, np_dtype=None):
@@ -861,11 +869,16 @@ def where(condition, input=None, other=None, *, out=None):
     if cond.dtype.kind != "b":
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
                            f"with dtype {condition.dtype}")
+    x, y = to_array(input, dt), to_array(other, dt)
     try:
-        r = np.where(cond, to_array(input, dt), to_array(other, dt))
+        r = np.where(cond, x, y)
     except ValueError:
         shapes = [cond.shape, shape_of(input), shape_of(other)]
         raise broadcast_error(shapes[1], shapes[2]) from None
+    if not cond.flags.c_contiguous and r.ndim > 1:
+        # torch's layout follows the condition, where numpy falls back to C order
+        operands = [a for a in (cond, x, y) if type(a) is ndarray and a.ndim]
+        r = _layout.in_order(r, _layout.iterator_axes(r.shape, operands))
     result = _wrap(np.asarray(r, dtype=dt))
     if GradMode.enabled and (getattr(input, "_requires_grad", False)
                              or getattr(other, "_requires_grad", False)):
@@ -1981,7 +1994,9 @@ def _nan_to_num_array(a, nan, posinf, neginf):
     info = np.finfo(a.dtype)
     posinf = info.max if posinf is None else posinf
     neginf = info.min if neginf is None else neginf
-    return np.nan_to_num(a, nan=nan, posinf=posinf, neginf=neginf)
+    # np.nan_to_num copies in numpy's order K; torch's copy keeps a preserve_format layout
+    r = _layout.preserve_copy(a)
+    return np.nan_to_num(r, copy=False, nan=nan, posinf=posinf, neginf=neginf)
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):

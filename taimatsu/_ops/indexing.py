@@ -17,6 +17,7 @@ from .._backend import numpy as np
 from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
+from . import _layout
 from ._core import broadcast_error, record
 from .shape import (AliasBackward0, IndexUnsqueezeBackward, SelectBackward0, SliceBackward0,
                     _contiguous_strides, _embed, _restride, _strided, basic_view, expand,
@@ -256,6 +257,8 @@ def advanced_index(input, index):
     if not r.size:
         # numpy gives empty arrays zero strides; torch gives them contiguous ones
         r = _strided(r, r.shape, _contiguous_strides(r.shape))
+    elif not a.flags.c_contiguous and r.ndim > 1:
+        r = _layout.in_order(r, _index_axes(a, index, r.shape))
     elif not r.flags.c_contiguous:
         r = np.ascontiguousarray(r)
     elif 1 in r.shape:
@@ -265,6 +268,36 @@ def advanced_index(input, index):
     if GradMode.enabled and input._requires_grad:
         record(IndexBackward0, (input,), result, shape=a.shape, index=index)
     return result
+
+
+def _index_axes(a, index, shape):
+    """The layout (dims slowest first, None: C order) torch gives `a[index]`: its index
+    kernel is a TensorIterator over `a` restrided (stride 0 along the index dims) and the
+    index arrays (stride 0 along the others), `a` first.  None where the index holds
+    anything but full slices and integer arrays."""
+    items = list(index if type(index) is tuple else (index,))
+    items += [slice(None)] * (a.ndim - len(items))
+    arrays = [i for i, it in enumerate(items) if isinstance(it, ndarray)]
+    if not arrays or len(items) != a.ndim or any(
+            not isinstance(it, ndarray) and it != _FULL or isinstance(it, ndarray)
+            and it.dtype.kind not in "iu" for it in items):
+        return None
+    item = a.itemsize
+    bshape = np.broadcast_shapes(*[items[i].shape for i in arrays])
+    if arrays != list(range(arrays[0], arrays[-1] + 1)):
+        # indexed dims that are not adjacent go first, as numpy and torch both put them
+        before, after = [], [d for d in range(a.ndim) if d not in arrays]
+    else:
+        before, after = list(range(arrays[0])), list(range(arrays[-1] + 1, a.ndim))
+    n_b, n_a = len(bshape), len(after)
+    src = [a.strides[d] // item for d in before] + [0] * n_b + \
+        [a.strides[d] // item for d in after]
+    operands = [src]
+    for i in arrays:
+        lead = [0] * len(before)
+        operands.append(lead + _layout.element_strides(items[i], bshape) + [0] * n_a)
+    axes = _layout.dim_order(shape, operands)
+    return None if axes == sorted(axes) else axes
 
 
 def getitem(input, index):
@@ -1169,7 +1202,7 @@ def _index_fill_write(a, dim, idx, value):
 
 def index_fill(input, dim, index, value):
     dim, idx = _index_fill_args(input, dim, index, value)
-    r = input._data.copy()
+    r = _layout.preserve_copy(input._data)  # torch clones, keeping the layout
     _index_fill_write(r, dim, idx, value)
     result = _wrap(r)
     vt = value if isinstance(value, Tensor) else None
@@ -1226,7 +1259,7 @@ def _index_put_write(a, advanced, v, accumulate):
 
 def index_put(input, indices, values, accumulate=False):
     advanced, stripped = _index_put_args(input, indices, values)
-    r = input._data.copy(order="K")  # torch clones preserving the layout
+    r = _layout.preserve_copy(input._data)  # torch clones, keeping the layout
     _index_put_write(r, advanced, values._data.reshape(stripped), accumulate)
     result = _wrap(r)
     if GradMode.enabled and (input._requires_grad or values._requires_grad):
@@ -1287,7 +1320,7 @@ def masked_fill(input, mask, value):
         r = np.where(m, v, a)
     except ValueError:
         raise broadcast_error(a.shape, m.shape) from None
-    result = _wrap(r)
+    result = _wrap(_layout.contiguous(r))  # torch fills a contiguous clone
     vt = value if isinstance(value, Tensor) else None
     if GradMode.enabled and (input._requires_grad or (vt is not None and vt._requires_grad)):
         if vt is None:
@@ -1407,7 +1440,8 @@ def nonzero(input, *, out=None, as_tuple=False):
         return tuple(_wrap(i.astype(np.int64, copy=False)) for i in np.nonzero(a))
     if a.ndim == 0:
         return _out(out, _wrap(np.zeros((1 if a.item() else 0, 0), dtype=np.int64)))
-    return _out(out, _wrap(np.ascontiguousarray(np.argwhere(a).astype(np.int64, copy=False))))
+    # (n, ndim), laid out as the transpose of an (ndim, n) array, as torch's is
+    return _out(out, _wrap(np.argwhere(a).astype(np.int64, copy=False)))
 
 
 def argwhere(input):

@@ -10,6 +10,7 @@ from .._backend import numpy as np
 from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
+from . import _layout
 from ._core import record
 
 
@@ -72,7 +73,7 @@ def cat(tensors, dim=0, *, out=None):
     d = _wrap_dim(dim, len(ref))
     _check_shapes(tensors, ref, d)
     arrays = [t._data if t._data.dtype == dtype else t._data.astype(dtype) for t in parts]
-    result = _wrap(np.concatenate(arrays, axis=d))
+    result = _wrap(_concatenate(arrays, d))
     bounds, start = [], 0
     for t in tensors:
         if _is_legacy_empty(t):
@@ -81,6 +82,23 @@ def cat(tensors, dim=0, *, out=None):
             bounds.append((start, start + t._data.shape[d]))
             start += t._data.shape[d]
     return _finish(result, tensors, d, bounds, out)
+
+
+def _concatenate(arrays, d):
+    """np.concatenate laid out as torch.cat's result: channels-last where every input
+    suggests that format, else contiguous (numpy would follow the inputs' order)."""
+    for a in arrays:
+        if not a.flags.c_contiguous:
+            break
+    else:
+        return np.concatenate(arrays, axis=d)
+    axes = _layout.suggest_axes(arrays[0])
+    if axes is not None and any(_layout.suggest_axes(a) != axes for a in arrays[1:]):
+        axes = None
+    shape = list(arrays[0].shape)
+    shape[d] = sum(a.shape[d] for a in arrays)
+    out = _layout.empty(shape, arrays[0].dtype, axes)
+    return np.concatenate(arrays, axis=d, out=out)
 
 
 def _check_shapes(tensors, ref, d):
@@ -124,7 +142,8 @@ def stack(tensors, dim=0, *, out=None):
     d = _wrap_dim(dim, len(ref) + 1)
     dtype = _common_dtype(tensors)
     arrays = [t._data if t._data.dtype == dtype else t._data.astype(dtype) for t in tensors]
-    result = _wrap(np.stack(arrays, axis=d))
+    # torch stacks by cat of unsqueezed inputs, which suggest no channels-last format
+    result = _wrap(_layout.contiguous(np.stack(arrays, axis=d)))
     if GradMode.enabled and any(t._requires_grad for t in tensors):
         record(StackBackward0, tensors, result, dim=d)
     if out is None:

@@ -14,6 +14,7 @@ from .._backend import numpy as np
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
+from . import _layout
 from ._core import record, record_binary
 
 _new_object = object.__new__
@@ -350,6 +351,7 @@ def _check_broadcast_matmul(input, a, b):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{n}, {k}] but got: [{n}, {k2}].")
     if a.dtype != b.dtype:
+        _no_bool(a, "bmm", b)  # torch's bmm dispatches on the first operand's dtype first
         raise RuntimeError(f"expected scalar type {_legacy(a.dtype)} but found "
                            f"{_legacy(b.dtype)}")
 
@@ -376,7 +378,8 @@ def matmul(input, other, *, out=None):
         return mv(input, other, out=out)
     _check_broadcast_matmul(input, a, b)
     _no_bool(a, b=b)
-    result = _wrap(_as_array(np.matmul(a, b)))
+    # numpy may lay a batched product out in its operands' order; torch's is contiguous
+    result = _wrap(_layout.contiguous(_as_array(np.matmul(a, b))))
     if GradMode.enabled and (input._requires_grad or other._requires_grad):
         record(_matmul_node(input, other, a.shape, b.shape), (input, other), result,
                (input, other))
@@ -647,7 +650,7 @@ def linalg_cross(input, other, *, dim=-1, out=None):
     if a.shape[d] != 3 or b.shape[d] != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
                            f"{a.shape[d]} and {b.shape[d]}")
-    result = _wrap(np.cross(a, b, axis=d))
+    result = _wrap(_layout.contiguous(np.cross(a, b, axis=d)))
     if GradMode.enabled and (input._requires_grad or other._requires_grad):
         record(LinalgCrossBackward0, (input, other), result, (input, other), dim=d)
     return _into(out, result)

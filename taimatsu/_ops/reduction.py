@@ -17,6 +17,7 @@ from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from ._core import record
+from ._layout import contiguous, contiguous_unless, preserve, preserve_empty
 
 _int = int
 _builtin_min, _builtin_max, _builtin_sum = min, max, sum
@@ -56,7 +57,8 @@ def _reduce(fn, a, dims, keepdim, **kwargs):
     if dims is None or a.ndim == 0:
         r = fn(a, **kwargs)
         return _array(r).reshape((1,) * a.ndim) if keepdim else _array(r)
-    return _array(fn(a, axis=dims, keepdims=keepdim, **kwargs))
+    # numpy lays the result out in the input's order; torch's is C-contiguous
+    return contiguous_unless(_array(fn(a, axis=dims, keepdims=keepdim, **kwargs)), a)
 
 
 def _count(shape, dims):
@@ -156,7 +158,12 @@ class FlipBackward0(Node):
 
 
 def _flip(x, dim):
-    result = _wrap(np.flip(x._data, dim))
+    # a copy laid out as x, as torch's flip: a flipped view's negative strides would
+    # reach users through the gradients of cumsum and cumprod
+    a = x._data
+    r = preserve_empty(a)
+    np.copyto(r, np.flip(a, dim))
+    result = _wrap(r)
     if _wants_grad(x):
         record(FlipBackward0, (x,), result, dim=dim)
     return result
@@ -193,7 +200,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
         if keepdim:
             r = r.reshape((1,) * a.ndim)
     else:
-        r = a.sum(axis=dims, dtype=acc, keepdims=keepdim)
+        r = contiguous_unless(a.sum(axis=dims, dtype=acc, keepdims=keepdim), a)
     result = _wrap(r if type(r) is ndarray else np.asarray(r))
     if GradMode.enabled and input._requires_grad:
         if dim is None:
@@ -343,7 +350,7 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if a.ndim == 0:
         result = _wrap(a.astype(acc))
     else:
-        result = _wrap(_array(a.prod(axis=d, dtype=acc, keepdims=keepdim)))
+        result = _wrap(contiguous_unless(_array(a.prod(axis=d, dtype=acc, keepdims=keepdim)), a))
     if _wants_grad(input):
         record(ProdBackward1, (input,), result, (input, result), dim=d, keepdim=keepdim)
     return _out(out, result)
@@ -364,7 +371,7 @@ def cumsum(input, dim, *, dtype=None, out=None):
     a = input._data
     d = _cum_dim(a, dim)
     acc = _sum_dtype(a.dtype, dtype)
-    r = a.astype(acc) if a.ndim == 0 else np.cumsum(a, axis=d, dtype=acc)
+    r = a.astype(acc) if a.ndim == 0 else contiguous_unless(np.cumsum(a, axis=d, dtype=acc), a)
     result = _wrap(r)
     if _wants_grad(input):
         record(CumsumBackward0, (input,), result, dim=d)
@@ -401,7 +408,7 @@ def cumprod(input, dim, *, dtype=None, out=None):
     a = input._data
     d = _cum_dim(a, dim)
     acc = _sum_dtype(a.dtype, dtype)
-    r = a.astype(acc) if a.ndim == 0 else np.cumprod(a, axis=d, dtype=acc)
+    r = a.astype(acc) if a.ndim == 0 else contiguous_unless(np.cumprod(a, axis=d, dtype=acc), a)
     result = _wrap(r)
     if _wants_grad(input):
         record(CumprodBackward0, (input,), result, (input, result), dim=d)
@@ -538,9 +545,10 @@ class CumminBackward0(_ValueSelecting):
     unique = False
 
 
-def _selected(node_cls, rtype, input, index, dim, keepdim):
+def _selected(node_cls, rtype, input, index, dim, keepdim, keep_layout=False):
     """The (values, indices) named tuple of a value-selecting op; `index` has the
-    input's number of dims (keepdim form)."""
+    input's number of dims (keepdim form).  Results are C-contiguous, or laid out as
+    the input (`keep_layout`, sort's rule: torch's preserve_format)."""
     a = input._data
     if a.ndim == 0:
         values, indices = a.copy(), np.zeros((), _INT64)
@@ -550,6 +558,10 @@ def _selected(node_cls, rtype, input, index, dim, keepdim):
         if not keepdim:
             values = values.squeeze(dim)
             indices = index.squeeze(dim)
+        if keep_layout:
+            values, indices = preserve(values, a), preserve(indices, a)
+        else:
+            values, indices = contiguous(values), contiguous(indices)
     values = _wrap(values)
     indices = _wrap(indices.astype(_INT64, copy=False))
     if _wants_grad(input):
@@ -703,7 +715,7 @@ def _arg_extreme(name, fn):
             d = _wrap_dim(dim, a.ndim)
             _nonempty_dim(name, a, d)
             r = fn(a, axis=d, keepdims=keepdim) if a.ndim else np.zeros((), _INT64)
-            result = _wrap(_array(r).astype(_INT64, copy=False))
+            result = _wrap(contiguous_unless(_array(r).astype(_INT64, copy=False), a))
         return _out(out, result)
     arg.__name__ = name
     return arg
@@ -988,7 +1000,7 @@ def sort(input, dim=-1, descending=False, stable=False, *, out=None):
     a = input._data
     d = _wrap_dim(dim, a.ndim)
     index = _sort_order(a, d, descending, stable) if a.ndim else None
-    return _selected(SortBackward0, return_types.sort, input, index, d, True)
+    return _selected(SortBackward0, return_types.sort, input, index, d, True, keep_layout=True)
 
 
 def argsort(input, dim=-1, descending=False, stable=False):
@@ -996,7 +1008,7 @@ def argsort(input, dim=-1, descending=False, stable=False):
     d = _wrap_dim(dim, a.ndim)
     if a.ndim == 0:
         return _wrap(np.zeros((), _INT64))
-    return _wrap(_sort_order(a, d, descending, stable).astype(_INT64, copy=False))
+    return _wrap(preserve(_sort_order(a, d, descending, stable).astype(_INT64, copy=False), a))
 
 
 def msort(input, *, out=None):

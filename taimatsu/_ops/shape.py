@@ -12,6 +12,7 @@ from .._backend import numpy as np
 from .._tensor import Size, Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
+from . import _layout
 from ._core import broadcast_error, record
 
 _new_object = object.__new__
@@ -935,7 +936,8 @@ def _triangle(input, diagonal, lower, name):
         keep = np.tri(rows, cols, diagonal, dtype=bool)
     else:
         keep = ~np.tri(rows, cols, diagonal - 1, dtype=bool)
-    return np.where(keep, a, np.zeros((), a.dtype))
+    # torch's result is contiguous whatever the input's layout
+    return _layout.contiguous_unless(np.where(keep, a, np.zeros((), a.dtype)), a)
 
 
 def tril(input, diagonal=0):
@@ -1079,7 +1081,10 @@ def flip(input, *dims):
     a = input._data
     dims = _dims_list(dims[0] if len(dims) == 1 and not isinstance(dims[0], int) else dims,
                       a.ndim)
-    result = _wrap(np.flip(a, dims).copy() if dims else a.copy())
+    # laid out as the input (torch's preserve_format)
+    r = _layout.preserve_empty(a)
+    np.copyto(r, np.flip(a, dims) if dims else a)
+    result = _wrap(r)
     if GradMode.enabled and input._requires_grad:
         record(FlipBackward0, (input,), result, dims=dims)
     return result
@@ -1117,7 +1122,7 @@ def roll(input, shifts, dims=None):
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
                                f"dims:{len(dims_w)}")
         dims_w = [_wrap_dim(d, a.ndim) for d in dims_w]
-        result = _wrap(np.roll(a, shifts, dims_w))
+        result = _wrap(_layout.suggested(np.roll(a, shifts, dims_w), a))
     if GradMode.enabled and input._requires_grad:
         record(RollBackward0, (input,), result, shifts=shifts, dims=dims_w)
     return result
@@ -1220,7 +1225,9 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
         raise RuntimeError("Repeats must be non-negative")
     shape = a.shape[:dim + 1] + (r,) + a.shape[dim + 1:]
     expanded = expand(unsqueeze(input, dim + 1), shape)
-    return flatten(clone(expanded), dim, dim + 1)
+    # torch's result is contiguous (it gathers with an index)
+    from .._device import contiguous_format
+    return flatten(clone(expanded, memory_format=contiguous_format), dim, dim + 1)
 
 
 # ---------------------------------------------------------------------------------------

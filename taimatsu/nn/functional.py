@@ -13,6 +13,7 @@ import taimatsu as T
 
 from .._backend import ndarray
 from .._backend import numpy as np
+from .._ops import _layout
 from .._ops._core import binary_dtype, broadcast_error, record
 from .._ops.elementwise import (_no_derivative, _ScaleBackwardBackward, backward_op, elu_backward,
                                 threshold_backward, zeros_of)
@@ -576,7 +577,8 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     with np.errstate(invalid="ignore"):
         e = np.exp(_shifted(a, dim))
         r = e / (e.sum(axis=dim, keepdims=True) if a.ndim else e)
-    return _unary(SoftmaxBackward0, input, r.astype(a.dtype, copy=False), (None,), dim=dim)
+    r = _layout.contiguous_unless(r.astype(a.dtype, copy=False), a)
+    return _unary(SoftmaxBackward0, input, r, (None,), dim=dim)
 
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
@@ -592,7 +594,8 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     with np.errstate(invalid="ignore", divide="ignore"):
         s = _shifted(a, dim)
         r = s - (np.log(np.exp(s).sum(axis=dim, keepdims=True)) if a.ndim else 0)
-    return _unary(LogSoftmaxBackward0, input, r.astype(a.dtype, copy=False), (None,), dim=dim)
+    r = _layout.contiguous_unless(r.astype(a.dtype, copy=False), a)
+    return _unary(LogSoftmaxBackward0, input, r, (None,), dim=dim)
 
 
 def glu(input, dim=-1):
@@ -1667,9 +1670,11 @@ class NativeGroupNormBackward0(_NormBackward):
 
 
 def _normalize(node_cls, input, stats, param_shape, param_axes, weight, bias, eps,
-               mean=None, var=None):
+               mean=None, var=None, channels_last=False):
     """Normalise input over `stats` = (stats_shape or None, axes), or with the given mean
-    and var (arrays broadcasting against the stats view), then apply weight and bias."""
+    and var (arrays broadcasting against the stats view), then apply weight and bias.
+    The result is contiguous, or channels-last for such an input where `channels_last`
+    (torch's batch_norm and group_norm keep that format, layer_norm does not)."""
     stats_shape, axes = stats
     a = input._data
     x = a if stats_shape is None else a.reshape(stats_shape)
@@ -1688,7 +1693,11 @@ def _normalize(node_cls, input, stats, param_shape, param_axes, weight, bias, ep
         out *= weight._data.reshape(param_shape)
     if bias is not None:
         out += bias._data.reshape(param_shape)
-    out = _new(out.astype(a.dtype, copy=False))
+    out = out.astype(a.dtype, copy=False)
+    if channels_last:
+        out = _new(_layout.suggested(out, a))
+    else:
+        out = _new(_layout.contiguous_unless(out, a))
     inputs = (input, weight, bias)
     if GradMode.enabled and any(getattr(t, "_requires_grad", False) for t in inputs):
         saved = (input, weight, _new(np.broadcast_to(mean, invstd.shape)), _new(invstd))
@@ -1726,7 +1735,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         mean = running_mean._data.reshape(param_shape).astype(a.dtype, copy=False)
         var = running_var._data.reshape(param_shape).astype(a.dtype, copy=False)
     out, mean, var = _normalize(NativeBatchNormBackward0, input, (None, axes), param_shape,
-                                axes, weight, bias, eps, mean, var)
+                                axes, weight, bias, eps, mean, var, channels_last=True)
     if training:
         n = a.size // channels
         with T.no_grad():
@@ -1774,7 +1783,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     param_shape = (channels,) + (1,) * (a.ndim - 2)
     param_axes = (0,) + tuple(range(2, a.ndim))
     return _normalize(NativeGroupNormBackward0, input, ((n, num_groups, -1), (2,)),
-                      param_shape, param_axes, weight, bias, eps)[0]
+                      param_shape, param_axes, weight, bias, eps, channels_last=True)[0]
 
 
 class EmbeddingBackward0(Node):
@@ -1866,7 +1875,8 @@ def _constant_pad(input, pad_, value):
         crop[dim] = slice(max(-lo, 0), a.shape[dim] - max(-hi, 0))
         widths[dim] = (max(lo, 0), max(hi, 0))
     fill = 0 if value is None else value
-    out = _new(np.pad(a[tuple(crop)], widths, constant_values=a.dtype.type(fill)))
+    out = np.pad(a[tuple(crop)], widths, constant_values=a.dtype.type(fill))
+    out = _new(_layout.suggested(out, a))  # contiguous, or channels-last as the input
     if GradMode.enabled and input._requires_grad:
         record(ConstantPadNdBackward0, (input,), out, None, pad=list(pad_))
     return out
