@@ -487,3 +487,77 @@ def test_inplace_on_leaf_requiring_grad_is_refused():
     x = R.rand(3, requires_grad=True)
     with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
         R.uniform_(x)
+
+
+# ------------------------------------------------------------------ autograd through samples
+tm = taimatsu
+IN_PLACE_SAMPLERS = [
+    lambda m, y: y.uniform_(), lambda m, y: y.normal_(2.0, 0.5), lambda m, y: y.bernoulli_(),
+    lambda m, y: y.random_(), lambda m, y: y.random_(5), lambda m, y: y.random_(1, 5),
+    lambda m, y: y.random_(to=5), lambda m, y: y.exponential_(),
+    lambda m, y: y.cauchy_(), lambda m, y: y.log_normal_(), lambda m, y: y.geometric_(0.5),
+    lambda m, y: y.bernoulli_(m.full((2, 1), 0.25, requires_grad=True)),
+]
+
+
+@pytest.mark.parametrize("sample", IN_PLACE_SAMPLERS)
+@pytest.mark.parametrize("view", [False, True], ids=["tensor", "view"])
+def test_in_place_samplers_record_zero_gradients(sample, view):
+    """A tensor resampled in place no longer depends on its old value: torch records a
+    node (UniformBackward0 ...) whose gradient is zero, and the values are the same
+    draws as without a graph."""
+    def run(m):
+        m.manual_seed(3)
+        leaf = m.ones(2, 3, requires_grad=True)
+        y = leaf * 1
+        z = sample(m, y[:, 1:] if view else y)
+        (y * 3).sum().backward()
+        return z.grad_fn.name(), y.grad_fn.name(), z.tolist(), leaf.grad.tolist(), y._version
+    ours, theirs = run(tm), run(torch)
+    assert ours == theirs
+
+
+@pytest.mark.parametrize("fn", [
+    lambda m, a, b: m.normal(a, b), lambda m, a, b: m.normal(a, 0.5),
+    lambda m, a, b: m.normal(1.0, b), lambda m, a, b: m.bernoulli(a.sigmoid()),
+    lambda m, a, b: m.poisson(b),
+])
+def test_sampling_functions_record_zero_gradients(fn):
+    def run(m):
+        m.manual_seed(5)
+        a = m.zeros(4, requires_grad=True)
+        b = m.full((4,), 2.0, requires_grad=True)
+        z = fn(m, a, b)
+        (z * z).sum().backward()
+        grads = [None if t.grad is None else t.grad.tolist() for t in (a, b)]
+        return z.grad_fn.name(), z.tolist(), grads
+    assert run(tm) == run(torch)
+
+
+def test_bernoulli_with_float_p_has_no_derivative():
+    from harness import check_error
+    check_error(lambda m: m.bernoulli(m.full((3,), 0.5, requires_grad=True), 0.3).sum()
+                .backward())
+    p = tm.full((3,), 0.5, requires_grad=True)
+    assert tm.bernoulli(p, 0.3).grad_fn.name() == "torch::autograd::NotImplemented"
+
+
+def test_samplers_without_graph_record_nothing():
+    x = tm.ones(3, requires_grad=True) * 1
+    with tm.no_grad():
+        x.uniform_()
+    assert x.grad_fn.name() == "MulBackward0"
+    assert tm.normal(tm.zeros(3), 1.0).grad_fn is None
+
+
+@pytest.mark.parametrize("make", [lambda m: m.zeros(3, 1).expand(3, 4),
+                                  lambda m: m.zeros(2, 3, 4).permute(2, 0, 1),
+                                  lambda m: m.zeros(4, 6)[:, ::2]])
+def test_like_samplers_lay_out_and_draw_as_torch(make):
+    for name in ("rand_like", "randn_like"):
+        results = []
+        for m in (tm, torch):
+            m.manual_seed(0)
+            r = getattr(m, name)(make(m))
+            results.append((r.stride(), r.tolist()))
+        assert results[0] == results[1]

@@ -11,6 +11,8 @@ from .. import _generator as G
 from .._backend import numpy as np
 from .._device import resolve
 from .._tensor import Size, Tensor, _wrap
+from ..autograd.grad_mode import GradMode
+from ..autograd.graph import Node
 from .copy import check_inplace
 
 __all__ = [
@@ -102,23 +104,93 @@ def _memory_order(a, axes=None):
 
 
 def _empty_like_array(a, np_dtype):
-    """np.empty with `a`'s shape and, when `a` is dense, its memory layout
-    (torch.empty_like's preserve_format)."""
-    if a.flags.c_contiguous or a.ndim < 2:
-        return np.empty(a.shape, np_dtype)
-    axes = _memory_axes(a)
-    dense = np.empty([a.shape[d] for d in axes], np_dtype)
-    return dense.transpose(np.argsort(axes))
+    """np.empty shaped as `a`, laid out as torch.empty_like's preserve_format lays it
+    out (a dense input's strides; for others, dense strides in their stride order)."""
+    from ._layout import preserve_empty
+    return preserve_empty(a, np_dtype)
 
 
-def _fill(t, draw):
-    """Write draw(n) into tensor t in memory order, as an in-place random op does."""
+# --------------------------------------------------------------------------- autograd
+class _Resampled(Node):
+    """A random op's node: the samples do not depend on the values of the inputs (a
+    tensor filled in place, a mean, a probability), so every input's gradient is zero,
+    as in torch's formulas (`zeros_like(grad)`)."""
+
+    def backward(self, grad):
+        return tuple(None if e is None else grad.new_zeros(grad.shape) for e in self._next)
+
+
+def _node(name):
+    return type(name, (_Resampled,), {"__module__": __name__})
+
+
+UniformBackward0 = _node("UniformBackward0")
+NormalBackward0 = _node("NormalBackward0")
+NormalBackward1 = _node("NormalBackward1")   # normal(Tensor mean, float std)
+NormalBackward2 = _node("NormalBackward2")   # normal(float mean, Tensor std)
+NormalBackward3 = _node("NormalBackward3")   # normal(Tensor mean, Tensor std)
+RandomBackward0 = _node("RandomBackward0")   # random_(from, to)
+RandomBackward1 = _node("RandomBackward1")   # random_(to)
+RandomBackward2 = _node("RandomBackward2")   # random_()
+BernoulliBackward0 = _node("BernoulliBackward0")   # bernoulli(p)
+BernoulliBackward1 = _node("BernoulliBackward1")   # bernoulli_(Tensor p)
+BernoulliBackward2 = _node("BernoulliBackward2")   # bernoulli_(float p)
+ExponentialBackward0 = _node("ExponentialBackward0")
+CauchyBackward0 = _node("CauchyBackward0")
+LogNormalBackward0 = _node("LogNormalBackward0")
+GeometricBackward0 = _node("GeometricBackward0")
+PoissonBackward0 = _node("PoissonBackward0")
+
+
+class _BernoulliFloatBackward(Node):
+    """torch has no derivative for bernoulli(input, p) with a float p: its graph holds a
+    node named NotImplemented that refuses to run."""
+
+    def name(self):
+        return "torch::autograd::NotImplemented"
+
+    def backward(self, grad):
+        raise RuntimeError("derivative for aten::bernoulli is not implemented")
+
+
+def _tracked(*tensors):
+    return GradMode.enabled and any(getattr(t, "_requires_grad", False) for t in tensors)
+
+
+def _record_sample(node_cls, result, inputs):
+    """`result` (fresh samples) as the output of node_cls over `inputs`, when tracked."""
+    if _tracked(*inputs) and result._data.dtype.kind in "fc":
+        from ._core import record
+        record(node_cls, tuple(inputs), result)
+    return result
+
+
+def _fill(t, draw, node_cls=None):
+    """Write draw(n) into tensor t in memory order, as an in-place random op does; with
+    a graph being built, t's history becomes node_cls (zero gradient to its old value)."""
     check_inplace(t)
+    if node_cls is not None and _tracked(t):
+        return _fill_recorded(t, lambda view: draw(view.size).reshape(view.shape), node_cls)
     view = _memory_order(t._data)
     if view.size:
         view[...] = draw(view.size).reshape(view.shape)
     t._bump_version()
     return t
+
+
+def _fill_recorded(t, values, node_cls, *inputs):
+    """The in-place fill of t, through the in-place machinery that rewires t's history
+    (and its base's, for a view): the samples are drawn into an array laid out as t, in
+    the same memory order as the plain fill draws them."""
+    from .inplace import apply_inplace
+
+    def fresh(old, *rest):
+        a = _empty_like_array(t._data, t._data.dtype)
+        view = _memory_order(a)
+        if view.size:
+            view[...] = values(view)
+        return _record_sample(node_cls, _wrap(a), (old,) + rest)
+    return apply_inplace(fresh, t, *inputs)
 
 
 def _new(array, out=None, requires_grad=False, device=None):
@@ -157,7 +229,7 @@ def uniform_(self, from_=0.0, to=1.0, *, generator=None, **kwargs):
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
                            f"from={_fmt(from_)} > to={_fmt(to)}")
     gen = _gen(generator)
-    return _fill(self, lambda n: G.uniform(gen, n, np_dtype, from_, to))
+    return _fill(self, lambda n: G.uniform(gen, n, np_dtype, from_, to), UniformBackward0)
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
@@ -169,11 +241,13 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
     gen = _gen(generator)
     # torch vectorises only contiguous tensors; others go element by element
     contiguous = self._data.flags.c_contiguous
-    return _fill(self, lambda n: G.normal(gen, n, np_dtype, mean, std, contiguous))
+    return _fill(self, lambda n: G.normal(gen, n, np_dtype, mean, std, contiguous),
+                 NormalBackward0)
 
 
 def random_(self, *args, generator=None, **kwargs):
     """random_(), random_(to) and random_(from, to): integers drawn with torch's modulo."""
+    two_bounds = "from" in kwargs or len(args) == 2
     if "from" in kwargs or "to" in kwargs or len(args) == 2:
         low = kwargs.pop("from", args[0] if args else 0)
         high = kwargs.pop("to", args[1] if len(args) > 1 else None)
@@ -186,7 +260,9 @@ def random_(self, *args, generator=None, **kwargs):
     np_dtype = self._data.dtype
     gen = _gen(generator)
     if low is None:
-        return _fill(self, lambda n: G.random_default(gen, n, np_dtype))
+        return _fill(self, lambda n: G.random_default(gen, n, np_dtype), RandomBackward2)
+    # torch's overloads: random_(to) records RandomBackward1, random_(from, to) the 0th
+    node_cls = RandomBackward0 if two_bounds else RandomBackward1
     low = int(low)
     high = None if high is None else int(high)
     base, span = G.random_bounds(np_dtype, low, high)
@@ -194,8 +270,8 @@ def random_(self, *args, generator=None, **kwargs):
         if np_dtype.name not in ("int64", "float64", "float32"):
             raise RuntimeError("random_full_64_bits_range_kernel_cpu handles only int64, "
                                "double, float and bfloat16")
-        return _fill(self, lambda n: G.random_full_range(gen, n, np_dtype))
-    return _fill(self, lambda n: G.random_from_to(gen, n, np_dtype, base, span))
+        return _fill(self, lambda n: G.random_full_range(gen, n, np_dtype), node_cls)
+    return _fill(self, lambda n: G.random_from_to(gen, n, np_dtype, base, span), node_cls)
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
@@ -207,8 +283,12 @@ def bernoulli_(self, p=0.5, *, generator=None):
         check_inplace(self)
         # p broadcasts to self and is read in the order self is written
         axes = _memory_axes(self._data)
-        view = _memory_order(self._data, axes)
         order = _memory_order(np.broadcast_to(probs, self._data.shape), axes)
+        if _tracked(self, p):
+            return _fill_recorded(self, lambda view: _cast(G.bernoulli_tensor(gen, order),
+                                                           np_dtype),
+                                  BernoulliBackward1, p)
+        view = _memory_order(self._data, axes)
         if view.size:
             view[...] = _cast(G.bernoulli_tensor(gen, order), np_dtype)
         self._bump_version()
@@ -216,7 +296,8 @@ def bernoulli_(self, p=0.5, *, generator=None):
     p = _as_double(p)
     if not 0 <= p <= 1:
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={_fmt(p)}")
-    return _fill(self, lambda n: _cast(G.bernoulli_scalar(gen, n, p), np_dtype))
+    return _fill(self, lambda n: _cast(G.bernoulli_scalar(gen, n, p), np_dtype),
+                 BernoulliBackward2)
 
 
 def _check_probabilities(probs):
@@ -245,7 +326,8 @@ def exponential_(self, lambd=1.0, *, generator=None):
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={_fmt(lambd)}")
     gen = _gen(generator)
-    return _fill(self, lambda n: _cast(G.exponential(gen, n, lambd), np_dtype))
+    return _fill(self, lambda n: _cast(G.exponential(gen, n, lambd), np_dtype),
+                 ExponentialBackward0)
 
 
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
@@ -255,7 +337,8 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
         raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={_fmt(sigma)}")
     _require_float(np_dtype, "cauchy_cpu")
     gen = _gen(generator)
-    return _fill(self, lambda n: _cast(G.cauchy(gen, n, median, sigma), np_dtype))
+    return _fill(self, lambda n: _cast(G.cauchy(gen, n, median, sigma), np_dtype),
+                 CauchyBackward0)
 
 
 def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
@@ -265,7 +348,8 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
         raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={_fmt(std)}")
     _require_float(np_dtype, "log_normal_cpu")
     gen = _gen(generator)
-    return _fill(self, lambda n: _cast(G.log_normal(gen, n, mean, std), np_dtype))
+    return _fill(self, lambda n: _cast(G.log_normal(gen, n, mean, std), np_dtype),
+                 LogNormalBackward0)
 
 
 def geometric_(self, p, *, generator=None):
@@ -276,7 +360,7 @@ def geometric_(self, p, *, generator=None):
     if np_dtype == np.bool_:
         raise NotImplementedError("\"geometric_cpu\" not implemented for 'Bool'")
     gen = _gen(generator)
-    return _fill(self, lambda n: _cast(G.geometric(gen, n, p), np_dtype))
+    return _fill(self, lambda n: _cast(G.geometric(gen, n, p), np_dtype), GeometricBackward0)
 
 
 # -------------------------------------------------------------------------- factories
@@ -423,6 +507,11 @@ def normal(mean, std=None, size=None, *, generator=None, out=None, dtype=None, l
         _standard_normals(gen, result, 0.0, 1.0)
         result[...] = result * std._data
         result[...] = result + np.asarray(mean, result.dtype)
+    if out is None:
+        node_cls, inputs = ((NormalBackward3, (mean, std)) if mean_is_tensor and std_is_tensor
+                            else (NormalBackward1, (mean,)) if mean_is_tensor
+                            else (NormalBackward2, (std,)))
+        return _record_sample(node_cls, _wrap(result), inputs)
     return _new(result, out, False, None)
 
 
@@ -434,6 +523,9 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     """bernoulli(input): draws with probabilities `input`; bernoulli(input, p): with p."""
     result = _wrap(_empty_like_array(input._data, input._data.dtype))
     bernoulli_(result, input if p is None else p, generator=generator)
+    if out is None:
+        return _record_sample(BernoulliBackward0 if p is None else _BernoulliFloatBackward,
+                              result, (input,))
     return _new(result._data, out)
 
 
@@ -504,4 +596,4 @@ def poisson(input, generator=None):
     order = _memory_order(rates, axes)
     _memory_order(result, axes)[...] = _cast(G.poisson(_gen(generator), order),
                                        rates.dtype).reshape(order.shape)
-    return _wrap(result)
+    return _record_sample(PoissonBackward0, _wrap(result), (input,))
