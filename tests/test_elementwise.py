@@ -525,3 +525,29 @@ def test_integer_division_by_zero_in_place_writes_what_torch_writes(op, layout):
             getattr(x, op)(m.tensor(y0))
         results.append((x.tolist(), x._version))
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("fn", [lambda m, z: m.sgn(z), lambda m, z: z.abs(),
+                                lambda m, z: z * (1 + 2j), lambda m, z: (2 - 1j) * z,
+                                lambda m, z: z / (1 + 2j), lambda m, z: z * np.complex128(3j)])
+def test_complex_gradients_and_second_derivatives(fn):
+    # torch's conjugate Wirtinger convention: sgn's gradient is the part of the incoming
+    # gradient across sgn(z), and a complex number scales the gradient by its conjugate
+    torch = pytest.importorskip("torch")
+    z0 = np.array([1 + 2j, -0.5 + 0.1j, 3 - 4j])
+    g0 = np.array([0.3 - 1j, 2 + 0.5j, -1 + 0.2j])
+    h0 = np.array([1 + 0j, 1j, 0.5 + 0.5j])
+    results = []
+    for m in (tm, torch):
+        z = m.tensor(z0, requires_grad=True)
+        y = fn(m, z)
+        g = m.tensor(g0 if y.dtype.is_complex else g0.real, requires_grad=True)
+        gz, = m.autograd.grad(y, z, g, create_graph=True)
+        second = m.autograd.grad(gz, (z, g), m.tensor(h0), allow_unused=True)
+        results.append([gz.detach().numpy()] + [None if t is None else t.numpy()
+                                                 for t in second])
+    for ours, theirs in zip(*results):
+        if theirs is None:
+            assert ours is None or not np.any(ours)
+        else:
+            np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-12)

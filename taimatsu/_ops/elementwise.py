@@ -186,7 +186,10 @@ class NegBackward0(Node):
 
 
 def _conj(t):
-    return t.conj() if isinstance(t, Tensor) and t._data.dtype.kind == "c" else t
+    if isinstance(t, Tensor):
+        return t.conj() if t._data.dtype.kind == "c" else t
+    # a python or numpy complex number multiplying a tensor
+    return t.conjugate() if isinstance(t, complex) else t
 
 
 def _check_out(out):
@@ -747,7 +750,13 @@ class SgnBackward0(Node):
         return np.sign(x)
 
     def backward(self, grad):
-        return (grad * 0,)
+        # complex inputs only (real ones record _RealSgnBackward0): with s = z / |z|, the
+        # gradient of a real loss is (g - s Re(conj(s) g)) / |z|, the part of g across s
+        # (zero where z = 0, as torch's masked_fill)
+        (z, s) = self.saved()
+        mag = z.abs()
+        across = grad - s * (s.conj() * grad).real
+        return (where(mag == 0, 0.0, across / where(mag == 0, 1.0, mag)),)
 
 
 def exp(input, *, out=None):
@@ -799,7 +808,10 @@ def cos(input, *, out=None):
 def sgn(input, *, out=None):
     if input._data.dtype.kind != "c":
         return _sign(input, out, _RealSgnBackward0)
-    return _into(out, unary(SgnBackward0, input))
+    result = _wrap(SgnBackward0.forward(input._data))
+    if GradMode.enabled and input._requires_grad:
+        record(SgnBackward0, (input,), result, (input, result))
+    return _into(out, result)
 
 
 def sign(input, *, out=None):
