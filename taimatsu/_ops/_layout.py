@@ -200,4 +200,21 @@ def binary_result(r, x, y):
     numpy then falls back to C order, torch follows the first operand."""
     if type(y) is not ndarray or y.ndim == 0 or r.ndim < 2:
         return r
+    if _c_ordered(x) and (y.flags.c_contiguous or _c_ordered(y)):
+        # no operand prefers another order (an expanded gradient times a contiguous
+        # tensor, the common case in backward): both libraries lay the result out in C
+        # order, and the general rule below costs ten times this test
+        return r
     return in_order(r, iterator_axes(r.shape, (x, y)))
+
+
+def _c_ordered(a):
+    """Whether `a`'s strides never grow from one dim to the next, leaving out broadcast
+    and size-1 dims: `a` has no preference against C order."""
+    last = None
+    for n, s in zip(a.shape, a.strides):
+        if n != 1 and s:
+            if last is not None and s > last:
+                return False
+            last = s
+    return True
