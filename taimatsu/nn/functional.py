@@ -1374,15 +1374,21 @@ def _conv_pads(padding, kernel, dilation, stride, nd):
     return [(p, p) for p in _ntuple(padding, nd, "padding")]
 
 
-def _convnd(nd, input, weight, bias, stride, padding, dilation, groups):
-    from .._ops import nn as ops
-    name = f"conv{nd}d"
-    x, unbatched = _batched(input, nd, name)
+def _conv_weight(weight, x, nd):
+    """The weight's array, with torch's message when it has the wrong number of dims."""
     w = weight._data
     if w.ndim != nd + 2:
         raise RuntimeError("weight should have at least three dimensions" if w.ndim < 3 else
                            f"Expected {nd + 2}-dimensional weight for {nd + 2}-dimensional "
                            f"input {list(x.shape)}, but got weight of size {list(w.shape)}")
+    return w
+
+
+def _convnd(nd, input, weight, bias, stride, padding, dilation, groups):
+    from .._ops import nn as ops
+    name = f"conv{nd}d"
+    x, unbatched = _batched(input, nd, name)
+    w = _conv_weight(weight, x, nd)
     if x.shape[1] != w.shape[1] * groups:
         raise RuntimeError(f"Given groups={groups}, weight of size {list(w.shape)}, expected "
                            f"input{list(x.shape)} to have {w.shape[1] * groups} channels, but "
@@ -1426,11 +1432,7 @@ def _conv_transposend(nd, input, weight, bias, stride, padding, output_padding, 
     if isinstance(padding, str):
         raise TypeError(f"{name}(): argument 'padding' must be tuple of ints, not str")
     x, unbatched = _batched(input, nd, name)
-    w = weight._data
-    if w.ndim != nd + 2:
-        raise RuntimeError("weight should have at least three dimensions" if w.ndim < 3 else
-                           f"Expected {nd + 2}-dimensional weight for {nd + 2}-dimensional "
-                           f"input {list(x.shape)}, but got weight of size {list(w.shape)}")
+    w = _conv_weight(weight, x, nd)
     stride = _ntuple(stride, nd, "stride")
     padding = _ntuple(padding, nd, "padding")
     output_padding = _ntuple(output_padding, nd, "output_padding")
