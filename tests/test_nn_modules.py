@@ -451,3 +451,18 @@ def test_training_loop_converges():
             for p in model.parameters():
                 p -= 0.5 * p.grad
     assert loss.item() < 0.3 * first
+
+
+def test_lazy_modules_become_their_regular_class():
+    from taimatsu.nn.parameter import is_lazy
+    m = tm.nn.LazyLinear(3)
+    params = list(m.parameters())
+    assert m.has_uninitialized_params() and all(is_lazy(p) for p in params)
+    with pytest.raises(RuntimeError, match="uninitialized parameter"):
+        m.weight.shape
+    m(tm.ones(2, 5))
+    assert type(m) is tm.nn.Linear and m.in_features == 5
+    # the same parameter objects, materialised: an optimizer made before sees them
+    assert [id(p) for p in m.parameters()] == [id(p) for p in params]
+    assert type(m.weight) is tm.nn.Parameter and tuple(m.weight.shape) == (3, 5)
+    assert not hasattr(m, "_initialize_hook")

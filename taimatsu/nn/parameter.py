@@ -2,7 +2,7 @@
 from .._backend import numpy as np
 from .._tensor import Tensor, _wrap
 
-__all__ = ["Buffer", "Parameter", "UninitializedBuffer", "UninitializedParameter"]
+__all__ = ["Buffer", "Parameter", "UninitializedBuffer", "UninitializedParameter", "is_lazy"]
 
 
 def _alias(data):
@@ -80,15 +80,95 @@ class Buffer(Tensor, metaclass=_BufferMeta):
         return t
 
 
-class UninitializedParameter(Parameter):
+_UNINITIALIZED = ("Can't access the shape of an uninitialized parameter or buffer. This error "
+                  "usually happens in `load_state_dict` when trying to load an uninitialized "
+                  "parameter into an initialized one. Call `forward` to initialize the "
+                  "parameters before accessing their attributes.")
+
+
+def _empty_of(dtype):
+    from .._dtype import get_default_dtype
+    return np.empty((0,), (dtype if dtype is not None else get_default_dtype())._np)
+
+
+class _UninitializedMixin:
+    """A tensor without a shape yet (lazy modules): it holds only its dtype, in an empty
+    array, until `materialize` gives it a shape and turns it into `cls_to_become` (the
+    same object: optimizers and modules holding it see the materialised tensor)."""
+
+    cls_to_become = None
+
+    def materialize(self, shape, device=None, dtype=None):
+        from .._device import resolve
+        resolve(device)
+        np_dtype = self._data.dtype if dtype is None else dtype._np
+        self._data = np.empty(tuple(shape), np_dtype)
+        self.__class__ = self.cls_to_become
+
+    @property
+    def shape(self):
+        raise RuntimeError(_UNINITIALIZED)
+
+    def size(self, dim=None):
+        raise RuntimeError(_UNINITIALIZED)
+
+    def numel(self):
+        raise RuntimeError(_UNINITIALIZED)
+
+    def dim(self):
+        raise RuntimeError(_UNINITIALIZED)
+
+    def __repr__(self):
+        return f"<{type(self).__name__}>"
+
+    __str__ = __repr__
+
+    def _retyped(self, np_dtype):
+        # .to(dtype), .double() ... before the first forward: still uninitialized, in the
+        # new dtype (the dtype the parameter will be materialised with)
+        t = object.__new__(type(self))
+        t.__dict__.update(self.__dict__)
+        t._data = self._data.astype(np_dtype)
+        return t
+
+
+class UninitializedParameter(_UninitializedMixin, Parameter):
     """A parameter whose shape is not known yet (lazy modules)."""
 
+    cls_to_become = Parameter
+
     def __new__(cls, requires_grad=True, device=None, dtype=None):
-        return super().__new__(cls, None, requires_grad)
+        p = object.__new__(cls)
+        p._data = _empty_of(dtype)
+        p._requires_grad = bool(requires_grad)
+        return p
+
+    def __reduce_ex__(self, protocol):
+        return (UninitializedParameter, (self._requires_grad,))
+
+    def __deepcopy__(self, memo):
+        if id(self) not in memo:
+            memo[id(self)] = self._retyped(self._data.dtype)
+        return memo[id(self)]
 
 
-class UninitializedBuffer(Tensor):
+class UninitializedBuffer(_UninitializedMixin, Tensor):
+    """A buffer whose shape is not known yet (lazy batch norm's running statistics)."""
+
+    cls_to_become = Tensor
+
     def __new__(cls, requires_grad=False, device=None, dtype=None):
         t = object.__new__(cls)
-        t._data = np.empty((0,), dtype=np.float32)
+        t._data = _empty_of(dtype)
+        t._requires_grad = bool(requires_grad)
         return t
+
+    def __deepcopy__(self, memo):
+        if id(self) not in memo:
+            memo[id(self)] = self._retyped(self._data.dtype)
+        return memo[id(self)]
+
+
+def is_lazy(param):
+    """Whether `param` is still uninitialized (torch.nn.parameter.is_lazy)."""
+    return isinstance(param, _UninitializedMixin)

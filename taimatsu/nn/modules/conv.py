@@ -4,11 +4,13 @@ import math
 from ... import _ops
 from .. import functional as F
 from .. import init
-from ..parameter import Parameter
+from ..parameter import Parameter, UninitializedParameter
+from .lazy import LazyModuleMixin
 from .module import Module
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d",
-           "ConvTranspose3d"]
+           "ConvTranspose3d", "LazyConv1d", "LazyConv2d", "LazyConv3d", "LazyConvTranspose1d",
+           "LazyConvTranspose2d", "LazyConvTranspose3d"]
 
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
@@ -168,3 +170,82 @@ class ConvTranspose2d(_ConvTransposeNd):
 
 class ConvTranspose3d(_ConvTransposeNd):
     _nd = 3
+
+
+class _LazyConvXdMixin(LazyModuleMixin):
+    """in_channels from the first input (dim 1, or 0 for an unbatched input)."""
+
+    def reset_parameters(self):
+        if not self.has_uninitialized_params() and self.in_channels != 0:
+            super().reset_parameters()
+
+    def initialize_parameters(self, input, *args, **kwargs):
+        if self.has_uninitialized_params():
+            self.in_channels = self._get_in_channels(input)
+            if self.in_channels % self.groups != 0:
+                raise ValueError("in_channels must be divisible by groups")
+            if self.transposed:
+                shape = (self.in_channels, self.out_channels // self.groups)
+            else:
+                shape = (self.out_channels, self.in_channels // self.groups)
+            self.weight.materialize(shape + tuple(self.kernel_size))
+            if self.bias is not None:
+                self.bias.materialize((self.out_channels,))
+            self.reset_parameters()
+
+    def _get_in_channels(self, input):
+        unbatched = self._nd + 1
+        if input.dim() not in (unbatched, unbatched + 1):
+            raise RuntimeError(f"Expected {unbatched}D (unbatched) or {unbatched + 1}D (batched) "
+                               f"input to {self.__class__.__name__}, but got input of size: "
+                               f"{input.shape}")
+        return input.shape[1] if input.dim() == unbatched + 1 else input.shape[0]
+
+    def _lazy_parameters(self, bias, factory):
+        self.weight = UninitializedParameter(**factory)
+        if bias:
+            self.bias = UninitializedParameter(**factory)
+
+
+def _lazy_conv(base):
+    """LazyConvNd for a ConvNd class."""
+    def __init__(self, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1,
+                 bias=True, padding_mode="zeros", device=None, dtype=None):
+        factory = {"device": device, "dtype": dtype}
+        base.__init__(self, 0, 0, kernel_size, stride, padding, dilation, groups, False,
+                      padding_mode, **factory)
+        self.out_channels = out_channels
+        self._lazy_parameters(bias, factory)
+        _add_lazy_hooks(self)
+    return type("Lazy" + base.__name__, (_LazyConvXdMixin, base),
+                {"cls_to_become": base, "__init__": __init__, "__module__": __name__})
+
+
+def _lazy_conv_transpose(base):
+    """LazyConvTransposeNd for a ConvTransposeNd class."""
+    def __init__(self, out_channels, kernel_size, stride=1, padding=0, output_padding=0,
+                 groups=1, bias=True, dilation=1, padding_mode="zeros", device=None,
+                 dtype=None):
+        factory = {"device": device, "dtype": dtype}
+        base.__init__(self, 0, 0, kernel_size, stride, padding, output_padding, groups, False,
+                      dilation, padding_mode, **factory)
+        self.out_channels = out_channels
+        self._lazy_parameters(bias, factory)
+        _add_lazy_hooks(self)
+    return type("Lazy" + base.__name__, (_LazyConvXdMixin, base),
+                {"cls_to_become": base, "__init__": __init__, "__module__": __name__})
+
+
+def _add_lazy_hooks(module):
+    # what LazyModuleMixin.__init__ adds after the base class's constructor
+    module._load_hook = module._register_load_state_dict_pre_hook(module._lazy_load_hook)
+    module._initialize_hook = module.register_forward_pre_hook(module._infer_parameters,
+                                                               with_kwargs=True)
+
+
+LazyConv1d = _lazy_conv(Conv1d)
+LazyConv2d = _lazy_conv(Conv2d)
+LazyConv3d = _lazy_conv(Conv3d)
+LazyConvTranspose1d = _lazy_conv_transpose(ConvTranspose1d)
+LazyConvTranspose2d = _lazy_conv_transpose(ConvTranspose2d)
+LazyConvTranspose3d = _lazy_conv_transpose(ConvTranspose3d)

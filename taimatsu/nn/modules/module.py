@@ -11,7 +11,7 @@ from collections import OrderedDict, namedtuple
 
 from ..._tensor import Tensor
 from ...autograd.grad_mode import no_grad
-from ..parameter import Buffer, Parameter
+from ..parameter import Buffer, Parameter, is_lazy
 
 __all__ = ["Module", "RemovableHandle", "register_module_forward_hook",
            "register_module_forward_pre_hook", "register_module_full_backward_hook",
@@ -294,7 +294,11 @@ class Module:
                 param._grad.data = grad_applied
         for key, buf in self._buffers.items():
             if buf is not None:
-                self._buffers[key] = fn(buf)
+                applied = fn(buf)
+                if is_lazy(buf) and not is_lazy(applied):
+                    # a lazy buffer moved before its first forward stays lazy
+                    applied = buf._retyped(applied._data.dtype)
+                self._buffers[key] = applied
         return self
 
     def apply(self, fn):
