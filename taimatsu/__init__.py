@@ -51,8 +51,7 @@ from ._ops.reduction import (all, amax, amin, aminmax, any, argmax, argmin, args
                              nanmean, nanmedian, nanquantile, nansum, norm, prod, quantile,
                              sort, std, std_mean, sum, topk, unique, unique_consecutive, var,
                              var_mean)
-from ._ops.join import (cat, column_stack, concat, concatenate, dstack, hstack, row_stack,
-                        stack, vstack)
+from ._ops.join import column_stack, dstack, hstack, row_stack, vstack
 from . import return_types
 from . import random
 from ._generator import Generator, default_generator

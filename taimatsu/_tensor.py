@@ -552,6 +552,7 @@ def _legacy_new(cls, args, kwargs):
 # Op methods, one line each.  The op modules import Tensor, so they are imported here,
 # after the class exists.
 from ._ops import copy as _copy  # noqa: E402
+from ._ops._core import numpy_names as _numpy_names  # noqa: E402
 from ._ops._core import refresh_view as _refresh_view  # noqa: E402
 from ._ops import elementwise as _ew  # noqa: E402
 from ._ops import indexing as _ix  # noqa: E402
@@ -930,6 +931,12 @@ def _log_softmax_method(self, dim, dtype=None):
 
 Tensor.softmax = _softmax_method
 Tensor.log_softmax = _log_softmax_method
+
+# torch's argument parser takes numpy's names (axis, keepdims) for every op; the reductions
+# take them in their own module, these methods here (their internal callers stay direct)
+for _name in ("softmax", "log_softmax", "unsqueeze", "squeeze", "unbind", "gather",
+              "index_select"):
+    setattr(Tensor, _name, _numpy_names(getattr(Tensor, _name)))
 
 # new_* factories: the new tensor takes self's dtype unless told otherwise
 

@@ -456,3 +456,16 @@ def test_median_of_empty_and_zero_dim_bool():
     check(lambda m, x: x.median(), [np.ones((0, 3), bool)])
     check(lambda m, x: x.median(), [np.ones((0, 3), np.int64)])
     check(lambda m, x: x.kthvalue(1), [np.array(True)])
+
+
+@pytest.mark.parametrize("fn", [
+    lambda m, x: x.sum(axis=1, keepdims=True), lambda m, x: m.mean(x, axis=0),
+    lambda m, x: x.cumsum(axis=1), lambda m, x: x.max(axis=1).values,
+    lambda m, x: x.argmax(axis=0), lambda m, x: x.std(axis=1, keepdims=True),
+    lambda m, x: m.cat([x, x], axis=1), lambda m, x: m.stack([x, x], axis=0),
+    lambda m, x: x.softmax(axis=1), lambda m, x: x.unsqueeze(axis=0),
+    lambda m, x: x.sum(axis=[0, 1]), lambda m, x: x.logsumexp(axis=1),
+])
+def test_numpy_argument_names(fn):
+    # torch's argument parser takes numpy's names for every op: axis=, keepdims=
+    check(fn, [randn(3, 4)])

@@ -16,6 +16,25 @@ _FROM_NUMPY = D.FROM_NUMPY
 _new_object = object.__new__
 
 
+def numpy_names(fn):
+    """`fn` also taking numpy's argument names, as torch's argument parser does for every
+    op: `axis` for `dim` and `keepdims` for `keepdim` (`x.sum(axis=1, keepdims=True)`)."""
+    def op(*args, **kwargs):
+        if kwargs:
+            if "axis" in kwargs:
+                if "dim" in kwargs:
+                    raise TypeError(f"{fn.__name__}() got multiple values for argument 'dim'")
+                kwargs["dim"] = kwargs.pop("axis")
+            if "keepdims" in kwargs:
+                kwargs["keepdim"] = kwargs.pop("keepdims")
+        return fn(*args, **kwargs)
+    op.__name__ = fn.__name__
+    op.__qualname__ = fn.__qualname__
+    op.__doc__ = fn.__doc__
+    op.__wrapped__ = fn
+    return op
+
+
 def record(node_cls, inputs, out, saved=None, **attrs):
     """Make `out` (a tensor, or a tuple of tensors for multi-output ops) the result of a
     `node_cls` node whose inputs are `inputs`.  Non-tensor inputs get no edge.

@@ -1627,3 +1627,16 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
     a = elements._data if isinstance(elements, Tensor) else np.asarray(elements)
     b = test_elements._data if isinstance(test_elements, Tensor) else np.asarray(test_elements)
     return _wrap(np.asarray(np.isin(a, b, assume_unique=assume_unique, invert=invert)))
+
+
+# numpy's names (axis, keepdims) for the reductions, as torch's argument parser takes them
+from ._core import numpy_names as _numpy_names  # noqa: E402
+
+for _name in ("sum", "mean", "nansum", "nanmean", "prod", "cumsum", "cumprod", "logsumexp",
+              "max", "min", "amax", "amin", "aminmax", "argmax", "argmin", "var", "std",
+              "var_mean", "std_mean", "norm", "sort", "argsort", "kthvalue", "median",
+              "nanmedian", "mode", "quantile", "nanquantile", "cummax", "cummin", "all", "any",
+              "count_nonzero"):
+    if _name in globals():
+        globals()[_name] = _numpy_names(globals()[_name])
+del _name
