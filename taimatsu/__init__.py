@@ -91,6 +91,13 @@ from ._ops.linalg_decomp import torch_slogdet as slogdet
 from ._config import (are_deterministic_algorithms_enabled, get_float32_matmul_precision,
                       get_num_interop_threads, get_num_threads, set_float32_matmul_precision,
                       set_num_interop_threads, set_num_threads, use_deterministic_algorithms)
+from ._ops import join as _join
+from ._ops._core import numpy_names as _numpy_names
+
+# the joins as torch's functions take numpy's axis= too (internal callers use _ops.join)
+cat = _numpy_names(_join.cat)
+concat = concatenate = _numpy_names(_join.concat)
+stack = _numpy_names(_join.stack)
 
 
 # nn, optim, utils, linalg and serialization load on first use (`torch.nn`,
