@@ -139,7 +139,7 @@ def check_writable_dtype(t, result_dtype):
 
 class CopyBackwards(Node):
     def backward(self, grad):
-        return (grad * 0, grad)
+        return (_zeros_like(grad), grad)
 
 
 def copy_(self, src, non_blocking=False):
@@ -251,7 +251,7 @@ def fill_(self, value):
 
 class FillBackward0(Node):
     def backward(self, grad):
-        return (grad * 0,)
+        return (_zeros_like(grad),)
 
 
 def zero_(self):
@@ -273,3 +273,9 @@ class FillBackward3(FillBackward0):
 
 class ZeroBackward0(FillBackward0):
     pass
+
+
+def _zeros_like(grad):
+    """torch's zeros_like(grad) in derivative formulas: a constant, without a graph (and
+    without the nan that grad * 0 makes of an infinite gradient)."""
+    return _wrap(np.zeros(grad._data.shape, grad._data.dtype))

@@ -352,13 +352,14 @@ class DivBackward2(Node):
     """div with a rounding mode: piecewise constant, so zero gradients."""
 
     def backward(self, grad):
-        zero = grad * 0
+        # torch's zeros_like(grad): a constant (no graph, no nan from grad)
+        zero = zeros_of(grad)
         return zero, zero
 
 
 class DivBackward3(Node):
     def backward(self, grad):
-        return (grad * 0,)
+        return (zeros_of(grad),)
 
 
 def _integer_division(x, y, dt):
@@ -461,7 +462,7 @@ class PowBackward0(Node):
         (x,) = self.saved()
         c = self.exponent
         if c == 0:
-            return (grad * 0,)
+            return (zeros_of(grad),)
         if x._data.dtype.kind != "c":
             # x ** 2 is the common case: 2 * x.pow(1) is just x * 2
             return (grad * (x * 2.0 if c == 2 else x.pow(c - 1) * c),)
@@ -838,7 +839,7 @@ def _sign(input, out, node_cls):
 
 class SignBackward0(Node):
     def backward(self, grad):
-        return (grad * 0,)
+        return (zeros_of(grad),)
 
 
 class _RealSgnBackward0(SignBackward0):
@@ -1294,7 +1295,7 @@ class FloorBackward0(Node):
     forward = staticmethod(np.floor)
 
     def backward(self, grad):
-        return (grad * 0,)
+        return (zeros_of(grad),)
 
 
 class CeilBackward0(FloorBackward0):
@@ -1555,9 +1556,11 @@ class Atan2Backward0(_Binary):
 
     def backward(self, grad):
         y, x = self.saved()
-        denominator = x * x + y * y
-        gy = grad * x / denominator if self._next[0] is not None else None
-        gx = grad * -y / denominator if self._next[1] is not None else None
+        # torch zeroes the reciprocal where it is infinite: the gradient at the origin is 0
+        recip = (x * x + y * y).reciprocal()
+        recip = recip.masked_fill(recip.isinf(), 0)
+        gy = grad * x * recip if self._next[0] is not None else None
+        gx = grad * -y * recip if self._next[1] is not None else None
         return gy, gx
 
 
@@ -2157,7 +2160,7 @@ class AngleBackward0(Node):
     def backward(self, grad):
         (x,) = self.saved()
         if x._data.dtype.kind != "c":
-            return (grad * 0,)
+            return (zeros_of(grad),)
         direction = x / (x.abs() ** 2) * 1j
         return (where(x == 0, 0.0, grad * direction),)
 
