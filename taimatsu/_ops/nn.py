@@ -300,22 +300,62 @@ def _pool_geometry(spatial, kernel, stride, padding, dilation, ceil_mode):
 
 
 def _max_pool_arrays(x, geo):
-    """Values and torch's indices (flat positions in each input plane) of a max pool."""
+    """Values and torch's indices (flat positions in each input plane) of a max pool.
+
+    torch's kernel scans each window in row-major order from its first position inside
+    the input, keeping a value greater than the best so far, or a nan (the last nan
+    wins).  Here every pass runs over the strided view of all windows' elements at one
+    kernel offset (no copy of the windows): the values are a running maximum (which
+    propagates nan as the scan does); the index of a window is its first position that
+    equals the maximum, found by assigning offsets last to first; windows holding a nan
+    then take their last nan's position."""
     nd = len(geo.kernel)
-    fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
-    cols = geo.windows(geo.padded(x, fill))
-    flat = cols.reshape(cols.shape[:2 + nd] + (-1,))
-    # nan wins, as in torch: argmax finds the first nan
-    arg = np.argmax(flat, axis=-1)
-    values = np.take_along_axis(flat, arg[..., None], axis=-1)[..., 0]
-    # window offset -> position in the unpadded input plane
-    offsets = np.unravel_index(arg, geo.kernel)
-    index = np.zeros(arg.shape, np.int64)
+    floating = x.dtype.kind == "f"
+    fill = -np.inf if floating else np.iinfo(x.dtype).min
+    padded = geo.padded(x, fill)
+    out_shape = x.shape[:2] + geo.out
+    starts = [np.arange(geo.out[i]) * geo.stride[i] - geo.pads[i][0] for i in range(nd)]
+    padding = any(lo or hi for lo, hi in geo.pads)
+    offsets = list(np.ndindex(*geo.kernel))
+
+    def view(offset):
+        return padded[(slice(None), slice(None)) + tuple(
+            slice(o * d, o * d + s * (m - 1) + 1, s)
+            for o, d, s, m in zip(offset, geo.dilation, geo.stride, geo.out))]
+
+    def position(offset):
+        """Flat input positions read at `offset`, and where they are inside the input."""
+        flat = np.zeros(geo.out, np.int64)
+        inside = np.ones(geo.out, bool) if padding else None
+        for i in range(nd):
+            at = (starts[i] + offset[i] * geo.dilation[i]).reshape(
+                (-1,) + (1,) * (nd - 1 - i))
+            flat = flat * geo.spatial[i] + at
+            if padding:
+                inside = inside & (at >= 0) & (at < geo.spatial[i])
+        return flat, inside
+
+    best = view(offsets[0]).copy()
+    for offset in offsets[1:]:
+        np.maximum(best, view(offset), out=best)
+    # torch's starting index: each window's first position inside the input
+    first = np.zeros(geo.out, np.int64)
     for i in range(nd):
-        grid = np.arange(geo.out[i]).reshape((-1,) + (1,) * (nd - 1 - i)) * geo.stride[i]
-        pos = grid + offsets[i] * geo.dilation[i] - geo.pads[i][0]
-        index = index * geo.spatial[i] + pos
-    return values, index
+        first = first * geo.spatial[i] + np.maximum(starts[i], 0).reshape(
+            (-1,) + (1,) * (nd - 1 - i))
+    index = np.broadcast_to(first, out_shape).copy()
+    hit = np.empty(out_shape, bool)
+    for offset in reversed(offsets):
+        np.equal(view(offset), best, out=hit)
+        flat, inside = position(offset)
+        if inside is not None:
+            hit &= inside
+        np.copyto(index, flat, where=hit)
+    if floating and np.isnan(best).any():
+        for offset in offsets:
+            np.isnan(view(offset), out=hit)
+            np.copyto(index, position(offset)[0], where=hit)
+    return best, index
 
 
 class _MaxPoolBackward(Node):
