@@ -118,28 +118,28 @@ def _grad_rows(g, groups):
 
 def _input_grad_array(g, w, geo, groups, input_shape):
     """The transposed convolution: the gradient of conv(x, w) with respect to x.  Each
-    window's gradient (a row of `grad @ kernel`) is added back where the window read
-    (col2im), one kernel offset at a time, channels last."""
-    nd = len(geo.kernel)
-    grows = _grad_rows(g, groups)
-    kernels = _kernel_rows(w, groups)
-    cg = w.shape[1]
+    window's gradient (a column of kernel^T @ grad) is added back where the window read
+    (col2im), one kernel offset at a time.  With the channels first and the batch second,
+    every add reads one contiguous block and writes rows of the output."""
     n = input_shape[0]
-    cols = np.empty((grows.shape[0],) + geo.kernel + (groups, cg), np.result_type(g, w))
+    og, cg = w.shape[0] // groups, w.shape[1]
+    kernels = _kernel_rows(w, groups)                                    # g, Og, K*Cg
+    grad_rows = np.ascontiguousarray(np.moveaxis(g, 1, 0)).reshape(g.shape[1], -1)
+    padded = np.zeros((groups * cg, n) + tuple(m + lo + hi for m, (lo, hi)
+                                               in zip(geo.spatial, geo.pads)),
+                      np.result_type(g, w))
     for i in range(groups):
-        cols[..., i, :] = np.dot(grows[:, i], kernels[i]).reshape(
-            (grows.shape[0],) + geo.kernel + (cg,))
-    cols = cols.reshape((n,) + geo.out + geo.kernel + (groups * cg,))
-    padded = np.zeros((n,) + tuple(m + lo + hi for m, (lo, hi) in zip(geo.spatial, geo.pads))
-                      + (groups * cg,), cols.dtype)
-    every = (slice(None),) * (1 + nd)
-    for offset in np.ndindex(*geo.kernel):
-        dest = (slice(None),) + tuple(slice(o * d, o * d + s * (m - 1) + 1, s) for o, d, s, m
-                                      in zip(offset, geo.dilation, geo.stride, geo.out))
-        padded[dest] += cols[every + offset]
-    inside = (slice(None),) + tuple(slice(lo, lo + m) for m, (lo, _)
-                                    in zip(geo.spatial, geo.pads))
-    return np.ascontiguousarray(np.moveaxis(padded[inside], -1, 1))
+        cols = np.dot(kernels[i].T, grad_rows[i * og:(i + 1) * og])     # K*Cg, N*out
+        cols = cols.reshape(geo.kernel + (cg, n) + geo.out)
+        target = padded[i * cg:(i + 1) * cg]
+        for offset in np.ndindex(*geo.kernel):
+            dest = (slice(None), slice(None)) + tuple(
+                slice(o * d, o * d + s * (m - 1) + 1, s)
+                for o, d, s, m in zip(offset, geo.dilation, geo.stride, geo.out))
+            target[dest] += cols[offset]
+    inside = (slice(None), slice(None)) + tuple(slice(lo, lo + m) for m, (lo, _)
+                                                in zip(geo.spatial, geo.pads))
+    return np.ascontiguousarray(np.moveaxis(padded[inside], 1, 0))
 
 
 def _weight_grad_array(x, g, geo, groups, weight_shape):
