@@ -45,6 +45,8 @@ from ._ops.inplace_functions import (acos_, acosh_, arccos_, arccosh_, arcsin_, 
                                     log2_, log10_, logit_, nan_to_num_, rad2deg_, reciprocal_,
                                     relu_, round_, rrelu_, rsqrt_, selu_, sin_, sinc_, sinh_,
                                     tan_, trunc_, xlogy_)
+# special functions (torch.special holds the rest)
+from ._ops.special import digamma, i0, i0_, lgamma, mvlgamma, polygamma
 from ._ops.reduction import (all, amax, amin, aminmax, any, argmax, argmin, argsort,
                              bincount, count_nonzero, cummax, cummin, cumprod, cumsum, histc,
                              kthvalue, logsumexp, max, mean, median, min, mode, msort,
@@ -103,7 +105,7 @@ stack = _numpy_names(_join.stack)
 # nn, optim, utils, linalg and serialization load on first use (`torch.nn`,
 # `import taimatsu.nn`): `import taimatsu` stays cheap for programs that need tensors only
 _SUBMODULES = ("nn", "optim", "utils", "linalg", "serialization", "cuda", "backends",
-               "fft", "distributions")
+               "fft", "distributions", "special")
 _FROM_SERIALIZATION = ("save", "load")
 # torch.softmax and friends are nn.functional's (argument orders equal)
 _FROM_FUNCTIONAL = ("softmax", "log_softmax", "dropout", "layer_norm", "group_norm",

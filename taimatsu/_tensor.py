@@ -962,3 +962,16 @@ Tensor.squeeze_ = _shp.squeeze_
 Tensor.unsqueeze_ = _shp.unsqueeze_
 Tensor.t_ = _shp.t_
 Tensor.transpose_ = Tensor.swapaxes_ = Tensor.swapdims_ = _shp.transpose_
+
+# special functions: the gamma family and Bessel I0
+from ._ops import special as _sp  # noqa: E402
+
+Tensor.lgamma = _sp.lgamma
+Tensor.digamma = _sp.digamma
+Tensor.polygamma = _sp._polygamma_method
+Tensor.mvlgamma = _sp.mvlgamma
+Tensor.i0 = _sp.i0
+Tensor.i0_ = _sp.i0_
+for _name, _fn in (("lgamma", _sp.lgamma), ("digamma", _sp.digamma),
+                   ("polygamma", _sp._polygamma_method), ("mvlgamma", _sp.mvlgamma)):
+    setattr(Tensor, _name + "_", _inp.make_inplace(_fn))
