@@ -80,3 +80,16 @@ from .modules.linear import LazyLinear  # noqa: E402
 __all__ += ["LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d", "LazyConv1d", "LazyConv2d",
             "LazyConv3d", "LazyConvTranspose1d", "LazyConvTranspose2d", "LazyConvTranspose3d",
             "LazyLinear", "LazyModuleMixin"]
+
+# shuffles, fold/unfold, distances, extra normalisations, activations, losses and pooling
+from .modules import (AdaptiveMaxPool3d, ChannelShuffle, CircularPad1d,  # noqa: E402
+                      CircularPad2d, CircularPad3d, CosineSimilarity, Fold, LocalResponseNorm,
+                      LPPool1d, LPPool2d, LPPool3d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d,
+                      MultiLabelMarginLoss, MultiMarginLoss, PairwiseDistance, PixelShuffle,
+                      PixelUnshuffle, RMSNorm, RReLU, TripletMarginWithDistanceLoss, Unfold)
+
+__all__ += ["AdaptiveMaxPool3d", "ChannelShuffle", "CircularPad1d", "CircularPad2d",
+            "CircularPad3d", "CosineSimilarity", "Fold", "LPPool1d", "LPPool2d", "LPPool3d",
+            "LocalResponseNorm", "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d",
+            "MultiLabelMarginLoss", "MultiMarginLoss", "PairwiseDistance", "PixelShuffle",
+            "PixelUnshuffle", "RMSNorm", "RReLU", "TripletMarginWithDistanceLoss", "Unfold"]

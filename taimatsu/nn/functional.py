@@ -2296,3 +2296,492 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
     if unbatched:
         weights = weights.squeeze(0)
     return out, weights
+
+
+# =========================================================================================
+# pixel shuffles, im2col / col2im, and layers torch writes in Python from other ops
+#
+# pixel (un)shuffle and im2col / col2im are pairs of adjoint rearrangements: each one's
+# node differentiates through the other, so derivatives of any order follow.
+
+def _pixel_arrays(a, r, inverse):
+    """pixel_shuffle (or, inverse, pixel_unshuffle) of array a (*, C, H, W) by r."""
+    lead, (c, h, w) = a.shape[:-3], a.shape[-3:]
+    nl = len(lead)
+    if inverse:
+        b = a.reshape(lead + (c, h // r, r, w // r, r))
+        perm = tuple(range(nl)) + tuple(nl + i for i in (0, 2, 4, 1, 3))
+        return np.ascontiguousarray(b.transpose(perm)).reshape(
+            lead + (c * r * r, h // r, w // r))
+    b = a.reshape(lead + (c // (r * r), r, r, h, w))
+    perm = tuple(range(nl)) + tuple(nl + i for i in (0, 3, 1, 4, 2))
+    return np.ascontiguousarray(b.transpose(perm)).reshape(lead + (c // (r * r), h * r, w * r))
+
+
+class PixelShuffleBackward0(Node):
+    def backward(self, grad):
+        return (pixel_unshuffle(grad, self.factor),)
+
+
+class PixelUnshuffleBackward0(Node):
+    def backward(self, grad):
+        return (pixel_shuffle(grad, self.factor),)
+
+
+def _pixel_op(name, input, factor, inverse):
+    if input.dim() < 3:
+        raise RuntimeError(f"{name} expects input to have at least 3 dimensions, but got "
+                           f"input with {input.dim()} dimension(s)")
+    what = "upscale_factor" if not inverse else "downscale_factor"
+    if factor <= 0:
+        raise RuntimeError(f"{name} expects a positive {what}, but got {factor}")
+    c, h, w = input.shape[-3:]
+    if not inverse and c % (factor * factor):
+        raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be "
+                           f"divisible by the square of upscale_factor, but input.size(-3)={c} "
+                           f"is not divisible by {factor * factor}")
+    if inverse:
+        for side, n in (("height", h), ("width", w)):
+            if n % factor:
+                raise RuntimeError(f"pixel_unshuffle expects {side} to be divisible by "
+                                   f"downscale_factor, but input.size("
+                                   f"{-2 if side == 'height' else -1})={n} is not divisible by "
+                                   f"{factor}")
+    out = _new(_pixel_arrays(input._data, factor, inverse))
+    if GradMode.enabled and input._requires_grad:
+        node = PixelUnshuffleBackward0 if inverse else PixelShuffleBackward0
+        record(node, (input,), out, None, factor=factor)
+    return out
+
+
+def pixel_shuffle(input, upscale_factor):
+    return _pixel_op("pixel_shuffle", input, int(upscale_factor), False)
+
+
+def pixel_unshuffle(input, downscale_factor):
+    return _pixel_op("pixel_unshuffle", input, int(downscale_factor), True)
+
+
+def _pair_arg(name, value):
+    value = (value, value) if isinstance(value, int) else tuple(value)
+    if len(value) != 2:
+        raise RuntimeError(f"It is expected {name} equals to 2, but got size {len(value)}")
+    return value
+
+
+def _fold_geometry(spatial, kernel_size, dilation, padding, stride):
+    from .._ops import nn as ops
+    kernel, dilation, padding, stride = (
+        _pair_arg(name, v) for name, v in (("kernel_size", kernel_size), ("dilation", dilation),
+                                           ("padding", padding), ("stride", stride)))
+    return ops._Geometry(spatial, kernel, stride, dilation, [(p, p) for p in padding])
+
+
+def _blocks_error(geo, prefix):
+    raise RuntimeError(f"{prefix}kernel_size={geo.kernel}, dilation={geo.dilation}, "
+                       f"padding={tuple(p for p, _ in geo.pads)}, calculated shape of the "
+                       f"array of sliding blocks as {geo.out}, but its components must be at "
+                       f"least one.")
+
+
+class Im2ColBackward0(Node):
+    def backward(self, grad):
+        return (_col2im(grad, self.geometry),)
+
+
+class Col2ImBackward0(Node):
+    def backward(self, grad):
+        return (_im2col(grad, self.geometry),)
+
+
+def _im2col(x, geo):
+    """(N, C, H, W) -> (N, C * kh * kw, L): each column one window, channel-major."""
+    a = x._data
+    win = geo.windows(geo.padded(a))                                     # N, C, oh, ow, kh, kw
+    cols = np.ascontiguousarray(win.transpose(0, 1, 4, 5, 2, 3))
+    out = _new(cols.reshape(a.shape[0], -1, math.prod(geo.out)))
+    if GradMode.enabled and x._requires_grad:
+        record(Im2ColBackward0, (x,), out, None, geometry=geo)
+    return out
+
+
+def _col2im(cols, geo):
+    """The adjoint of _im2col: (N, C * kh * kw, L) summed back into (N, C, H, W)."""
+    a = cols._data
+    n = a.shape[0]
+    blocks = a.reshape((n, -1) + geo.kernel + geo.out).transpose(0, 1, 4, 5, 2, 3)
+    shape = (n, blocks.shape[1]) + geo.spatial
+    out = _new(np.ascontiguousarray(geo.scatter(blocks, shape, a.dtype)))
+    if GradMode.enabled and cols._requires_grad:
+        record(Col2ImBackward0, (cols,), out, None, geometry=geo)
+    return out
+
+
+def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+    if input.dim() not in (3, 4) or any(n == 0 for n in input.shape[1:]):
+        raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with possibly 0 batch size "
+                           f"and other non-zero dimensions for input, but got: "
+                           f"{list(input.shape)}")
+    x = input.unsqueeze(0) if input.dim() == 3 else input
+    geo = _fold_geometry(x.shape[2:], kernel_size, dilation, padding, stride)
+    if any(o < 1 for o in geo.out):
+        _blocks_error(geo, f"Given input with spatial size {tuple(x.shape[2:])}, ")
+    out = _im2col(x, geo)
+    return out.squeeze(0) if input.dim() == 3 else out
+
+
+def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    if input.dim() not in (2, 3) or any(n == 0 for n in input.shape[1:]):
+        raise RuntimeError(f"Expected 2D or 3D (batch mode) tensor for input with possibly 0 "
+                           f"batch size and non-zero dimensions for input, but got: "
+                           f"{list(input.shape)}")
+    x = input.unsqueeze(0) if input.dim() == 2 else input
+    output_size = _pair_arg("output_size", output_size)
+    geo = _fold_geometry(output_size, kernel_size, dilation, padding, stride)
+    kprod = math.prod(geo.kernel)
+    if x.shape[1] % kprod:
+        raise RuntimeError(f"Expected size of input's dimension 1 to be divisible by the product "
+                           f"of kernel_size, but got input.size(1)={x.shape[1]} and "
+                           f"kernel_size={geo.kernel}.")
+    if any(o < 1 for o in geo.out):
+        _blocks_error(geo, f"Given output_size={tuple(output_size)}, ")
+    if x.shape[2] != math.prod(geo.out):
+        raise RuntimeError(f"Given output_size={tuple(output_size)}, kernel_size={geo.kernel}, "
+                           f"dilation={geo.dilation}, padding={tuple(p for p, _ in geo.pads)}, "
+                           f"stride={geo.stride}, expected size of input's dimension 2 to match "
+                           f"the calculated number of sliding blocks {geo.out[0]} * "
+                           f"{geo.out[1]} = {math.prod(geo.out)}, but got input.size(2)="
+                           f"{x.shape[2]}.")
+    out = _col2im(x, geo)
+    return out.squeeze(0) if input.dim() == 2 else out
+
+
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+    dim = input.dim()
+    if dim < 3:
+        raise ValueError(f"Expected 3D or higher dimensionality                          "
+                         f"input (got {dim} dimensions)")
+    if input.numel() == 0:
+        return input
+    # torch's formula: the mean of squares over a window of channels, as an average pool
+    div = input.mul(input)
+    if dim == 3:
+        div = div.unsqueeze(1)
+        div = pad(div, (0, 0, size // 2, (size - 1) // 2))
+        div = avg_pool2d(div, (size, 1), stride=1).squeeze(1)
+    else:
+        sizes = input.size()
+        div = div.view(sizes[0], 1, sizes[1], sizes[2], -1)
+        div = pad(div, (0, 0, 0, 0, size // 2, (size - 1) // 2))
+        div = avg_pool3d(div, (size, 1, 1), stride=1).squeeze(1)
+        div = div.view(sizes)
+    div = div.mul(alpha).add(k).pow(beta)
+    return input / div
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    if isinstance(normalized_shape, int):
+        normalized_shape = (normalized_shape,)
+    normalized_shape = tuple(normalized_shape)
+    k = len(normalized_shape)
+    if k == 0 or input.dim() < k or tuple(input.shape[input.dim() - k:]) != normalized_shape:
+        raise RuntimeError(f"Given normalized_shape={list(normalized_shape)}, expected input "
+                           f"with shape [*{', '.join(map(str, normalized_shape))}], but got "
+                           f"input of size{list(input.shape)}")
+    if eps is None:
+        eps = T.finfo(input.dtype).eps
+    dims = tuple(range(input.dim() - k, input.dim()))
+    result = input * (input.pow(2).mean(dims, keepdim=True) + eps).rsqrt()
+    return result * weight if weight is not None else result
+
+
+class RreluWithNoiseBackward0(Node):
+    def backward(self, grad):
+        (noise,) = self.saved()
+        return (grad * noise,)
+
+
+def _rrelu_train(input, lower, upper, generator=None):
+    """torch's rrelu_with_noise on the CPU: one uniform(lower, upper) double draw per
+    non-positive element, in memory order, and slope 1 elsewhere."""
+    from .._generator import _uniform01_double, default_generator
+    a = np.ascontiguousarray(input._data)
+    negative = a <= 0
+    noise = np.ones_like(a)
+    gen = default_generator if generator is None else generator
+    # the bounds are first rounded to the opmath type (float for float and half), and
+    # uniform_real_distribution<double> computes u * (to - from) + from without an fma
+    opmath = np.float64 if a.dtype == np.float64 else np.float32
+    lo, hi = float(opmath(lower)), float(opmath(upper))
+    u = _uniform01_double(gen, int(negative.sum()))
+    noise[negative] = (u * (hi - lo) + lo).astype(opmath)
+    out = _new(a * noise)
+    if GradMode.enabled and input._requires_grad:
+        record(RreluWithNoiseBackward0, (input,), out, (_new(noise),))
+    return out
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    if inplace:
+        return rrelu_(input, lower, upper, training)
+    a = input._data
+    if a.dtype.kind != "f":
+        raise NotImplementedError(f"\"rrelu_with_noise_out_cpu\" not implemented for "
+                                  f"'{input.dtype._legacy[:-6]}'")
+    if lower > upper:
+        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
+    if training:
+        return _rrelu_train(input, lower, upper)
+    return leaky_relu(input, (lower + upper) / 2)
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False):
+    return _inplace(lambda x: rrelu(x, lower, upper, training), input)
+
+
+def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
+    if eps != 1e-10:
+        warnings.warn("`eps` parameter is deprecated and has no effect.", stacklevel=2)
+    gumbels = -T.empty_like(logits).exponential_().log()  # ~Gumbel(0,1)
+    gumbels = (logits + gumbels) / tau
+    y_soft = gumbels.softmax(dim)
+    if hard:
+        # straight through: one-hot values, the soft sample's gradient
+        index = y_soft.max(dim, keepdim=True)[1]
+        y_hard = T.zeros_like(logits).scatter_(dim, index, 1.0)
+        return y_hard - y_soft.detach() + y_soft
+    return y_soft
+
+
+class ChannelShuffleBackward0(Node):
+    def backward(self, grad):
+        return (channel_shuffle(grad, grad.shape[1] // self.groups),)
+
+
+def channel_shuffle(input, groups):
+    if input.dim() <= 2:
+        raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with "
+                           f"sizes {list(input.shape)}")
+    if groups <= 0:
+        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value "
+                           f"of groups:{groups}")
+    c = input.shape[1]
+    if c % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels "
+                           f"and {groups} groups.")
+    a = input._data
+    b = a.reshape((a.shape[0], groups, c // groups) + a.shape[2:]).swapaxes(1, 2)
+    out = _new(np.ascontiguousarray(b).reshape(a.shape))
+    if GradMode.enabled and input._requires_grad:
+        record(ChannelShuffleBackward0, (input,), out, None, groups=groups)
+    return out
+
+
+def _margin_input(input):
+    if input.dim() > 2 or input.numel() == 0:
+        raise RuntimeError(f"Expected non-empty vector or matrix with optional 0-dim batch "
+                           f"size, but got: {list(input.shape)}")
+    return input.unsqueeze(0) if input.dim() < 2 else input
+
+
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None,
+                      reduce=None, reduction="mean"):
+    reduction = _reduction(reduction, size_average, reduce)
+    if p != 1 and p != 2:
+        raise ValueError("only p == 1 and p == 2 supported")
+    if weight is not None and weight.dim() != 1:
+        raise ValueError("weight must be one-dimensional")
+    x = _margin_input(input)
+    n, c = x.shape
+    t = target._data.reshape(-1)
+    if t.size != n or target.dim() > 1:
+        raise RuntimeError(f"multi_margin_loss: target tensor should be 1-D with size equal to "
+                           f"the number of input samples (batch size). Expected target size "
+                           f"[{n}], but got {list(target.shape)}. Input has shape "
+                           f"{list(input.shape)}.")
+    if t.size and (t.min() < 0 or t.max() >= c):
+        raise RuntimeError("target out of range")
+    index = _new(t.astype(np.int64).reshape(n, 1))
+    # the hinge of every class against the target's, the target's own term left out
+    z = x - x.gather(1, index) + margin
+    h = _clamp_min0(z)
+    if p == 2:
+        h = h * h
+    if weight is not None:
+        h = h * weight.index_select(0, index.reshape(-1)).unsqueeze(1)
+    others = _new(np.arange(c)[None, :] != t[:, None])
+    loss = (h * others).sum(1) / c
+    if input.dim() < 2 and reduction == "none":
+        return loss.reshape(()) if input.dim() == 1 and target.dim() == 0 else loss
+    return _reduce(loss, reduction)
+
+
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    reduction = _reduction(reduction, size_average, reduce)
+    x = _margin_input(input)
+    n, c = x.shape
+    t = target._data
+    if tuple(target.shape) != tuple(input.shape) and not (input.dim() < 2 and t.size == c):
+        raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: "
+                           f"{list(input.shape)}")
+    t = t.reshape(n, c).astype(np.int64)
+    if t.size and (t.min() < -1 or t.max() >= c):
+        raise RuntimeError("argument #2 'target' is out of range")
+    # each row's targets are the entries before its first -1
+    valid = np.cumprod(t >= 0, axis=1).astype(bool)
+    is_target = np.zeros((n, c), bool)
+    rows = np.nonzero(valid)[0]
+    is_target[rows, t[valid]] = True
+    xt = x.gather(1, _new(np.where(valid, t, 0)))
+    z = 1 - xt.unsqueeze(2) + x.unsqueeze(1)
+    pairs = _new((valid[:, :, None] & ~is_target[:, None, :]).astype(x._data.dtype))
+    loss = (_clamp_min0(z) * pairs).sum((1, 2)) / c
+    if input.dim() < 2 and reduction == "none":
+        return loss.reshape(())
+    return _reduce(loss, reduction)
+
+
+def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None,
+                                      margin=1.0, swap=False, reduction="mean"):
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    a_dim, p_dim, n_dim = anchor.ndim, positive.ndim, negative.ndim
+    if not (a_dim == p_dim and p_dim == n_dim):
+        raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have "
+                           f"the same number of dimensions, but got: anchor {a_dim}D, "
+                           f"positive {p_dim}D, and negative {n_dim}D inputs")
+    if distance_function is None:
+        distance_function = pairwise_distance
+    dist_pos = distance_function(anchor, positive)
+    dist_neg = distance_function(anchor, negative)
+    if swap:
+        dist_swap = distance_function(positive, negative)
+        dist_neg = T.minimum(dist_neg, dist_swap)
+    loss = T.clamp_min(margin + dist_pos - dist_neg, 0)
+    if reduction == "sum":
+        return T.sum(loss)
+    if reduction == "mean":
+        return T.mean(loss)
+    return loss
+
+
+def pdist(input, p=2):
+    if input.dim() != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
+    if p < 0:
+        raise RuntimeError("pdist only supports non-negative p values")
+    n = input.shape[0]
+    i, j = np.triu_indices(n, 1)
+    diff = input.index_select(0, _new(i)) - input.index_select(0, _new(j))
+    return T.linalg.vector_norm(diff, p, dim=-1)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):
+    warnings.warn("`nn.functional.upsample_nearest` is deprecated. "
+                  "Use `nn.functional.interpolate` instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    warnings.warn("`nn.functional.upsample_bilinear` is deprecated. "
+                  "Use `nn.functional.interpolate` instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+def _lp_pool(nd, input, norm_type, kernel_size, stride, ceil_mode):
+    max_pool = (max_pool1d, max_pool2d, max_pool3d)[nd - 1]
+    avg_pool = (avg_pool1d, avg_pool2d, avg_pool3d)[nd - 1]
+    if isinstance(norm_type, (int, float)):
+        if norm_type == float("inf"):
+            return max_pool(input.abs(), kernel_size, stride, 0, 1, ceil_mode)
+        if norm_type == -float("inf"):
+            return -max_pool(-input.abs(), kernel_size, stride, 0, 1, ceil_mode)
+    if stride is not None:
+        out = avg_pool(input.pow(norm_type), kernel_size, stride, 0, ceil_mode)
+    else:
+        out = avg_pool(input.pow(norm_type), kernel_size, padding=0, ceil_mode=ceil_mode)
+    size = math.prod(_ntuple(kernel_size, nd))
+    return (T.sign(out) * relu(T.abs(out))).mul(size).pow(1.0 / norm_type)
+
+
+def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    return _lp_pool(1, input, norm_type, kernel_size, stride, ceil_mode)
+
+
+def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    return _lp_pool(2, input, norm_type, kernel_size, stride, ceil_mode)
+
+
+def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    return _lp_pool(3, input, norm_type, kernel_size, stride, ceil_mode)
+
+
+def _unpool_output_size(input, kernel_size, stride, padding, output_size):
+    input_size = input.size()
+    default_size = []
+    for d in range(len(kernel_size)):
+        default_size.append((input_size[-len(kernel_size) + d] - 1) * stride[d]
+                            + kernel_size[d] - 2 * padding[d])
+    if output_size is None:
+        return default_size
+    if len(output_size) == len(kernel_size) + 2:
+        output_size = output_size[2:]
+    if len(output_size) != len(kernel_size):
+        raise ValueError(f"output_size should be a sequence containing {len(kernel_size)} or "
+                         f"{len(kernel_size) + 2} elements, but it has a length of "
+                         f"'{len(output_size)}'")
+    for d in range(len(kernel_size)):
+        min_size = default_size[d] - stride[d]
+        max_size = default_size[d] + stride[d]
+        if not (min_size < output_size[d] < max_size):
+            raise ValueError(f'invalid output_size "{output_size}" (dim {d} must be between '
+                             f'{min_size} and {max_size})')
+    return output_size
+
+
+def _max_unpoolnd(nd, input, indices, kernel_size, stride, padding, output_size):
+    kernel_size = _ntuple(kernel_size, nd)
+    stride = kernel_size if stride is None else _ntuple(stride, nd)
+    padding = _ntuple(padding, nd)
+    size = [int(s) for s in _unpool_output_size(input, kernel_size, stride, padding,
+                                                output_size)]
+    if indices._data.dtype != np.int64:
+        raise RuntimeError(f"elements in indices should be type int64 but got: "
+                           f"{indices.dtype._legacy[:-6]}")
+    if tuple(indices.shape) != tuple(input.shape):
+        raise RuntimeError(f"Expected shape of indices to be same as that of the input tensor "
+                           f"({list(input.shape)}) but got indices tensor with shape: "
+                           f"{list(indices.shape)}")
+    lead = tuple(input.shape[:-nd])
+    plane = math.prod(size)
+    idx = indices.reshape(lead + (-1,))
+    a = idx._data
+    if a.size and (a.min() < 0 or a.max() >= plane):
+        bad = int(a[(a < 0) | (a >= plane)].reshape(-1)[0])
+        raise RuntimeError(f"Found an invalid max index: {bad} (output volumes are of size "
+                           f"{'x'.join(map(str, size))})")
+    out = T.zeros(lead + (plane,), dtype=input.dtype)
+    out = out.scatter(-1, idx, input.reshape(lead + (-1,)))
+    return out.view(lead + tuple(size))
+
+
+def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    return _max_unpoolnd(1, input, indices, kernel_size, stride, padding, output_size)
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    return _max_unpoolnd(2, input, indices, kernel_size, stride, padding, output_size)
+
+
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    return _max_unpoolnd(3, input, indices, kernel_size, stride, padding, output_size)
+
+
+def adaptive_max_pool3d(input, output_size, return_indices=False):
+    return _adaptive_max_poolnd(3, input, output_size, return_indices)
+
+
+def adaptive_max_pool3d_with_indices(input, output_size, return_indices=False):
+    return _adaptive_max_poolnd(3, input, output_size, True)

@@ -73,3 +73,21 @@ from .linear import LazyLinear  # noqa: E402
 __all__ += ["LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d", "LazyConv1d", "LazyConv2d",
             "LazyConv3d", "LazyConvTranspose1d", "LazyConvTranspose2d", "LazyConvTranspose3d",
             "LazyLinear", "LazyModuleMixin"]
+
+# shuffles, fold/unfold, distances, extra normalisations, activations, losses and pooling
+from .activation import RReLU  # noqa: E402
+from .distance import CosineSimilarity, PairwiseDistance  # noqa: E402
+from .fold import Fold, Unfold  # noqa: E402
+from .loss import (MultiLabelMarginLoss, MultiMarginLoss,  # noqa: E402
+                   TripletMarginWithDistanceLoss)
+from .normalization import LocalResponseNorm, RMSNorm  # noqa: E402
+from .padding import CircularPad1d, CircularPad2d, CircularPad3d  # noqa: E402
+from .pixelshuffle import ChannelShuffle, PixelShuffle, PixelUnshuffle  # noqa: E402
+from .pooling import (AdaptiveMaxPool3d, LPPool1d, LPPool2d, LPPool3d,  # noqa: E402
+                      MaxUnpool1d, MaxUnpool2d, MaxUnpool3d)
+
+__all__ += ["AdaptiveMaxPool3d", "ChannelShuffle", "CircularPad1d", "CircularPad2d",
+            "CircularPad3d", "CosineSimilarity", "Fold", "LPPool1d", "LPPool2d", "LPPool3d",
+            "LocalResponseNorm", "MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d",
+            "MultiLabelMarginLoss", "MultiMarginLoss", "PairwiseDistance", "PixelShuffle",
+            "PixelUnshuffle", "RMSNorm", "RReLU", "TripletMarginWithDistanceLoss", "Unfold"]

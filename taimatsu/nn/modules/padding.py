@@ -97,3 +97,28 @@ class ReplicationPad2d(_PadNd):
 
 class ReplicationPad3d(_PadNd):
     _nd, _mode = 3, "replicate"
+
+
+class _CircularPadNd(_PadNd):
+    _mode = "circular"
+
+    def forward(self, input):
+        lo, hi = self._nd + 1, self._nd + 2
+        if input.dim() not in (lo, hi):
+            raise ValueError(f"expected {lo}D or {hi}D input (got {input.dim()}D input)")
+        return F.pad(input, self.padding, "circular")
+
+
+class CircularPad1d(_CircularPadNd):
+    _nd = 1
+
+
+class CircularPad2d(_CircularPadNd):
+    _nd = 2
+
+
+class CircularPad3d(_CircularPadNd):
+    _nd = 3
+
+
+__all__ += ["CircularPad1d", "CircularPad2d", "CircularPad3d"]

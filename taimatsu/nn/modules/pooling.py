@@ -134,3 +134,73 @@ class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
 
 
 __all__ += ["AdaptiveMaxPool1d", "AdaptiveMaxPool2d"]
+
+
+class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
+    _function = F.adaptive_max_pool3d
+
+
+class _LPPoolNd(Module):
+    __constants__ = ["norm_type", "kernel_size", "stride", "ceil_mode"]
+    _function = None
+
+    def __init__(self, norm_type, kernel_size, stride=None, ceil_mode=False):
+        super().__init__()
+        self.norm_type = norm_type
+        self.kernel_size = kernel_size
+        self.stride = stride
+        self.ceil_mode = ceil_mode
+
+    def forward(self, input):
+        return type(self)._function(input, float(self.norm_type), self.kernel_size,
+                                    self.stride, self.ceil_mode)
+
+    def extra_repr(self):
+        return (f"norm_type={self.norm_type}, kernel_size={self.kernel_size}, "
+                f"stride={self.stride}, ceil_mode={self.ceil_mode}")
+
+
+class LPPool1d(_LPPoolNd):
+    _function = F.lp_pool1d
+
+
+class LPPool2d(_LPPoolNd):
+    _function = F.lp_pool2d
+
+
+class LPPool3d(_LPPoolNd):
+    _function = F.lp_pool3d
+
+
+class _MaxUnpoolNd(Module):
+    _nd = 1
+    _function = None
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        self.kernel_size = F._ntuple(kernel_size, self._nd)
+        self.stride = F._ntuple(stride if stride is not None else kernel_size, self._nd)
+        self.padding = F._ntuple(padding, self._nd)
+
+    def forward(self, input, indices, output_size=None):
+        return type(self)._function(input, indices, self.kernel_size, self.stride,
+                                    self.padding, output_size)
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxUnpool1d(_MaxUnpoolNd):
+    _nd, _function = 1, F.max_unpool1d
+
+
+class MaxUnpool2d(_MaxUnpoolNd):
+    _nd, _function = 2, F.max_unpool2d
+
+
+class MaxUnpool3d(_MaxUnpoolNd):
+    _nd, _function = 3, F.max_unpool3d
+
+
+__all__ += ["AdaptiveMaxPool3d", "LPPool1d", "LPPool2d", "LPPool3d", "MaxUnpool1d",
+            "MaxUnpool2d", "MaxUnpool3d"]
