@@ -110,7 +110,8 @@ _FROM_SERIALIZATION = ("save", "load")
 # torch.softmax and friends are nn.functional's (argument orders equal)
 _FROM_FUNCTIONAL = ("softmax", "log_softmax", "dropout", "layer_norm", "group_norm",
                     "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
-                    "conv_transpose3d")
+                    "conv_transpose3d", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle",
+                    "pdist")
 
 
 def __getattr__(name):
