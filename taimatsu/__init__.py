@@ -93,6 +93,13 @@ from ._ops.linalg_decomp import torch_slogdet as slogdet
 from ._config import (are_deterministic_algorithms_enabled, get_float32_matmul_precision,
                       get_num_interop_threads, get_num_threads, set_float32_matmul_precision,
                       set_num_interop_threads, set_num_threads, use_deterministic_algorithms)
+# extra torch functions: complex views, conj/neg bits, matrix_exp, small helpers
+from ._ops.extra import (block_diag, corrcoef, cov, diagflat, dist, gcd, is_conj, is_neg,
+                         is_same_size, lcm, logcumsumexp, matrix_exp, resolve_conj, resolve_neg,
+                         typename, vander, view_as_complex, view_as_real)
+from ._ops.extra import (cholesky_inverse, cholesky_solve, combinations, cumulative_trapezoid,
+                         frexp, histogram, is_signed, ldexp, nextafter, qr, renorm, svd,
+                         trapezoid, trapz, triangular_solve, unravel_index)
 from ._ops import join as _join
 from ._ops._core import numpy_names as _numpy_names
 

@@ -975,3 +975,30 @@ Tensor.i0_ = _sp.i0_
 for _name, _fn in (("lgamma", _sp.lgamma), ("digamma", _sp.digamma),
                    ("polygamma", _sp._polygamma_method), ("mvlgamma", _sp.mvlgamma)):
     setattr(Tensor, _name + "_", _inp.make_inplace(_fn))
+
+# extra ops: complex views, conj/neg bits, matrix_exp, logcumsumexp and friends
+from ._ops import extra as _extra  # noqa: E402
+
+Tensor.is_conj = _extra.is_conj
+Tensor.is_neg = _extra.is_neg
+Tensor.resolve_conj = _extra.resolve_conj
+Tensor.resolve_neg = _extra.resolve_neg
+Tensor.matrix_exp = _extra.matrix_exp
+Tensor.logcumsumexp = _extra.logcumsumexp
+Tensor.gcd = _extra.gcd
+Tensor.lcm = _extra.lcm
+Tensor.diagflat = _extra.diagflat
+Tensor.dist = _extra.dist
+Tensor.is_same_size = _extra.is_same_size
+Tensor.cov = _extra.cov
+Tensor.corrcoef = _extra.corrcoef
+Tensor.svd = _extra.svd
+Tensor.qr = _extra.qr
+Tensor.cholesky_solve = _extra.cholesky_solve
+Tensor.cholesky_inverse = _extra.cholesky_inverse
+Tensor.triangular_solve = _extra.triangular_solve
+Tensor.frexp = _extra.frexp
+Tensor.ldexp = _extra.ldexp
+Tensor.nextafter = _extra.nextafter
+Tensor.renorm = _extra.renorm
+Tensor.histogram = _extra.histogram
