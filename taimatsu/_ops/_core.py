@@ -9,7 +9,7 @@ from .._backend import ndarray
 from .._backend import numpy as np
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
-from ..autograd.graph import SavedOutput, accumulator_of
+from ..autograd.graph import SavedOutput, accumulator_of, next_seq
 from ._layout import binary_result
 
 _FROM_NUMPY = D.FROM_NUMPY
@@ -42,6 +42,7 @@ def record(node_cls, inputs, out, saved=None, **attrs):
     The node remembers an input's shape and dtype only where they differ from the
     output's: there the engine must reduce or cast the gradient (see engine._fit)."""
     node = _new_object(node_cls)
+    node._seq = next_seq()
     edges = []
     meta = None
     multi = type(out) is tuple
@@ -140,6 +141,7 @@ def record_binary(node_cls, a, b, out, save_inputs):
     """`record` for a binary op on tensor `a` and tensor-or-number `b`, unrolled: the
     per-op cost of recording is most of the cost of a small op with autograd."""
     node = _new_object(node_cls)
+    node._seq = next_seq()
     oa = out._data
     meta = None
     if a._requires_grad:
@@ -332,6 +334,7 @@ def unary(node_cls, x, save=None, float_only=False):
 def record_unary(node_cls, x, out, save):
     """`record` unrolled for one input: `save` is None, "x" (the input) or "out"."""
     node = _new_object(node_cls)
+    node._seq = next_seq()
     a = x._data
     oa = out._data
     node._next = (_edge(x),)

@@ -1,14 +1,17 @@
-"""The backward engine: iterative, driven by dependency counts.
+"""The backward engine: iterative.
 
-1. Count, for every node reachable from the roots, how many edges lead to it.
-2. Run nodes whose count has dropped to zero; each hands one gradient per input
-   along its edges.  Gradients are reduced to the input's shape (undoing
-   broadcasting) and cast to its dtype here, once, so op authors never do it.
+1. Find the nodes reachable from the roots.
+2. Run them in torch's order: the common path (`_run_plain`) from the greatest sequence
+   number down; the general path (hooks, `autograd.grad`, `create_graph`) when their
+   dependency counts drop to zero.  Each node hands one gradient per input along its
+   edges.  Gradients are reduced to the input's shape (undoing broadcasting) and cast to
+   its dtype here, once, so op authors never do it.
 3. Free each node's saved values after it ran, unless `retain_graph`.
 
 Backward formulas are tensor ops; they are recorded only with `create_graph`.
 """
 import itertools as _itertools
+import operator as _operator
 
 from .._backend import numpy as _np
 from .grad_mode import GradMode
@@ -169,12 +172,89 @@ def run_backward(tensors, grad_tensors, retain_graph=False, create_graph=False, 
     return results
 
 
+_seq_of = _operator.attrgetter("_seq")
+
+
 def _run_plain(root, root_nr, grad, retain_graph):
     """The common case, kept lean: one root, gradients into leaves, no graph of the
     gradients, no node hooks (returns False, having done nothing, when a node has hooks:
-    the general path runs them).  A single-output node's buffer is its gradient itself,
-    not a one-element list, and a node's count is not written back once it reaches 0:
-    these are most of the engine's per-edge work."""
+    the general path runs them).
+
+    Nodes run from the greatest sequence number down, as torch's engine runs them: a
+    node's number is greater than those of the nodes it sends gradients to, so this is
+    an order in which every node has all its gradients, and the gradients a tensor gets
+    from several ops are summed in torch's order.  A single-output node's buffer is its
+    gradient itself, not a one-element list.  Nodes made without a number (there should
+    be none) make the engine count dependencies instead (_run_counted)."""
+    seen = {root}
+    stack = [root]
+    pop, push, add = stack.pop, stack.append, seen.add
+    hooked = root._hooked
+    numbered = root._seq != 0
+    while stack:
+        for edge in pop()._next:
+            if edge is not None:
+                child = edge[0]
+                if child not in seen:
+                    add(child)
+                    push(child)
+                    if child._hooked:
+                        hooked = True
+                    if child._seq == 0:
+                        numbered = False
+    if hooked:
+        return False
+    if not numbered:
+        return _run_counted(root, root_nr, grad, retain_graph)
+    if root._n_outputs == 1:
+        buffers = {root: grad}
+    else:
+        buf = [None] * root._n_outputs
+        buf[root_nr] = grad
+        buffers = {root: buf}
+    prev_mode = GradMode.enabled
+    GradMode.enabled = False
+    try:
+        for node in sorted(seen, key=_seq_of, reverse=True):
+            g = buffers.pop(node, None)
+            if node.__class__ is AccumulateGrad:
+                if g is not None:
+                    node.accumulate(g, False)
+                continue
+            if g is None:
+                grads = None
+            elif node._n_outputs == 1:
+                grads = node.backward(g)
+            else:
+                grads = node.backward(g) if any(x is not None for x in g) else None
+            if not retain_graph and node._saved is not None:
+                node._release()
+            if grads is None:
+                continue
+            metas = node._in_meta
+            for edge, g, meta in zip(node._next, grads,
+                                     metas if metas is not None else _NO_META):
+                if edge is None or g is None:
+                    continue
+                if meta is not None:
+                    a = g._data
+                    if a.shape != meta[0] or a.dtype is not meta[1]:
+                        g = _fit(g, meta)
+                child = edge[0]
+                if child._n_outputs == 1:
+                    old = buffers.get(child)
+                    buffers[child] = g if old is None else old + g
+                else:
+                    _add_to_slot(buffers, child, edge[1], g)
+    finally:
+        GradMode.enabled = prev_mode
+    return True
+
+
+def _run_counted(root, root_nr, grad, retain_graph):
+    """_run_plain for graphs with a node made without a sequence number: nodes run when
+    all their gradients have arrived (dependency counts), last ready first.  A node's
+    count is not written back once it reaches 0."""
     deps = {}
     stack = [root]
     pop, push = stack.pop, stack.append

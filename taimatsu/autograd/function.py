@@ -13,7 +13,7 @@ import warnings
 
 from .._tensor import Tensor, _wrap
 from .grad_mode import GradMode, no_grad
-from .graph import Node, SavedOutput, accumulator_of
+from .graph import Node, SavedOutput, accumulator_of, next_seq
 
 __all__ = [
     "BackwardCFunction",
@@ -170,6 +170,7 @@ class Function(FunctionCtx):
         if cls._backward_cls is None:
             raise RuntimeError("autograd.Function.apply must be called on a subclass")
         ctx = object.__new__(cls._backward_cls)
+        ctx._seq = next_seq()
         recording = GradMode.enabled and any(
             isinstance(a, Tensor) and a._requires_grad for a in args)
         ctx.needs_input_grad = tuple(recording and isinstance(a, Tensor) and a._requires_grad

@@ -10,6 +10,7 @@ own tensor ops.  A node created by an op stores:
   the op author) reduces broadcast gradients and casts them back;
 - `_saved`: what its backward reads, checked against version counters when read.
 """
+import itertools
 import weakref
 
 __all__ = ["Node", "AccumulateGrad"]
@@ -42,6 +43,13 @@ class SavedOutput:
         self.output_nr = tensor._output_nr
 
 
+# torch's sequence numbers: each node gets the next one when it is created, so a node's
+# number is greater than those of the nodes its inputs came from; the engine runs nodes
+# from the greatest number down, which is the order torch's engine runs them in, and so
+# sums the gradients a tensor receives from several ops in torch's order
+next_seq = itertools.count(1).__next__
+
+
 class Node:
     """A backward function.  Subclasses set `backward(self, grad)` and return one
     gradient (or None) per input."""
@@ -55,7 +63,7 @@ class Node:
     _pre_hooks = None
     _post_hooks = None
     _hooked = False       # any of the three: the engine's plain path checks only this
-    _seq = 0
+    _seq = 0              # 0: made without a number (the engine then counts dependencies)
 
     def name(self):
         return type(self).__name__
@@ -172,6 +180,8 @@ def _new_tensor():
 
 class AccumulateGrad(Node):
     """The sink of a leaf: adds the incoming gradient into `variable.grad`."""
+
+    _seq = -1  # a sink: run after every node that feeds it (torch runs it when ready)
 
     def __init__(self, variable):
         self.variable = variable
