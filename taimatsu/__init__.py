@@ -112,7 +112,7 @@ stack = _numpy_names(_join.stack)
 # nn, optim, utils, linalg and serialization load on first use (`torch.nn`,
 # `import taimatsu.nn`): `import taimatsu` stays cheap for programs that need tensors only
 _SUBMODULES = ("nn", "optim", "utils", "linalg", "serialization", "cuda", "backends",
-               "fft", "distributions", "special")
+               "fft", "distributions", "special", "func")
 _FROM_SERIALIZATION = ("save", "load")
 # torch.softmax and friends are nn.functional's (argument orders equal)
 _FROM_FUNCTIONAL = ("softmax", "log_softmax", "dropout", "layer_norm", "group_norm",
