@@ -354,3 +354,11 @@ def test_gradients_summed_in_torchs_order():
         return gamma.grad.item()
     torch = pytest.importorskip("torch")
     assert run(tm) == run(torch)
+
+
+def test_graph_with_an_unnumbered_node_takes_the_general_path():
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * x).sum()
+    y.grad_fn._seq = 0  # as a node made outside the record functions would be
+    y.backward()
+    assert x.grad.tolist() == [2.0, 4.0]

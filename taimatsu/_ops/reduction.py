@@ -39,6 +39,16 @@ def _dims(dim, ndim):
     return (_wrap_dim(dim, ndim),)
 
 
+def _numpy_args(name, dim, keepdim, axis, keepdims):
+    """numpy's names for dim and keepdim, which torch's argument parser takes too (the
+    hottest reductions take them as parameters; the others through _core.numpy_names)."""
+    if axis is not None:
+        if dim is not None:
+            raise TypeError(f"{name}() got multiple values for argument 'dim'")
+        dim = axis
+    return dim, keepdim if keepdims is None else keepdims
+
+
 def _sum_dtype(np_dtype, dtype):
     """torch sums bool and integer tensors in int64 unless told otherwise."""
     if dtype is not None:
@@ -185,7 +195,9 @@ class SumBackward1(Node):
 _add_reduce = np.add.reduce
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
+    if axis is not None or keepdims is not None:
+        dim, keepdim = _numpy_args("sum", dim, keepdim, axis, keepdims)
     a = input._data
     if dim is None and not keepdim and dtype is None and out is None and a.dtype.kind in "fc":
         # the full sum of a float tensor (most losses end in one), without argument handling
@@ -220,7 +232,9 @@ class MeanBackward1(Node):
         return (_unsqueeze_to(grad, self.dims, self.keepdim, self.shape) / self.count,)
 
 
-def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
+    if axis is not None or keepdims is not None:
+        dim, keepdim = _numpy_args("mean", dim, keepdim, axis, keepdims)
     a = input._data
     if dtype is None and a.dtype.kind not in "fc":
         raise RuntimeError(
@@ -1632,7 +1646,7 @@ def isin(elements, test_elements, *, assume_unique=False, invert=False):
 # numpy's names (axis, keepdims) for the reductions, as torch's argument parser takes them
 from ._core import numpy_names as _numpy_names  # noqa: E402
 
-for _name in ("sum", "mean", "nansum", "nanmean", "prod", "cumsum", "cumprod", "logsumexp",
+for _name in ("nansum", "nanmean", "prod", "cumsum", "cumprod", "logsumexp",
               "max", "min", "amax", "amin", "aminmax", "argmax", "argmin", "var", "std",
               "var_mean", "std_mean", "norm", "sort", "argsort", "kthvalue", "median",
               "nanmedian", "mode", "quantile", "nanquantile", "cummax", "cummin", "all", "any",

@@ -184,8 +184,8 @@ def _run_plain(root, root_nr, grad, retain_graph):
     node's number is greater than those of the nodes it sends gradients to, so this is
     an order in which every node has all its gradients, and the gradients a tensor gets
     from several ops are summed in torch's order.  A single-output node's buffer is its
-    gradient itself, not a one-element list.  Nodes made without a number (there should
-    be none) make the engine count dependencies instead (_run_counted)."""
+    gradient itself, not a one-element list.  A node made without a number (there should
+    be none) sends the graph to the general path too, which counts dependencies."""
     seen = {root}
     stack = [root]
     pop, push, add = stack.pop, stack.append, seen.add
@@ -202,10 +202,8 @@ def _run_plain(root, root_nr, grad, retain_graph):
                         hooked = True
                     if child._seq == 0:
                         numbered = False
-    if hooked:
+    if hooked or not numbered:
         return False
-    if not numbered:
-        return _run_counted(root, root_nr, grad, retain_graph)
     if root._n_outputs == 1:
         buffers = {root: grad}
     else:
@@ -246,89 +244,6 @@ def _run_plain(root, root_nr, grad, retain_graph):
                     buffers[child] = g if old is None else old + g
                 else:
                     _add_to_slot(buffers, child, edge[1], g)
-    finally:
-        GradMode.enabled = prev_mode
-    return True
-
-
-def _run_counted(root, root_nr, grad, retain_graph):
-    """_run_plain for graphs with a node made without a sequence number: nodes run when
-    all their gradients have arrived (dependency counts), last ready first.  A node's
-    count is not written back once it reaches 0."""
-    deps = {}
-    stack = [root]
-    pop, push = stack.pop, stack.append
-    hooked = root._hooked
-    while stack:
-        for edge in pop()._next:
-            if edge is not None:
-                child = edge[0]
-                if child in deps:
-                    deps[child] += 1
-                else:
-                    deps[child] = 1
-                    push(child)
-                    if child._hooked:
-                        hooked = True
-    if hooked:
-        return False
-    if root._n_outputs == 1:
-        buffers = {root: grad}
-    else:
-        buf = [None] * root._n_outputs
-        buf[root_nr] = grad
-        buffers = {root: buf}
-    ready = [root]
-    pop, push = ready.pop, ready.append
-    prev_mode = GradMode.enabled
-    GradMode.enabled = False
-    try:
-        while ready:
-            node = pop()
-            g = buffers.pop(node, None)
-            if node.__class__ is AccumulateGrad:
-                if g is not None:
-                    node.accumulate(g, False)
-                continue
-            if g is None:
-                grads = None
-            elif node._n_outputs == 1:
-                grads = node.backward(g)
-            else:
-                grads = node.backward(g) if any(x is not None for x in g) else None
-            if not retain_graph and node._saved is not None:
-                node._release()
-            edges = node._next
-            if grads is None:
-                for edge in edges:
-                    if edge is not None:
-                        child = edge[0]
-                        count = deps[child] - 1
-                        if count:
-                            deps[child] = count
-                        else:
-                            push(child)
-                continue
-            metas = node._in_meta
-            for edge, g, meta in zip(edges, grads, metas if metas is not None else _NO_META):
-                if edge is None:
-                    continue
-                child = edge[0]
-                if g is not None:
-                    if meta is not None:
-                        a = g._data
-                        if a.shape != meta[0] or a.dtype is not meta[1]:
-                            g = _fit(g, meta)
-                    if child._n_outputs == 1:
-                        old = buffers.get(child)
-                        buffers[child] = g if old is None else old + g
-                    else:
-                        _add_to_slot(buffers, child, edge[1], g)
-                count = deps[child] - 1
-                if count:
-                    deps[child] = count
-                else:
-                    push(child)
     finally:
         GradMode.enabled = prev_mode
     return True

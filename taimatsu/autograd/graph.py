@@ -63,7 +63,7 @@ class Node:
     _pre_hooks = None
     _post_hooks = None
     _hooked = False       # any of the three: the engine's plain path checks only this
-    _seq = 0              # 0: made without a number (the engine then counts dependencies)
+    _seq = 0              # 0: made without a number (the engine takes its general path)
 
     def name(self):
         return type(self).__name__

@@ -340,6 +340,15 @@ def _unbatch(h, batched):
     return h if batched else h.squeeze(1)
 
 
+def _forward_one_state(self, input, hx=None):
+    """RNN's and GRU's forward: one state tensor per layer and direction."""
+    if isinstance(input, PackedSequence):
+        return self._forward_packed(input, [hx])
+    x, batched, (h0,) = self._prepare(input, [hx])
+    output, finals = self._run(x, list(h0.unbind(0)))
+    return self._finish(output, batched), _unbatch(_ops.join.stack(finals), batched)
+
+
 class RNN(RNNBase):
     def __init__(self, input_size, hidden_size, num_layers=1, nonlinearity="tanh", bias=True,
                  batch_first=False, dropout=0.0, bidirectional=False, device=None,
@@ -355,24 +364,14 @@ class RNN(RNNBase):
         super().__init__(mode, input_size, hidden_size, num_layers, bias, batch_first,
                          dropout, bidirectional, 0, device, dtype)
 
-    def forward(self, input, hx=None):
-        if isinstance(input, PackedSequence):
-            return self._forward_packed(input, [hx])
-        x, batched, (h0,) = self._prepare(input, [hx])
-        output, finals = self._run(x, list(h0.unbind(0)))
-        return self._finish(output, batched), _unbatch(_ops.join.stack(finals), batched)
+    forward = _forward_one_state
 
 
 class GRU(RNNBase):
     def __init__(self, *args, **kwargs):
         super().__init__("GRU", *args, **kwargs)
 
-    def forward(self, input, hx=None):
-        if isinstance(input, PackedSequence):
-            return self._forward_packed(input, [hx])
-        x, batched, (h0,) = self._prepare(input, [hx])
-        output, finals = self._run(x, list(h0.unbind(0)))
-        return self._finish(output, batched), _unbatch(_ops.join.stack(finals), batched)
+    forward = _forward_one_state
 
 
 class LSTM(RNNBase):
