@@ -933,9 +933,9 @@ Tensor.softmax = _softmax_method
 Tensor.log_softmax = _log_softmax_method
 
 # torch's argument parser takes numpy's names (axis, keepdims) for every op; the reductions
-# take them in their own module, these methods here (their internal callers stay direct)
-for _name in ("softmax", "log_softmax", "unsqueeze", "squeeze", "unbind", "gather",
-              "index_select"):
+# and (un)squeeze take them in their own module, these methods here (their internal callers
+# stay direct)
+for _name in ("softmax", "log_softmax", "unbind", "gather", "index_select"):
     setattr(Tensor, _name, _numpy_names(getattr(Tensor, _name)))
 
 # new_* factories: the new tensor takes self's dtype unless told otherwise

@@ -445,7 +445,12 @@ class UnsqueezeBackward0(Node):
         return (grad.squeeze(self.dim),)
 
 
-def unsqueeze(input, dim):
+def unsqueeze(input, dim=None, *, axis=None):
+    if dim is None:
+        # numpy's name, which torch's argument parser takes too
+        if axis is None:
+            raise TypeError('unsqueeze() missing 1 required positional arguments: "dim"')
+        dim = axis
     a = input._data
     dim = _wrap_dim(dim, a.ndim + 1)
     v = np.expand_dims(a, dim)
@@ -474,7 +479,9 @@ class SqueezeBackward2(SqueezeBackward0):
     pass
 
 
-def squeeze(input, dim=None):
+def squeeze(input, dim=None, *, axis=None):
+    if axis is not None:
+        dim = axis  # numpy's name, which torch's argument parser takes too
     a = input._data
     if dim is None:
         node = SqueezeBackward0
