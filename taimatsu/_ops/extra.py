@@ -611,9 +611,27 @@ def cholesky_solve(input, input2, upper=False, *, out=None):
     return result
 
 
+class CholeskyInverseBackward0(Node):
+    def backward(self, grad):
+        L, result = self.saved()
+        # torch's formula treats L as a full matrix: its other triangle gets gradient too
+        common_term = matmul(result, matmul(grad + grad.mT, result))
+        if self.upper:
+            return (-matmul(L, common_term),)
+        return (-matmul(common_term, L),)
+
+
 def cholesky_inverse(input, upper=False, *, out=None):
-    from ..distributions._extra_ops import cholesky_inverse as _cholesky_inverse
-    return _cholesky_inverse(input, upper)
+    """(L L^H)^-1 from a Cholesky factor L (real matrices)."""
+    a = input._data
+    factor = np.triu(a) if upper else np.tril(a)
+    factor_inv = np.linalg.solve(factor, np.eye(a.shape[-1], dtype=a.dtype))
+    f_inv_t = np.swapaxes(factor_inv, -1, -2)
+    r = factor_inv @ f_inv_t if upper else f_inv_t @ factor_inv
+    result = _wrap(np.ascontiguousarray(r))
+    if GradMode.enabled and input._requires_grad:
+        record(CholeskyInverseBackward0, (input,), result, (input, result), upper=upper)
+    return result
 
 
 def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False, *, out=None):

@@ -7,7 +7,7 @@ from functools import total_ordering
 import taimatsu as torch  # torch's formulas read unchanged
 
 from ..nn.functional import softplus
-from ._extra_ops import solve_triangular
+from .._ops.extra import solve_triangular
 from .bernoulli import Bernoulli
 from .categorical import Categorical
 from .distribution import Distribution

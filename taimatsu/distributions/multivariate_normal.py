@@ -4,7 +4,7 @@ import math
 import taimatsu as torch  # torch's formulas read unchanged
 
 from . import constraints
-from ._extra_ops import cholesky_inverse, solve_triangular
+from .._ops.extra import cholesky_inverse, solve_triangular
 from .distribution import Distribution
 from .utils import _standard_normal, lazy_property
 

@@ -2,7 +2,7 @@
 import taimatsu as torch  # torch's formulas read unchanged
 
 from . import constraints
-from ._extra_ops import lgamma
+from .._ops.special import lgamma
 from .exp_family import ExponentialFamily
 from .utils import _Number, broadcast_all
 
