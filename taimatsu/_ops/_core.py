@@ -16,6 +16,12 @@ _FROM_NUMPY = D.FROM_NUMPY
 _new_object = object.__new__
 
 
+def zeros_of(t):
+    """torch's zeros_like(grad) in derivative formulas: a constant, without a graph (and
+    without the nan that grad * 0 makes of an infinite gradient)."""
+    return _wrap(np.zeros(t._data.shape, t._data.dtype))
+
+
 def numpy_names(fn):
     """`fn` also taking numpy's argument names, as torch's argument parser does for every
     op: `axis` for `dim` and `keepdims` for `keepdim` (`x.sum(axis=1, keepdims=True)`)."""

@@ -8,7 +8,7 @@ from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from . import _layout
-from ._core import record
+from ._core import record, zeros_of
 
 
 class ToCopyBackward0(Node):
@@ -139,7 +139,7 @@ def check_writable_dtype(t, result_dtype):
 
 class CopyBackwards(Node):
     def backward(self, grad):
-        return (_zeros_like(grad), grad)
+        return (zeros_of(grad), grad)
 
 
 def copy_(self, src, non_blocking=False):
@@ -251,7 +251,7 @@ def fill_(self, value):
 
 class FillBackward0(Node):
     def backward(self, grad):
-        return (_zeros_like(grad),)
+        return (zeros_of(grad),)
 
 
 def zero_(self):
@@ -273,9 +273,3 @@ class FillBackward3(FillBackward0):
 
 class ZeroBackward0(FillBackward0):
     pass
-
-
-def _zeros_like(grad):
-    """torch's zeros_like(grad) in derivative formulas: a constant, without a graph (and
-    without the nan that grad * 0 makes of an infinite gradient)."""
-    return _wrap(np.zeros(grad._data.shape, grad._data.dtype))

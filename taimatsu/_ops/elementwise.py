@@ -13,7 +13,7 @@ from .._backend import numpy as np
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
-from ._core import binary, record, record_binary, unary
+from ._core import binary, record, record_binary, unary, zeros_of
 from . import _layout
 from ._layout import binary_result
 
@@ -683,11 +683,6 @@ def backward_op(node_cls, grad, saved, array, keep=None, **attrs):
     if GradMode.enabled and (grad._requires_grad or saved._requires_grad):
         record(node_cls, (grad, saved), out, keep or (saved,), **attrs)
     return out
-
-
-def zeros_of(t):
-    """torch's zeros_like(grad): the (zero) derivative of a gradient for a saved input."""
-    return _wrap(np.zeros(t._data.shape, t._data.dtype))
 
 
 class _ScaleBackwardBackward(Node):

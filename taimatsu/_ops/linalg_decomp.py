@@ -10,7 +10,7 @@ from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from ..return_types import _structseq
-from ._core import record
+from ._core import record, zeros_of
 from .linalg import _conj, _into, _legacy, linalg_cross, matmul
 from .reduction import amax, amin, vector_norm
 
@@ -513,7 +513,7 @@ class CopyBackwards(Node):
     """A ** 0: the identity, copied over A (torch's node name); no gradient reaches A."""
 
     def backward(self, grad):
-        return (_wrap(np.zeros(grad._data.shape, grad._data.dtype)),)
+        return (zeros_of(grad),)
 
 
 def matrix_power(A, n, *, out=None):
