@@ -6,6 +6,7 @@ from . import _dtype
 # autograd first: it imports _tensor, whose op modules need autograd's graph
 from . import autograd
 from ._device import channels_last, contiguous_format, device, preserve_format, strided
+from ._device import get_default_device, set_default_device
 from ._dtype import (bool_ as bool, cdouble, cfloat, complex64, complex128, double, finfo,
                      float, float16, float32, float64, get_default_dtype, half, iinfo, int,
                      int8, int16, int32, int64, long, promote_types, set_default_dtype, short,

@@ -1,7 +1,13 @@
-"""The one place that imports the array library.
+"""The array backends: the one place that imports an array library.
 
-Op code never names numpy: it asks the tensor for its module (`t._xp`), so that
-a CuPy backend for `device="cuda"` is a new entry here, not an edit to every op.
+A tensor's array is an array of its device's backend; op code takes the array module
+`xp` from its inputs (`t._xp`, or `apply`'s `xp` argument) and never names numpy, so a
+CuPy backend for `device="cuda"` is a new `Backend` here, not an edit to every op.
+
+What numpy alone offers and another array library spells differently (ufunc `.at`,
+stride tricks, the host's bytes, data pointers) is a method of the backend, so that each
+backend gives its own.  numpy names (dtypes, `numpy.generic`) that describe arrays rather
+than compute on them are re-exported here for the rest of the package.
 """
 import warnings
 
@@ -16,25 +22,149 @@ warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"taimatsu\.")
 
 
 class Backend:
-    """An array module and the device type it serves."""
+    """An array module, the array type it makes and the device it serves."""
 
-    __slots__ = ("xp", "device_type")
-
-    def __init__(self, xp, device_type):
+    def __init__(self, xp, array_type, device_type):
         self.xp = xp
+        self.array_type = array_type
         self.device_type = device_type
+        self._device = None
+
+    @property
+    def device(self):
+        # torch.device objects are made on first use (_device imports nothing of ours)
+        if self._device is None:
+            from ._device import device
+            self._device = device(self.device_type)
+        return self._device
+
+    # the doors to and from the host: numpy arrays (from data, files, generators) enter
+    # a device here, and leave it for printing, saving and `.numpy()`
+    def from_host(self, array):
+        if type(array) is not ndarray:
+            array = of(array).to_host(array)  # another device's array
+        return array
+
+    def to_host(self, array):
+        return array
+
+    def data_ptr(self, array):
+        return array.__array_interface__["data"][0]
+
+    def as_strided(self, array, shape, strides):
+        """A view with `strides` in bytes (numpy's stride tricks)."""
+        return numpy.lib.stride_tricks.as_strided(array, shape, strides)
+
+    def scatter_add(self, target, index, values):
+        """target[index] += values, adding repeated indices (numpy's ufunc.at)."""
+        numpy.add.at(target, index, values)
+
+    def special(self, name):
+        """scipy.special's function `name` (erf, erfc, erfinv) when scipy is installed, else
+        a slower numpy version."""
+        try:
+            from scipy import special
+        except ImportError:
+            return _FALLBACK_SPECIAL[name]
+        return getattr(special, name)
 
 
-cpu = Backend(numpy, "cpu")
+class _CheckedBackend(Backend):
+    """numpy underneath, arrays that refuse plain numpy ones (see _checked.py)."""
+
+    def from_host(self, array):
+        from ._checked import CheckedArray
+        if type(array) is CheckedArray:
+            return array
+        if type(array) is not ndarray:
+            array = of(array).to_host(array)
+        return CheckedArray(numpy.array(array, copy=True, subok=False))
+
+    def to_host(self, array):
+        return array._a
+
+    def data_ptr(self, array):
+        return array._a.__array_interface__["data"][0]
+
+    def as_strided(self, array, shape, strides):
+        from ._checked import CheckedArray
+        return CheckedArray(numpy.lib.stride_tricks.as_strided(array._a, shape, strides))
+
+    def scatter_add(self, target, index, values):
+        self.xp.add.at(target, index, values)
+
+    def special(self, name):
+        from ._checked import CheckedArray
+        host = cpu.special(name)
+        return lambda x: CheckedArray(host(x._a))
+
+
+def _erf_fallback(x):
+    import math
+    return numpy.frompyfunc(math.erf, 1, 1)(x).astype(x.dtype)
+
+
+def _erfc_fallback(x):
+    import math
+    return numpy.frompyfunc(math.erfc, 1, 1)(x).astype(x.dtype)
+
+
+def _erfinv_fallback(y):
+    # Giles' approximation, polished by Newton steps on erf
+    np = numpy
+    w = -np.log1p(-y * y)
+    x = y * np.where(w < 5, 1.50140941 + 0.246640727 * (w - 2.5),
+                     2.83297682 + 1.00167406 * (np.sqrt(np.maximum(w, 5)) - 3))
+    for _ in range(4):
+        x = x - (_erf_fallback(x) - y) / (1.1283791670955126 * np.exp(-x * x))
+    x = np.where(np.abs(y) < 1, x, np.where(np.abs(y) == 1, np.sign(y) * np.inf, np.nan))
+    return x.astype(y.dtype, copy=False)
+
+
+_FALLBACK_SPECIAL = {"erf": _erf_fallback, "erfc": _erfc_fallback, "erfinv": _erfinv_fallback}
+
+class _ByArrayType(dict):
+    """The backend of an array, by its type: how a tensor knows its device.  A numpy
+    scalar where an array is expected (some numpy functions give them for 0-d results)
+    is on the cpu."""
+
+    def __missing__(self, array_type):
+        if issubclass(array_type, numpy.generic):
+            return cpu
+        raise KeyError(array_type)
+
+
+cpu = Backend(numpy, ndarray, "cpu")
 _BY_DEVICE = {"cpu": cpu}
+BY_ARRAY_TYPE = _ByArrayType({ndarray: cpu})
+
+
+def _checked():
+    from . import _checked
+    backend = _CheckedBackend(_checked.xp, _checked.CheckedArray, "checked")
+    BY_ARRAY_TYPE[_checked.CheckedArray] = backend
+    return backend
+
+
+# backends made on first use, so that `import taimatsu` loads no second array library
+_LAZY = {"checked": _checked}
 
 
 def for_device(device_type):
     """The backend serving `device_type`, or torch's error when there is none."""
     backend = _BY_DEVICE.get(device_type)
     if backend is None:
+        make = _LAZY.get(device_type)
+        if make is not None:
+            backend = _BY_DEVICE[device_type] = make()
+            return backend
         if device_type == "cuda":
             # torch's CPU build raises exactly this
             raise AssertionError("Torch not compiled with CUDA enabled")
         raise RuntimeError(f"taimatsu has no backend for device type '{device_type}'")
     return backend
+
+
+def of(array):
+    """The backend an array belongs to."""
+    return BY_ARRAY_TYPE[type(array)]

@@ -5,6 +5,8 @@ __all__ = ["device", "strided", "contiguous_format", "preserve_format", "channel
 _TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve",
           "fpga", "maia", "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia",
           "privateuseone")
+# devices served by test-only backends: accepted, never listed in messages
+_HIDDEN_TYPES = ("checked",)
 
 
 class device:
@@ -19,7 +21,7 @@ class device:
         if isinstance(type, int) and not isinstance(type, bool):
             type, index = "cuda", type
         name, _, idx = str(type).partition(":")
-        if name not in _TYPES:
+        if name not in _TYPES and name not in _HIDDEN_TYPES:
             raise RuntimeError(f"Expected one of {', '.join(_TYPES)} device type at start of "
                                f"device string: {type}")
         if idx:
@@ -84,12 +86,28 @@ channels_last = memory_format("channels_last")
 
 
 def resolve(dev):
-    """The backend of a `device=` argument (None means cpu)."""
+    """The backend of a `device=` argument (None means the default device)."""
     from ._backend import cpu, for_device
     if dev is None:
-        return cpu
+        return cpu if _default is None else _default
     if isinstance(dev, device):
         return for_device(dev.type)
     if isinstance(dev, str) and dev == "cpu":
         return cpu
     return for_device(device(dev).type)
+
+
+_default = None  # the backend of set_default_device, None for the cpu
+
+
+def set_default_device(dev):
+    """torch.set_default_device: where factory functions put tensors by default."""
+    global _default
+    from ._backend import cpu
+    backend = None if dev is None else resolve(dev)
+    _default = None if backend is cpu else backend
+
+
+def get_default_device():
+    from ._backend import cpu
+    return (cpu if _default is None else _default).device

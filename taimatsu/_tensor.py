@@ -10,7 +10,7 @@ modules (which need the Tensor class to exist) are imported.
 import warnings
 
 from . import _dtype as D
-from ._backend import cpu as _cpu_backend
+from ._backend import BY_ARRAY_TYPE as _BACKEND_OF
 from ._backend import numpy as np
 from .autograd.grad_mode import GradMode
 from .autograd.engine import run_backward
@@ -74,8 +74,12 @@ class Tensor:
 
     # --- metadata -------------------------------------------------------------------
     @property
+    def _backend(self):
+        return _BACKEND_OF[type(self._data)]
+
+    @property
     def _xp(self):
-        return _cpu_backend.xp
+        return _BACKEND_OF[type(self._data)].xp
 
     @property
     def shape(self):
@@ -92,16 +96,15 @@ class Tensor:
 
     @property
     def device(self):
-        from ._device import CPU
-        return CPU
+        return _BACKEND_OF[type(self._data)].device
 
     @property
     def is_cuda(self):
-        return False
+        return _BACKEND_OF[type(self._data)].device_type == "cuda"
 
     @property
     def is_cpu(self):
-        return True
+        return _BACKEND_OF[type(self._data)].device_type == "cpu"
 
     @property
     def layout(self):
@@ -145,7 +148,7 @@ class Tensor:
         return self._base if self._base is not None else self
 
     def data_ptr(self):
-        return self._data.__array_interface__["data"][0]
+        return _BACKEND_OF[type(self._data)].data_ptr(self._data)
 
     def storage_offset(self):
         root = self._root()
@@ -186,7 +189,8 @@ class Tensor:
         return False
 
     def get_device(self):
-        return -1
+        index = self.device.index
+        return -1 if self.is_cpu else (index or 0)
 
     @property
     def _version(self):
@@ -327,7 +331,7 @@ class Tensor:
         if gradient is None and inputs is None and not create_graph and a.size == 1 \
                 and a.dtype.kind == "f" and self._requires_grad:
             # the common `loss.backward()`, without the general argument handling
-            run_backward((self,), (_wrap(np.array(1, a.dtype).reshape(a.shape)),),
+            run_backward((self,), (_wrap(self._xp.ones(a.shape, a.dtype)),),
                          bool(retain_graph))
             return
         from .autograd import backward
@@ -366,12 +370,25 @@ class Tensor:
         if self._requires_grad and not force:
             raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
                                "tensor.detach().numpy() instead.")
-        return self._data
+        return self._host(force)
+
+    def _host(self, force=True):
+        """The array as numpy's, for printing, saving and `.numpy()`: the array itself on
+        the cpu, a host copy (`force`) or torch's refusal on another device."""
+        a = self._data
+        backend = _BACKEND_OF[type(a)]
+        if backend.device_type == "cpu":
+            return a
+        if not force:
+            raise TypeError(f"can't convert {self.device} device type tensor to numpy. Use "
+                            "Tensor.cpu() to copy the tensor to host memory first.")
+        return backend.to_host(a)
 
     def __array__(self, dtype=None, copy=None):
+        a = self._host(force=False)
         if dtype is None:
-            return self._data
-        return self._data.astype(dtype, copy=False)
+            return a
+        return a.astype(dtype, copy=False)
 
     def __array_wrap__(self, array, context=None, return_scalar=False):
         # numpy functions applied to a tensor (np.exp(t)) give a tensor back, as in torch
@@ -469,7 +486,7 @@ class Tensor:
 
     # --- devices and dtypes --------------------------------------------------------------
     def cpu(self, memory_format=None):
-        return self
+        return self.to("cpu")
 
     def cuda(self, device=None, non_blocking=False, memory_format=None):
         from ._backend import for_device
@@ -615,13 +632,13 @@ Tensor.__rpow__ = _reflected(_ew.pow)
 Tensor.__abs__ = _ew.abs
 
 # in place
-Tensor.add_ = Tensor.__iadd__ = _inp.fast_binary_inplace(_ew.np.add, _ew.add)
-Tensor.sub_ = Tensor.subtract_ = Tensor.__isub__ = _inp.fast_binary_inplace(_ew.np.subtract,
+Tensor.add_ = Tensor.__iadd__ = _inp.fast_binary_inplace("add", _ew.add)
+Tensor.sub_ = Tensor.subtract_ = Tensor.__isub__ = _inp.fast_binary_inplace("subtract",
                                                                             _ew.sub)
-Tensor.mul_ = Tensor.multiply_ = Tensor.__imul__ = _inp.fast_binary_inplace(_ew.np.multiply,
+Tensor.mul_ = Tensor.multiply_ = Tensor.__imul__ = _inp.fast_binary_inplace("multiply",
                                                                             _ew.mul)
 Tensor.div_ = Tensor.divide_ = Tensor.true_divide_ = Tensor.__itruediv__ = \
-    _inp.fast_binary_inplace(_ew.np.true_divide, _ew.div, float_result=True)
+    _inp.fast_binary_inplace("true_divide", _ew.div, float_result=True)
 Tensor.pow_ = Tensor.__ipow__ = _inp.make_inplace(_ew.pow)
 Tensor.neg_ = _inp.make_inplace(_ew.neg)
 Tensor.exp_ = _inp.make_inplace(_ew.exp)

@@ -7,6 +7,35 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SHARED = pathlib.Path(os.environ.get("TAIMATSU_SHARED", ROOT.parent / "shared"))
 
+# TAIMATSU_TEST_DEVICE=checked runs the tests whose ids start with a line of
+# tests/checked_device.txt on the "checked" device (numpy arrays that refuse to mix with
+# numpy's own: see taimatsu/_checked.py), the others are skipped.  The harness makes its
+# inputs there, factory functions default to it, and every result must stay there.
+TEST_DEVICE = os.environ.get("TAIMATSU_TEST_DEVICE", "cpu")
+CHECKED_LIST = ROOT / "tests" / "checked_device.txt"
+
+
+def _device_subset():
+    lines = CHECKED_LIST.read_text().splitlines()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def pytest_configure(config):
+    if TEST_DEVICE != "cpu":
+        import taimatsu
+        taimatsu.set_default_device(TEST_DEVICE)
+
+
+def pytest_collection_modifyitems(config, items):
+    if TEST_DEVICE == "cpu":
+        return
+    subset = _device_subset()
+    skip = pytest.mark.skip(reason=f"not in {CHECKED_LIST.name}: not yet run on the "
+                                   f"{TEST_DEVICE} device")
+    for item in items:
+        if not item.nodeid.startswith(subset):
+            item.add_marker(skip)
+
 
 def load_oracle():
     """Real PyTorch, or a skip; in CI (CI=true) a missing oracle is an error."""

@@ -10,7 +10,7 @@ tensors made from the same numpy arrays.  Floating inputs require grad unless
 import numpy as np
 
 import taimatsu as tm
-from conftest import load_oracle
+from conftest import TEST_DEVICE, load_oracle
 
 RNG = np.random.default_rng(0)
 
@@ -45,7 +45,9 @@ def _as_list(out):
 
 
 def _to_numpy(t):
-    if hasattr(t, "detach"):
+    if isinstance(t, tm.Tensor):
+        t = t.detach().cpu()
+    elif hasattr(t, "detach"):
         t = t.detach()
     if getattr(t, "is_conj", None) is not None and t.is_conj():
         t = t.resolve_conj()  # torch's lazy conjugates (gradients of hfft, ifft of reals)
@@ -70,6 +72,8 @@ def assert_same(ours, theirs, atol=None, rtol=None, what="value"):
     torch = load_oracle()
     if isinstance(theirs, torch.Tensor):
         assert isinstance(ours, tm.Tensor), f"{what}: expected a Tensor, got {type(ours)}"
+        assert ours.device.type == TEST_DEVICE, \
+            f"{what}: on {ours.device}, the inputs were on {TEST_DEVICE}"
         assert str(ours.dtype) == str(theirs.dtype), f"{what}: dtype {ours.dtype} vs {theirs.dtype}"
         assert tuple(ours.shape) == tuple(theirs.shape), \
             f"{what}: shape {tuple(ours.shape)} vs {tuple(theirs.shape)}"
@@ -102,7 +106,7 @@ def check(fn, arrays, grad=True, gradgrad=True, atol=None, rtol=None, grad_atol=
     ours_in, theirs_in = [], []
     for a, rg in zip(arrays, requires_grad):
         if isinstance(a, np.ndarray):
-            ours_in.append(tm.tensor(a, requires_grad=bool(rg and grad)))
+            ours_in.append(tm.tensor(a, requires_grad=bool(rg and grad), device=TEST_DEVICE))
             theirs_in.append(torch.tensor(a, requires_grad=bool(rg and grad)))
         else:
             ours_in.append(a)
@@ -124,7 +128,8 @@ def check(fn, arrays, grad=True, gradgrad=True, atol=None, rtol=None, grad_atol=
                               [torch.tensor(s) for s in seeds], create_graph=gradgrad,
                               allow_unused=True)
     g_o = tm.autograd.grad(outs_o, [ours_in[i] for i in diff_in],
-                           [tm.tensor(s) for s in seeds], create_graph=gradgrad,
+                           [tm.tensor(s, device=TEST_DEVICE) for s in seeds],
+                           create_graph=gradgrad,
                            allow_unused=True)
     for i, (a, b) in enumerate(zip(g_o, g_t)):
         if b is None:
@@ -141,7 +146,8 @@ def check(fn, arrays, grad=True, gradgrad=True, atol=None, rtol=None, grad_atol=
     gg_t = torch.autograd.grad([b for _, b in pairs], [theirs_in[i] for i in diff_in],
                                [torch.tensor(s) for s in seeds2], allow_unused=True)
     gg_o = tm.autograd.grad([a for a, _ in pairs], [ours_in[i] for i in diff_in],
-                            [tm.tensor(s) for s in seeds2], allow_unused=True)
+                            [tm.tensor(s, device=TEST_DEVICE) for s in seeds2],
+                            allow_unused=True)
     for i, (a, b) in enumerate(zip(gg_o, gg_t)):
         if b is None:
             assert a is None or not _to_numpy(a).any(), f"gradgrad[{i}] should be None/zero"

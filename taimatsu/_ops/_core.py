@@ -1,25 +1,111 @@
-"""What every op shares: recording a node, promoting dtypes, unary and binary dispatch.
+"""What every op shares: the op record, `apply`, recording a node, promoting dtypes, and
+the unary and binary specialisations of `apply`.
 
-An op function computes its forward on arrays, wraps the result, and, when grad
-mode is on and an input requires grad, calls `record` with its node class.  The
-node class (named as torch names it) holds the backward formulas.
+An op is one record: a `Op` subclass named as torch names its node (`ExpBackward0`),
+holding `forward(xp, *arrays, **params)` on raw arrays of the array module `xp`, what its
+backward reads (`saves`), and `backward(self, grad)` written with taimatsu's own ops.
+`apply(op, *inputs, **params)` runs it: `xp` from the inputs' device, the forward, the
+result wrapped, the node recorded when a gradient is needed.  `unary` and `binary` are
+`apply` specialised for the elementwise families, with the fast paths that keep tiny ops
+cheap; each computes what `apply` computes.
 """
+from functools import partial
+
 from .. import _dtype as D
-from .._backend import ndarray
-from .._backend import numpy as np
+from .._backend import BY_ARRAY_TYPE, cpu, ndarray
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
-from ..autograd.graph import SavedOutput, accumulator_of, next_seq
+from ..autograd.graph import Node, SavedOutput, accumulator_of, next_seq
 from ._layout import binary_result
 
 _FROM_NUMPY = D.FROM_NUMPY
 _new_object = object.__new__
+_numpy = cpu.xp
+
+
+class Op(Node):
+    """An op's record: see the module's docstring.
+
+    - `args`: the names of the forward's array inputs, in order;
+    - `saves`: what backward reads from `self.saved()`, by name: input names or "result";
+    - `ufunc`: for an op whose forward is one function of the array module, its name
+      (`"exp"`): the forward is then made here, as is `cpu_forward`, the same function
+      of numpy bound once, which the fast paths call on cpu arrays without `xp`.
+    """
+
+    args = ("self",)
+    saves = ()
+    ufunc = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        name = cls.__dict__.get("ufunc")
+        if name is not None:
+            cls.forward = staticmethod(_ufunc_forward(name))
+            cls.cpu_forward = staticmethod(getattr(_numpy, name))
+        elif "forward" in cls.__dict__:
+            cls.cpu_forward = staticmethod(partial(cls.__dict__["forward"].__func__, _numpy))
+        cls._save_at = tuple(-1 if s == "result" else cls.args.index(s) for s in cls.saves)
+
+
+def _ufunc_forward(name):
+    def forward(xp, *arrays):
+        return getattr(xp, name)(*arrays)
+    forward.__name__ = name
+    return forward
+
+
+def device_error(a, b):
+    return RuntimeError("Expected all tensors to be on the same device, but found at least two "
+                        f"devices, {BY_ARRAY_TYPE[type(a)].device} and "
+                        f"{BY_ARRAY_TYPE[type(b)].device}!")
+
+
+def backend_of(*inputs):
+    """The backend of the tensors among `inputs` (the cpu's if there are none), or torch's
+    error when they are on different devices."""
+    first = None
+    for t in inputs:
+        if isinstance(t, Tensor):
+            a = t._data
+            if first is None:
+                first = a
+            elif type(a) is not type(first) and \
+                    BY_ARRAY_TYPE[type(a)] is not BY_ARRAY_TYPE[type(first)]:
+                raise device_error(first, a)
+    return cpu if first is None else BY_ARRAY_TYPE[type(first)]
+
+
+def apply(op, *inputs, **params):
+    """Run the record `op` on `inputs` (tensors, or numbers and None where the op takes
+    them): the one seam every op passes.  `params` go to the forward and become the
+    node's attributes.  The forward returns an array or a tuple of arrays."""
+    xp = backend_of(*inputs).xp
+    arrays = [t._data if isinstance(t, Tensor) else t for t in inputs]
+    r = op.forward(xp, *arrays, **params)
+    if type(r) is tuple:
+        out = tuple(_as_result(xp, a) for a in r)
+    else:
+        out = _as_result(xp, r)
+    if GradMode.enabled and any(getattr(t, "_requires_grad", False) for t in inputs):
+        saved = None
+        if op._save_at:
+            saved = tuple(out if i == -1 else inputs[i] for i in op._save_at)
+        record(op, inputs, out, saved, **params)
+    return out
+
+
+def _as_result(xp, r):
+    # functions of the array module give 0-d results as scalars (numpy) or arrays (CuPy)
+    if type(r) is not ndarray:
+        r = xp.asarray(r)
+    return _wrap(r)
 
 
 def zeros_of(t):
     """torch's zeros_like(grad) in derivative formulas: a constant, without a graph (and
     without the nan that grad * 0 makes of an infinite gradient)."""
-    return _wrap(np.zeros(t._data.shape, t._data.dtype))
+    return _wrap(t._xp.zeros(t._data.shape, t._data.dtype))
 
 
 def numpy_names(fn):
@@ -215,7 +301,7 @@ def _with_scalar(tdtype, scalar):
     if st is float:
         return tdtype if kind in "fc" else D.get_default_dtype()._np
     if st is int:
-        return tdtype if kind != "b" else np.dtype(np.int64)
+        return tdtype if kind != "b" else D.int64._np
     if st is bool:
         return tdtype
     return D.result_type(_Probe(tdtype, 1), scalar)._np
@@ -234,24 +320,25 @@ class _Probe:
         return self._dim
 
 
-def to_array(x, np_dtype):
-    """An operand as an array (or python scalar) in the dtype of the computation."""
+def to_array(x, np_dtype, xp=_numpy):
+    """An operand as an array (or python scalar) in the dtype of the computation; `xp`:
+    the array module of the computation, for a number that must become an array."""
     if isinstance(x, Tensor):
         a = x._data
         return a if a.dtype is np_dtype or a.dtype == np_dtype else a.astype(np_dtype)
     if isinstance(x, (bool, int, float, complex)):
         if type(x) is int and np_dtype.kind in "iu" and np_dtype.itemsize < 8:
             # torch wraps the number into the tensor's dtype (uint8 - 2); numpy raises
-            return np.asarray(x).astype(np_dtype)
+            return xp.asarray(_numpy.asarray(x).astype(np_dtype))
         return x
-    return np.asarray(x, dtype=np_dtype)
+    return xp.asarray(x, dtype=np_dtype)
 
 
 def as_tensor_operand(x):
     """A numpy array or numpy scalar operand becomes a tensor; numbers stay numbers."""
     if isinstance(x, Tensor):
         return x
-    if isinstance(x, np.generic):
+    if isinstance(x, _numpy.generic):
         # numpy scalars take part as python numbers do (np.float64 is a float subclass,
         # but it must not widen a float32 tensor)
         return x.item()
@@ -262,10 +349,10 @@ def as_tensor_operand(x):
     raise TypeError(f"unsupported operand type: '{type(x).__name__}'")
 
 
-def wrap_result(r):
+def wrap_result(r, xp=_numpy):
     """ufuncs return numpy scalars for 0-d inputs; tensors always hold arrays."""
     if type(r) is not ndarray:
-        r = np.asarray(r)
+        r = xp.asarray(r)
     return _wrap(r)
 
 
@@ -287,27 +374,27 @@ def shape_of(x):
 
 
 def binary(node_cls, a, b, dtype=None, save=None):
-    """Apply an elementwise binary op: promote, broadcast, compute, record.
+    """`apply` for an elementwise binary op: promote, broadcast, compute, record.
 
     `save` picks what the backward reads: a tuple of 'a', 'b', 'out'."""
     a = a if type(a) is Tensor else as_tensor_operand(a)
     b = b if type(b) is Tensor else as_tensor_operand(b)
+    xp = backend_of(a, b).xp
     np_dtype = binary_dtype(a, b) if dtype is None else dtype
-    x = to_array(a, np_dtype)
-    y = to_array(b, np_dtype)
+    x = to_array(a, np_dtype, xp)
+    y = to_array(b, np_dtype, xp)
     try:
-        r = node_cls.forward(x, y)
+        r = node_cls.forward(xp, x, y)
     except ValueError:
         sa, sb = shape_of(a), shape_of(b)
-        if np.broadcast_shapes is not None:
-            try:
-                np.broadcast_shapes(sa, sb)
-            except ValueError:
-                raise broadcast_error(sa, sb) from None
+        try:
+            _numpy.broadcast_shapes(sa, sb)
+        except ValueError:
+            raise broadcast_error(sa, sb) from None
         raise
-    if type(x) is ndarray and not x.flags.c_contiguous and type(r) is ndarray:
+    if type(x) in BY_ARRAY_TYPE and not x.flags.c_contiguous and type(r) in BY_ARRAY_TYPE:
         r = binary_result(r, x, y)
-    out = _wrap(r) if type(r) is ndarray else wrap_result(r)
+    out = _wrap(r) if type(r) is ndarray else wrap_result(r, xp)
     if GradMode.enabled and (getattr(a, "_requires_grad", False)
                              or getattr(b, "_requires_grad", False)):
         if save is None:
@@ -330,8 +417,12 @@ def unary(node_cls, x, save=None, float_only=False):
     a = x._data
     if float_only and a.dtype.kind not in "fc":
         a = a.astype(D.get_default_dtype()._np)
-    r = node_cls.forward(a)
-    out = _wrap(r) if type(r) is ndarray else wrap_result(r)
+    if type(a) is ndarray:
+        r = node_cls.cpu_forward(a)
+        out = _wrap(r) if type(r) is ndarray else wrap_result(r)
+    else:
+        xp = BY_ARRAY_TYPE[type(a)].xp
+        out = wrap_result(node_cls.forward(xp, a), xp)
     if x._requires_grad and GradMode.enabled:
         record_unary(node_cls, x, out, save)
     return out

@@ -12,8 +12,13 @@ from ._core import record, zeros_of
 
 
 class ToCopyBackward0(Node):
-    # the engine casts the gradient back to the input's dtype
+    # the engine casts the gradient back to the input's dtype; a move between devices
+    # moves it back (`source`: the input's device, set only for a move)
+    source = None
+
     def backward(self, grad):
+        if self.source is not None:
+            return (to(grad, self.source),)
         return (grad,)
 
 
@@ -48,7 +53,9 @@ def _parse_to(args, kwargs):
 def to(input, *args, **kwargs):
     dtype, dev, copy = _parse_to(args, dict(kwargs))
     if dev is not None:
-        resolve(dev)
+        backend = resolve(dev)
+        if backend is not input._backend:
+            return _move(input, backend, dtype)
     if dtype is None or dtype._np == input._data.dtype:
         return clone(input) if copy else input
     a = input._data
@@ -62,6 +69,18 @@ def to(input, *args, **kwargs):
     result = _wrap(_layout.preserve_copy(a, dtype._np))
     if GradMode.enabled and input._requires_grad and dtype._np.kind in "fc":
         record(ToCopyBackward0, (input,), result)
+    return result
+
+
+def _move(input, backend, dtype):
+    """A copy on another device (through the host: the backends share no memory)."""
+    source = input._backend
+    host = source.to_host(input._data)
+    if dtype is not None and dtype._np != host.dtype:
+        host = host.astype(dtype._np)
+    result = _wrap(backend.from_host(host))
+    if GradMode.enabled and input._requires_grad and result._data.dtype.kind in "fc":
+        record(ToCopyBackward0, (input,), result, source=source.device)
     return result
 
 

@@ -28,9 +28,10 @@ def size_args(size):
 
 
 def finish(array, requires_grad=False, device=None):
-    """Wrap a new array as a tensor with the creation options applied."""
-    resolve(device)
-    t = _wrap(array)
+    """Wrap a new array (built on the host) as a tensor with the creation options applied,
+    on the device asked for."""
+    backend = resolve(device)
+    t = _wrap(array if backend.array_type is type(array) else backend.from_host(array))
     if requires_grad:
         t.requires_grad_(True)
     return t
@@ -72,7 +73,7 @@ def _ragged_error(data):
 def _array_from_data(data):
     """An ndarray of `data` in the dtype torch infers for it."""
     if isinstance(data, Tensor):
-        return data._data.copy(), False
+        return data._host().copy(), False
     if isinstance(data, ndarray):
         D.from_numpy_dtype(data.dtype)
         return data.copy(), False
@@ -138,10 +139,12 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
 
 def as_tensor(data, dtype=None, device=None):
     if isinstance(data, Tensor):
+        if device is not None:
+            data = data.to(device)
         return data if dtype is None else data.to(dtype)
-    if isinstance(data, ndarray) and (dtype is None or dtype._np == data.dtype):
+    if isinstance(data, ndarray) and (dtype is None or dtype._np == data.dtype) \
+            and resolve(device).array_type is ndarray:
         D.from_numpy_dtype(data.dtype)
-        resolve(device)
         return _wrap(data)
     return tensor(data, dtype=dtype, device=device)
 

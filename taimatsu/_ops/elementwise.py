@@ -5,15 +5,15 @@ backward formulas, plus the public function that applies it.  Gradients are
 written for the broadcast output shape; the engine reduces them to the inputs'.
 """
 import builtins
+import math as _math
 import operator as _operator
 
 from .. import _dtype as D
-from .._backend import ndarray
-from .._backend import numpy as np
+from .._backend import BY_ARRAY_TYPE, ndarray
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
-from ..autograd.graph import Node
-from ._core import binary, record, record_binary, unary, zeros_of
+from ._core import _numpy
+from ._core import Op, backend_of, binary, record, record_binary, unary, zeros_of
 from . import _layout
 from ._layout import binary_result
 
@@ -25,20 +25,20 @@ def _fast_binary(node_cls, a, b):
     if type(a) is Tensor and type(b) is Tensor:
         x = a._data
         y = b._data
-        if x.dtype is y.dtype:
+        if x.dtype is y.dtype and type(x) is ndarray and type(y) is ndarray:
             try:
-                r = node_cls.forward(x, y)
+                r = node_cls.cpu_forward(x, y)
             except ValueError:
                 return binary(node_cls, a, b, save=node_cls.save)
             if type(r) is not ndarray:
-                r = np.asarray(r)
+                r = _as_ndarray(r)
             out = _new_object(Tensor)
             out._data = r
             if GradMode.enabled and (a._requires_grad or b._requires_grad):
                 if node_cls.save is None or node_cls.save is _SAVE_AB:
                     record_binary(node_cls, a, b, out, node_cls.save is _SAVE_AB)
                 else:
-                    record(node_cls, (a, b), out, node_cls.saves(a, b, out))
+                    record(node_cls, (a, b), out, node_cls.saved_of(a, b, out))
             return out
     return binary(node_cls, a, b, save=node_cls.save)
 
@@ -48,9 +48,9 @@ def operator(node_cls, general, float_only=False):
     frame less than going through `general`, which handles everything else.
     `float_only`: the fast path is for float tensors only (true division of integers
     makes a float)."""
-    ufunc = node_cls.forward
+    ufunc = node_cls.cpu_forward
     scalar_op = node_cls.scalar_op
-    saves = node_cls.saves
+    saves = node_cls.saved_of
     # ops saving nothing or exactly their two inputs record through the unrolled path
     fast_save = node_cls.save is None or node_cls.save is _SAVE_AB
     save_inputs = node_cls.save is _SAVE_AB
@@ -59,14 +59,15 @@ def operator(node_cls, general, float_only=False):
         if type(other) is Tensor:
             x = self._data
             y = other._data
-            if x.dtype is y.dtype and (not float_only or x.dtype.kind in "fc"):
+            if x.dtype is y.dtype and (not float_only or x.dtype.kind in "fc") \
+                    and type(x) is ndarray and type(y) is ndarray:
                 try:
                     r = ufunc(x, y)
                 except (ValueError, TypeError):
                     # broadcasting errors and numpy's bool subtraction get torch's messages
                     return general(self, other)
                 if type(r) is not ndarray:
-                    r = np.asarray(r)
+                    r = _as_ndarray(r)
                 elif x.ndim > 1 and not x.flags.c_contiguous:
                     # (vectors have one layout: the cheap test first keeps tiny ops tiny)
                     r = binary_result(r, x, y)
@@ -82,13 +83,13 @@ def operator(node_cls, general, float_only=False):
             # a python number keeps a float tensor's dtype (numpy's NEP 50 agrees with
             # torch here); integer tensors and overflow take the general path
             x = self._data
-            if x.dtype.kind in "fc":
+            if x.dtype.kind in "fc" and type(x) is ndarray:
                 if x.ndim:
                     r = ufunc(x, other)
                 else:
                     # a ufunc on a 0-d array and a number costs ~0.7 us; the same
                     # arithmetic on the numpy scalar ~0.1 us (same dtype rules)
-                    r = np.asarray(scalar_op(x[()], other))
+                    r = _as_ndarray(scalar_op(x[()], other))
                 out = _new_object(Tensor)
                 out._data = r
                 if self._requires_grad and GradMode.enabled:
@@ -103,14 +104,18 @@ def operator(node_cls, general, float_only=False):
 
 
 _SAVE_AB = ("a", "b")
+_as_ndarray = _numpy.asarray  # the cpu fast paths' own results (numpy scalars) only
+_ARRAYS = BY_ARRAY_TYPE  # (a dict) the array types of all backends
+_multiply = _numpy.multiply
+_power = _numpy.power
 
 
-class _Binary(Node):
+class _Binary(Op):
     save = None
     scalar_op = None  # the same arithmetic as a python operator, for numpy scalars
 
     @classmethod
-    def saves(cls, a, b, out):
+    def saved_of(cls, a, b, out):
         save = cls.save
         if save is None:
             return None
@@ -122,7 +127,7 @@ class _Binary(Node):
 # --- arithmetic ---------------------------------------------------------------------------
 
 class AddBackward0(_Binary):
-    forward = staticmethod(np.add)
+    ufunc = "add"
     scalar_op = staticmethod(_operator.add)
 
     def backward(self, grad):
@@ -131,7 +136,7 @@ class AddBackward0(_Binary):
 
 
 class SubBackward0(_Binary):
-    forward = staticmethod(np.subtract)
+    ufunc = "subtract"
     scalar_op = staticmethod(_operator.sub)
 
     def backward(self, grad):
@@ -143,8 +148,8 @@ class RsubBackward1(_Binary):
     """other - input, where `input` is the tensor (the reflected `1 - x`)."""
 
     @staticmethod
-    def forward(x, y):
-        return np.subtract(y, x)
+    def forward(xp, x, y):
+        return xp.subtract(y, x)
 
     @staticmethod
     def scalar_op(x, y):
@@ -155,7 +160,7 @@ class RsubBackward1(_Binary):
 
 
 class MulBackward0(_Binary):
-    forward = staticmethod(np.multiply)
+    ufunc = "multiply"
     scalar_op = staticmethod(_operator.mul)
     save = _SAVE_AB
 
@@ -167,7 +172,7 @@ class MulBackward0(_Binary):
 
 
 class DivBackward0(_Binary):
-    forward = staticmethod(np.true_divide)
+    ufunc = "true_divide"
     scalar_op = staticmethod(_operator.truediv)
     save = _SAVE_AB
 
@@ -178,8 +183,8 @@ class DivBackward0(_Binary):
         return ga, gb
 
 
-class NegBackward0(Node):
-    forward = staticmethod(np.negative)
+class NegBackward0(Op):
+    ufunc = "negative"
 
     def backward(self, grad):
         return (-grad,)
@@ -200,25 +205,26 @@ def _check_out(out):
 def add(input, other, *, alpha=1, out=None):
     if alpha == 1 and alpha is not True and out is None:
         return _fast_binary(AddBackward0, input, other)
-    return _into(out, _with_alpha(AddBackward0, np.add, input, other, alpha), (input, other))
+    return _into(out, _with_alpha(AddBackward0, "add", input, other, alpha), (input, other))
 
 
-def _with_alpha(node_cls, ufunc, input, other, alpha):
-    """input op alpha * other, computed in the promoted dtype and recorded as one node
-    that remembers alpha."""
+def _with_alpha(node_cls, name, input, other, alpha):
+    """input op alpha * other (`name`: the op's function in the array module), computed
+    in the promoted dtype and recorded as one node that remembers alpha."""
     from ._core import as_tensor_operand, binary_dtype, to_array
     input, other = as_tensor_operand(input), as_tensor_operand(other)
+    xp = backend_of(input, other).xp
     dt = binary_dtype(input, other)
     if dt.kind in "biu" and isinstance(alpha, float):
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
                            "point number.")
     if isinstance(alpha, bool) and dt.kind != "b":
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
-    x, y = to_array(input, dt), to_array(other, dt)
+    x, y = to_array(input, dt, xp), to_array(other, dt, xp)
     if dt.kind == "b":
-        r = np.logical_or(x, np.logical_and(y, bool(alpha)))
+        r = xp.logical_or(x, xp.logical_and(y, bool(alpha)))
     else:
-        r = _broadcasting(ufunc, x, np.multiply(y, alpha, dtype=dt), input, other)
+        r = _broadcasting(getattr(xp, name), x, xp.multiply(y, alpha, dtype=dt), input, other)
     result = _result(r, dt)
     if GradMode.enabled and (getattr(input, "_requires_grad", False)
                              or getattr(other, "_requires_grad", False)):
@@ -233,16 +239,19 @@ def _broadcasting(fn, x, y, a, b):
     except ValueError:
         from ._core import broadcast_error, shape_of
         raise broadcast_error(shape_of(a), shape_of(b)) from None
-    if type(x) is ndarray and type(r) is ndarray and not x.flags.c_contiguous:
+    if type(x) in _ARRAYS and type(r) in _ARRAYS and not x.flags.c_contiguous:
         r = binary_result(r, x, y)
     return r
 
 
 def _result(r, np_dtype=None):
-    """A tensor around a ufunc's result (numpy scalars for 0-d inputs become arrays)."""
-    if type(r) is not ndarray or (np_dtype is not None and r.dtype != np_dtype):
-        r = np.asarray(r, dtype=np_dtype)
-    return _wrap(r)
+    """A tensor around a ufunc's result (numpy scalars for 0-d inputs become arrays: only
+    numpy gives scalars, so they are cpu results)."""
+    if type(r) in _ARRAYS:
+        if np_dtype is not None and r.dtype != np_dtype:
+            r = r.astype(np_dtype)
+        return _wrap(r)
+    return _wrap(_as_ndarray(r, dtype=np_dtype))
 
 
 class _NoGrad:
@@ -295,7 +304,7 @@ def sub(input, other, *, alpha=1, out=None):
     _check_sub(input, other)
     if alpha == 1 and alpha is not True and out is None:
         return _fast_binary(SubBackward0, input, other)
-    return _into(out, _with_alpha(SubBackward0, np.subtract, input, other, alpha),
+    return _into(out, _with_alpha(SubBackward0, "subtract", input, other, alpha),
                  (input, other))
 
 
@@ -348,7 +357,7 @@ def _true_div(a, b):
     return binary(DivBackward0, a, b, dtype=dt, save=DivBackward0.save)
 
 
-class DivBackward2(Node):
+class DivBackward2(Op):
     """div with a rounding mode: piecewise constant, so zero gradients."""
 
     def backward(self, grad):
@@ -357,13 +366,13 @@ class DivBackward2(Node):
         return zero, zero
 
 
-class DivBackward3(Node):
+class DivBackward3(Op):
     def backward(self, grad):
         return (zeros_of(grad),)
 
 
 def _integer_division(x, y, dt):
-    if dt.kind in "iu" and np.any(np.asarray(y) == 0):
+    if dt.kind in "iu" and bool((y == 0).any() if type(y) in _ARRAYS else y == 0):
         raise RuntimeError("ZeroDivisionError")
 
 
@@ -373,16 +382,17 @@ def _rounded_div(a, b, mode):
     dt = binary_dtype(a, b)
     if dt.kind in "bc":
         raise _not_implemented(f"div_{mode}_cpu", dt)
-    x, y = to_array(a, dt), to_array(b, dt)
+    xp = backend_of(a, b).xp
+    x, y = to_array(a, dt, xp), to_array(b, dt, xp)
     _integer_division(x, y, dt)
     if mode == "floor":
-        r = _broadcasting(np.floor_divide, x, y, a, b)
+        r = _broadcasting(xp.floor_divide, x, y, a, b)
     elif dt.kind in "iu":
-        q = _broadcasting(np.floor_divide, x, y, a, b)
+        q = _broadcasting(xp.floor_divide, x, y, a, b)
         # floor and trunc differ where the division is inexact and the signs differ
-        r = q + ((np.remainder(x, y) != 0) & ((np.asarray(x) < 0) != (np.asarray(y) < 0)))
+        r = q + ((xp.remainder(x, y) != 0) & ((xp.asarray(x) < 0) != (xp.asarray(y) < 0)))
     else:
-        r = np.trunc(_broadcasting(np.true_divide, x, y, a, b))
+        r = xp.trunc(_broadcasting(xp.true_divide, x, y, a, b))
     result = _result(r, dt)
     if GradMode.enabled and (getattr(a, "_requires_grad", False)
                              or getattr(b, "_requires_grad", False)):
@@ -396,7 +406,7 @@ def _rounded_div(a, b, mode):
 true_divide = divide = div
 
 
-class _NotImplementedNode(Node):
+class _NotImplementedNode(Op):
     """torch records ops without a derivative formula; backward through them fails."""
 
     def backward(self, grad):
@@ -420,9 +430,10 @@ def floor_divide(input, other, *, out=None):
     dt = binary_dtype(input, other)
     if dt.kind in "bc":
         raise _not_implemented("div_floor_cpu", dt)
-    x, y = to_array(input, dt), to_array(other, dt)
+    xp = backend_of(input, other).xp
+    x, y = to_array(input, dt, xp), to_array(other, dt, xp)
     _integer_division(x, y, dt)
-    result = _result(_broadcasting(np.floor_divide, x, y, input, other), dt)
+    result = _result(_broadcasting(xp.floor_divide, x, y, input, other), dt)
     return _into(out, _no_derivative("floor_divide", (input, other), result), (input, other))
 
 
@@ -431,15 +442,15 @@ def _not_implemented(kernel, np_dtype):
 
 
 def _type_name(np_dtype):
-    return D.FROM_NUMPY[np.dtype(np_dtype)]._legacy[:-6]
+    return D.from_numpy_dtype(np_dtype)._legacy[:-6]
 
 
 def neg(input, *, out=None):
     x = input._data
     if out is None and x.dtype.kind in "fc":
         result = _new_object(Tensor)
-        r = np.negative(x)
-        result._data = r if type(r) is ndarray else np.asarray(r)
+        r = NegBackward0.cpu_forward(x) if type(x) is ndarray else input._xp.negative(x)
+        result._data = r if type(r) in _ARRAYS else _as_ndarray(r)
         if input._requires_grad and GradMode.enabled:
             record(NegBackward0, (input,), result)
         return result
@@ -455,7 +466,7 @@ negative = neg
 
 # --- powers -----------------------------------------------------------------------------
 
-class PowBackward0(Node):
+class PowBackward0(Op):
     """x ** c for a number c."""
 
     def backward(self, grad):
@@ -471,7 +482,7 @@ class PowBackward0(Node):
 
 class PowBackward1(_Binary):
     """x ** y, both tensors."""
-    forward = staticmethod(np.power)
+    ufunc = "power"
     save = ("a", "b", "out")
 
     def backward(self, grad):
@@ -486,7 +497,7 @@ class PowBackward1(_Binary):
         return gx, gy
 
 
-class PowBackward2(Node):
+class PowBackward2(Op):
     """c ** x for a number c."""
 
     def backward(self, grad):
@@ -494,18 +505,19 @@ class PowBackward2(Node):
         base = self.base
         if base == 0:
             return (grad * where(result == 0, 0.0, float("-inf")),)
-        return (grad * (result * float(np.log(base))).conj(),)
+        # numpy's log of a negative number: nan
+        return (grad * (result * (_math.log(base) if base > 0 else _math.nan)).conj(),)
 
 
 def pow(input, exponent, *, out=None):
     te = type(exponent)
     if (te is int or te is float) and type(input) is Tensor and out is None:
         x = input._data
-        if x.dtype.kind in "fc":
+        if x.dtype.kind in "fc" and type(x) is ndarray:
             # `x ** 2` on a float tensor: the hot case, without argument handling
-            r = np.multiply(x, x) if exponent == 2 else np.power(x, exponent)
+            r = _multiply(x, x) if exponent == 2 else _power(x, exponent)
             result = _new_object(Tensor)
-            result._data = r if type(r) is ndarray else np.asarray(r)
+            result._data = r if type(r) is ndarray else _as_ndarray(r)
             if input._requires_grad and GradMode.enabled:
                 record(PowBackward0, (input,), result, (input,)).exponent = exponent
             return result
@@ -519,18 +531,17 @@ def pow(input, exponent, *, out=None):
         return pow(input, exponent, out=out)
     _check_int_pow(input, exponent)
     dt = binary_dtype(input, exponent)
-    x = to_array(input, dt)
+    xp = input._xp
+    x = to_array(input, dt, xp)
     if exponent == 2:
-        r = np.multiply(x, x)
+        r = xp.multiply(x, x)
     elif exponent == 0.5 and dt.kind == "f":
-        r = np.sqrt(x)
+        r = xp.sqrt(x)
     elif dt.kind == "b":
         r = x | (not exponent)
     else:
-        r = np.power(x, exponent)
-    if type(r) is not ndarray:
-        r = np.asarray(r, dtype=dt)
-    result = _wrap(r)
+        r = xp.power(x, exponent)
+    result = _result(r, dt)
     if GradMode.enabled and input._requires_grad:
         record(PowBackward0, (input,), result, (input,), exponent=exponent)
     return _into(out, result)
@@ -546,23 +557,23 @@ def _tensor_pow(input, exponent):
     return binary(PowBackward1, input, exponent, save=PowBackward1.save)
 
 
-class _IntPow(Node):
+class _IntPow(Op):
     """Integer powers with torch's rule for negative exponents (numpy refuses them)."""
 
     @staticmethod
-    def forward(x, y):
-        return _int_power(x, y)
+    def forward(xp, x, y):
+        return _int_power(xp, x, y)
 
 
-def _int_power(x, y):
-    negative = np.asarray(y) < 0
+def _int_power(xp, x, y):
+    negative = xp.asarray(y) < 0
     if not negative.any():
-        return np.power(x, y)
-    r = np.power(x, np.where(negative, 0, y))
+        return xp.power(x, y)
+    r = xp.power(x, xp.where(negative, 0, y))
     # x ** -n truncates to 0 except for x = 1 (1) and x = -1 (+-1)
-    odd = np.asarray(y) % 2 != 0
-    inverse = np.where(x == 1, 1, np.where(x == -1, np.where(odd, -1, 1), 0))
-    return np.where(negative, inverse, r).astype(r.dtype, copy=False)
+    odd = xp.asarray(y) % 2 != 0
+    inverse = xp.where(x == 1, 1, xp.where(x == -1, xp.where(odd, -1, 1), 0))
+    return xp.where(negative, inverse, r).astype(r.dtype, copy=False)
 
 
 def _check_int_pow(input, exponent):
@@ -575,9 +586,10 @@ def _scalar_pow(base, exponent):
     dt = binary_dtype(base, exponent)
     if dt.kind == "b":
         raise _not_implemented("pow", dt)
-    y = to_array(exponent, dt)
-    r = _int_power(dt.type(base), y) if dt.kind in "iu" else np.power(dt.type(base), y)
-    result = _wrap(np.asarray(r, dtype=dt))
+    xp = exponent._xp
+    y = to_array(exponent, dt, xp)
+    r = _int_power(xp, dt.type(base), y) if dt.kind in "iu" else xp.power(dt.type(base), y)
+    result = _result(r, dt)
     if GradMode.enabled and exponent._requires_grad:
         record(PowBackward2, (exponent,), result, (result,), base=base)
     return result
@@ -602,64 +614,64 @@ def square(input):
 
 # --- unary functions ----------------------------------------------------------------------
 
-class ExpBackward0(Node):
-    forward = staticmethod(np.exp)
+class ExpBackward0(Op):
+    ufunc = "exp"
 
     def backward(self, grad):
         (result,) = self.saved()
         return (grad * result.conj(),)
 
 
-class LogBackward0(Node):
-    forward = staticmethod(np.log)
+class LogBackward0(Op):
+    ufunc = "log"
 
     def backward(self, grad):
         (x,) = self.saved()
         return (grad / x.conj(),)
 
 
-class SqrtBackward0(Node):
-    forward = staticmethod(np.sqrt)
+class SqrtBackward0(Op):
+    ufunc = "sqrt"
 
     def backward(self, grad):
         (result,) = self.saved()
         return (grad / (2 * result.conj()),)
 
 
-class AbsBackward0(Node):
-    forward = staticmethod(np.abs)
+class AbsBackward0(Op):
+    ufunc = "abs"
 
     def backward(self, grad):
         (x,) = self.saved()
         return (grad * x.sgn(),)
 
 
-class SigmoidBackward0(Node):
+class SigmoidBackward0(Op):
     @staticmethod
-    def forward(x):
+    def forward(xp, x):
         # torch's formula, 1 / (1 + exp(-x)): exp overflowing to inf for very negative x
         # gives the right limit, 0 (numpy's overflow warning is filtered in _backend)
-        d = np.exp(np.negative(x))
+        d = xp.exp(xp.negative(x))
         d += 1
-        return np.reciprocal(d, out=d) if type(d) is ndarray else 1 / d
+        return xp.reciprocal(d, out=d) if type(d) in _ARRAYS else 1 / d
 
     def backward(self, grad):
         (result,) = self.saved()
         return (grad * (result * (1 - result)).conj(),)
 
 
-class TanhBackward0(Node):
-    forward = staticmethod(np.tanh)
+class TanhBackward0(Op):
+    ufunc = "tanh"
 
     def backward(self, grad):
         (result,) = self.saved()
         return (grad * (1 - result * result).conj(),)
 
 
-class ReluBackward0(Node):
+class ReluBackward0(Op):
     @staticmethod
-    def forward(x):
-        return np.maximum(x, 0, dtype=x.dtype) if x.dtype.kind != "b" else x.copy()
+    def forward(xp, x):
+        return xp.maximum(x, 0, dtype=x.dtype) if x.dtype.kind != "b" else x.copy()
 
     def backward(self, grad):
         (result,) = self.saved()
@@ -672,20 +684,20 @@ class ReluBackward0(Node):
 # `grad * (x > 0)` the scale is a constant, so the gradient's own graph never reaches x and
 # autograd.grad(g, x) fails where torch returns zeros.  Like torch's threshold_backward, these
 # ops take the saved tensor as an input; in no-grad mode (ordinary training) they are one
-# numpy expression and a wrapper.  Their np.where(mask, 0, grad) zeroes even a nan or inf
+# array expression and a wrapper.  Their where(mask, 0, grad) zeroes even a nan or inf
 # gradient, as torch's kernels do (a python 0 takes grad's dtype).
 
 def backward_op(node_cls, grad, saved, array, keep=None, **attrs):
     """Wrap `array`, a gradient computed from `grad` and the tensor `saved`, recording
     node_cls over both (saving `keep`, default (saved,)) when a graph is being built."""
     out = _new_object(Tensor)
-    out._data = array if type(array) is ndarray else np.asarray(array)
+    out._data = array if type(array) in _ARRAYS else _as_ndarray(array)
     if GradMode.enabled and (grad._requires_grad or saved._requires_grad):
         record(node_cls, (grad, saved), out, keep or (saved,), **attrs)
     return out
 
 
-class _ScaleBackwardBackward(Node):
+class _ScaleBackwardBackward(Op):
     """The node of a *_backward op that is grad times a function of the saved input alone:
     for grad, the same op again (`again`); for the input, zeros."""
 
@@ -704,46 +716,46 @@ def threshold_backward(grad_output, input, threshold):
     """grad_output where input > threshold, else 0 (a nan input passes the gradient)."""
     g = grad_output._data
     x = input._data
+    xp = backend_of(grad_output, input).xp
     ints = _SAME_SIZE_INT.get(g.dtype)
     if ints is not None and g.ndim and g.shape == x.shape and g.flags.c_contiguous:
-        # np.where's per-element branch costs twice this: AND the gradient's bits with a
+        # where()'s per-element branch costs twice this: AND the gradient's bits with a
         # mask of all ones (keep) or zeros (0 <= threshold gives +0.0, as torch's kernel)
-        mask = np.subtract(np.less_equal(x, threshold), True, dtype=ints)
-        r = np.bitwise_and(g.view(ints), mask, out=mask).view(g.dtype)
+        mask = xp.subtract(xp.less_equal(x, threshold), True, dtype=ints)
+        r = xp.bitwise_and(g.view(ints), mask, out=mask).view(g.dtype)
     else:
-        r = np.where(x <= threshold, 0, g)
+        r = xp.where(x <= threshold, 0, g)
     return backward_op(ThresholdBackwardBackward0, grad_output, input, r,
                        threshold=threshold)
 
 
-_SAME_SIZE_INT = {np.dtype(np.float16): np.dtype(np.int16),
-                  np.dtype(np.float32): np.dtype(np.int32),
-                  np.dtype(np.float64): np.dtype(np.int64)}
+_SAME_SIZE_INT = {D.float16._np: D.int16._np, D.float32._np: D.int32._np,
+                  D.float64._np: D.int64._np}
 
 
-class SinBackward0(Node):
-    forward = staticmethod(np.sin)
+class SinBackward0(Op):
+    ufunc = "sin"
 
     def backward(self, grad):
         (x,) = self.saved()
         return (grad * x.cos().conj(),)
 
 
-class CosBackward0(Node):
-    forward = staticmethod(np.cos)
+class CosBackward0(Op):
+    ufunc = "cos"
 
     def backward(self, grad):
         (x,) = self.saved()
         return (grad * -x.sin().conj(),)
 
 
-class SgnBackward0(Node):
+class SgnBackward0(Op):
     @staticmethod
-    def forward(x):
+    def forward(xp, x):
         if x.dtype.kind == "c":
-            mag = np.abs(x)
-            return np.where(mag == 0, 0, x / np.where(mag == 0, 1, mag)).astype(x.dtype)
-        return np.sign(x)
+            mag = xp.abs(x)
+            return xp.where(mag == 0, 0, x / xp.where(mag == 0, 1, mag)).astype(x.dtype)
+        return xp.sign(x)
 
     def backward(self, grad):
         # complex inputs only (real ones record _RealSgnBackward0): with s = z / |z|, the
@@ -804,7 +816,7 @@ def cos(input, *, out=None):
 def sgn(input, *, out=None):
     if input._data.dtype.kind != "c":
         return _sign(input, out, _RealSgnBackward0)
-    result = _wrap(SgnBackward0.forward(input._data))
+    result = _wrap(SgnBackward0.forward(input._xp, input._data))
     if GradMode.enabled and input._requires_grad:
         record(SgnBackward0, (input,), result, (input, result))
     return _into(out, result)
@@ -823,16 +835,16 @@ def _sign(input, out, node_cls):
         r = a.copy()
     elif a.dtype.kind == "f":
         # (x > 0) - (x < 0) makes sign(nan) 0, as torch has it
-        r = np.subtract(a > 0, a < 0, dtype=a.dtype)
+        r = input._xp.subtract(a > 0, a < 0, dtype=a.dtype)
     else:
-        r = np.sign(a)
+        r = input._xp.sign(a)
     result = _result(r)
     if GradMode.enabled and input._requires_grad:
         record(node_cls, (input,), result)
     return _into(out, result)
 
 
-class SignBackward0(Node):
+class SignBackward0(Op):
     def backward(self, grad):
         return (zeros_of(grad),)
 
@@ -844,7 +856,7 @@ class _RealSgnBackward0(SignBackward0):
 _RealSgnBackward0.__name__ = _RealSgnBackward0.__qualname__ = "SgnBackward0"
 
 
-class ConjBackward0(Node):
+class ConjBackward0(Op):
     def backward(self, grad):
         return (grad.conj(),)
 
@@ -852,7 +864,7 @@ class ConjBackward0(Node):
 def conj(input):
     if input._data.dtype.kind != "c":
         return input
-    result = _wrap(np.conj(input._data))
+    result = _wrap(input._xp.conj(input._data))
     if GradMode.enabled and input._requires_grad:
         record(ConjBackward0, (input,), result)
     return result
@@ -860,7 +872,7 @@ def conj(input):
 
 # --- selection ----------------------------------------------------------------------------
 
-class WhereBackward0(Node):
+class WhereBackward0(Op):
     def backward(self, grad):
         (condition,) = self.saved()
         zero = grad * 0
@@ -877,17 +889,18 @@ def where(condition, input=None, other=None, *, out=None):
     if cond.dtype.kind != "b":
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
                            f"with dtype {condition.dtype}")
-    x, y = to_array(input, dt), to_array(other, dt)
+    xp = backend_of(condition, input, other).xp
+    x, y = to_array(input, dt, xp), to_array(other, dt, xp)
     try:
-        r = np.where(cond, x, y)
+        r = xp.where(cond, x, y)
     except ValueError:
         shapes = [cond.shape, shape_of(input), shape_of(other)]
         raise broadcast_error(shapes[1], shapes[2]) from None
     if not cond.flags.c_contiguous and r.ndim > 1:
         # torch's layout follows the condition, where numpy falls back to C order
-        operands = [a for a in (cond, x, y) if type(a) is ndarray and a.ndim]
+        operands = [a for a in (cond, x, y) if type(a) in _ARRAYS and a.ndim]
         r = _layout.in_order(r, _layout.iterator_axes(r.shape, operands))
-    result = _wrap(np.asarray(r, dtype=dt))
+    result = _result(r, dt)
     if GradMode.enabled and (getattr(input, "_requires_grad", False)
                              or getattr(other, "_requires_grad", False)):
         record(WhereBackward0, (condition, input, other), result, (condition,))
@@ -897,6 +910,7 @@ def where(condition, input=None, other=None, *, out=None):
 # --- comparisons and logic (not differentiable) ---------------------------------------------
 
 def _compare(ufunc, name):
+    """A comparison, `ufunc` being the name of its function in the array module."""
     ordered = name in ("lt", "le", "gt", "ge")
 
     def compare(input, other, *, out=None):
@@ -907,25 +921,28 @@ def _compare(ufunc, name):
         dt = binary_dtype(input, other)
         if ordered and dt.kind == "c":
             raise _not_implemented(f"{name}_cpu", dt)
-        r = _broadcasting(ufunc, to_array(input, dt), to_array(other, dt), input, other)
+        xp = backend_of(input, other).xp
+        r = _broadcasting(getattr(xp, ufunc), to_array(input, dt, xp), to_array(other, dt, xp),
+                          input, other)
         return _into(out, _result(r))
     compare.__name__ = name
     return compare
 
 
-eq = _compare(np.equal, "eq")
-ne = _compare(np.not_equal, "ne")
-lt = _compare(np.less, "lt")
-le = _compare(np.less_equal, "le")
-gt = _compare(np.greater, "gt")
-ge = _compare(np.greater_equal, "ge")
+eq = _compare("equal", "eq")
+ne = _compare("not_equal", "ne")
+lt = _compare("less", "lt")
+le = _compare("less_equal", "le")
+gt = _compare("greater", "gt")
+ge = _compare("greater_equal", "ge")
 not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
 
 
 def _logical(ufunc, name):
     def logical(input, other, *, out=None):
         _need_tensor(name, other, "other", 2)
-        r = _broadcasting(ufunc, input._data, other._data, input, other)
+        xp = backend_of(input, other).xp
+        r = _broadcasting(getattr(xp, ufunc), input._data, other._data, input, other)
         return _into(out, _result(r))
     logical.__name__ = name
     return logical
@@ -937,13 +954,13 @@ def _need_tensor(name, x, arg="input", position=1):
                         f"not {type(x).__name__}")
 
 
-logical_and = _logical(np.logical_and, "logical_and")
-logical_or = _logical(np.logical_or, "logical_or")
-logical_xor = _logical(np.logical_xor, "logical_xor")
+logical_and = _logical("logical_and", "logical_and")
+logical_or = _logical("logical_or", "logical_or")
+logical_xor = _logical("logical_xor", "logical_xor")
 
 
 def logical_not(input, *, out=None):
-    return _into(out, _wrap(np.asarray(np.logical_not(input._data))))
+    return _into(out, _result(input._xp.logical_not(input._data)))
 
 
 def _bitwise(ufunc, name):
@@ -953,21 +970,23 @@ def _bitwise(ufunc, name):
         dt = binary_dtype(input, other)
         if dt.kind not in "biu":
             raise _not_implemented(f"{name}_cpu", dt)
-        r = _broadcasting(ufunc, to_array(input, dt), to_array(other, dt), input, other)
+        xp = backend_of(input, other).xp
+        r = _broadcasting(getattr(xp, ufunc), to_array(input, dt, xp), to_array(other, dt, xp),
+                          input, other)
         return _into(out, _result(r))
     bitwise.__name__ = name
     return bitwise
 
 
-bitwise_and = _bitwise(np.bitwise_and, "bitwise_and")
-bitwise_or = _bitwise(np.bitwise_or, "bitwise_or")
-bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor")
+bitwise_and = _bitwise("bitwise_and", "bitwise_and")
+bitwise_or = _bitwise("bitwise_or", "bitwise_or")
+bitwise_xor = _bitwise("bitwise_xor", "bitwise_xor")
 
 
 def bitwise_not(input, *, out=None):
     if input._data.dtype.kind not in "biu":
         raise _not_implemented("bitwise_not_cpu", input._data.dtype)
-    return _into(out, _result(np.invert(input._data)))
+    return _into(out, _result(input._xp.invert(input._data)))
 
 
 def invert(self):
@@ -975,33 +994,36 @@ def invert(self):
     if self._data.dtype.kind not in "biu":
         raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type "
                         "tensors")
-    return _result(np.invert(self._data))
+    return _result(self._xp.invert(self._data))
 
 
 def equal(input, other):
-    return input._data.shape == other._data.shape and bool(np.array_equal(input._data,
+    xp = backend_of(input, other).xp
+    return input._data.shape == other._data.shape and bool(xp.array_equal(input._data,
                                                                              other._data))
 
 
 def isnan(input):
-    return _wrap(np.asarray(np.isnan(input._data)))
+    return _result(input._xp.isnan(input._data))
 
 
 def isinf(input):
-    return _wrap(np.asarray(np.isinf(input._data)))
+    return _result(input._xp.isinf(input._data))
 
 
 def isfinite(input):
-    return _wrap(np.asarray(np.isfinite(input._data)))
+    return _result(input._xp.isfinite(input._data))
 
 
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-    return bool(np.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    xp = backend_of(input, other).xp
+    return bool(xp.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
-    return _wrap(np.asarray(np.isclose(input._data, other._data, rtol=rtol, atol=atol,
-                                       equal_nan=equal_nan)))
+    xp = backend_of(input, other).xp
+    return _result(xp.isclose(input._data, other._data, rtol=rtol, atol=atol,
+                              equal_nan=equal_nan))
 
 
 # --- elementwise (more): exp/log family, trig, hyperbolic, error functions -------------------
@@ -1026,221 +1048,193 @@ def _float_op(node_cls, name, save=None, complex_kernel=None):
     return op
 
 
-class Exp2Backward0(Node):
-    forward = staticmethod(np.exp2)
+class Exp2Backward0(Op):
+    ufunc = "exp2"
 
     def backward(self, grad):
         (result,) = self.saved()
         return (grad * (result * _LN2).conj(),)
 
 
-class Expm1Backward0(Node):
-    forward = staticmethod(np.expm1)
+class Expm1Backward0(Op):
+    ufunc = "expm1"
 
     def backward(self, grad):
         (result,) = self.saved()
         return (grad * (result + 1).conj(),)
 
 
-class Log2Backward0(Node):
-    forward = staticmethod(np.log2)
+class Log2Backward0(Op):
+    ufunc = "log2"
 
     def backward(self, grad):
         (x,) = self.saved()
         return (grad / (x * _LN2).conj(),)
 
 
-class Log10Backward0(Node):
-    forward = staticmethod(np.log10)
+class Log10Backward0(Op):
+    ufunc = "log10"
 
     def backward(self, grad):
         (x,) = self.saved()
         return (grad / (x * _LN10).conj(),)
 
 
-class Log1PBackward0(Node):
-    forward = staticmethod(np.log1p)
+class Log1PBackward0(Op):
+    ufunc = "log1p"
 
     def backward(self, grad):
         (x,) = self.saved()
         return (grad / (x + 1).conj(),)
 
 
-class RsqrtBackward0(Node):
+class RsqrtBackward0(Op):
     @staticmethod
-    def forward(x):
-        return np.reciprocal(np.sqrt(x))
+    def forward(xp, x):
+        return xp.reciprocal(xp.sqrt(x))
 
     def backward(self, grad):
         (result,) = self.saved()
         return (grad * (result.pow(3) * -0.5).conj(),)
 
 
-class ReciprocalBackward0(Node):
-    forward = staticmethod(np.reciprocal)
+class ReciprocalBackward0(Op):
+    ufunc = "reciprocal"
 
     def backward(self, grad):
         (result,) = self.saved()
         return (grad * -(result * result).conj(),)
 
 
-class TanBackward0(Node):
-    forward = staticmethod(np.tan)
+class TanBackward0(Op):
+    ufunc = "tan"
 
     def backward(self, grad):
         (result,) = self.saved()
         return (grad * (result * result + 1).conj(),)
 
 
-class AsinBackward0(Node):
-    forward = staticmethod(np.arcsin)
+class AsinBackward0(Op):
+    ufunc = "arcsin"
 
     def backward(self, grad):
         (x,) = self.saved()
         return (grad / (1 - x * x).sqrt().conj(),)
 
 
-class AcosBackward0(Node):
-    forward = staticmethod(np.arccos)
+class AcosBackward0(Op):
+    ufunc = "arccos"
 
     def backward(self, grad):
         (x,) = self.saved()
         return (-grad / (1 - x * x).sqrt().conj(),)
 
 
-class AtanBackward0(Node):
-    forward = staticmethod(np.arctan)
+class AtanBackward0(Op):
+    ufunc = "arctan"
 
     def backward(self, grad):
         (x,) = self.saved()
         return (grad / (x * x + 1).conj(),)
 
 
-class SinhBackward0(Node):
-    forward = staticmethod(np.sinh)
+class SinhBackward0(Op):
+    ufunc = "sinh"
 
     def backward(self, grad):
         (x,) = self.saved()
         return (grad * x.cosh().conj(),)
 
 
-class CoshBackward0(Node):
-    forward = staticmethod(np.cosh)
+class CoshBackward0(Op):
+    ufunc = "cosh"
 
     def backward(self, grad):
         (x,) = self.saved()
         return (grad * x.sinh().conj(),)
 
 
-class AsinhBackward0(Node):
-    forward = staticmethod(np.arcsinh)
+class AsinhBackward0(Op):
+    ufunc = "arcsinh"
 
     def backward(self, grad):
         (x,) = self.saved()
         return (grad / (x * x + 1).sqrt().conj(),)
 
 
-class AcoshBackward0(Node):
-    forward = staticmethod(np.arccosh)
+class AcoshBackward0(Op):
+    ufunc = "arccosh"
 
     def backward(self, grad):
         (x,) = self.saved()
         return (grad / ((x - 1).sqrt() * (x + 1).sqrt()).conj(),)
 
 
-class AtanhBackward0(Node):
-    forward = staticmethod(np.arctanh)
+class AtanhBackward0(Op):
+    ufunc = "arctanh"
 
     def backward(self, grad):
         (x,) = self.saved()
         return (grad / (1 - x * x).conj(),)
 
 
-def _special(name):
-    """scipy.special's function when scipy is installed, else a slower numpy fallback."""
-    try:
-        from scipy import special
-    except ImportError:
-        return _FALLBACK_SPECIAL[name]
-    return getattr(special, name)
+def _special(x, name):
+    """The special function `name` (erf...) of the backend of the array x."""
+    return BY_ARRAY_TYPE[type(x)].special(name)
 
 
-def _erf_fallback(x):
-    import math
-    return np.frompyfunc(math.erf, 1, 1)(x).astype(x.dtype)
-
-
-def _erfc_fallback(x):
-    import math
-    return np.frompyfunc(math.erfc, 1, 1)(x).astype(x.dtype)
-
-
-def _erfinv_fallback(y):
-    # Giles' approximation, polished by Newton steps on erf
-    w = -np.log1p(-y * y)
-    x = y * np.where(w < 5, 1.50140941 + 0.246640727 * (w - 2.5),
-                     2.83297682 + 1.00167406 * (np.sqrt(np.maximum(w, 5)) - 3))
-    for _ in range(4):
-        x = x - (_erf_fallback(x) - y) / (1.1283791670955126 * np.exp(-x * x))
-    x = np.where(np.abs(y) < 1, x, np.where(np.abs(y) == 1, np.sign(y) * np.inf, np.nan))
-    return x.astype(y.dtype, copy=False)
-
-
-_FALLBACK_SPECIAL = {"erf": _erf_fallback, "erfc": _erfc_fallback, "erfinv": _erfinv_fallback}
-
-
-class ErfBackward0(Node):
+class ErfBackward0(Op):
     @staticmethod
-    def forward(x):
-        return _special("erf")(x)
+    def forward(xp, x):
+        return _special(x, "erf")(x)
 
     def backward(self, grad):
         (x,) = self.saved()
         return (grad * (x * x).neg().exp() * 1.1283791670955126,)
 
 
-class ErfcBackward0(Node):
+class ErfcBackward0(Op):
     @staticmethod
-    def forward(x):
-        return _special("erfc")(x)
+    def forward(xp, x):
+        return _special(x, "erfc")(x)
 
     def backward(self, grad):
         (x,) = self.saved()
         return (grad * (x * x).neg().exp() * -1.1283791670955126,)
 
 
-class ErfinvBackward0(Node):
+class ErfinvBackward0(Op):
     @staticmethod
-    def forward(x):
-        return _special("erfinv")(x)
+    def forward(xp, x):
+        return _special(x, "erfinv")(x)
 
     def backward(self, grad):
         (result,) = self.saved()
         return (grad * (result * result).exp() * 0.886226925452758,)
 
 
-class Deg2RadBackward0(Node):
+class Deg2RadBackward0(Op):
     @staticmethod
-    def forward(x):
-        return np.multiply(x, _PI / 180, dtype=x.dtype)
+    def forward(xp, x):
+        return xp.multiply(x, _PI / 180, dtype=x.dtype)
 
     def backward(self, grad):
         return (grad * (_PI / 180),)
 
 
-class Rad2DegBackward0(Node):
+class Rad2DegBackward0(Op):
     @staticmethod
-    def forward(x):
-        return np.multiply(x, 180 / _PI, dtype=x.dtype)
+    def forward(xp, x):
+        return xp.multiply(x, 180 / _PI, dtype=x.dtype)
 
     def backward(self, grad):
         return (grad * (180 / _PI),)
 
 
-class SincBackward0(Node):
+class SincBackward0(Op):
     @staticmethod
-    def forward(x):
-        return np.sinc(x)
+    def forward(xp, x):
+        return xp.sinc(x)
 
     def backward(self, grad):
         (x,) = self.saved()
@@ -1286,34 +1280,34 @@ def rad2deg(input, *, out=None):
 
 # --- elementwise (more): rounding -----------------------------------------------------------
 
-class FloorBackward0(Node):
-    forward = staticmethod(np.floor)
+class FloorBackward0(Op):
+    ufunc = "floor"
 
     def backward(self, grad):
         return (zeros_of(grad),)
 
 
 class CeilBackward0(FloorBackward0):
-    forward = staticmethod(np.ceil)
+    ufunc = "ceil"
 
 
 class TruncBackward0(FloorBackward0):
-    forward = staticmethod(np.trunc)
+    ufunc = "trunc"
 
 
 class RoundBackward0(FloorBackward0):
     # numpy's rint rounds half to even, like torch's nearbyint
-    forward = staticmethod(np.rint)
+    ufunc = "rint"
 
 
 class RoundBackward1(FloorBackward0):
     pass
 
 
-class FracBackward0(Node):
+class FracBackward0(Op):
     @staticmethod
-    def forward(x):
-        return np.subtract(x, np.trunc(x))
+    def forward(xp, x):
+        return xp.subtract(x, xp.trunc(x))
 
     def backward(self, grad):
         return (grad,)
@@ -1350,10 +1344,11 @@ def round(input, *, decimals=0, out=None):
         raise _not_implemented("round_cpu", a.dtype)
     # torch's kernel: nearbyint(x * 10**d) / 10**d, or nearbyint(x / 10**-d) * 10**-d
     scale = a.dtype.type(10.0 ** builtins.abs(decimals))
+    xp = input._xp
     if decimals > 0:
-        r = np.rint(a * scale) / scale
+        r = xp.rint(a * scale) / scale
     else:
-        r = np.rint(a / scale) * scale
+        r = xp.rint(a / scale) * scale
     result = _result(r, a.dtype)
     if GradMode.enabled and input._requires_grad:
         record(RoundBackward1, (input,), result)
@@ -1374,10 +1369,10 @@ def _grad_where(mask, grad):
     if GradMode.enabled and grad._requires_grad:
         return where(_wrap(mask), grad, 0.0)
     g = grad._data
-    return _wrap(np.where(mask, g, 0))
+    return _wrap(grad._xp.where(mask, g, 0))
 
 
-class ClampBackward1(Node):
+class ClampBackward1(Op):
     """clamp with number bounds."""
 
     def backward(self, grad):
@@ -1388,7 +1383,7 @@ class ClampBackward1(Node):
         return (_grad_where(a >= lo if lo is not None else a <= hi, grad),)
 
 
-class ClampBackward0(Node):
+class ClampBackward0(Op):
     """clamp with tensor bounds (either may be None)."""
 
     def backward(self, grad):
@@ -1405,26 +1400,26 @@ class ClampBackward0(Node):
         return gx, glo, ghi
 
 
-class ClampMinBackward0(Node):
+class ClampMinBackward0(Op):
     def backward(self, grad):
         (x,) = self.saved()
         return (_grad_where(x._data >= self.min, grad),)
 
 
-class ClampMaxBackward0(Node):
+class ClampMaxBackward0(Op):
     def backward(self, grad):
         (x,) = self.saved()
         return (_grad_where(x._data <= self.max, grad),)
 
 
-class ClampMinBackward1(Node):
+class ClampMinBackward1(Op):
     def backward(self, grad):
         x, lo = self.saved()
         zero = grad * 0
         return where(x >= lo, grad, zero), where(x < lo, grad, zero)
 
 
-class ClampMaxBackward1(Node):
+class ClampMaxBackward1(Op):
     def backward(self, grad):
         x, hi = self.saved()
         zero = grad * 0
@@ -1439,8 +1434,9 @@ def _clamp_arrays(input, lo, hi):
     a = input._data
     if a.dtype.kind == "f" and type(lo) in _REAL_NUMBER and type(hi) in _REAL_NUMBER:
         # the common case, number bounds on a float tensor, skips promotion
-        r = a if lo is None else np.maximum(a, lo)
-        r = r if hi is None else np.minimum(r, hi)
+        xp = input._xp
+        r = a if lo is None else xp.maximum(a, lo)
+        r = r if hi is None else xp.minimum(r, hi)
         return _result(r, a.dtype)
     from ._core import as_tensor_operand, to_array
     if a.dtype.kind == "c":
@@ -1449,12 +1445,13 @@ def _clamp_arrays(input, lo, hi):
     dt = D.result_type(input, *bounds)._np
     if dt.kind == "c":
         raise _not_implemented("clamp_cpu", dt)
-    r = to_array(input, dt)
+    xp = backend_of(input, lo, hi).xp
+    r = to_array(input, dt, xp)
     try:
         if lo is not None:
-            r = np.maximum(r, to_array(as_tensor_operand(lo), dt))
+            r = xp.maximum(r, to_array(as_tensor_operand(lo), dt, xp))
         if hi is not None:
-            r = np.minimum(r, to_array(as_tensor_operand(hi), dt))
+            r = xp.minimum(r, to_array(as_tensor_operand(hi), dt, xp))
     except ValueError:
         from ._core import broadcast_error, shape_of
         shapes = [shape_of(input)] + [shape_of(b) for b in bounds]
@@ -1464,9 +1461,10 @@ def _clamp_arrays(input, lo, hi):
 
 
 def _broadcast_fails(a, b):
+    from .misc import broadcast_shapes
     try:
-        np.broadcast_shapes(a, b)
-    except ValueError:
+        broadcast_shapes(a, b)
+    except RuntimeError:
         return True
     return False
 
@@ -1490,7 +1488,7 @@ clip = clamp
 
 
 def _scalar_like(value, t):
-    return _wrap(np.asarray(value, dtype=t._data.dtype))
+    return _wrap(t._xp.asarray(value, dtype=t._data.dtype))
 
 
 def clamp_min(input, min, *, out=None):
@@ -1520,7 +1518,9 @@ def _binary_op(node_cls, name, a, b, dt, save=None, scalar_node=None, out=None):
     `scalar_node` is given, that node (with b as attribute `other`) is recorded instead."""
     from ._core import as_tensor_operand, to_array
     a, b = as_tensor_operand(a), as_tensor_operand(b)
-    r = _broadcasting(node_cls.forward, to_array(a, dt), to_array(b, dt), a, b)
+    xp = backend_of(a, b).xp
+    r = _broadcasting(lambda x, y: node_cls.forward(xp, x, y), to_array(a, dt, xp),
+                      to_array(b, dt, xp), a, b)
     result = _result(r, dt)
     if GradMode.enabled and (getattr(a, "_requires_grad", False)
                              or getattr(b, "_requires_grad", False)):
@@ -1546,7 +1546,7 @@ def _real_dtype(name, a, b, kernel=None, floating=False, integral=True):
 
 
 class Atan2Backward0(_Binary):
-    forward = staticmethod(np.arctan2)
+    ufunc = "arctan2"
     save = ("a", "b")
 
     def backward(self, grad):
@@ -1572,17 +1572,17 @@ arctan2 = atan2
 def _check_zero_divisor(other, dt):
     if dt.kind in "iu":
         y = other._data if isinstance(other, Tensor) else other
-        if np.any(np.asarray(y) == 0):
+        if bool((y == 0).any() if isinstance(other, Tensor) else y == 0):
             raise RuntimeError("ZeroDivisionError")
 
 
-class FmodBackward0(Node):
+class FmodBackward0(Op):
     def backward(self, grad):
         return (grad,)
 
 
 class FmodBackward1(_Binary):
-    forward = staticmethod(np.fmod)
+    ufunc = "fmod"
 
     def backward(self, grad):
         x, y = self.saved()
@@ -1601,13 +1601,13 @@ def fmod(input, other, *, out=None):
     return _binary_op(FmodBackward1, "fmod", input, other, dt, ("a", "b"), FmodBackward0, out)
 
 
-class RemainderBackward0(Node):
+class RemainderBackward0(Op):
     def backward(self, grad):
         return (grad,)
 
 
 class RemainderBackward1(_Binary):
-    forward = staticmethod(np.remainder)
+    ufunc = "remainder"
 
     def backward(self, grad):
         x, y = self.saved()
@@ -1622,7 +1622,8 @@ def remainder(input, other, *, out=None):
     _check_zero_divisor(other, dt)
     if not isinstance(input, Tensor):
         from ._core import to_array
-        r = _result(np.remainder(to_array(input, dt), to_array(other, dt)), dt)
+        xp = other._xp
+        r = _result(xp.remainder(to_array(input, dt, xp), to_array(other, dt, xp)), dt)
         return _into(out, _no_derivative("remainder", (other,), r))
     return _binary_op(RemainderBackward1, "remainder", input, other, dt, ("a", "b"),
                       RemainderBackward0, out)
@@ -1634,7 +1635,7 @@ def rmod(self, other):
 
 
 class MaximumBackward0(_Binary):
-    forward = staticmethod(np.maximum)
+    ufunc = "maximum"
 
     def backward(self, grad):
         a, b = self.saved()
@@ -1642,7 +1643,7 @@ class MaximumBackward0(_Binary):
 
 
 class MinimumBackward0(_Binary):
-    forward = staticmethod(np.minimum)
+    ufunc = "minimum"
 
     def backward(self, grad):
         a, b = self.saved()
@@ -1655,7 +1656,7 @@ def _split_ties(grad, a, b, loses):
 
 
 class FmaxBackward0(_Binary):
-    forward = staticmethod(np.fmax)
+    ufunc = "fmax"
 
     def backward(self, grad):
         a, b = self.saved()
@@ -1664,7 +1665,7 @@ class FmaxBackward0(_Binary):
 
 
 class FminBackward0(_Binary):
-    forward = staticmethod(np.fmin)
+    ufunc = "fmin"
 
     def backward(self, grad):
         a, b = self.saved()
@@ -1692,7 +1693,7 @@ fmin = _extremum(FminBackward0, "fmin")
 
 
 class HypotBackward0(_Binary):
-    forward = staticmethod(np.hypot)
+    ufunc = "hypot"
 
     def backward(self, grad):
         a, b, result = self.saved()
@@ -1708,13 +1709,13 @@ def hypot(input, other, *, out=None):
 
 class LogaddexpBackward0(_Binary):
     @staticmethod
-    def forward(x, y):
-        if np.result_type(x, y).kind == "c":
+    def forward(xp, x, y):
+        if xp.result_type(x, y).kind == "c":
             # factor out the term with the larger real part so that exp cannot overflow
-            x_larger = np.real(x) >= np.real(y)
-            big, small = np.where(x_larger, x, y), np.where(x_larger, y, x)
-            return big + np.log1p(np.exp(small - big))
-        return np.logaddexp(x, y)
+            x_larger = xp.real(x) >= xp.real(y)
+            big, small = xp.where(x_larger, x, y), xp.where(x_larger, y, x)
+            return big + xp.log1p(xp.exp(small - big))
+        return xp.logaddexp(x, y)
 
     def backward(self, grad):
         a, b = self.saved()
@@ -1722,7 +1723,7 @@ class LogaddexpBackward0(_Binary):
 
 
 class Logaddexp2Backward0(_Binary):
-    forward = staticmethod(np.logaddexp2)
+    ufunc = "logaddexp2"
 
     def backward(self, grad):
         a, b = self.saved()
@@ -1747,11 +1748,10 @@ def logaddexp2(input, other, *, out=None):
                       out=out)
 
 
-def _xlogy_array(x, y):
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r = np.multiply(x, np.log(y))
+def _xlogy_array(xp, x, y):
+    r = xp.multiply(x, xp.log(y))
     # 0 * log(y) is 0 unless y is nan
-    return np.where((np.asarray(x) == 0) & ~np.isnan(y), 0, r).astype(r.dtype, copy=False)
+    return xp.where((xp.asarray(x) == 0) & ~xp.isnan(y), 0, r).astype(r.dtype, copy=False)
 
 
 class XlogyBackward0(_Binary):
@@ -1767,7 +1767,7 @@ class XlogyBackward0(_Binary):
         return gx, gy
 
 
-class XlogyBackward1(Node):
+class XlogyBackward1(Op):
     """xlogy(number, tensor)."""
 
     def backward(self, grad):
@@ -1775,7 +1775,7 @@ class XlogyBackward1(Node):
         return (grad * self.self_ / y,)
 
 
-class XlogyBackward2(Node):
+class XlogyBackward2(Op):
     """xlogy(tensor, number)."""
 
     def backward(self, grad):
@@ -1793,23 +1793,24 @@ def xlogy(input, other, *, out=None):
     if isinstance(input, Tensor):
         return _binary_op(XlogyBackward0, "xlogy", input, other, dt, ("a", "b"),
                           XlogyBackward2, out)
-    r = _result(_xlogy_array(to_array(input, dt), to_array(other, dt)), dt)
+    xp = other._xp
+    r = _result(_xlogy_array(xp, to_array(input, dt, xp), to_array(other, dt, xp)), dt)
     if GradMode.enabled and other._requires_grad:
         record(XlogyBackward1, (other,), r, (other,), self_=input)
     return _into(out, r)
 
 
 class CopysignBackward0(_Binary):
-    forward = staticmethod(np.copysign)
+    ufunc = "copysign"
 
     def backward(self, grad):
         x, other, result = self.saved()
         # a constant zero, as torch's: `grad * 0` would carry nan from grad into it
-        zero = _wrap(np.zeros(other._data.shape, dtype=other._data.dtype))
+        zero = zeros_of(other)
         return _copysign_self_grad(grad, x, result), zero
 
 
-class CopysignBackward1(Node):
+class CopysignBackward1(Op):
     def backward(self, grad):
         x, result = self.saved()
         return (_copysign_self_grad(grad, x, result),)
@@ -1838,14 +1839,15 @@ def heaviside(input, values, *, out=None):
     if a.dtype != v.dtype:
         raise RuntimeError("heaviside is not yet implemented for tensors with different "
                            "dtypes.")
-    r = _broadcasting(lambda x, y: np.where(x == 0, y, x > 0), a, v, input, values)
+    xp = backend_of(input, values).xp
+    r = _broadcasting(lambda x, y: xp.where(x == 0, y, x > 0), a, v, input, values)
     result = _result(r, a.dtype)
     return _into(out, _no_derivative("heaviside", (input, values), result))
 
 
 # --- elementwise (more): interpolation and fused arithmetic ---------------------------------
 
-class LerpBackward0(Node):
+class LerpBackward0(Op):
     """lerp with a number weight."""
 
     def backward(self, grad):
@@ -1853,7 +1855,7 @@ class LerpBackward0(Node):
         return grad * (1 - w), grad * w
 
 
-class LerpBackward1(Node):
+class LerpBackward1(Op):
     def backward(self, grad):
         start, end, weight = self.saved()
         gs = grad * (1 - weight).conj() if self._next[0] is not None else None
@@ -1870,11 +1872,11 @@ def _c_name(np_dtype):
             "uint8": "unsigned char"}.get(np_dtype.name, np_dtype.name)
 
 
-def _lerp_array(x, y, w):
+def _lerp_array(xp, x, y, w):
     # torch's two-sided formula: exact at both ends of the interval
     diff = y - x
-    small = np.abs(w) < 0.5
-    return np.where(small, x + w * diff, y - diff * (1 - w))
+    small = xp.abs(w) < 0.5
+    return xp.where(small, x + w * diff, y - diff * (1 - w))
 
 
 def lerp(input, end, weight, *, out=None):
@@ -1891,7 +1893,7 @@ def lerp(input, end, weight, *, out=None):
         raise _not_implemented(kernel, a.dtype)
     w = weight._data if weighted else weight
     try:
-        r = _lerp_array(a, end._data, w)
+        r = _lerp_array(backend_of(input, end, weight).xp, a, end._data, w)
     except ValueError:
         from ._core import broadcast_error
         raise broadcast_error(a.shape, end._data.shape) from None
@@ -1905,7 +1907,7 @@ def lerp(input, end, weight, *, out=None):
     return _into(out, result, (input, end, weight))
 
 
-class AddcmulBackward0(Node):
+class AddcmulBackward0(Op):
     def backward(self, grad):
         t1, t2 = self.saved()
         v = self.value
@@ -1914,7 +1916,7 @@ class AddcmulBackward0(Node):
         return grad, g1, g2
 
 
-class AddcdivBackward0(Node):
+class AddcdivBackward0(Op):
     def backward(self, grad):
         t1, t2 = self.saved()
         v = self.value
@@ -1933,6 +1935,8 @@ _ADDCDIV_INT = (
 
 
 def _fused(node_cls, name, combine, input, tensor1, tensor2, value, out):
+    """input + value * combine(tensor1, tensor2), `combine` the name of a function of the
+    array module."""
     for position, (arg, t) in enumerate((("input", input), ("tensor1", tensor1),
                                          ("tensor2", tensor2))):
         _need_tensor(name, t, arg, position + 1)
@@ -1940,6 +1944,7 @@ def _fused(node_cls, name, combine, input, tensor1, tensor2, value, out):
     if dt.kind == "b":
         raise _not_implemented(f"{name}_cpu_out", dt)
     x, y, z = (t._data.astype(dt, copy=False) for t in (input, tensor1, tensor2))
+    combine = getattr(backend_of(input, tensor1, tensor2).xp, combine)
     try:
         r = x + combine(y, z) * value if value != 1 else x + combine(y, z)
     except ValueError:
@@ -1954,7 +1959,7 @@ def _fused(node_cls, name, combine, input, tensor1, tensor2, value, out):
 
 
 def addcmul(input, tensor1, tensor2, *, value=1, out=None):
-    return _fused(AddcmulBackward0, "addcmul", np.multiply, input, tensor1, tensor2, value,
+    return _fused(AddcmulBackward0, "addcmul", "multiply", input, tensor1, tensor2, value,
                   out)
 
 
@@ -1963,13 +1968,13 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
     if isinstance(tensor1, Tensor) and isinstance(tensor2, Tensor) and \
             tensor1._data.dtype.kind in "biu" and tensor2._data.dtype.kind in "biu":
         raise RuntimeError(_ADDCDIV_INT)
-    return _fused(AddcdivBackward0, "addcdiv", np.true_divide, input, tensor1, tensor2, value,
+    return _fused(AddcdivBackward0, "addcdiv", "true_divide", input, tensor1, tensor2, value,
                   out)
 
 
 # --- elementwise (more): logit, nan_to_num, activations --------------------------------------
 
-class LogitBackward0(Node):
+class LogitBackward0(Op):
     def backward(self, grad):
         (x,) = self.saved()
         eps = self.eps
@@ -1985,35 +1990,35 @@ def logit(input, eps=None, *, out=None):
         raise _not_implemented("logit_cpu", a.dtype)
     if a.dtype.kind != "f":
         a = a.astype(D.get_default_dtype()._np)
-    z = a if eps is None else np.clip(a, eps, 1 - eps)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r = np.log(z / (1 - z))
+    xp = input._xp
+    z = a if eps is None else xp.clip(a, eps, 1 - eps)
+    r = xp.log(z / (1 - z))
     result = _result(r, a.dtype)
     if GradMode.enabled and input._requires_grad:
         record(LogitBackward0, (input,), result, (input,), eps=eps)
     return _into(out, result)
 
 
-class NanToNumBackward0(Node):
+class NanToNumBackward0(Op):
     def backward(self, grad):
         (x,) = self.saved()
         return (grad * x.isfinite(),)
 
 
-def _nan_to_num_array(a, nan, posinf, neginf):
-    info = np.finfo(a.dtype)
+def _nan_to_num_array(xp, a, nan, posinf, neginf):
+    info = xp.finfo(a.dtype)
     posinf = info.max if posinf is None else posinf
     neginf = info.min if neginf is None else neginf
-    # np.nan_to_num copies in numpy's order K; torch's copy keeps a preserve_format layout
+    # nan_to_num copies in numpy's order K; torch's copy keeps a preserve_format layout
     r = _layout.preserve_copy(a)
-    return np.nan_to_num(r, copy=False, nan=nan, posinf=posinf, neginf=neginf)
+    return xp.nan_to_num(r, copy=False, nan=nan, posinf=posinf, neginf=neginf)
 
 
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     a = input._data
     if a.dtype.kind not in "fc":
         return _into(out, _wrap(a.copy()))
-    result = _result(_nan_to_num_array(a, nan, posinf, neginf), a.dtype)
+    result = _result(_nan_to_num_array(input._xp, a, nan, posinf, neginf), a.dtype)
     if GradMode.enabled and input._requires_grad:
         record(NanToNumBackward0, (input,), result, (input,))
     return _into(out, result)
@@ -2023,19 +2028,19 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
-class EluBackward0(Node):
+class EluBackward0(Op):
     def backward(self, grad):
         (x,) = self.saved()
         return (elu_backward(grad, self.alpha, self.scale, 1.0, x),)
 
 
-class CeluBackward0(Node):
+class CeluBackward0(Op):
     def backward(self, grad):
         (x,) = self.saved()
         return (elu_backward(grad, self.alpha, 1.0, 1.0 / self.alpha, x),)
 
 
-class EluBackwardBackward0(Node):
+class EluBackwardBackward0(Op):
     def backward(self, grad):
         grad_output, x = self.saved()
         alpha, scale, input_scale = self.alpha, self.scale, self.input_scale
@@ -2051,14 +2056,15 @@ def elu_backward(grad_output, alpha, scale, input_scale, input):
     """torch's elu_backward (for a saved input, not result): scale on the positive side,
     alpha * scale * input_scale * exp(input * input_scale) on the rest."""
     g, x = grad_output._data, input._data
+    xp = backend_of(grad_output, input).xp
     # the minimum keeps exp from overflowing on the positive side, which where() discards
-    negative = np.exp(np.minimum(x, 0) * input_scale) * (alpha * scale * input_scale)
-    r = np.where(x <= 0, g * negative, g * scale if scale != 1 else g)
+    negative = xp.exp(xp.minimum(x, 0) * input_scale) * (alpha * scale * input_scale)
+    r = xp.where(x <= 0, g * negative, g * scale if scale != 1 else g)
     return backward_op(EluBackwardBackward0, grad_output, input, r, (grad_output, input),
                        alpha=alpha, scale=scale, input_scale=input_scale)
 
 
-class RreluWithNoiseBackward0(Node):
+class RreluWithNoiseBackward0(Op):
     def backward(self, grad):
         (x,) = self.saved()
         return (rrelu_with_noise_backward(grad, x, self.noise, self.slope),)
@@ -2072,7 +2078,8 @@ class RreluWithNoiseBackwardBackward0(_ScaleBackwardBackward):
 def rrelu_with_noise_backward(grad_output, input, noise, slope):
     """In training, the drawn slopes (1 on the positive side); else leaky_relu's."""
     g = grad_output._data
-    r = g * noise._data if noise is not None else np.where(input._data > 0, g, g * slope)
+    r = g * noise._data if noise is not None else \
+        backend_of(grad_output, input).xp.where(input._data > 0, g, g * slope)
     return backward_op(RreluWithNoiseBackwardBackward0, grad_output, input, r,
                        noise=noise, slope=slope)
 
@@ -2083,15 +2090,14 @@ def _float_activation(input, kernel):
     return input._data
 
 
-def _elu_array(a, alpha, scale, input_scale=1.0):
-    with np.errstate(over="ignore"):
-        negative = np.expm1(np.minimum(a, 0) * input_scale) * alpha
-    return (np.where(a > 0, a, negative) * scale).astype(a.dtype, copy=False)
+def _elu_array(xp, a, alpha, scale, input_scale=1.0):
+    negative = xp.expm1(xp.minimum(a, 0) * input_scale) * alpha
+    return (xp.where(a > 0, a, negative) * scale).astype(a.dtype, copy=False)
 
 
 def selu(input, inplace=False):
     a = _float_activation(input, "elu_cpu")
-    result = _result(_elu_array(a, _SELU_ALPHA, _SELU_SCALE), a.dtype)
+    result = _result(_elu_array(input._xp, a, _SELU_ALPHA, _SELU_SCALE), a.dtype)
     if GradMode.enabled and input._requires_grad:
         record(EluBackward0, (input,), result, (input,), alpha=_SELU_ALPHA, scale=_SELU_SCALE)
     return result
@@ -2099,7 +2105,7 @@ def selu(input, inplace=False):
 
 def celu(input, alpha=1.0, inplace=False):
     a = _float_activation(input, "elu_cpu")
-    result = _result(_elu_array(a, alpha, 1.0, 1.0 / alpha), a.dtype)
+    result = _result(_elu_array(input._xp, a, alpha, 1.0, 1.0 / alpha), a.dtype)
     if GradMode.enabled and input._requires_grad:
         record(CeluBackward0, (input,), result, (input,), alpha=alpha)
     return result
@@ -2111,10 +2117,10 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
     if training:
         from .creation import empty_like
         slopes = empty_like(input).uniform_(lower, upper, generator=generator)._data
-        noise = np.where(a > 0, 1, slopes).astype(a.dtype)
+        noise = input._xp.where(a > 0, 1, slopes).astype(a.dtype)
         r = a * noise
     else:
-        r = np.where(a > 0, a, a * ((lower + upper) / 2))
+        r = input._xp.where(a > 0, a, a * ((lower + upper) / 2))
     result = _result(r, a.dtype)
     if GradMode.enabled and input._requires_grad:
         record(RreluWithNoiseBackward0, (input,), result, (input,),
@@ -2124,7 +2130,7 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
 
 # --- elementwise (more): complex parts and predicates -----------------------------------------
 
-class SelectBackward0(Node):
+class SelectBackward0(Op):
     """real() / imag() of a complex tensor: torch views it as real pairs and selects."""
 
     def backward(self, grad):
@@ -2151,7 +2157,7 @@ def imag(input):
     return _complex_part(input, "imag", 1j)
 
 
-class AngleBackward0(Node):
+class AngleBackward0(Op):
     def backward(self, grad):
         (x,) = self.saved()
         if x._data.dtype.kind != "c":
@@ -2162,13 +2168,14 @@ class AngleBackward0(Node):
 
 def angle(input, *, out=None):
     a = input._data
+    xp = input._xp
     if a.dtype.kind == "c":
-        r = np.angle(a)
+        r = xp.angle(a)
     else:
         if a.dtype.kind != "f":
             a = a.astype(D.get_default_dtype()._np)
         # pi for negative numbers, nan stays nan
-        r = np.where(a < 0, _PI, np.where(np.isnan(a), a, 0)).astype(a.dtype, copy=False)
+        r = xp.where(a < 0, _PI, xp.where(xp.isnan(a), a, 0)).astype(a.dtype, copy=False)
     result = _result(r)
     if GradMode.enabled and input._requires_grad:
         record(AngleBackward0, (input,), result, (input,))
@@ -2178,7 +2185,7 @@ def angle(input, *, out=None):
 def isreal(input):
     a = input._data
     if a.dtype.kind != "c":
-        return _wrap(np.ones(a.shape, dtype=bool))
+        return _wrap(input._xp.ones(a.shape, dtype=bool))
     return _result(a.imag == 0)
 
 
@@ -2187,8 +2194,8 @@ def signbit(input, *, out=None):
     if a.dtype.kind == "c":
         raise NotImplementedError("signbit is not implemented for complex tensors.")
     if a.dtype.kind == "b":
-        return _into(out, _wrap(np.zeros(a.shape, dtype=bool)))
-    return _into(out, _result(np.signbit(a)))
+        return _into(out, _wrap(input._xp.zeros(a.shape, dtype=bool)))
+    return _into(out, _result(input._xp.signbit(a)))
 
 
 def _infinity_test(name, sign):
@@ -2197,8 +2204,8 @@ def _infinity_test(name, sign):
         if a.dtype.kind == "c":
             raise RuntimeError(f"{name} does not support complex inputs.")
         if a.dtype.kind != "f":
-            return _into(out, _wrap(np.zeros(a.shape, dtype=bool)))
-        return _into(out, _result(a == sign * np.inf))
+            return _into(out, _wrap(input._xp.zeros(a.shape, dtype=bool)))
+        return _into(out, _result(a == sign * _math.inf))
     op.__name__ = name
     return op
 

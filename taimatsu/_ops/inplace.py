@@ -6,11 +6,10 @@ old value and the tensor takes over the result's history, as torch rebases it;
 the version counter tells saved references that the value changed.
 """
 from .. import _dtype as D
-from .._backend import ndarray
-from .._backend import numpy as np
+from .._backend import BY_ARRAY_TYPE, cpu, ndarray
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
-from ._core import as_tensor_operand, binary_dtype, broadcast_error
+from ._core import as_tensor_operand, backend_of, binary_dtype, broadcast_error
 from .copy import check_inplace, check_partial_overlap
 
 
@@ -76,17 +75,18 @@ def _write_before_zero_divisor(fn, self, divisor, kwargs):
     the first zero divisor (in the order of self's memory) are already written when the
     error is raised.  Write them too, so that self holds what torch's would."""
     a = self._data
-    y = np.broadcast_to(np.asarray(divisor._data if isinstance(divisor, Tensor) else divisor),
+    xp = backend_of(self, divisor).xp
+    y = xp.broadcast_to(xp.asarray(divisor._data if isinstance(divisor, Tensor) else divisor),
                         a.shape)
-    safe = np.where(y == 0, np.ones((), y.dtype), y)
-    r = fn(self, _wrap(np.ascontiguousarray(safe)), **kwargs)._data
+    safe = xp.where(y == 0, xp.ones((), y.dtype), y)
+    r = fn(self, _wrap(xp.ascontiguousarray(safe)), **kwargs)._data
     # the order TensorIterator walks an in-place op: self's dims, slowest stride first
     perm = sorted(range(a.ndim), key=lambda d: -a.strides[d])
-    flat_zero = np.flatnonzero(y.transpose(perm).reshape(-1) == 0)
+    flat_zero = xp.flatnonzero(y.transpose(perm).reshape(-1) == 0)
     k = int(flat_zero[0]) if flat_zero.size else a.size
-    if k and a.flags.writeable and np.can_cast(r.dtype, a.dtype, "same_kind"):
+    if k and a.flags.writeable and xp.can_cast(r.dtype, a.dtype, "same_kind"):
         at = a.transpose(perm)
-        where = np.unravel_index(np.arange(k), at.shape)
+        where = xp.unravel_index(xp.arange(k), at.shape)
         at[where] = r.transpose(perm)[where]
 
 
@@ -101,19 +101,26 @@ def _check_writable(a):
 def _write(self, value):
     a = self._data
     _check_writable(a)
+    xp = backend_of(self).xp
+    if type(value) is not type(a) and BY_ARRAY_TYPE[type(value)] is not BY_ARRAY_TYPE[type(a)]:
+        from ._core import device_error
+        raise device_error(a, value)
     if value.shape != a.shape:
         try:
-            value = np.broadcast_to(value, a.shape)
+            value = xp.broadcast_to(value, a.shape)
         except ValueError:
             raise RuntimeError(f"output with shape {list(a.shape)} doesn't match the broadcast "
                                f"shape {list(value.shape)}") from None
-    np.copyto(a, value, casting="unsafe")
+    xp.copyto(a, value, casting="unsafe")
     self._bump_version()
 
 
-def fast_binary_inplace(ufunc, fallback, float_result=False):
-    """`self op= other` through the ufunc's out= when no graph is being built (bools take
-    the out-of-place path, which has torch's checks: `mask -= 1` is an error)."""
+def fast_binary_inplace(name, fallback, float_result=False):
+    """`self op= other` through the out= of the array module's function `name` when no
+    graph is being built (bools take the out-of-place path, which has torch's checks:
+    `mask -= 1` is an error)."""
+    cpu_ufunc = getattr(cpu.xp, name)
+
     def inplace(self, other, **kwargs):
         if kwargs or (float_result and self._data.dtype.kind not in "fc") or (
                 self._data.dtype.kind == "b" or type(other) is bool
@@ -124,21 +131,27 @@ def fast_binary_inplace(ufunc, fallback, float_result=False):
         other = as_tensor_operand(other)
         a = self._data
         y = other._data if isinstance(other, Tensor) else other
-        if type(y) is ndarray and y is not a:
+        if type(a) is ndarray:
+            ufunc = cpu_ufunc
+        else:
+            ufunc = getattr(backend_of(self, other).xp, name)
+        if type(y) in BY_ARRAY_TYPE and y is not a:
             check_partial_overlap(a, (other,))
         dt = binary_dtype(self, other)
         if dt != a.dtype:
             _castable(self, dt)
-            if isinstance(y, ndarray):
+            if type(y) in BY_ARRAY_TYPE:
                 y = y.astype(dt)
         try:
             ufunc(a, y, out=a, casting="unsafe")
         except ValueError:
             _check_writable(a)
+            from .misc import broadcast_shapes
+            y_shape = y.shape if type(y) in BY_ARRAY_TYPE else ()
             try:
-                shape = np.broadcast_shapes(a.shape, np.shape(y))
-            except ValueError:
-                raise broadcast_error(a.shape, np.shape(y)) from None
+                shape = broadcast_shapes(a.shape, y_shape)
+            except RuntimeError:
+                raise broadcast_error(a.shape, y_shape) from None
             raise RuntimeError(f"output with shape {list(a.shape)} doesn't match the broadcast "
                                f"shape {list(shape)}") from None
         self._bump_version()

@@ -270,7 +270,7 @@ def _ndtri_array(p):
 
 
 def _erfc64(v):
-    return ew.ErfcBackward0.forward(v)
+    return ew.ErfcBackward0.cpu_forward(v)
 
 
 def _erfcx64(v):
@@ -308,11 +308,10 @@ def _entr_array(x):
         return np.where(np.isnan(x), x, r).astype(x.dtype, copy=False)
 
 
-def _xlog1py_array(x, y):
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r = np.multiply(x, np.log1p(y))
-    r = np.where((np.asarray(x) == 0) & ~np.isnan(y), 0, r).astype(r.dtype, copy=False)
-    return np.where(np.isnan(y), np.nan, r).astype(r.dtype, copy=False)
+def _xlog1py_array(xp, x, y):
+    r = xp.multiply(x, xp.log1p(y))
+    r = xp.where((xp.asarray(x) == 0) & ~xp.isnan(y), 0, r).astype(r.dtype, copy=False)
+    return xp.where(xp.isnan(y), math.nan, r).astype(r.dtype, copy=False)
 
 
 # ---------------------------------------------------------------------------------------
@@ -607,7 +606,8 @@ def xlog1py(input, other, *, out=None):
     if isinstance(input, Tensor):
         return ew._binary_op(SpecialXlog1PyBackward0, "xlog1py", input, other, dt, ("a", "b"),
                              SpecialXlog1PyBackward2, out)
-    r = ew._result(_xlog1py_array(to_array(input, dt), to_array(other, dt)), dt)
+    xp = other._xp
+    r = ew._result(_xlog1py_array(xp, to_array(input, dt, xp), to_array(other, dt, xp)), dt)
     if GradMode.enabled and other._requires_grad:
         record(SpecialXlog1PyBackward1, (other,), r, (other,), self_=input)
     return ew._into(out, r)

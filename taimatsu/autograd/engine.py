@@ -13,7 +13,7 @@ Backward formulas are tensor ops; they are recorded only with `create_graph`.
 import itertools as _itertools
 import operator as _operator
 
-from .._backend import numpy as _np
+from .._backend import cpu as _cpu
 from .grad_mode import GradMode
 from .graph import AccumulateGrad, accumulator_of
 
@@ -25,7 +25,7 @@ def refresh_view(t):
 
 __all__ = ["run_backward"]
 
-_add_reduce = _np.add.reduce
+_add_reduce = _cpu.xp.add.reduce
 _NO_META = _itertools.repeat(None)
 
 
@@ -64,7 +64,8 @@ def _fit(grad, meta):
             for i, n in enumerate(shape):
                 if n == 1 and have[lead + i] != 1:
                     dims.append(lead + i)
-            r = _add_reduce(a, axis=tuple(dims), keepdims=True)
+            add_reduce = _add_reduce if type(a) is _cpu.array_type else grad._xp.add.reduce
+            r = add_reduce(a, axis=tuple(dims), keepdims=True)
             grad = _wrap(r.reshape(shape) if lead else r)
     if grad._data.dtype != np_dtype:
         grad = grad._to_numpy_dtype(np_dtype)
