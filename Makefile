@@ -24,8 +24,12 @@ demo: $(VENV)/.installed
 	$(BIN)/python examples/tour.py
 	$(BIN)/python examples/demo.py
 
+# the second run: the tests of tests/checked_device.txt on the "checked" device, whose
+# arrays refuse to mix with numpy's (proof that those ops take their array module from
+# the device)
 test: $(VENV)/.test-installed
 	$(BIN)/python -m pytest tests
+	TAIMATSU_TEST_DEVICE=checked $(BIN)/python -m pytest tests
 
 bench: $(VENV)/.test-installed
 	$(BIN)/python benchmarks/run.py

@@ -24,6 +24,10 @@ warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"taimatsu\.")
 class Backend:
     """An array module, the array type it makes and the device it serves."""
 
+    # whether the arrays live in host memory: `.numpy()` and `np.asarray(tensor)` give them
+    # to the user as numpy arrays (torch refuses them for a GPU's tensors)
+    host_memory = True
+
     def __init__(self, xp, array_type, device_type):
         self.xp = xp
         self.array_type = array_type
@@ -51,9 +55,12 @@ class Backend:
     def data_ptr(self, array):
         return array.__array_interface__["data"][0]
 
-    def as_strided(self, array, shape, strides):
+    def as_strided(self, array, shape, strides, writeable=True):
         """A view with `strides` in bytes (numpy's stride tricks)."""
-        return numpy.lib.stride_tricks.as_strided(array, shape, strides)
+        return numpy.lib.stride_tricks.as_strided(array, shape, strides, writeable=writeable)
+
+    def may_share_memory(self, a, b):
+        return numpy.may_share_memory(a, b)
 
     def scatter_add(self, target, index, values):
         """target[index] += values, adding repeated indices (numpy's ufunc.at)."""
@@ -86,9 +93,13 @@ class _CheckedBackend(Backend):
     def data_ptr(self, array):
         return array._a.__array_interface__["data"][0]
 
-    def as_strided(self, array, shape, strides):
+    def as_strided(self, array, shape, strides, writeable=True):
         from ._checked import CheckedArray
-        return CheckedArray(numpy.lib.stride_tricks.as_strided(array._a, shape, strides))
+        return CheckedArray(numpy.lib.stride_tricks.as_strided(array._a, shape, strides,
+                                                               writeable=writeable))
+
+    def may_share_memory(self, a, b):
+        return numpy.may_share_memory(a._a, b._a)
 
     def scatter_add(self, target, index, values):
         self.xp.add.at(target, index, values)

@@ -379,7 +379,7 @@ class Tensor:
         backend = _BACKEND_OF[type(a)]
         if backend.device_type == "cpu":
             return a
-        if not force:
+        if not (force or backend.host_memory):
             raise TypeError(f"can't convert {self.device} device type tensor to numpy. Use "
                             "Tensor.cpu() to copy the tensor to host memory first.")
         return backend.to_host(a)

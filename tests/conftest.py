@@ -16,8 +16,11 @@ CHECKED_LIST = ROOT / "tests" / "checked_device.txt"
 
 
 def _device_subset():
-    lines = CHECKED_LIST.read_text().splitlines()
-    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+    """(included, excluded) test-id prefixes: a line starting with '-' excludes."""
+    lines = [line.strip() for line in CHECKED_LIST.read_text().splitlines()]
+    lines = [line for line in lines if line and not line.startswith("#")]
+    return (tuple(line for line in lines if not line.startswith("-")),
+            tuple(line[1:].strip() for line in lines if line.startswith("-")))
 
 
 def pytest_configure(config):
@@ -29,11 +32,12 @@ def pytest_configure(config):
 def pytest_collection_modifyitems(config, items):
     if TEST_DEVICE == "cpu":
         return
-    subset = _device_subset()
+    included, excluded = _device_subset()
     skip = pytest.mark.skip(reason=f"not in {CHECKED_LIST.name}: not yet run on the "
                                    f"{TEST_DEVICE} device")
     for item in items:
-        if not item.nodeid.startswith(subset):
+        if not item.nodeid.startswith(included) or (excluded and
+                                                    item.nodeid.startswith(excluded)):
             item.add_marker(skip)
 
 

@@ -12,8 +12,11 @@ one per family of ops, and code that calls `.view()` on a result depends on them
 
 Every helper costs one flag check when the input is C-contiguous, the common case.
 """
-from .._backend import ndarray
-from .._backend import numpy as np
+from .._backend import BY_ARRAY_TYPE, ndarray
+
+
+def _xp(a):
+    return BY_ARRAY_TYPE[type(a)].xp
 
 
 def contiguous(r):
@@ -23,7 +26,7 @@ def contiguous(r):
         if r.ndim < 2 or 1 not in r.shape or _has_c_strides(r):
             return r
         return r.copy()
-    return np.ascontiguousarray(r)
+    return _xp(r).ascontiguousarray(r)
 
 
 def contiguous_unless(r, a):
@@ -119,12 +122,15 @@ def iterator_axes(shape, arrays):
     return None if axes == sorted(axes) else axes
 
 
-def empty(shape, dtype, axes=None):
-    """np.empty laid out with dims in `axes` order (slowest first; None: C order)."""
+def empty(shape, dtype, axes=None, xp=None):
+    """empty() of `xp` (numpy's by default) laid out with dims in `axes` order (slowest
+    first; None: C order)."""
+    if xp is None:
+        xp = BY_ARRAY_TYPE[ndarray].xp
     if axes is None:
-        return np.empty(shape, dtype)
-    dense = np.empty([shape[d] for d in axes], dtype)
-    return dense.transpose(np.argsort(axes))
+        return xp.empty(shape, dtype)
+    dense = xp.empty([shape[d] for d in axes], dtype)
+    return dense.transpose(sorted(range(len(axes)), key=axes.__getitem__))
 
 
 def in_order(r, axes):
@@ -133,17 +139,19 @@ def in_order(r, axes):
         return contiguous(r)
     if r.transpose(axes).flags.c_contiguous:
         return r
-    out = empty(r.shape, r.dtype, axes)
-    np.copyto(out, r)
+    xp = _xp(r)
+    out = empty(r.shape, r.dtype, axes, xp)
+    xp.copyto(out, r)
     return out
 
 
 def preserve_empty(a, dtype=None):
     """np.empty shaped as `a`, laid out as torch.empty_like(a) lays it out."""
     dtype = a.dtype if dtype is None else dtype
+    xp = _xp(a)
     if a.flags.c_contiguous or a.ndim < 2:
-        return np.empty(a.shape, dtype)
-    return empty(a.shape, dtype, preserve_axes(a))
+        return xp.empty(a.shape, dtype)
+    return empty(a.shape, dtype, preserve_axes(a), xp)
 
 
 def preserve_copy(a, dtype=None):
@@ -151,7 +159,7 @@ def preserve_copy(a, dtype=None):
     if a.flags.c_contiguous or a.ndim < 2:
         return a.copy() if dtype is None else a.astype(dtype)
     out = preserve_empty(a, dtype)
-    np.copyto(out, a, casting="unsafe")
+    _xp(a).copyto(out, a, casting="unsafe")
     return out
 
 

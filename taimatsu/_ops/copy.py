@@ -1,6 +1,6 @@
 """Copies and conversions: to, clone, contiguous, copy_, fill_, zero_."""
 from .. import _dtype as D
-from .._backend import numpy as np
+from .._backend import BY_ARRAY_TYPE
 from .._device import device as _device
 from .._device import channels_last, contiguous_format, preserve_format
 from .._device import resolve
@@ -110,8 +110,8 @@ def clone(input, *, memory_format=None):
     elif memory_format is None or memory_format is preserve_format:
         r = _layout.preserve_copy(a)
     elif memory_format is channels_last:
-        r = _layout.empty(a.shape, a.dtype, _channels_last_axes(a))
-        np.copyto(r, a)
+        r = _layout.empty(a.shape, a.dtype, _channels_last_axes(a), input._xp)
+        input._xp.copyto(r, a)
     else:
         r = a.copy()
     result = _wrap(r)
@@ -163,10 +163,14 @@ class CopyBackwards(Node):
 
 def copy_(self, src, non_blocking=False):
     check_inplace(self)
+    backend = self._backend
     if not isinstance(src, Tensor):
-        src = _wrap(np.asarray(src))
+        src = _wrap(backend.xp.asarray(src))
     a = self._data
     value = src._data
+    if BY_ARRAY_TYPE[type(value)] is not backend:
+        # torch copies between devices (through the host here)
+        value = backend.from_host(src._host())
     if value.dtype.kind == "c" and a.dtype.kind != "c":
         value = value.real
     if not a.flags.writeable:
@@ -175,7 +179,7 @@ def copy_(self, src, non_blocking=False):
     if value.shape != a.shape:
         _check_copy_shape(a.shape, value.shape)
     check_partial_overlap(a, (src,))
-    np.copyto(a, value, casting="unsafe")
+    backend.xp.copyto(a, value, casting="unsafe")
     self._bump_version()
     if GradMode.enabled and (self._requires_grad or src._requires_grad) \
             and a.dtype.kind in "fc":
@@ -193,12 +197,14 @@ def check_partial_overlap(out, operands):
     as torch, only judged between dense arrays (no gaps), by their memory ranges."""
     for t in operands:
         b = t._data if isinstance(t, Tensor) else None
-        if b is None or b is out or not b.size or not out.size \
-                or not np.may_share_memory(out, b):
+        if b is None or b is out or not b.size or not out.size:
+            continue
+        backend = BY_ARRAY_TYPE[type(out)]
+        if BY_ARRAY_TYPE[type(b)] is not backend or not backend.may_share_memory(out, b):
             continue
         if not (_dense(out) and _dense(b)):
             continue
-        same = (out.__array_interface__["data"][0] == b.__array_interface__["data"][0]
+        same = (backend.data_ptr(out) == backend.data_ptr(b)
                 and out.nbytes == b.nbytes and out.strides == b.strides)
         if not same:
             raise RuntimeError(_PARTIAL_OVERLAP)
@@ -217,9 +223,10 @@ def _check_copy_shape(target, source):
     """torch's copy_ broadcasts the source to the target's shape, never the other way
     (numpy's copyto drops the source's leading 1s)."""
     from ._core import broadcast_error
+    from .misc import broadcast_shapes
     try:
-        shape = np.broadcast_shapes(target, source)
-    except ValueError:
+        shape = broadcast_shapes(target, source)
+    except RuntimeError:
         raise broadcast_error(target, source) from None
     if shape != target:
         raise RuntimeError(f"output with shape {list(target)} doesn't match the broadcast "

@@ -343,9 +343,10 @@ IndexPutNewBackward.__name__ = "IndexPutBackward0"
 
 def index_put_new(shape, dtype, index, values, accumulate=False):
     """zeros(shape) with `values` put at the advanced `index` (added when `accumulate`)."""
-    out = np.zeros(shape, dtype=dtype)
+    backend = values._backend
+    out = backend.xp.zeros(shape, dtype=dtype)
     if accumulate:
-        np.add.at(out, index, values._data)
+        backend.scatter_add(out, index, values._data)
     else:
         out[index] = values._data
     result = _wrap(out)
@@ -432,8 +433,9 @@ def check_inplace_target(t):
                            "in-place operation.")
 
 
-def _value_array(value, target_dtype, advanced):
-    """The value to store, as an array (or a python scalar) of the target's dtype."""
+def _value_array(value, target_dtype, advanced, xp):
+    """The value to store, as an array of `xp` (or a python scalar) of the target's
+    dtype."""
     if isinstance(value, Tensor):
         v = value._data
         if advanced and v.dtype != target_dtype:
@@ -445,7 +447,7 @@ def _value_array(value, target_dtype, advanced):
         return v
     if isinstance(value, (bool, int, float, complex)):
         return value
-    return np.asarray(value, dtype=target_dtype)
+    return xp.asarray(value, dtype=target_dtype)
 
 
 def _target_shape(target, advanced):
@@ -496,11 +498,13 @@ def setitem(input, index, value):
                            "in-place operation.")
     check_inplace_target(input)
     target = a[basic + (Ellipsis,)] if basic is not None else a
-    vshape = np.shape(value._data) if isinstance(value, Tensor) else np.shape(value)
+    vshape = value._data.shape if isinstance(value, Tensor) else np.shape(value)
     stripped = vshape
     if vshape:
         stripped = _check_value_shape(vshape, _target_shape(target, advanced), advanced)
-    v = _value_array(value, a.dtype, advanced is not None and _index_put_dtype_strict(index, value))
+    xp = input._xp
+    v = _value_array(value, a.dtype, advanced is not None and _index_put_dtype_strict(index, value),
+                     xp)
     if stripped != vshape:
         v = v.reshape(stripped)
     if not a.flags.writeable:
@@ -511,7 +515,7 @@ def setitem(input, index, value):
     if advanced is not None:
         target[advanced] = v
     else:
-        np.copyto(target, v, casting="unsafe")
+        xp.copyto(target, v, casting="unsafe")
     input._bump_version()
     value_grad = isinstance(value, Tensor) and value._requires_grad
     if GradMode.enabled and (input._requires_grad or value_grad
@@ -1313,11 +1317,12 @@ def _fill_value(value, op):
 
 def masked_fill(input, mask, value):
     a = input._data
+    xp = input._xp
     m = _mask_array(mask, "masked_fill_")
-    v = np.asarray(_fill_value(value, "masked_fill_"), dtype=a.dtype) \
-        if a.dtype.kind != "b" else np.asarray(_fill_value(value, "masked_fill_")).astype(bool)
+    v = xp.asarray(_fill_value(value, "masked_fill_"), dtype=a.dtype) \
+        if a.dtype.kind != "b" else xp.asarray(_fill_value(value, "masked_fill_")).astype(bool)
     try:
-        r = np.where(m, v, a)
+        r = xp.where(m, v, a)
     except ValueError:
         raise broadcast_error(a.shape, m.shape) from None
     result = _wrap(_layout.contiguous(r))  # torch fills a contiguous clone

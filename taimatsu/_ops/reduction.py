@@ -11,7 +11,7 @@ import warnings
 
 from .. import _dtype as D
 from .. import return_types
-from .._backend import ndarray
+from .._backend import BY_ARRAY_TYPE, cpu, ndarray
 from .._backend import numpy as np
 from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
@@ -21,7 +21,7 @@ from ._layout import contiguous, contiguous_unless, preserve, preserve_empty
 
 _int = int
 _builtin_min, _builtin_max, _builtin_sum = min, max, sum
-_INT64 = np.dtype(np.int64)
+_INT64 = D.int64._np
 _isnan = math.isnan
 
 
@@ -59,11 +59,17 @@ def _sum_dtype(np_dtype, dtype):
 
 
 def _array(r):
-    return r if type(r) is ndarray else np.asarray(r)
+    # numpy gives full reductions as numpy scalars (and only numpy: they are cpu results)
+    return r if type(r) in BY_ARRAY_TYPE else _cpu_asarray(r)
 
 
-def _reduce(fn, a, dims, keepdim, **kwargs):
-    """fn (a numpy reduction) over `dims` (None: all), keeping dims if asked."""
+_cpu_asarray = cpu.xp.asarray
+
+
+def _reduce(name, a, dims, keepdim, **kwargs):
+    """The reduction `name` of a's array module over `dims` (None: all), keeping dims if
+    asked."""
+    fn = getattr(BY_ARRAY_TYPE[type(a)].xp, name)
     if dims is None or a.ndim == 0:
         r = fn(a, **kwargs)
         return _array(r).reshape((1,) * a.ndim) if keepdim else _array(r)
@@ -192,16 +198,17 @@ class SumBackward1(Node):
         return (_unsqueeze_to(grad, self.dims, self.keepdim, self.shape),)
 
 
-_add_reduce = np.add.reduce
+_add_reduce = cpu.xp.add.reduce
 
 
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
     if axis is not None or keepdims is not None:
         dim, keepdim = _numpy_args("sum", dim, keepdim, axis, keepdims)
     a = input._data
-    if dim is None and not keepdim and dtype is None and out is None and a.dtype.kind in "fc":
+    if dim is None and not keepdim and dtype is None and out is None and a.dtype.kind in "fc" \
+            and type(a) is ndarray:
         # the full sum of a float tensor (most losses end in one), without argument handling
-        result = _wrap(np.asarray(_add_reduce(a, None)))
+        result = _wrap(_cpu_asarray(_add_reduce(a, None)))
         if input._requires_grad and GradMode.enabled:
             record(SumBackward0, (input,), result).shape = a.shape
         return result
@@ -213,7 +220,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keep
             r = r.reshape((1,) * a.ndim)
     else:
         r = contiguous_unless(a.sum(axis=dims, dtype=acc, keepdims=keepdim), a)
-    result = _wrap(r if type(r) is ndarray else np.asarray(r))
+    result = _wrap(_array(r))
     if GradMode.enabled and input._requires_grad:
         if dim is None:
             record(SumBackward0, (input,), result, shape=a.shape)
@@ -245,8 +252,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, kee
     dims = _dims(dim, a.ndim)
     count = _count(a.shape, dims)
     # sum then divide (as numpy's mean does), without numpy's empty-slice warning
-    with np.errstate(invalid="ignore", divide="ignore"):
-        r = np.true_divide(_reduce(np.sum, a, dims, keepdim), count, dtype=a.dtype)
+    r = input._xp.true_divide(_reduce("sum", a, dims, keepdim), count, dtype=a.dtype)
     result = _wrap(_array(r))
     if _wants_grad(input):
         if dim is None:
@@ -260,14 +266,14 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, kee
 class NansumBackward0(Node):
     def backward(self, grad):
         (x,) = self.saved()
-        keep = _wrap(~np.isnan(x._data))
+        keep = _wrap(~x._xp.isnan(x._data))
         return (_restore(grad, self.dims, self.keepdim, x.dim()) * keep,)
 
 
 def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     a = input._data
     dims = _dims(dim, a.ndim)
-    result = _wrap(_reduce(np.nansum, a, dims, keepdim, dtype=_sum_dtype(a.dtype, dtype)))
+    result = _wrap(_reduce("nansum", a, dims, keepdim, dtype=_sum_dtype(a.dtype, dtype)))
     if _wants_grad(input):
         record(NansumBackward0, (input,), result, (input,), dims=dims, keepdim=keepdim)
     return _out(out, result)
@@ -277,7 +283,7 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if input._data.dtype.kind not in "fc":
         raise RuntimeError("nanmean(): expected input to have floating point or complex dtype "
                            f"but got {input.dtype._name.capitalize()}")
-    present = _wrap(~np.isnan(input._data))
+    present = _wrap(~input._xp.isnan(input._data))
     return _out(out, nansum(input, dim, keepdim, dtype=dtype) / sum(present, dim, keepdim))
 
 
@@ -302,7 +308,8 @@ def sum_to_size(input, *size):
         # the engine reduces every broadcast gradient through here: one numpy call
         a = input._data
         acc = _sum_dtype(a.dtype, None)
-        return _wrap(_add_reduce(a, axis=tuple(dims), dtype=acc, keepdims=True).reshape(shape))
+        add_reduce = _add_reduce if type(a) is ndarray else input._xp.add.reduce
+        return _wrap(add_reduce(a, axis=tuple(dims), dtype=acc, keepdims=True).reshape(shape))
     result = sum(input, dims, keepdim=True)
     if lead:
         result = result.view(shape)
@@ -443,14 +450,14 @@ def logsumexp(input, dim, keepdim=False, *, out=None):
         a = a.astype(D.get_default_dtype()._np)
     dims = _dims(dim, a.ndim)
     if a.size == 0:
-        r = _reduce(np.sum, np.exp(a), dims, keepdim)
+        r = _reduce("sum", np.exp(a), dims, keepdim)
         with np.errstate(divide="ignore"):
             result = _wrap(np.log(r))
     else:
-        m = _reduce(np.max, a, dims, True)
+        m = _reduce("max", a, dims, True)
         m = np.where(np.isfinite(m), m, 0).astype(a.dtype, copy=False)
         with np.errstate(divide="ignore"):
-            s = np.log(_reduce(np.sum, np.exp(a - m), dims, True)) + m
+            s = np.log(_reduce("sum", np.exp(a - m), dims, True)) + m
         if not keepdim:
             s = s.reshape(_reduced_shape(a.shape, dims))
         result = _wrap(_array(s))
@@ -641,7 +648,7 @@ class _ScaledByCount(Node):
         mask = _ties_mask(x._data, _array(value).reshape(
             _restore_shape(x._data.shape, self.dims, self.keepdim)))
         with np.errstate(invalid="ignore", divide="ignore"):
-            scale = mask / _reduce(np.sum, mask, self.dims, True)
+            scale = mask / _reduce("sum", mask, self.dims, True)
         return _restore(grad, self.dims, self.keepdim, n) * \
             _wrap(scale.astype(x._data.dtype, copy=False))
 
@@ -706,8 +713,8 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
                            "operation has no identity.")
     keep = keepdim and dim is not None
-    low = _wrap(_reduce(np.min, a, dims, keep))
-    high = _wrap(_reduce(np.max, a, dims, keep))
+    low = _wrap(_reduce("min", a, dims, keep))
+    high = _wrap(_reduce("max", a, dims, keep))
     if _wants_grad(input):
         record(AminmaxBackward0, (input,), (low, high), (input,), dims=dims, keepdim=keep,
                low=low._data, high=high._data)
@@ -769,11 +776,11 @@ def _var_forward(name, a, dims, correction, keepdim):
                       "less than the reduction factor (input numel divided by output numel).",
                       UserWarning, stacklevel=3)
     with np.errstate(invalid="ignore", divide="ignore"):
-        m = _reduce(np.sum, a, dims, True) / n if n else _reduce(np.sum, a, dims, True)
+        m = _reduce("sum", a, dims, True) / n if n else _reduce("sum", a, dims, True)
         centered = a - m
         sq = centered.real ** 2 + centered.imag ** 2 if a.dtype.kind == "c" \
             else centered * centered
-        var = _reduce(np.sum, sq, dims, keepdim) / dof
+        var = _reduce("sum", sq, dims, keepdim) / dof
         mean_ = m if keepdim else m.reshape(_reduced_shape(a.shape, dims))
     real = sq.dtype
     return _array(var).astype(real, copy=False), _array(mean_).astype(a.dtype, copy=False), dof
@@ -897,7 +904,7 @@ def _vector_norm_backward(grad, x, norm, p, dims):
     if p in (float("inf"), float("-inf")):
         x_abs = x._data.__abs__()
         mask = (x_abs == norm._data) | np.isnan(x_abs)
-        count = _reduce(np.sum, mask, dims, True)
+        count = _reduce("sum", mask, dims, True)
         return x.sgn() * ((grad / _wrap(count)) * _wrap(mask))
     if p < 1:
         scaled = x.sgn() * _masked_zero(x._data == 0, x.abs().pow(p - 1))
@@ -932,18 +939,18 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
 def _vector_norm_forward(a, p, dims, keepdim):
     mag = np.abs(a)
     if p == 2:
-        r = np.sqrt(_reduce(np.sum, mag * mag, dims, keepdim))
+        r = np.sqrt(_reduce("sum", mag * mag, dims, keepdim))
     elif p == 1:
-        r = _reduce(np.sum, mag, dims, keepdim)
+        r = _reduce("sum", mag, dims, keepdim)
     elif p == float("inf"):
-        r = _reduce(np.max, mag, dims, keepdim, initial=0)
+        r = _reduce("max", mag, dims, keepdim, initial=0)
     elif p == float("-inf"):
-        r = _reduce(np.min, mag, dims, keepdim)
+        r = _reduce("min", mag, dims, keepdim)
     elif p == 0:
-        r = _reduce(np.sum, mag != 0, dims, keepdim, dtype=mag.dtype)
+        r = _reduce("sum", mag != 0, dims, keepdim, dtype=mag.dtype)
     else:
         with np.errstate(divide="ignore"):
-            r = _reduce(np.sum, mag ** p, dims, keepdim) ** (1.0 / p)
+            r = _reduce("sum", mag ** p, dims, keepdim) ** (1.0 / p)
     return _array(r).astype(mag.dtype, copy=False)
 
 
@@ -1509,7 +1516,7 @@ any = _logical_reduction(np.any)
 def count_nonzero(input, dim=None):
     a = input._data
     dims = _dims(dim, a.ndim)
-    return _wrap(_reduce(np.count_nonzero, a, dims, False).astype(_INT64, copy=False))
+    return _wrap(_reduce("count_nonzero", a, dims, False).astype(_INT64, copy=False))
 
 
 def bincount(input, weights=None, minlength=0):

@@ -8,6 +8,7 @@ gradient pieces into zeros at basic numpy indices, and is itself differentiable
 """
 import warnings
 
+from .._backend import BY_ARRAY_TYPE, ndarray
 from .._backend import numpy as np
 from .._tensor import Size, Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
@@ -16,7 +17,11 @@ from . import _layout
 from ._core import broadcast_error, record
 
 _new_object = object.__new__
-_as_strided = np.lib.stride_tricks.as_strided
+_BACKEND_OF = BY_ARRAY_TYPE
+
+
+def _as_strided(a, shape, strides, writeable=True):
+    return _BACKEND_OF[type(a)].as_strided(a, shape, strides, writeable)
 
 
 def make_view(base, array):
@@ -198,7 +203,7 @@ class UnsafeViewBackward0(ViewBackward0):
 
 def _try_view(a, shape):
     try:
-        v = np.reshape(a, shape, copy=False)
+        v = _BACKEND_OF[type(a)].xp.reshape(a, shape, copy=False)
     except ValueError:
         return None
     if 1 in shape or 0 in shape:
@@ -406,9 +411,9 @@ def _broadcast_view(a, shape):
     strides = _expand_strides(a, shape)
     # torch refuses writes only where elements really share memory
     writeable = a.flags.writeable and all(st or n <= 1 for n, st in zip(shape, strides))
-    if not a.flags.c_contiguous:
-        return np.lib.stride_tricks.as_strided(a, shape, strides, writeable=writeable)
-    v = np.ndarray(shape, a.dtype, a, 0, strides)
+    if not a.flags.c_contiguous or type(a) is not ndarray:
+        return _as_strided(a, shape, strides, writeable=writeable)
+    v = ndarray(shape, a.dtype, a, 0, strides)
     v.flags.writeable = writeable
     return v
 
@@ -453,7 +458,7 @@ def unsqueeze(input, dim=None, *, axis=None):
         dim = axis
     a = input._data
     dim = _wrap_dim(dim, a.ndim + 1)
-    v = np.expand_dims(a, dim)
+    v = _BACKEND_OF[type(a)].xp.expand_dims(a, dim)
     # torch gives the new dim the stride that keeps the layout contiguous where it was
     stride = a.shape[dim] * a.strides[dim] if dim < a.ndim else a.itemsize
     if v.strides[dim] != stride:
@@ -494,7 +499,7 @@ def squeeze(input, dim=None, *, axis=None):
             dup = next(d for d in wrapped if wrapped.count(d) > 1)
             raise RuntimeError(f"dim {dup} appears multiple times in the list of dims")
         axes = tuple(d for d in wrapped if a.ndim and a.shape[d] == 1)
-    result = make_view(input, np.squeeze(a, axes) if axes else a.view())
+    result = make_view(input, a.squeeze(axes) if axes else a.view())
     if GradMode.enabled and input._requires_grad:
         record(node, (input,), result, shape=a.shape)
     return result
@@ -502,7 +507,8 @@ def squeeze(input, dim=None, *, axis=None):
 
 class PermuteBackward0(Node):
     def backward(self, grad):
-        return (grad.permute(np.argsort(self.dims).tolist()),)
+        dims = self.dims
+        return (grad.permute(sorted(range(len(dims)), key=dims.__getitem__)),)
 
 
 def permute(input, *dims):
@@ -1285,7 +1291,7 @@ def resize_(self, *sizes, memory_format=None):
         # the storage is kept: shrinking reuses its first n elements
         self._data = a.reshape(-1)[:n].reshape(shape)
         return self
-    new = np.empty(shape, dtype=a.dtype)
+    new = self._xp.empty(shape, dtype=a.dtype)
     keep = min(n, a.size)
     new.reshape(-1)[:keep] = a.reshape(-1)[:keep]
     self._data = new
