@@ -76,6 +76,21 @@ def backend_of(*inputs):
     return cpu if first is None else BY_ARRAY_TYPE[type(first)]
 
 
+def xp_of(value):
+    """The array module of a tensor, an array, or the first tensor of a sequence; numpy's
+    for numbers and host data."""
+    if isinstance(value, Tensor):
+        return BY_ARRAY_TYPE[type(value._data)].xp
+    backend = BY_ARRAY_TYPE.get(type(value))
+    if backend is not None:
+        return backend.xp
+    if isinstance(value, (list, tuple)):
+        for v in value:
+            if isinstance(v, Tensor) or type(v) in BY_ARRAY_TYPE:
+                return xp_of(v)
+    return _numpy
+
+
 def apply(op, *inputs, **params):
     """Run the record `op` on `inputs` (tensors, or numbers and None where the op takes
     them): the one seam every op passes.  `params` go to the forward and become the

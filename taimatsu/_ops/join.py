@@ -6,23 +6,24 @@ slice of the gradient, as stack's hands each its index.
 import functools
 
 from .. import _dtype as D
-from .._backend import numpy as np
 from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from . import _layout
-from ._core import record
+from ._core import backend_of, record
+from ._core import xp_of as _xp_of
 
 
 class CatBackward0(Node):
     def backward(self, grad):
+        xp = _xp_of(grad)
         head = (slice(None),) * self.dim
         grads = []
         for (start, stop), needed in zip(self.bounds, self._next):
             if needed is None:
                 grads.append(None)
             elif start is None:
-                grads.append(_wrap(np.zeros((0,), grad._data.dtype)))
+                grads.append(_wrap(xp.zeros((0,), grad._data.dtype)))
             else:
                 grads.append(grad[head + (slice(start, stop),)])
         return tuple(grads)
@@ -58,6 +59,7 @@ def _is_legacy_empty(t):
 
 def cat(tensors, dim=0, *, out=None):
     tensors = _check_list("cat", tensors)
+    xp = backend_of(*tensors).xp
     if not tensors:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     for i, t in enumerate(tensors):
@@ -67,7 +69,7 @@ def cat(tensors, dim=0, *, out=None):
     dtype = _common_dtype(tensors)
     parts = [t for t in tensors if not _is_legacy_empty(t)]
     if not parts:
-        result = _wrap(np.empty((0,), dtype))
+        result = _wrap(xp.empty((0,), dtype))
         return _finish(result, tensors, 0, [(None, None)] * len(tensors), out)
     ref = parts[0]._data.shape
     d = _wrap_dim(dim, len(ref))
@@ -87,18 +89,19 @@ def cat(tensors, dim=0, *, out=None):
 def _concatenate(arrays, d):
     """np.concatenate laid out as torch.cat's result: channels-last where every input
     suggests that format, else contiguous (numpy would follow the inputs' order)."""
+    xp = _xp_of(arrays[0])
     for a in arrays:
         if not a.flags.c_contiguous:
             break
     else:
-        return np.concatenate(arrays, axis=d)
+        return xp.concatenate(arrays, axis=d)
     axes = _layout.suggest_axes(arrays[0])
     if axes is not None and any(_layout.suggest_axes(a) != axes for a in arrays[1:]):
         axes = None
     shape = list(arrays[0].shape)
     shape[d] = sum(a.shape[d] for a in arrays)
-    out = _layout.empty(shape, arrays[0].dtype, axes)
-    return np.concatenate(arrays, axis=d, out=out)
+    out = _layout.empty(shape, arrays[0].dtype, axes, xp)
+    return xp.concatenate(arrays, axis=d, out=out)
 
 
 def _check_shapes(tensors, ref, d):
@@ -132,6 +135,7 @@ concat = concatenate = cat
 
 def stack(tensors, dim=0, *, out=None):
     tensors = _check_list("stack", tensors)
+    xp = backend_of(*tensors).xp
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
     ref = tensors[0]._data.shape
@@ -143,7 +147,7 @@ def stack(tensors, dim=0, *, out=None):
     dtype = _common_dtype(tensors)
     arrays = [t._data if t._data.dtype == dtype else t._data.astype(dtype) for t in tensors]
     # torch stacks by cat of unsqueezed inputs, which suggest no channels-last format
-    result = _wrap(_layout.contiguous(np.stack(arrays, axis=d)))
+    result = _wrap(_layout.contiguous(xp.stack(arrays, axis=d)))
     if GradMode.enabled and any(t._requires_grad for t in tensors):
         record(StackBackward0, tensors, result, dim=d)
     if out is None:

@@ -12,16 +12,18 @@ import warnings
 from .. import _dtype as D
 from .. import return_types
 from .._backend import BY_ARRAY_TYPE, cpu, ndarray
-from .._backend import numpy as np
+from .._backend import numpy as _host_numpy
 from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from ._core import record
+from ._core import xp_of as _xp_of
 from ._layout import contiguous, contiguous_unless, preserve, preserve_empty
 
 _int = int
 _builtin_min, _builtin_max, _builtin_sum = min, max, sum
 _INT64 = D.int64._np
+_UINT8 = D.uint8._np
 _isnan = math.isnan
 
 
@@ -143,7 +145,8 @@ class ScatterBackward0(ScatterAddBackward0):
 
 def _gather(x, dim, index):
     """x's elements at `index` (an int64 array) along `dim`."""
-    result = _wrap(np.take_along_axis(x._data, index, dim))
+    xp = _xp_of(x)
+    result = _wrap(xp.take_along_axis(x._data, index, dim))
     if _wants_grad(x):
         record(GatherBackward0, (x,), result, dim=dim, index=index, shape=x._data.shape)
     return result
@@ -152,14 +155,15 @@ def _gather(x, dim, index):
 def _scatter(src, dim, index, shape, unique=False):
     """zeros(shape) with src added at `index` along `dim` (repeated indices accumulate;
     `unique` says none repeat, which allows a plain put)."""
-    a = np.zeros(shape, dtype=src._data.dtype)
-    s = np.broadcast_to(src._data, index.shape)
+    xp = _xp_of(src)
+    a = xp.zeros(shape, dtype=src._data.dtype)
+    s = xp.broadcast_to(src._data, index.shape)
     if unique:
-        np.put_along_axis(a, index, s, dim)
+        xp.put_along_axis(a, index, s, dim)
     else:
-        grid = list(np.ix_(*[np.arange(n) for n in index.shape]))
+        grid = list(xp.ix_(*[xp.arange(n) for n in index.shape]))
         grid[dim] = index
-        np.add.at(a, tuple(grid), s)
+        xp.add.at(a, tuple(grid), s)
     result = _wrap(a)
     if _wants_grad(src):
         # torch scatters unique indices into zeros (ScatterBackward0), adds repeated ones
@@ -176,9 +180,10 @@ class FlipBackward0(Node):
 def _flip(x, dim):
     # a copy laid out as x, as torch's flip: a flipped view's negative strides would
     # reach users through the gradients of cumsum and cumprod
+    xp = _xp_of(x)
     a = x._data
     r = preserve_empty(a)
-    np.copyto(r, np.flip(a, dim))
+    xp.copyto(r, xp.flip(a, dim))
     result = _wrap(r)
     if _wants_grad(x):
         record(FlipBackward0, (x,), result, dim=dim)
@@ -322,11 +327,12 @@ def sum_to_size(input, *size):
 def _prod_safe_zeros_backward(grad, x, dim):
     """d prod / d x_i as (product of the x before i) * (product of the x after i): right
     where x holds zeros, where result / x is not."""
+    xp = _xp_of(x)
     from .join import cat
     n = x._data.shape[dim]
     if n == 1:
         return grad.expand(x._data.shape)
-    ones = _wrap(np.ones(x._data.shape[:dim] + (1,) + x._data.shape[dim + 1:], x._data.dtype))
+    ones = _wrap(xp.ones(x._data.shape[:dim] + (1,) + x._data.shape[dim + 1:], x._data.dtype))
     head = (slice(None),) * dim
     before = cat([ones, x[head + (slice(0, n - 1),)]], dim).cumprod(dim)
     after = _flip(cat([ones, _flip(x[head + (slice(1, n),)], dim)], dim).cumprod(dim), dim)
@@ -358,10 +364,11 @@ class ProdBackward1(Node):
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    xp = _xp_of(input)
     a = input._data
     acc = _sum_dtype(a.dtype, dtype)
     if dim is None:
-        result = _wrap(np.asarray(a.prod(dtype=acc)))
+        result = _wrap(xp.asarray(a.prod(dtype=acc)))
         if _wants_grad(input):
             record(ProdBackward0, (input,), result, (input, result))
         return _out(out, result)
@@ -389,10 +396,11 @@ def _cum_dim(a, dim):
 
 
 def cumsum(input, dim, *, dtype=None, out=None):
+    xp = _xp_of(input)
     a = input._data
     d = _cum_dim(a, dim)
     acc = _sum_dtype(a.dtype, dtype)
-    r = a.astype(acc) if a.ndim == 0 else contiguous_unless(np.cumsum(a, axis=d, dtype=acc), a)
+    r = a.astype(acc) if a.ndim == 0 else contiguous_unless(xp.cumsum(a, axis=d, dtype=acc), a)
     result = _wrap(r)
     if _wants_grad(input):
         record(CumsumBackward0, (input,), result, dim=d)
@@ -414,22 +422,24 @@ class CumprodBackward0(Node):
 def _cumprod_backward_with_zeros(grad, x, dim):
     """d out_j / d x_i is the product of x_k over k <= j, k != i: build it for every
     (i, j) pair (quadratic in the dim's size, but exact where x holds zeros)."""
+    xp = _xp_of(x)
     xt = x.transpose(dim, -1)
     n = xt._data.shape[-1]
-    eye = _wrap(np.eye(n, dtype=bool))
+    eye = _wrap(xp.eye(n, dtype=bool))
     others = xt.unsqueeze(-2).expand(xt._data.shape[:-1] + (n, n))
     from .elementwise import where
     partial = where(eye, 1.0, others).cumprod(-1)         # [..., i, j]
-    upper = _wrap(np.triu(np.ones((n, n), dtype=x._data.dtype)))
+    upper = _wrap(xp.triu(xp.ones((n, n), dtype=x._data.dtype)))
     g = grad.transpose(dim, -1).unsqueeze(-2)
     return (partial * g * upper).sum(-1).transpose(dim, -1)
 
 
 def cumprod(input, dim, *, dtype=None, out=None):
+    xp = _xp_of(input)
     a = input._data
     d = _cum_dim(a, dim)
     acc = _sum_dtype(a.dtype, dtype)
-    r = a.astype(acc) if a.ndim == 0 else contiguous_unless(np.cumprod(a, axis=d, dtype=acc), a)
+    r = a.astype(acc) if a.ndim == 0 else contiguous_unless(xp.cumprod(a, axis=d, dtype=acc), a)
     result = _wrap(r)
     if _wants_grad(input):
         record(CumprodBackward0, (input,), result, (input, result), dim=d)
@@ -445,19 +455,20 @@ class LogsumexpBackward0(Node):
 
 
 def logsumexp(input, dim, keepdim=False, *, out=None):
+    xp = _xp_of(input)
     a = input._data
     if a.dtype.kind not in "fc":
         a = a.astype(D.get_default_dtype()._np)
     dims = _dims(dim, a.ndim)
     if a.size == 0:
-        r = _reduce("sum", np.exp(a), dims, keepdim)
-        with np.errstate(divide="ignore"):
-            result = _wrap(np.log(r))
+        r = _reduce("sum", xp.exp(a), dims, keepdim)
+        with xp.errstate(divide="ignore"):
+            result = _wrap(xp.log(r))
     else:
         m = _reduce("max", a, dims, True)
-        m = np.where(np.isfinite(m), m, 0).astype(a.dtype, copy=False)
-        with np.errstate(divide="ignore"):
-            s = np.log(_reduce("sum", np.exp(a - m), dims, True)) + m
+        m = xp.where(xp.isfinite(m), m, 0).astype(a.dtype, copy=False)
+        with xp.errstate(divide="ignore"):
+            s = xp.log(_reduce("sum", xp.exp(a - m), dims, True)) + m
         if not keepdim:
             s = s.reshape(_reduced_shape(a.shape, dims))
         result = _wrap(_array(s))
@@ -478,9 +489,10 @@ def _reduced_shape(shape, dims):
 
 def _ties_mask(a, value):
     """Where `a` equals the (broadcast) reduced `value`, NaN matching NaN."""
+    xp = _xp_of(a)
     mask = a == value
     if a.dtype.kind in "fc":
-        mask |= np.isnan(a) & np.isnan(value)
+        mask |= xp.isnan(a) & xp.isnan(value)
     return mask
 
 
@@ -570,11 +582,12 @@ def _selected(node_cls, rtype, input, index, dim, keepdim, keep_layout=False):
     """The (values, indices) named tuple of a value-selecting op; `index` has the
     input's number of dims (keepdim form).  Results are C-contiguous, or laid out as
     the input (`keep_layout`, sort's rule: torch's preserve_format)."""
+    xp = _xp_of(input)
     a = input._data
     if a.ndim == 0:
-        values, indices = a.copy(), np.zeros((), _INT64)
+        values, indices = a.copy(), xp.zeros((), _INT64)
     else:
-        values = np.take_along_axis(a, index, dim)
+        values = xp.take_along_axis(a, index, dim)
         indices = index
         if not keepdim:
             values = values.squeeze(dim)
@@ -597,13 +610,14 @@ def _nonempty_dim(name, a, d):
 
 
 def _int_dim(name, dim):
-    if not isinstance(dim, (_int, np.integer)) or isinstance(dim, bool):
+    if not isinstance(dim, (_int, _host_numpy.integer)) or isinstance(dim, bool):
         raise TypeError(f"{name}(): argument 'dim' (position 1) must be int, not "
                         f"{type(dim).__name__}")
 
 
 def _extreme(name, arg_fn, val_fn, full_node, dim_node, rtype, binary):
     def reduce(input, dim=None, keepdim=False, *, out=None):
+        xp = _xp_of(input)
         if isinstance(dim, Tensor):
             from . import elementwise
             return getattr(elementwise, binary)(input, dim, out=out) if out is not None \
@@ -614,14 +628,14 @@ def _extreme(name, arg_fn, val_fn, full_node, dim_node, rtype, binary):
                 raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
                                    "input.numel() == 0. Specify the reduction dim with the "
                                    "'dim' argument.")
-            result = _wrap(np.asarray(val_fn(a)))
+            result = _wrap(xp.asarray(getattr(xp, val_fn)(a)))
             if _wants_grad(input):
                 record(full_node, (input,), result, (input,), value=result._data)
             return result
         _int_dim(name, dim)
         d = _wrap_dim(dim, a.ndim)
         _nonempty_dim(name, a, d)
-        index = arg_fn(a, axis=d, keepdims=True) if a.ndim else None
+        index = getattr(xp, arg_fn)(a, axis=d, keepdims=True) if a.ndim else None
         result = _selected(dim_node, rtype, input, index, d, keepdim)
         if out is not None:
             return rtype((_out(out[0], result[0]), _out(out[1], result[1])))
@@ -630,9 +644,9 @@ def _extreme(name, arg_fn, val_fn, full_node, dim_node, rtype, binary):
     return reduce
 
 
-max = _extreme("max", np.argmax, np.max, MaxBackward1, MaxBackward0, return_types.max,
+max = _extreme("max", "argmax", "max", MaxBackward1, MaxBackward0, return_types.max,
                "maximum")
-min = _extreme("min", np.argmin, np.min, MinBackward1, MinBackward0, return_types.min,
+min = _extreme("min", "argmin", "min", MinBackward1, MinBackward0, return_types.min,
                "minimum")
 
 
@@ -644,10 +658,11 @@ class _ScaledByCount(Node):
         return (self._part(grad, x, self.value),)
 
     def _part(self, grad, x, value):
+        xp = _xp_of(grad)
         n = x.dim()
         mask = _ties_mask(x._data, _array(value).reshape(
             _restore_shape(x._data.shape, self.dims, self.keepdim)))
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with xp.errstate(invalid="ignore", divide="ignore"):
             scale = mask / _reduce("sum", mask, self.dims, True)
         return _restore(grad, self.dims, self.keepdim, n) * \
             _wrap(scale.astype(x._data.dtype, copy=False))
@@ -702,8 +717,8 @@ def _check_extreme_dims(name, a, dims):
             raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
 
 
-amax = _amax_like("amax", np.max, AmaxBackward0)
-amin = _amax_like("amin", np.min, AminBackward0)
+amax = _amax_like("amax", "max", AmaxBackward0)
+amin = _amax_like("amin", "min", AminBackward0)
 
 
 def aminmax(input, *, dim=None, keepdim=False, out=None):
@@ -723,6 +738,7 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
 
 def _arg_extreme(name, fn):
     def arg(input, dim=None, keepdim=False, *, out=None):
+        xp = _xp_of(input)
         a = input._data
         if a.dtype.kind == "b":
             raise RuntimeError(f"{name}(): does not support bool input")
@@ -730,20 +746,20 @@ def _arg_extreme(name, fn):
             if a.size == 0:
                 raise IndexError(f"{name}(): Expected reduction dim to be specified for "
                                  "input.numel() == 0.")
-            r = np.asarray(fn(a), dtype=_INT64)
+            r = xp.asarray(getattr(xp, fn)(a), dtype=_INT64)
             result = _wrap(r.reshape((1,) * a.ndim) if keepdim else r)
         else:
             d = _wrap_dim(dim, a.ndim)
             _nonempty_dim(name, a, d)
-            r = fn(a, axis=d, keepdims=keepdim) if a.ndim else np.zeros((), _INT64)
+            r = getattr(xp, fn)(a, axis=d, keepdims=keepdim) if a.ndim else xp.zeros((), _INT64)
             result = _wrap(contiguous_unless(_array(r).astype(_INT64, copy=False), a))
         return _out(out, result)
     arg.__name__ = name
     return arg
 
 
-argmax = _arg_extreme("argmax", np.argmax)
-argmin = _arg_extreme("argmin", np.argmin)
+argmax = _arg_extreme("argmax", "argmax")
+argmin = _arg_extreme("argmin", "argmin")
 
 
 # ---------------------------------------------------------------------------------------
@@ -768,6 +784,7 @@ def _var_dtype_check(name, a):
 
 
 def _var_forward(name, a, dims, correction, keepdim):
+    xp = _xp_of(a)
     _var_dtype_check(name, a)
     n = _count(a.shape, dims)
     dof = _builtin_max(0, n - correction)
@@ -775,7 +792,7 @@ def _var_forward(name, a, dims, correction, keepdim):
         warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly "
                       "less than the reduction factor (input numel divided by output numel).",
                       UserWarning, stacklevel=3)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with xp.errstate(invalid="ignore", divide="ignore"):
         m = _reduce("sum", a, dims, True) / n if n else _reduce("sum", a, dims, True)
         centered = a - m
         sq = centered.real ** 2 + centered.imag ** 2 if a.dtype.kind == "c" \
@@ -851,12 +868,13 @@ def _moment(name, root, with_mean):
             (False, True): VarMeanBackward0, (True, True): StdMeanBackward0}[root, with_mean]
 
     def moment(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+        xp = _xp_of(input)
         a = input._data
         dim, correction = _var_args(name, dim, unbiased, correction)
         _var_dtype_check(name, a)  # before the dims', as torch checks
         dims = _dims(dim, a.ndim)
         var, mean_, dof = _var_forward(name, a, dims, correction, keepdim)
-        value = _wrap(np.sqrt(var) if root else var)
+        value = _wrap(xp.sqrt(var) if root else var)
         outs = (value, _wrap(mean_)) if with_mean else value
         if _wants_grad(input):
             saved = (input, value) if root else (input,)
@@ -890,6 +908,7 @@ def _masked_zero(mask, t):
 
 
 def _vector_norm_backward(grad, x, norm, p, dims):
+    xp = _xp_of(x)
     zero_norm = _wrap(norm._data == 0)
     safe_norm = _nonzero(norm, zero_norm)
     if p == 0:
@@ -899,11 +918,11 @@ def _vector_norm_backward(grad, x, norm, p, dims):
     if p == 2:
         # x / norm itself (not a safe denominator): torch's second derivative is NaN where
         # the norm is 0, and so is ours
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with xp.errstate(divide="ignore", invalid="ignore"):
             return grad * _masked_zero(zero_norm, x / norm)
     if p in (float("inf"), float("-inf")):
         x_abs = x._data.__abs__()
-        mask = (x_abs == norm._data) | np.isnan(x_abs)
+        mask = (x_abs == norm._data) | xp.isnan(x_abs)
         count = _reduce("sum", mask, dims, True)
         return x.sgn() * ((grad / _wrap(count)) * _wrap(mask))
     if p < 1:
@@ -937,9 +956,10 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
 
 
 def _vector_norm_forward(a, p, dims, keepdim):
-    mag = np.abs(a)
+    xp = _xp_of(a)
+    mag = xp.abs(a)
     if p == 2:
-        r = np.sqrt(_reduce("sum", mag * mag, dims, keepdim))
+        r = xp.sqrt(_reduce("sum", mag * mag, dims, keepdim))
     elif p == 1:
         r = _reduce("sum", mag, dims, keepdim)
     elif p == float("inf"):
@@ -949,7 +969,7 @@ def _vector_norm_forward(a, p, dims, keepdim):
     elif p == 0:
         r = _reduce("sum", mag != 0, dims, keepdim, dtype=mag.dtype)
     else:
-        with np.errstate(divide="ignore"):
+        with xp.errstate(divide="ignore"):
             r = _reduce("sum", mag ** p, dims, keepdim) ** (1.0 / p)
     return _array(r).astype(mag.dtype, copy=False)
 
@@ -978,12 +998,13 @@ def _sort_order(a, axis, descending=False, stable=False):
     """Indices that sort `a` along `axis` as torch's CPU sort orders them: NaN counts as
     largest; equal elements keep their order when `stable` or when their row is short
     (std::sort is an insertion sort up to 16 elements), else follow std::sort."""
+    xp = _xp_of(a)
     n = a.shape[axis] if a.ndim else 1
     if n < 2 or a.size == 0 or (stable and a.dtype.kind != "f"):
         return _argsort_stable(a, axis, descending)
     rows, lead = _rows(a, axis)
-    index = np.argsort(rows, axis=-1, kind="stable" if a.dtype.kind != "f" else None)
-    s = np.take_along_axis(rows, index, -1)
+    index = xp.argsort(rows, axis=-1, kind="stable" if a.dtype.kind != "f" else None)
+    s = xp.take_along_axis(rows, index, -1)
     tied = _ties_mask(s[:, 1:], s[:, :-1]).any(-1)
     if descending:
         index = index[:, ::-1]
@@ -992,11 +1013,11 @@ def _sort_order(a, axis, descending=False, stable=False):
             index[tied] = _argsort_stable(rows[tied], -1, descending)
         else:
             before = _descending_first if descending else _ascending_first
-            for r in np.nonzero(tied)[0]:
+            for r in xp.nonzero(tied)[0]:
                 items = list(zip(rows[r].tolist(), range(n)))
                 _std_sort(items, 0, n, before)
                 index[r] = [i for _, i in items]
-    return np.moveaxis(index.reshape(lead + (n,)), -1, axis)
+    return xp.moveaxis(index.reshape(lead + (n,)), -1, axis)
 
 
 def _ascending_first(x, y):
@@ -1008,13 +1029,14 @@ def _descending_first(x, y):
 
 
 def _argsort_stable(a, axis, descending):
+    xp = _xp_of(a)
     if not descending:
-        return np.argsort(a, axis=axis, kind="stable")
+        return xp.argsort(a, axis=axis, kind="stable")
     # sort the reversed array ascending, then reverse back: equal elements keep their
     # original order and NaNs come first
     n = a.shape[axis]
-    flipped = np.flip(a, axis)
-    return (n - 1) - np.flip(np.argsort(flipped, axis=axis, kind="stable"), axis)
+    flipped = xp.flip(a, axis)
+    return (n - 1) - xp.flip(xp.argsort(flipped, axis=axis, kind="stable"), axis)
 
 
 def sort(input, dim=-1, descending=False, stable=False, *, out=None):
@@ -1025,10 +1047,11 @@ def sort(input, dim=-1, descending=False, stable=False, *, out=None):
 
 
 def argsort(input, dim=-1, descending=False, stable=False):
+    xp = _xp_of(input)
     a = input._data
     d = _wrap_dim(dim, a.ndim)
     if a.ndim == 0:
-        return _wrap(np.zeros((), _INT64))
+        return _wrap(xp.zeros((), _INT64))
     return _wrap(preserve(_sort_order(a, d, descending, stable).astype(_INT64, copy=False), a))
 
 
@@ -1037,6 +1060,7 @@ def msort(input, *, out=None):
 
 
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
+    xp = _xp_of(input)
     a = input._data
     d = _wrap_dim(dim, a.ndim)
     if a.dtype.kind == "b":
@@ -1050,13 +1074,13 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     chosen = _sort_order(rows, 1, largest, stable=True)[:, :k]
     if k > 0:
         # where ties (or sorted=False) leave the order open, follow the selection torch runs
-        picked = rows[np.arange(len(rows))[:, None], chosen]
+        picked = rows[xp.arange(len(rows))[:, None], chosen]
         open_ = _ties_mask(rows, picked[:, -1:]).sum(-1) > 1
         open_ |= _ties_mask(picked[:, 1:], picked[:, :-1]).any(-1)
         open_ |= not sorted and k * 64 > size
-        for r in np.nonzero(open_)[0]:
+        for r in xp.nonzero(open_)[0]:
             chosen[r] = _torch_topk_row(rows[r], k, largest, sorted)
-    index = np.moveaxis(chosen.reshape(lead + (k,)), -1, d)
+    index = xp.moveaxis(chosen.reshape(lead + (k,)), -1, d)
     return _selected(TopkBackward0, return_types.topk, input, index, d, True)
 
 
@@ -1185,13 +1209,14 @@ def _insertion_sort(v, first, last, before):
 
 def _rows(a, d):
     """`a` with dim `d` moved last, as a 2-d (rows, n) array, and the keepdim shape."""
-    moved = np.moveaxis(a, d, -1)
+    xp = _xp_of(a)
+    moved = xp.moveaxis(a, d, -1)
     return moved.reshape(-1, a.shape[d]), moved.shape[:-1]
 
 
 def _from_rows(index_per_row, lead_shape, d):
     """A per-row index (rows,) as a keepdim-shaped index array along `d`."""
-    return np.moveaxis(index_per_row.reshape(lead_shape + (1,)), -1, d)
+    return _xp_of(index_per_row).moveaxis(index_per_row.reshape(lead_shape + (1,)), -1, d)
 
 
 def _quickselect_index(row, k):
@@ -1240,6 +1265,7 @@ def _quickselect_index(row, k):
 
 
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
+    xp = _xp_of(input)
     a = input._data
     d = _wrap_dim(dim, a.ndim)
     _nonempty_dim("kthvalue", a, d)
@@ -1253,9 +1279,9 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     rows, lead = _rows(a, d)
     order = _sort_order(rows, 1, stable=True)
     chosen = order[:, k - 1]
-    value = rows[np.arange(len(rows)), chosen]
+    value = rows[xp.arange(len(rows)), chosen]
     ties = _ties_mask(rows, value[:, None]).sum(-1) > 1
-    for r in np.nonzero(ties)[0]:
+    for r in xp.nonzero(ties)[0]:
         chosen[r] = _quickselect_index(rows[r], k - 1)
     index = _from_rows(chosen, lead, d)
     return _selected(KthvalueBackward0, return_types.kthvalue, input, index, d, keepdim)
@@ -1275,20 +1301,21 @@ def nanmedian(input, dim=None, keepdim=False, *, out=None):
 
 
 def _median(name, input, dim, keepdim, ignore_nan):
+    xp = _xp_of(input)
     a = input._data
     if dim is None:
         flat = a.reshape(-1)
         if flat.size:
             _median_check("median_cpu", a)
-        nan = np.isnan(flat) if flat.dtype.kind == "f" else None
+        nan = xp.isnan(flat) if flat.dtype.kind == "f" else None
         if flat.size == 0 or (nan is not None and nan.any() and (not ignore_nan or nan.all())):
-            value = np.nan
+            value = math.nan
         else:
             k = (flat.size - (0 if nan is None else int(nan.sum())) - 1) // 2
-            value = np.partition(flat, k)[k]
-        with np.errstate(invalid="ignore"):
+            value = xp.partition(flat, k)[k]
+        with xp.errstate(invalid="ignore"):
             # torch casts the NaN of an empty input to integer and bool dtypes too
-            result = _wrap(np.asarray(value).astype(a.dtype))
+            result = _wrap(xp.asarray(value).astype(a.dtype))
         if _wants_grad(input):
             node = NanmedianBackward0 if ignore_nan else MedianBackward0
             record(node, (input,), result, (input,), value=result._data)
@@ -1303,21 +1330,22 @@ def _median(name, input, dim, keepdim, ignore_nan):
         return _selected(node, rtype, input, None, d, keepdim)
     rows, lead = _rows(a, d)
     order = _sort_order(rows, 1, stable=True)
-    nan = np.isnan(rows) if rows.dtype.kind == "f" else np.zeros(rows.shape, bool)
+    nan = xp.isnan(rows) if rows.dtype.kind == "f" else xp.zeros(rows.shape, bool)
     n_nan = nan.sum(-1)
     if ignore_nan:
-        k = np.maximum(rows.shape[1] - n_nan - 1, 0) // 2
+        k = xp.maximum(rows.shape[1] - n_nan - 1, 0) // 2
     else:
-        k = np.full(len(rows), (rows.shape[1] - 1) // 2)
-    chosen = order[np.arange(len(rows)), k]
+        k = xp.full(len(rows), (rows.shape[1] - 1) // 2)
+    chosen = order[xp.arange(len(rows)), k]
     if not ignore_nan:
         # torch returns the first NaN of a row that has one
         has_nan = n_nan > 0
-        chosen = np.where(has_nan, nan.argmax(-1), chosen)
+        chosen = xp.where(has_nan, nan.argmax(-1), chosen)
     return _selected(node, rtype, input, _from_rows(chosen, lead, d), d, keepdim)
 
 
 def mode(input, dim=-1, keepdim=False, *, out=None):
+    xp = _xp_of(input)
     a = input._data
     d = _wrap_dim(dim, a.ndim)
     _nonempty_dim("mode", a, d)
@@ -1328,11 +1356,11 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
     # torch sorts each row with std::sort (unstable past 16 elements, and NaN compares
     # equal to everything): where that decides the answer, run it
     n = rows.shape[1]
-    open_ = np.isnan(rows).any(-1) if rows.dtype.kind == "f" else np.zeros(len(rows), bool)
+    open_ = xp.isnan(rows).any(-1) if rows.dtype.kind == "f" else xp.zeros(len(rows), bool)
     if n > 16:
-        open_ |= np.ones(len(rows), bool)
+        open_ |= xp.ones(len(rows), bool)
     if open_.sum() * n <= _EMULATION_BUDGET:
-        for r in np.nonzero(open_)[0]:
+        for r in xp.nonzero(open_)[0]:
             chosen[r] = _torch_mode_row(rows[r])
     index = _from_rows(chosen, lead, d)
     return _selected(ModeBackward0, return_types.mode, input, index, d, keepdim)
@@ -1358,18 +1386,19 @@ def _value_less(x, y):
 def _mode_index(rows):
     """The index torch's mode picks in each row: the most frequent value (the smallest
     among equally frequent ones), at its last occurrence."""
+    xp = _xp_of(rows)
     order = _sort_order(rows, 1, stable=True)
-    s = np.take_along_axis(rows, order, 1)
+    s = xp.take_along_axis(rows, order, 1)
     n = s.shape[1]
-    positions = np.arange(n)
-    starts = np.ones(s.shape, bool)
+    positions = xp.arange(n)
+    starts = xp.ones(s.shape, bool)
     starts[:, 1:] = s[:, 1:] != s[:, :-1]
-    ends = np.ones(s.shape, bool)
+    ends = xp.ones(s.shape, bool)
     ends[:, :-1] = starts[:, 1:]
-    run_start = np.maximum.accumulate(np.where(starts, positions, 0), axis=1)
-    lengths = np.where(ends, positions - run_start + 1, 0)
+    run_start = xp.maximum.accumulate(xp.where(starts, positions, 0), axis=1)
+    lengths = xp.where(ends, positions - run_start + 1, 0)
     best = lengths.argmax(1)
-    return order[np.arange(len(rows)), best]
+    return order[xp.arange(len(rows)), best]
 
 
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
@@ -1398,6 +1427,7 @@ def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", ou
 
 def _quantile_q(name, a, q):
     """q as a 1-d array in the input's dtype, and whether it was a scalar."""
+    xp = _xp_of(a)
     if isinstance(q, Tensor):
         if q.dim() > 1:
             raise RuntimeError(f"{name}() q must be a scalar or 1D tensor")
@@ -1405,7 +1435,7 @@ def _quantile_q(name, a, q):
             raise RuntimeError(f"{name}() q tensor must be same dtype as the input tensor")
         qs, scalar = q._data.reshape(-1), q.dim() == 0
     else:
-        qs, scalar = np.asarray([q], dtype=a.dtype), True
+        qs, scalar = xp.asarray([q], dtype=a.dtype), True
     if qs.size and not ((qs >= 0) & (qs <= 1)).all():
         bad = "q values" if not scalar else f"q must be in the range [0, 1] but got {q}"
         raise RuntimeError(f"{name}() {bad}" if scalar else
@@ -1414,6 +1444,7 @@ def _quantile_q(name, a, q):
 
 
 def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
+    xp = _xp_of(input)
     a = input._data
     if a.dtype.kind != "f":
         raise RuntimeError(f"{name}() input tensor must be either float or double dtype")
@@ -1435,12 +1466,12 @@ def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
                                                       if i != d)
     s = sorted_._data
     n = s.shape[-1]
-    nan = np.isnan(s)
+    nan = xp.isnan(s)
     if ignore_nan:
         ranks = qs * (n - nan.sum(-1, keepdims=True) - 1).astype(a.dtype)
-        ranks = np.where(ranks < 0, 0, ranks)
+        ranks = xp.where(ranks < 0, 0, ranks)
     else:
-        ranks = np.where(nan.any(-1, keepdims=True), n - 1, qs * (n - 1)).astype(a.dtype)
+        ranks = xp.where(nan.any(-1, keepdims=True), n - 1, qs * (n - 1)).astype(a.dtype)
     value = _interpolate(sorted_, ranks, interpolation)
     # the q dim goes first, as in torch
     value = value.permute((value.dim() - 1,) + tuple(range(value.dim() - 1)))
@@ -1448,19 +1479,20 @@ def _quantile(name, input, q, dim, keepdim, interpolation, ignore_nan):
 
 
 def _interpolate(sorted_, ranks, interpolation):
+    xp = _xp_of(ranks)
     if interpolation == "lower":
-        ranks = np.floor(ranks)
+        ranks = xp.floor(ranks)
     elif interpolation == "higher":
-        ranks = np.ceil(ranks)
+        ranks = xp.ceil(ranks)
     elif interpolation == "nearest":
-        ranks = np.round(ranks)
+        ranks = xp.round(ranks)
     below = ranks.astype(_INT64)
     low = _gather(sorted_, -1, below)
     if interpolation not in ("linear", "midpoint"):
         return low
-    weights = np.full_like(ranks, 0.5) if interpolation == "midpoint" else \
+    weights = xp.full_like(ranks, 0.5) if interpolation == "midpoint" else \
         (ranks - below).astype(ranks.dtype)
-    high = _gather(sorted_, -1, np.ceil(ranks).astype(_INT64))
+    high = _gather(sorted_, -1, xp.ceil(ranks).astype(_INT64))
     return _lerp(low, high, weights)
 
 
@@ -1476,22 +1508,23 @@ def _lerp(start, end, weights):
 
 def _cumulative_extreme(name, ufunc, node, rtype):
     def cum(input, dim, *, out=None):
+        xp = _xp_of(input)
         a = input._data
         d = _wrap_dim(dim, a.ndim)
         if a.ndim == 0:
             return _selected(node, rtype, input, None, d, True)
-        running = ufunc.accumulate(a, axis=d)
+        running = getattr(xp, ufunc).accumulate(a, axis=d)
         # torch moves the index to every new element equal to the running extreme
         at = _ties_mask(a, running)
-        positions = np.arange(a.shape[d]).reshape((-1,) + (1,) * (a.ndim - 1 - d))
-        index = np.maximum.accumulate(np.where(at, positions, 0), axis=d)
+        positions = xp.arange(a.shape[d]).reshape((-1,) + (1,) * (a.ndim - 1 - d))
+        index = xp.maximum.accumulate(xp.where(at, positions, 0), axis=d)
         return _selected(node, rtype, input, index, d, True)
     cum.__name__ = name
     return cum
 
 
-cummax = _cumulative_extreme("cummax", np.maximum, CummaxBackward0, return_types.cummax)
-cummin = _cumulative_extreme("cummin", np.minimum, CumminBackward0, return_types.cummin)
+cummax = _cumulative_extreme("cummax", "maximum", CummaxBackward0, return_types.cummax)
+cummin = _cumulative_extreme("cummin", "minimum", CumminBackward0, return_types.cummin)
 
 
 # ---------------------------------------------------------------------------------------
@@ -1502,15 +1535,15 @@ def _logical_reduction(fn):
         a = input._data
         dims = _dims(dim, a.ndim)
         r = _reduce(fn, a, dims, keepdim)
-        if a.dtype == np.uint8:
-            r = r.astype(np.uint8)
+        if a.dtype == _UINT8:
+            r = r.astype(_UINT8)
         return _out(out, _wrap(r))
-    reduce.__name__ = fn.__name__
+    reduce.__name__ = fn
     return reduce
 
 
-all = _logical_reduction(np.all)
-any = _logical_reduction(np.any)
+all = _logical_reduction("all")
+any = _logical_reduction("any")
 
 
 def count_nonzero(input, dim=None):
@@ -1520,21 +1553,23 @@ def count_nonzero(input, dim=None):
 
 
 def bincount(input, weights=None, minlength=0):
+    xp = _xp_of(input)
     a = input._data
     if a.ndim != 1 or a.dtype.kind not in "iu" or (a.size and a.min() < 0):
         raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if minlength < 0:
         raise RuntimeError("minlength should be >= 0")
     if weights is None:
-        return _wrap(np.bincount(a, minlength=minlength).astype(_INT64, copy=False))
+        return _wrap(xp.bincount(a, minlength=minlength).astype(_INT64, copy=False))
     w = weights._data
     if w.shape != a.shape:
         raise RuntimeError("weights should be 1-d and have the same length as input")
-    dt = w.dtype if w.dtype.kind == "f" else np.dtype(np.float64)
-    return _wrap(np.bincount(a, w, minlength=minlength).astype(dt, copy=False))
+    dt = w.dtype if w.dtype.kind == "f" else D.float64._np
+    return _wrap(xp.bincount(a, w, minlength=minlength).astype(dt, copy=False))
 
 
 def histc(input, bins=100, min=0, max=0, *, out=None):
+    xp = _xp_of(input)
     a = input._data
     if a.dtype.kind != "f":
         raise RuntimeError(f"\"histogram_cpu\" not implemented for '{_dtype_name(a.dtype)}'")
@@ -1551,19 +1586,20 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
     flat = a.reshape(-1)
     flat = flat[(flat >= lo) & (flat <= hi)]
     pos = ((flat - lo) * bins / (hi - lo)).astype(_INT64)
-    pos = np.minimum(pos, bins - 1)
-    return _out(out, _wrap(np.bincount(pos, minlength=bins).astype(a.dtype)))
+    pos = xp.minimum(pos, bins - 1)
+    return _out(out, _wrap(xp.bincount(pos, minlength=bins).astype(a.dtype)))
 
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    xp = _xp_of(input)
     a = input._data
     if dim is None:
-        found = np.unique(a.reshape(-1), return_inverse=return_inverse,
+        found = xp.unique(a.reshape(-1), return_inverse=return_inverse,
                           return_counts=return_counts)
         shape = a.shape
     else:
         d = _wrap_dim(dim, a.ndim)
-        found = np.unique(a, return_inverse=return_inverse, return_counts=return_counts,
+        found = xp.unique(a, return_inverse=return_inverse, return_counts=return_counts,
                           axis=d)
         shape = (-1,)
     if not isinstance(found, tuple):
@@ -1584,21 +1620,22 @@ def _unique_result(values, inverse, counts, return_inverse, return_counts):
 
 
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    xp = _xp_of(input)
     a = input._data
     if dim is None:
         rows = a.reshape(-1, 1)
     else:
         d = _wrap_dim(dim, a.ndim)
-        rows = np.moveaxis(a, d, 0).reshape(a.shape[d], -1)
-    starts = np.ones(len(rows), bool)
+        rows = xp.moveaxis(a, d, 0).reshape(a.shape[d], -1)
+    starts = xp.ones(len(rows), bool)
     starts[1:] = (rows[1:] != rows[:-1]).any(-1)
-    first = np.nonzero(starts)[0]
-    inverse = np.cumsum(starts) - 1
-    counts = np.diff(np.append(first, len(rows)))
+    first = xp.nonzero(starts)[0]
+    inverse = xp.cumsum(starts) - 1
+    counts = xp.diff(xp.append(first, len(rows)))
     if dim is None:
         values, inverse = a.reshape(-1)[first], inverse.reshape(a.shape)
     else:
-        values = np.take(a, first, axis=d)
+        values = xp.take(a, first, axis=d)
     return _unique_result(values, inverse, counts, return_inverse, return_counts)
 
 
@@ -1607,6 +1644,7 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
 
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None,
                  sorter=None, out=None):
+    xp = _xp_of(input)
     if side is not None:
         if side not in ("left", "right"):
             raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but "
@@ -1617,12 +1655,12 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
         right = side == "right"
     seq = sorted_sequence._data
     scalar = not isinstance(input, Tensor)
-    values = np.asarray(input) if scalar else input._data
+    values = xp.asarray(input) if scalar else input._data
     if sorter is not None:
-        seq = np.take_along_axis(seq, sorter._data, -1)
+        seq = xp.take_along_axis(seq, sorter._data, -1)
     how = "right" if right else "left"
     if seq.ndim == 1:
-        result = np.searchsorted(seq, values, side=how)
+        result = xp.searchsorted(seq, values, side=how)
     else:
         if seq.shape[:-1] != values.shape[:-1]:
             raise RuntimeError(
@@ -1632,9 +1670,9 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
                 f"{list(values.shape)}")
         rows = seq.reshape(-1, seq.shape[-1])
         vals = values.reshape(-1, values.shape[-1])
-        result = np.stack([np.searchsorted(r, v, side=how) for r, v in zip(rows, vals)])
+        result = xp.stack([xp.searchsorted(r, v, side=how) for r, v in zip(rows, vals)])
         result = result.reshape(values.shape)
-    return _wrap(np.asarray(result, np.int32 if out_int32 else np.int64))
+    return _wrap(xp.asarray(result, D.int32._np if out_int32 else _INT64))
 
 
 def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
@@ -1645,9 +1683,10 @@ def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
 
 
 def isin(elements, test_elements, *, assume_unique=False, invert=False):
-    a = elements._data if isinstance(elements, Tensor) else np.asarray(elements)
-    b = test_elements._data if isinstance(test_elements, Tensor) else np.asarray(test_elements)
-    return _wrap(np.asarray(np.isin(a, b, assume_unique=assume_unique, invert=invert)))
+    xp = _xp_of(elements)
+    a = elements._data if isinstance(elements, Tensor) else xp.asarray(elements)
+    b = test_elements._data if isinstance(test_elements, Tensor) else xp.asarray(test_elements)
+    return _wrap(xp.asarray(xp.isin(a, b, assume_unique=assume_unique, invert=invert)))
 
 
 # numpy's names (axis, keepdims) for the reductions, as torch's argument parser takes them

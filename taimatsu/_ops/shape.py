@@ -8,13 +8,17 @@ gradient pieces into zeros at basic numpy indices, and is itself differentiable
 """
 import warnings
 
-from .._backend import BY_ARRAY_TYPE, ndarray
-from .._backend import numpy as np
+from .. import _dtype as D
+from .._backend import BY_ARRAY_TYPE, cpu, ndarray
 from .._tensor import Size, Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from . import _layout
-from ._core import broadcast_error, record
+from ._core import backend_of, broadcast_error, record
+from ._core import xp_of as _xp_of
+
+_host = cpu.xp  # index arithmetic on shapes and strides (host integers)
+_INT64 = D.int64._np
 
 _new_object = object.__new__
 _BACKEND_OF = BY_ARRAY_TYPE
@@ -163,14 +167,14 @@ def _embed(shape, pieces):
     if len(pieces) == 1:
         # the backward of a single view (x[0], x[1:]): no generator, no list building
         index, piece = pieces[0]
-        out = np.zeros(shape, dtype=piece._data.dtype)
+        out = piece._xp.zeros(shape, dtype=piece._data.dtype)
         out[index] = piece._data
         result = _wrap(out)
         if piece._requires_grad and GradMode.enabled:
             record(EmbedBackward, (piece,), result).indices = [index]
         return result
     dtype = next(p._data.dtype for _, p in pieces if p is not None)
-    out = np.zeros(shape, dtype=dtype)
+    out = backend_of(*(p for _, p in pieces)).xp.zeros(shape, dtype=dtype)
     for index, piece in pieces:
         if piece is not None:
             out[index] = piece._data
@@ -430,14 +434,15 @@ def broadcast_tensors(*tensors):
     if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
         tensors = tuple(tensors[0])
     shapes = [t._data.shape for t in tensors]
+    from .misc import broadcast_shapes
     try:
-        shape = np.broadcast_shapes(*shapes)
-    except ValueError:
+        shape = broadcast_shapes(*shapes)
+    except RuntimeError:
         for i in range(1, len(shapes)):
             try:
-                np.broadcast_shapes(*shapes[:i + 1])
-            except ValueError:
-                raise broadcast_error(np.broadcast_shapes(*shapes[:i]), shapes[i]) from None
+                broadcast_shapes(*shapes[:i + 1])
+            except RuntimeError:
+                raise broadcast_error(broadcast_shapes(*shapes[:i]), shapes[i]) from None
         raise
     return tuple(expand(t, shape) for t in tensors)
 
@@ -893,7 +898,8 @@ class DiagEmbedBackward0(Node):
 
 def diag_embed_into(shape, input, offset, d1, d2):
     """zeros(shape) with `input` on its (offset, d1, d2) diagonal."""
-    out = np.zeros(shape, dtype=input._data.dtype)
+    xp = _xp_of(input)
+    out = xp.zeros(shape, dtype=input._data.dtype)
     _diagonal_array(out, offset, d1, d2)[...] = input._data
     result = _wrap(out)
     if GradMode.enabled and input._requires_grad:
@@ -941,16 +947,17 @@ class TriuBackward0(Node):
 
 
 def _triangle(input, diagonal, lower, name):
+    xp = _xp_of(input)
     a = input._data
     if a.ndim < 2:
         raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
     rows, cols = a.shape[-2:]
     if lower:
-        keep = np.tri(rows, cols, diagonal, dtype=bool)
+        keep = xp.tri(rows, cols, diagonal, dtype=bool)
     else:
-        keep = ~np.tri(rows, cols, diagonal - 1, dtype=bool)
+        keep = ~xp.tri(rows, cols, diagonal - 1, dtype=bool)
     # torch's result is contiguous whatever the input's layout
-    return _layout.contiguous_unless(np.where(keep, a, np.zeros((), a.dtype)), a)
+    return _layout.contiguous_unless(xp.where(keep, a, xp.zeros((), a.dtype)), a)
 
 
 def tril(input, diagonal=0):
@@ -1005,10 +1012,11 @@ def unfold(input, dimension, size, step):
 
 def unfold_backward(grad, shape, dim, size, step):
     """The input-shaped sum of every window's gradient (windows may overlap)."""
+    xp = _xp_of(grad)
     g = grad._data
-    out = np.zeros(shape if shape else (1,), dtype=g.dtype)
+    out = xp.zeros(shape if shape else (1,), dtype=g.dtype)
     windows = g.shape[dim] if shape else 1
-    moved = np.moveaxis(g, -1, 0) if shape else g.reshape(size, 1)
+    moved = xp.moveaxis(g, -1, 0) if shape else g.reshape(size, 1)
     for k in range(size):
         stop = k + step * (windows - 1) + 1
         out[_dim_index(dim, slice(k, stop, step))] += moved[k]
@@ -1018,11 +1026,11 @@ def unfold_backward(grad, shape, dim, size, step):
     return result
 
 
-def _addresses(shape, strides, offset=0):
-    """The storage address of every element of a strided layout."""
-    addr = np.full(shape, offset, dtype=np.int64)
+def _addresses(shape, strides, offset=0, xp=_host):
+    """The storage address of every element of a strided layout, as an array of `xp`."""
+    addr = xp.full(shape, offset, dtype=_INT64)
     for d, (n, s) in enumerate(zip(shape, strides)):
-        addr += (np.arange(n, dtype=np.int64) * s).reshape((n,) + (1,) * (len(shape) - d - 1))
+        addr += (xp.arange(n, dtype=_INT64) * s).reshape((n,) + (1,) * (len(shape) - d - 1))
     return addr
 
 
@@ -1030,13 +1038,14 @@ def flat_positions(view, base):
     """For each element of `view` (a view of `base`), its flat (C-order) index in base."""
     item = base._data.itemsize
     offset = (view.data_ptr() - base.data_ptr()) // item
-    vaddr = _addresses(view._data.shape, view.stride(), offset)
+    xp = base._xp
+    vaddr = _addresses(view._data.shape, view.stride(), offset, xp)
     b = base._data
     if b.flags.c_contiguous:
         return vaddr
-    baddr = _addresses(b.shape, base.stride())
-    inverse = np.zeros(int(baddr.max(initial=0)) + 1, dtype=np.int64)
-    inverse[baddr.ravel()] = np.arange(b.size)
+    baddr = _addresses(b.shape, base.stride(), 0, xp)
+    inverse = xp.zeros(int(baddr.max(initial=0)) + 1, dtype=_INT64)
+    inverse[baddr.ravel()] = xp.arange(b.size)
     return inverse[vaddr]
 
 
@@ -1068,8 +1077,8 @@ def as_strided(input, size, stride, storage_offset=None):
         span = max(needed, in_offset + 1 + sum((n - 1) * s for n, s in
                                                zip(input._data.shape, input.stride())))
         record(AsStridedBackward0, (input,), result, span=span,
-               out_pos=_addresses(size, stride, offset),
-               in_pos=_addresses(input._data.shape, input.stride(), in_offset))
+               out_pos=_addresses(size, stride, offset, input._xp),
+               in_pos=_addresses(input._data.shape, input.stride(), in_offset, input._xp))
     return result
 
 
@@ -1091,12 +1100,13 @@ class FlipBackward0(Node):
 
 
 def flip(input, *dims):
+    xp = _xp_of(input)
     a = input._data
     dims = _dims_list(dims[0] if len(dims) == 1 and not isinstance(dims[0], int) else dims,
                       a.ndim)
     # laid out as the input (torch's preserve_format)
     r = _layout.preserve_empty(a)
-    np.copyto(r, np.flip(a, dims) if dims else a)
+    xp.copyto(r, xp.flip(a, dims) if dims else a)
     result = _wrap(r)
     if GradMode.enabled and input._requires_grad:
         record(FlipBackward0, (input,), result, dims=dims)
@@ -1121,13 +1131,14 @@ class RollBackward0(Node):
 
 
 def roll(input, shifts, dims=None):
+    xp = _xp_of(input)
     a = input._data
     shifts = [shifts] if isinstance(shifts, int) else [int(s) for s in shifts]
     if dims is None:
         if len(shifts) != 1:
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
                                "dims:0")
-        result = _wrap(np.roll(a.reshape(-1), shifts[0]).reshape(a.shape))
+        result = _wrap(xp.roll(a.reshape(-1), shifts[0]).reshape(a.shape))
         dims_w = None
     else:
         dims_w = [dims] if isinstance(dims, int) else list(dims)
@@ -1135,7 +1146,7 @@ def roll(input, shifts, dims=None):
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
                                f"dims:{len(dims_w)}")
         dims_w = [_wrap_dim(d, a.ndim) for d in dims_w]
-        result = _wrap(_layout.suggested(np.roll(a, shifts, dims_w), a))
+        result = _wrap(_layout.suggested(xp.roll(a, shifts, dims_w), a))
     if GradMode.enabled and input._requires_grad:
         record(RollBackward0, (input,), result, shifts=shifts, dims=dims_w)
     return result
@@ -1147,6 +1158,7 @@ class Rot90Backward0(Node):
 
 
 def rot90(input, k=1, dims=(0, 1)):
+    xp = _xp_of(input)
     a = input._data
     dims = list(dims)
     if len(dims) != 2:
@@ -1160,11 +1172,11 @@ def rot90(input, k=1, dims=(0, 1)):
     k = k % 4
     # torch flips (a copy) then transposes (a view): the result's strides follow
     if k == 1:
-        r = np.swapaxes(np.flip(a, d1).copy(), d0, d1)
+        r = xp.swapaxes(xp.flip(a, d1).copy(), d0, d1)
     elif k == 2:
-        r = np.flip(a, (d0, d1)).copy()
+        r = xp.flip(a, (d0, d1)).copy()
     elif k == 3:
-        r = np.swapaxes(np.flip(a, d0).copy(), d0, d1)
+        r = xp.swapaxes(xp.flip(a, d0).copy(), d0, d1)
     else:
         r = a.copy()
     result = _wrap(r)
@@ -1188,6 +1200,7 @@ class RepeatBackward0(Node):
 
 
 def repeat(input, *sizes):
+    xp = _xp_of(input)
     a = input._data
     sizes = _shape_args(sizes)
     if len(sizes) < a.ndim:
@@ -1196,7 +1209,7 @@ def repeat(input, *sizes):
     if any(s < 0 for s in sizes):
         raise RuntimeError(f"Trying to create tensor with negative dimension "
                            f"{min(sizes)}: {_list(sizes)}")
-    result = _wrap(np.tile(a, sizes) if sizes else a.copy())
+    result = _wrap(xp.tile(a, sizes) if sizes else a.copy())
     if GradMode.enabled and input._requires_grad:
         record(RepeatBackward0, (input,), result, repeats=sizes, shape=a.shape)
     return result
@@ -1211,10 +1224,11 @@ def tile(input, *dims):
 
 
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    xp = _xp_of(input)
     from .copy import clone
     if repeats is None:
         counts = input._data
-        return _wrap(np.repeat(np.arange(counts.size, dtype=np.int64), counts))
+        return _wrap(xp.repeat(xp.arange(counts.size, dtype=_INT64), counts))
     if dim is None:
         input = reshape(input, -1)
         dim = 0
@@ -1231,7 +1245,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
         if (counts < 0).any():
             raise RuntimeError("repeats can not be negative")
         from .indexing import index_select
-        index = np.repeat(np.arange(counts.size, dtype=np.int64), counts)
+        index = xp.repeat(xp.arange(counts.size, dtype=_INT64), counts)
         return index_select(input, dim, _wrap(index))
     r = int(repeats)
     if r < 0:
