@@ -62,9 +62,34 @@ class Backend:
     def may_share_memory(self, a, b):
         return numpy.may_share_memory(a, b)
 
+    def writable_alias(self, a):
+        """A writable alias of read-only (expanded) array `a` over the same memory, or
+        None where its root array is read-only too."""
+        root = a
+        while True:
+            base = root.base
+            if not isinstance(base, ndarray):
+                # the stride tricks' views hold their array through a helper object
+                base = getattr(base, "base", None)
+                if not isinstance(base, ndarray):
+                    break
+            root = base
+        if not root.flags.writeable:
+            return None
+        offset = a.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+        try:
+            return ndarray(a.shape, a.dtype, root, offset, a.strides)
+        except (TypeError, ValueError):
+            return None
+
+    def ufunc_at(self, name, target, index, values):
+        """target[index] = name(target[index], values), applied once per repeated index
+        (numpy's ufunc.at: add, multiply, maximum, minimum)."""
+        getattr(numpy, name).at(target, index, values)
+
     def scatter_add(self, target, index, values):
-        """target[index] += values, adding repeated indices (numpy's ufunc.at)."""
-        numpy.add.at(target, index, values)
+        """target[index] += values, adding repeated indices."""
+        self.ufunc_at("add", target, index, values)
 
     def special(self, name):
         """scipy.special's function `name` (erf, erfc, erfinv) when scipy is installed, else
@@ -101,8 +126,13 @@ class _CheckedBackend(Backend):
     def may_share_memory(self, a, b):
         return numpy.may_share_memory(a._a, b._a)
 
-    def scatter_add(self, target, index, values):
-        self.xp.add.at(target, index, values)
+    def ufunc_at(self, name, target, index, values):
+        getattr(self.xp, name).at(target, index, values)
+
+    def writable_alias(self, a):
+        from ._checked import CheckedArray
+        alias = cpu.writable_alias(a._a)
+        return None if alias is None else CheckedArray(alias)
 
     def special(self, name):
         from ._checked import CheckedArray

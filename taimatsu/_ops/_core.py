@@ -76,6 +76,21 @@ def backend_of(*inputs):
     return cpu if first is None else BY_ARRAY_TYPE[type(first)]
 
 
+def broadcast_shapes(*shapes):
+    """The shape `shapes` broadcast to, or numpy's ValueError (shape arithmetic on the
+    host, for every backend)."""
+    ndim = max((len(s) for s in shapes), default=0)
+    out = [1] * ndim
+    for shape in shapes:
+        for i, n in enumerate(shape, ndim - len(shape)):
+            if n != 1:
+                if out[i] != 1 and out[i] != n:
+                    raise ValueError(f"shape mismatch: objects cannot be broadcast to a single "
+                                     f"shape: {shape}")
+                out[i] = n
+    return tuple(out)
+
+
 def xp_of(value):
     """The array module of a tensor, an array, or the first tensor of a sequence; numpy's
     for numbers and host data."""

@@ -12,16 +12,23 @@ Every gradient here is built from these same ops (`index_put_new`, `gather`,
 import warnings
 
 from .. import _dtype as D
-from .._backend import ndarray
-from .._backend import numpy as np
+from .._backend import BY_ARRAY_TYPE, cpu, ndarray
 from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from . import _layout
-from ._core import broadcast_error, record
+from ._core import broadcast_error, broadcast_shapes, record
+from ._core import xp_of as _xp_of
 from .shape import (AliasBackward0, IndexUnsqueezeBackward, SelectBackward0, SliceBackward0,
                     _contiguous_strides, _embed, _restride, _strided, basic_view, expand,
                     flat_positions, make_view, reshape)
+
+_host = cpu.xp  # host data (python lists, numpy arrays) entering an index
+_INT64 = D.int64._np
+
+
+def _ufunc_at(name, target, index, values):
+    BY_ARRAY_TYPE[type(target)].ufunc_at(name, target, index, values)
 
 _INDEX_TYPES = ("only integers, slices (`:`), ellipsis (`...`), None and long or byte "
                 "Variables are valid indices (got {})")
@@ -39,7 +46,7 @@ def _list(shape):
 
 
 def _scalar_name(np_dtype):
-    return D.FROM_NUMPY[np.dtype(np_dtype)]._legacy[:-6]
+    return D.from_numpy_dtype(np_dtype)._legacy[:-6]
 
 
 # ---------------------------------------------------------------------------------------
@@ -58,9 +65,11 @@ class _Index:
         self.node = node
 
 
-def _as_item(item):
+def _as_item(item, backend):
     """One index item in canonical form: None, Ellipsis, int, slice, ('mask', bool array),
-    ('bool', python bool) or ('adv', int64 array)."""
+    ('bool', python bool) or ('adv', int64 array), its arrays on `backend` (the indexed
+    tensor's): host data is copied there, as are index tensors on the cpu (torch takes
+    those for any device)."""
     if item is None or item is Ellipsis:
         return item
     t = type(item)
@@ -71,14 +80,22 @@ def _as_item(item):
     if t is bool:
         return ("bool", item)
     if isinstance(item, Tensor):
-        return _array_item(item._data, is_tensor=True)
-    if isinstance(item, (int, np.integer)):
+        a = item._data
+        if BY_ARRAY_TYPE[type(a)] is not backend:
+            if not item.is_cpu:
+                raise RuntimeError("indices should be either on cpu or on the same device as "
+                                   f"the indexed tensor ({backend.device})")
+            a = backend.from_host(a)
+        return _array_item(a, is_tensor=True)
+    if isinstance(item, (int, _host.integer)):
         return int(item)
+    if type(item) in BY_ARRAY_TYPE and type(item) is not ndarray:
+        return _as_item(_wrap(item), backend)  # an array of a device (op code's own index)
     if isinstance(item, (list, tuple, ndarray)):
         if isinstance(item, (list, tuple)) and any(isinstance(i, Tensor) for i in item):
-            item = [i._data if isinstance(i, Tensor) else i for i in item]
-        return _array_item(np.asarray(item), is_tensor=False)
-    if isinstance(item, np.bool_):
+            item = [i._host() if isinstance(i, Tensor) else i for i in item]
+        return _array_item(backend.from_host(_host.asarray(item)), is_tensor=False)
+    if isinstance(item, _host.bool_):
         return ("bool", bool(item))
     raise IndexError(_INDEX_TYPES.format(type(item).__name__))
 
@@ -104,9 +121,9 @@ def _array_item(a, is_tensor):
     if kind in "iu":
         if a.ndim == 0 and is_tensor:
             return int(a)
-        return ("adv", a.astype(np.int64, copy=False))
+        return ("adv", a.astype(_INT64, copy=False))
     if a.size == 0 and not is_tensor:
-        return ("adv", a.astype(np.int64))
+        return ("adv", a.astype(_INT64))
     raise IndexError(_INDEX_DTYPES)
 
 
@@ -122,10 +139,11 @@ def _consumed(item):
 _FULL = slice(None)
 
 
-def parse_index(index, shape):
-    """torch's index `index` on a tensor of `shape`, checked, as an _Index."""
+def parse_index(index, shape, backend=cpu):
+    """torch's index `index` on a tensor of `shape` on `backend`, checked, as an _Index."""
     lone_slice = type(index) is slice
-    items = [_as_item(i) for i in index] if type(index) is tuple else [_as_item(index)]
+    items = [_as_item(i, backend) for i in index] if type(index) is tuple \
+        else [_as_item(index, backend)]
     ndim = len(shape)
     used = sum(_consumed(i) for i in items)
     if sum(i is Ellipsis for i in items) > 1:
@@ -137,6 +155,12 @@ def parse_index(index, shape):
     n_adv = 0  # torch names an advanced index's dimension by its place among them
     node = None
     seen_ellipsis = False
+    # torch checks advanced indices element by element as its kernel reads them: none when
+    # the result is empty (a dim of size 0 that no index array addresses, or a basic slice
+    # selecting nothing), where numpy still refuses them
+    empty = False
+    bounds = []
+    indexed = set()
     for item in items:
         if type(item) is int:
             size = shape[dim]
@@ -148,6 +172,8 @@ def parse_index(index, shape):
             node = SelectBackward0
         elif type(item) is slice:
             basic.append(item)
+            if dim < ndim and not len(range(*item.indices(shape[dim]))):
+                empty = True
             if lone_slice or not _covers(item, shape[dim]):
                 node = SliceBackward0
             dim += 1
@@ -169,23 +195,30 @@ def parse_index(index, shape):
             if kind == "bool":
                 basic.append(None)
                 node = IndexUnsqueezeBackward
-                advanced[out_dim] = np.array([0] if value else [], dtype=np.int64)
+                advanced[out_dim] = backend.xp.asarray([0] if value else [], dtype=_INT64)
                 out_dim += 1
             elif kind == "mask":
                 _check_mask(value, shape, dim)
                 basic.extend([_FULL] * value.ndim)
-                for j, arr in enumerate(np.nonzero(value)):
+                for j, arr in enumerate(backend.xp.nonzero(value)):
                     advanced[out_dim + j] = arr
                 n_adv += value.ndim
                 dim += value.ndim
                 out_dim += value.ndim
             else:
-                _check_bounds(value, shape[dim], n_adv)
+                bounds.append((out_dim, value, shape[dim], n_adv))
+                indexed.add(dim)
                 n_adv += 1
                 basic.append(_FULL)
                 advanced[out_dim] = value
                 dim += 1
                 out_dim += 1
+    empty = empty or any(n == 0 for d, n in enumerate(shape) if d not in indexed)
+    for at, value, size, position in bounds:
+        if not empty:
+            _check_bounds(value, size, position)
+        elif size and value.size and (int(value.max()) >= size or int(value.min()) < -size):
+            advanced[at] = backend.xp.zeros_like(value)  # reads nothing: any valid index
     trivial = node is None and all(b == _FULL for b in basic)
     adv = None
     if advanced:
@@ -236,7 +269,7 @@ def _check_bounds(index, size, dim):
 def _check_broadcast(arrays):
     shapes = [a.shape for a in arrays]
     try:
-        np.broadcast_shapes(*shapes)
+        broadcast_shapes(*shapes)
     except ValueError:
         raise IndexError("shape mismatch: indexing tensors could not be broadcast together "
                          f"with shapes {', '.join(_list(s) for s in shapes)}") from None
@@ -252,6 +285,7 @@ class IndexBackward0(Node):
 
 def advanced_index(input, index):
     """`input[index]` for an advanced numpy index (slices and int arrays): a copy."""
+    xp = _xp_of(input)
     a = input._data
     r = a[index]
     if not r.size:
@@ -260,7 +294,7 @@ def advanced_index(input, index):
     elif not a.flags.c_contiguous and r.ndim > 1:
         r = _layout.in_order(r, _index_axes(a, index, r.shape))
     elif not r.flags.c_contiguous:
-        r = np.ascontiguousarray(r)
+        r = xp.ascontiguousarray(r)
     elif 1 in r.shape:
         # numpy's result may carry any stride on a size-1 dim; torch's are contiguous ones
         r = _restride(r, _contiguous_strides(r.shape))
@@ -277,13 +311,13 @@ def _index_axes(a, index, shape):
     anything but full slices and integer arrays."""
     items = list(index if type(index) is tuple else (index,))
     items += [slice(None)] * (a.ndim - len(items))
-    arrays = [i for i, it in enumerate(items) if isinstance(it, ndarray)]
+    arrays = [i for i, it in enumerate(items) if type(it) in BY_ARRAY_TYPE]
     if not arrays or len(items) != a.ndim or any(
-            not isinstance(it, ndarray) and it != _FULL or isinstance(it, ndarray)
+            type(it) not in BY_ARRAY_TYPE and it != _FULL or type(it) in BY_ARRAY_TYPE
             and it.dtype.kind not in "iu" for it in items):
         return None
     item = a.itemsize
-    bshape = np.broadcast_shapes(*[items[i].shape for i in arrays])
+    bshape = broadcast_shapes(*[items[i].shape for i in arrays])
     if arrays != list(range(arrays[0], arrays[-1] + 1)):
         # indexed dims that are not adjacent go first, as numpy and torch both put them
         before, after = [], [d for d in range(a.ndim) if d not in arrays]
@@ -322,7 +356,7 @@ def getitem(input, index):
     if a.ndim == 0 and type(index) is int:
         raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
                          "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
-    idx = parse_index(index, a.shape)
+    idx = parse_index(index, a.shape, input._backend)
     result = input
     if idx.basic is not None:
         result = basic_view(input, idx.basic, idx.node)
@@ -451,15 +485,16 @@ def _value_array(value, target_dtype, advanced, xp):
 
 
 def _target_shape(target, advanced):
+    xp = _xp_of(target)
     if advanced is None:
         return target.shape
-    return np.empty(target.shape, dtype=bool)[advanced].shape
+    return xp.empty(target.shape, dtype=bool)[advanced].shape
 
 
 def _check_value_shape(vshape, tshape, advanced):
     stripped = _strip_ones(vshape, len(tshape))
     try:
-        if len(stripped) > len(tshape) or np.broadcast_shapes(stripped, tshape) != tshape:
+        if len(stripped) > len(tshape) or broadcast_shapes(stripped, tshape) != tshape:
             raise ValueError
     except ValueError:
         if advanced is not None:
@@ -488,8 +523,9 @@ _OVERLAP_ERROR = RuntimeError(
 
 
 def setitem(input, index, value):
+    xp = _xp_of(input)
     a = input._data
-    idx = parse_index(index, a.shape)
+    idx = parse_index(index, a.shape, input._backend)
     basic, advanced = idx.basic, idx.advanced
     if basic is not None and input._base is None and input._grad_fn is None \
             and input._requires_grad and GradMode.enabled:
@@ -498,7 +534,7 @@ def setitem(input, index, value):
                            "in-place operation.")
     check_inplace_target(input)
     target = a[basic + (Ellipsis,)] if basic is not None else a
-    vshape = value._data.shape if isinstance(value, Tensor) else np.shape(value)
+    vshape = value._data.shape if isinstance(value, Tensor) else xp.shape(value)
     stripped = vshape
     if vshape:
         stripped = _check_value_shape(vshape, _target_shape(target, advanced), advanced)
@@ -647,6 +683,7 @@ def run_inplace(self, outofplace, write, args, tensors, expanded=None):
     """An in-place index op: written straight into self's array when no graph is built;
     otherwise computed out of place on a snapshot and adopted (torch rebases too).
     `expanded` (op name, example) for the ops torch lets write an expanded tensor."""
+    xp = _xp_of(self)
     check_inplace_target(self)
     a = self._data
     if not a.flags.writeable:
@@ -662,7 +699,7 @@ def run_inplace(self, outofplace, write, args, tensors, expanded=None):
     from .inplace import _snapshot
     result = outofplace(_snapshot(self), *args)
     if a is self._data:
-        np.copyto(a, result._data)
+        xp.copyto(a, result._data)
     else:
         write(a, *args)  # the aliased elements as torch leaves them in memory
     self._bump_version()
@@ -673,16 +710,9 @@ def _expanded_target(a, op, example, stacklevel=4):
     """A writable alias of the read-only array of an expanded tensor: torch still writes
     such a tensor's memory in index_put_ and masked_fill_ (each aliased element ends up with
     the last write, or with every accumulation), with a deprecation warning."""
-    root = a
-    while isinstance(root.base, ndarray):
-        root = root.base
-    if not root.flags.writeable:
+    alias = BY_ARRAY_TYPE[type(a)].writable_alias(a)
+    if alias is None:
         raise _OVERLAP_ERROR
-    offset = a.__array_interface__["data"][0] - root.__array_interface__["data"][0]
-    try:
-        alias = np.ndarray(a.shape, a.dtype, root, offset, a.strides)
-    except (TypeError, ValueError):
-        raise _OVERLAP_ERROR from None
     warnings.warn(f"Use of {op} on expanded tensors is deprecated. Please clone() the tensor "
                   "before performing this operation. This also applies to advanced indexing "
                   f"e.g. {example}", UserWarning, stacklevel=stacklevel)
@@ -697,12 +727,12 @@ _FILL_EXPANDED = ("masked_fill_", "tensor[mask] = scalar")
 # index arguments
 
 def _index_array(index, op, dtypes="int64"):
-    a = index._data if isinstance(index, Tensor) else np.asarray(index)
+    a = index._data if isinstance(index, Tensor) else _host.asarray(index)
     if a.dtype.kind not in "iu":
         if dtypes == "int64":
             raise RuntimeError(f"{op}(): Expected dtype int64 for index")
         raise RuntimeError(f"{op}(): Expected dtype int32 or int64 for index")
-    return a.astype(np.int64, copy=False)
+    return a.astype(_INT64, copy=False)
 
 
 def _same_dtype(a, b, message):
@@ -721,7 +751,7 @@ def _open_mesh(index, dim):
         else:
             shape = [1] * nd
             shape[d] = index.shape[d]
-            out.append(np.arange(index.shape[d]).reshape(shape))
+            out.append(_xp_of(index).arange(index.shape[d]).reshape(shape))
     return tuple(out)
 
 
@@ -764,11 +794,13 @@ def _check_gather_like(self_shape, index, dim, op, src_shape=None):
 
 class GatherBackward0(Node):
     def backward(self, grad):
-        zeros = _wrap(np.zeros(self.shape, dtype=grad._data.dtype))
+        xp = _xp_of(grad)
+        zeros = _wrap(xp.zeros(self.shape, dtype=grad._data.dtype))
         return (scatter_add(zeros, self.dim, self.index, grad),)
 
 
 def gather(input, dim, index, *, sparse_grad=False, out=None):
+    xp = _xp_of(input)
     a = input._data
     dim = _wrap_dim(dim, a.ndim)
     idx = _index_array(index, "gather")
@@ -776,7 +808,7 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     if a.ndim == 0:
         r = a.reshape(1)[idx].reshape(idx.shape)
     else:
-        r = np.take_along_axis(_prefix(a, idx.shape[:dim] + a.shape[dim:dim + 1]
+        r = xp.take_along_axis(_prefix(a, idx.shape[:dim] + a.shape[dim:dim + 1]
                                        + idx.shape[dim + 1:]), idx, dim)
     result = _wrap(r)
     if GradMode.enabled and input._requires_grad:
@@ -796,14 +828,14 @@ def _out(out, result):
 def _scatter_write(out, dim, idx, src, reduce):
     mesh = _open_mesh(idx, dim) if out.ndim else (idx,)
     target = out if out.ndim else out.reshape(1)
-    if isinstance(src, ndarray) and src.ndim:
+    if type(src) in BY_ARRAY_TYPE and src.ndim:
         src = _prefix(src, idx.shape)
     if reduce is None:
         target[mesh] = src
     elif reduce == "add":
-        np.add.at(target, mesh, src)
+        _ufunc_at("add", target, mesh, src)
     else:
-        np.multiply.at(target, mesh, src)
+        _ufunc_at("multiply", target, mesh, src)
 
 
 class ScatterBackward0(Node):
@@ -914,27 +946,28 @@ def _identity(reduce, dtype):
     if reduce == "prod":
         return 1
     if dtype.kind == "f":
-        return -np.inf if reduce == "amax" else np.inf
+        return -_host.inf if reduce == "amax" else _host.inf
     if dtype.kind == "b":
         return reduce != "amax"
-    info = np.iinfo(dtype)
+    info = _host.iinfo(dtype)
     return info.min if reduce == "amax" else info.max
 
 
-_UFUNCS = {"sum": np.add, "mean": np.add, "prod": np.multiply, "amax": np.maximum,
-           "amin": np.minimum}
+_UFUNCS = {"sum": "add", "mean": "add", "prod": "multiply", "amax": "maximum",
+           "amin": "minimum"}
 
 
 def _scatter_reduce_write(out, dim, idx, src, reduce, include_self):
+    xp = _xp_of(src)
     mesh = _open_mesh(idx, dim) if out.ndim else (idx,)
     target = out if out.ndim else out.reshape(1)
     src = _prefix(src, idx.shape) if src.ndim else src.reshape(1)
     if not include_self:
         target[mesh] = _identity(reduce, out.dtype)
-    _UFUNCS[reduce].at(target, mesh, src)
+    _ufunc_at(_UFUNCS[reduce], target, mesh, src)
     if reduce == "mean":
-        count = np.full(target.shape, 1 if include_self else 0, dtype=np.int64)
-        np.add.at(count, mesh, 1)
+        count = xp.full(target.shape, 1 if include_self else 0, dtype=_INT64)
+        _ufunc_at("add", count, mesh, 1)
         scattered = count > 0
         if out.dtype.kind in "fc":
             target[scattered] /= count[scattered]
@@ -955,7 +988,7 @@ class ScatterReduceBackward0(Node):
 
 def _scattered_mask(node, like):
     """Where some src element was scattered to (a constant)."""
-    hit = np.zeros(like._data.shape, dtype=bool)
+    hit = like._xp.zeros(like._data.shape, dtype=bool)
     target = hit if hit.ndim else hit.reshape(1)
     target[_open_mesh(node.index._data, node.dim) if hit.ndim else (node.index._data,)] = True
     return _wrap(hit)
@@ -968,11 +1001,12 @@ def _grad_sum(node, grad, self_, src, result):
 
 def _count(node, grad):
     """How many values each output of a mean reduction averaged (a constant, at least 1)."""
-    count = np.full(grad._data.shape, 1 if node.include_self else 0, dtype=grad._data.dtype)
+    xp = _xp_of(grad)
+    count = xp.full(grad._data.shape, 1 if node.include_self else 0, dtype=grad._data.dtype)
     target = count if count.ndim else count.reshape(1)
     idx = node.index._data
-    np.add.at(target, _open_mesh(idx, node.dim) if count.ndim else (idx,), 1)
-    return _wrap(np.maximum(count, 1))
+    _ufunc_at("add", target, _open_mesh(idx, node.dim) if count.ndim else (idx,), 1)
+    return _wrap(xp.maximum(count, 1))
 
 
 def _grad_mean(node, grad, self_, src, result):
@@ -1051,11 +1085,13 @@ def _vector_index(index, op, ndim_error):
 
 class IndexSelectBackward0(Node):
     def backward(self, grad):
-        zeros = _wrap(np.zeros(self.shape, dtype=grad._data.dtype))
+        xp = _xp_of(grad)
+        zeros = _wrap(xp.zeros(self.shape, dtype=grad._data.dtype))
         return (index_add(zeros, self.dim, self.index, grad),)
 
 
 def index_select(input, dim, index, *, out=None):
+    xp = _xp_of(input)
     a = input._data
     dim = _wrap_dim(dim, a.ndim)
     idx = _vector_index(index, "index_select", "index_select(): Index is supposed to be a "
@@ -1063,7 +1099,7 @@ def index_select(input, dim, index, *, out=None):
     size = a.shape[dim] if a.ndim else 1
     if idx.size and (idx.max() >= size or idx.min() < -size):
         raise IndexError("index out of range in self")
-    r = np.take(a, idx, axis=dim) if a.ndim else a.reshape(1)[idx].reshape(())
+    r = xp.take(a, idx, axis=dim) if a.ndim else a.reshape(1)[idx].reshape(())
     result = _wrap(r)
     if GradMode.enabled and input._requires_grad:
         record(IndexSelectBackward0, (input,), result, shape=a.shape, dim=dim,
@@ -1099,7 +1135,7 @@ def _index_add_write(a, dim, idx, src, alpha):
     if a.ndim == 0:
         a[...] += src.reshape(())
     else:
-        np.add.at(a, _dim_index(dim, idx), src)
+        _ufunc_at("add", a, _dim_index(dim, idx), src)
 
 
 def _dim_index(dim, item):
@@ -1240,7 +1276,7 @@ def _index_put_args(self, indices, values):
     if not isinstance(indices, (tuple, list)):
         raise TypeError("index_put(): argument 'indices' must be tuple of Tensors")
     items = tuple(i if i is not None else slice(None) for i in indices)
-    idx = parse_index(items, self._data.shape)
+    idx = parse_index(items, self._data.shape, self._backend)
     if idx.basic is not None and any(b != _FULL for b in idx.basic):
         raise IndexError(_INDEX_DTYPES)
     advanced = idx.advanced if idx.advanced is not None else (Ellipsis,)
@@ -1255,8 +1291,9 @@ def _index_put_args(self, indices, values):
 
 
 def _index_put_write(a, advanced, v, accumulate):
+    xp = _xp_of(a)
     if accumulate:
-        np.add.at(a, advanced, np.broadcast_to(v, _target_shape(a, advanced)))
+        _ufunc_at("add", a, advanced, xp.broadcast_to(v, _target_shape(a, advanced)))
     else:
         a[advanced] = v
 
@@ -1339,13 +1376,13 @@ def masked_fill_(self, mask, value):
     a = self._data
     m = _mask_array(mask, "masked_fill_")
     v = _fill_value(value, "masked_fill_")
-    bshape = np.broadcast_shapes(a.shape, m.shape) if _broadcasts(a.shape, m.shape) else None
+    bshape = broadcast_shapes(a.shape, m.shape) if _broadcasts(a.shape, m.shape) else None
     if bshape != a.shape:
         raise RuntimeError(f"output with shape {_list(a.shape)} doesn't match the broadcast "
                            f"shape {_list(bshape if bshape is not None else m.shape)}")
 
     def write(arr):
-        np.copyto(arr, v, where=m, casting="unsafe")
+        _xp_of(arr).copyto(arr, v, where=m, casting="unsafe")
     vt = value if isinstance(value, Tensor) else None
     return run_inplace(self, lambda s: masked_fill(s, mask, value), write, (), [vt],
                        _FILL_EXPANDED)
@@ -1353,7 +1390,7 @@ def masked_fill_(self, mask, value):
 
 def _broadcasts(*shapes):
     try:
-        np.broadcast_shapes(*shapes)
+        broadcast_shapes(*shapes)
     except ValueError:
         return False
     return True
@@ -1361,6 +1398,7 @@ def _broadcasts(*shapes):
 
 class MaskedScatterBackward0(Node):
     def backward(self, grad):
+        xp = _xp_of(grad)
         gs = gsrc = None
         if self._next[0] is not None:
             gs = grad.masked_fill(self.mask, 0)
@@ -1370,7 +1408,7 @@ class MaskedScatterBackward0(Node):
             for s in self.source_shape:
                 n *= s
             flat = index_put_new((n,), grad._data.dtype,
-                                 (np.arange(picked._data.size, dtype=np.int64),), picked)
+                                 (xp.arange(picked._data.size, dtype=_INT64),), picked)
             gsrc = reshape(flat, self.source_shape)
         return gs, None, gsrc
 
@@ -1385,21 +1423,23 @@ def _masked_scatter_args(a, mask, source):
 
 
 def _masked_scatter_write(r, m, s):
-    m = np.broadcast_to(m, r.shape)
-    k = int(np.count_nonzero(m))
+    xp = _xp_of(r)
+    m = xp.broadcast_to(m, r.shape)
+    k = int(xp.count_nonzero(m))
     if k > s.size:
         raise RuntimeError("Number of elements of source < number of ones in mask")
     r[m] = s.reshape(-1)[:k]
 
 
 def masked_scatter(input, mask, source):
+    xp = _xp_of(input)
     a = input._data
     m, s = _masked_scatter_args(a, mask, source)
     try:
-        shape = np.broadcast_shapes(a.shape, m.shape)
+        shape = broadcast_shapes(a.shape, m.shape)
     except ValueError:
         raise broadcast_error(a.shape, m.shape) from None
-    r = np.broadcast_to(a, shape).copy()
+    r = xp.broadcast_to(a, shape).copy()
     _masked_scatter_write(r, m, s)
     result = _wrap(r)
     if GradMode.enabled and (input._requires_grad or source._requires_grad):
@@ -1416,18 +1456,20 @@ def masked_scatter_(self, mask, source):
 
 class MaskedSelectBackward0(Node):
     def backward(self, grad):
-        zeros = _wrap(np.zeros(self.shape, dtype=grad._data.dtype))
+        xp = _xp_of(grad)
+        zeros = _wrap(xp.zeros(self.shape, dtype=grad._data.dtype))
         return (masked_scatter(zeros, self.mask, grad), None)
 
 
 def masked_select(input, mask, *, out=None):
+    xp = _xp_of(input)
     a = input._data
     m = _mask_array(mask, "masked_select")
     try:
-        shape = np.broadcast_shapes(a.shape, m.shape)
+        shape = broadcast_shapes(a.shape, m.shape)
     except ValueError:
         raise broadcast_error(a.shape, m.shape) from None
-    r = np.broadcast_to(a, shape)[np.broadcast_to(m, shape)]
+    r = xp.broadcast_to(a, shape)[xp.broadcast_to(m, shape)]
     result = _wrap(r)
     if GradMode.enabled and input._requires_grad:
         record(MaskedSelectBackward0, (input, None), result, shape=shape, mask=mask)
@@ -1438,15 +1480,16 @@ def masked_select(input, mask, *, out=None):
 # nonzero, take, put
 
 def nonzero(input, *, out=None, as_tuple=False):
+    xp = _xp_of(input)
     a = input._data
     if as_tuple:
         if a.ndim == 0:
-            return (_wrap(np.zeros(1 if a.item() else 0, dtype=np.int64)),)
-        return tuple(_wrap(i.astype(np.int64, copy=False)) for i in np.nonzero(a))
+            return (_wrap(xp.zeros(1 if a.item() else 0, dtype=_INT64)),)
+        return tuple(_wrap(i.astype(_INT64, copy=False)) for i in xp.nonzero(a))
     if a.ndim == 0:
-        return _out(out, _wrap(np.zeros((1 if a.item() else 0, 0), dtype=np.int64)))
+        return _out(out, _wrap(xp.zeros((1 if a.item() else 0, 0), dtype=_INT64)))
     # (n, ndim), laid out as the transpose of an (ndim, n) array, as torch's is
-    return _out(out, _wrap(np.argwhere(a).astype(np.int64, copy=False)))
+    return _out(out, _wrap(xp.argwhere(a).astype(_INT64, copy=False)))
 
 
 def argwhere(input):
@@ -1512,10 +1555,10 @@ def _put_args(a, index, source):
 def _put_write(r, idx, s, accumulate):
     flat = r.reshape(-1)
     if accumulate:
-        np.add.at(flat, idx, s)
+        _ufunc_at("add", flat, idx, s)
     else:
         flat[idx] = s
-    if not np.shares_memory(flat, r):
+    if not BY_ARRAY_TYPE[type(r)].may_share_memory(flat, r):
         r[...] = flat.reshape(r.shape)
 
 
@@ -1548,7 +1591,7 @@ def take_along_dim(input, indices, dim=None, *, out=None):
     dim = _wrap_dim(dim, a.ndim)
     sa, si = a.shape[:dim] + (1,) + a.shape[dim + 1:], i.shape[:dim] + (1,) + i.shape[dim + 1:]
     try:
-        a_shape = list(np.broadcast_shapes(sa, si))
+        a_shape = list(broadcast_shapes(sa, si))
     except ValueError:
         raise broadcast_error(sa, si) from None
     i_shape = list(a_shape)
