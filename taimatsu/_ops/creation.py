@@ -2,11 +2,18 @@
 import math
 
 from .. import _dtype as D
-from .._backend import ndarray
-from .._backend import numpy as np
+from .._backend import cpu, ndarray
 from .._device import channels_last, contiguous_format, preserve_format, resolve
 from .._tensor import Size, Tensor, _wrap
 from . import _layout
+
+# host data (python lists, numpy arrays) is read by numpy and then moved to the device
+_host = cpu.xp
+_F64, _I64 = D.float64._np, D.int64._np
+
+
+def _xp(device):
+    return resolve(device).xp
 
 
 def size_args(size):
@@ -17,7 +24,7 @@ def size_args(size):
     for s in size:
         if isinstance(s, Tensor):
             s = s.item()
-        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+        if not isinstance(s, (int, _host.integer)) or isinstance(s, bool):
             raise TypeError(f"zeros(): argument 'size' must be tuple of ints, but found element "
                             f"of type {type(s).__name__} at pos {len(out)}")
         if s < 0:
@@ -77,19 +84,19 @@ def _array_from_data(data):
     if isinstance(data, ndarray):
         D.from_numpy_dtype(data.dtype)
         return data.copy(), False
-    if isinstance(data, np.generic):
-        return np.asarray(data).copy(), False
+    if isinstance(data, _host.generic):
+        return _host.asarray(data).copy(), False
     if isinstance(data, str):
         raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
     if isinstance(data, (bool, int, float, complex)):
-        return np.asarray(data), True
+        return _host.asarray(data), True
     if not isinstance(data, (list, tuple)):
         if hasattr(data, "__array__"):
-            return np.asarray(data).copy(), False
+            return _host.asarray(data).copy(), False
         raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
     leaf = _first_leaf(data)
     try:
-        arr = np.array(data)
+        arr = _host.array(data)
     except ValueError as e:
         if "inhomogeneous" in str(e):
             raise _ragged_error(data) from None
@@ -110,7 +117,7 @@ def _array_from_data(data):
             isinstance(x, Tensor) and x._data.ndim > 0 for x in data):
         raise ValueError("only one element tensors can be converted to Python scalars")
     # python numbers infer torch's defaults; numpy scalars and tensors keep their dtype
-    python = not isinstance(leaf, (np.generic, Tensor, ndarray))
+    python = not isinstance(leaf, (_host.generic, Tensor, ndarray))
     return arr, python
 
 
@@ -124,7 +131,7 @@ def _infer_dtype(arr, python):
         if kind == "c":
             return D._Default.complex._np
         if kind in "iu":
-            return np.dtype(np.int64)
+            return _host.dtype(_host.int64)
     D.from_numpy_dtype(arr.dtype)
     return arr.dtype
 
@@ -166,28 +173,31 @@ def from_numpy(ndarray_):
 def from_dlpack(ext_tensor):
     if isinstance(ext_tensor, Tensor):
         return ext_tensor
-    return _wrap(np.from_dlpack(ext_tensor))
+    return _wrap(_host.from_dlpack(ext_tensor))
 
 
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
-    return finish(np.asarray(s, dtype=_np_dtype(dtype)), requires_grad, device)
+    return finish(_host.asarray(s, dtype=_np_dtype(dtype)), requires_grad, device)
 
 
 # --- filled ------------------------------------------------------------------------------
 
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False):
-    return finish(np.zeros(size_args(size), dtype=_np_dtype(dtype)), requires_grad, device)
+    return finish(_xp(device).zeros(size_args(size), dtype=_np_dtype(dtype)), requires_grad,
+                  device)
 
 
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False):
-    return finish(np.ones(size_args(size), dtype=_np_dtype(dtype)), requires_grad, device)
+    return finish(_xp(device).ones(size_args(size), dtype=_np_dtype(dtype)), requires_grad,
+                  device)
 
 
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, memory_format=None):
-    return finish(np.empty(size_args(size), dtype=_np_dtype(dtype)), requires_grad, device)
+    return finish(_xp(device).empty(size_args(size), dtype=_np_dtype(dtype)), requires_grad,
+                  device)
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
@@ -201,16 +211,19 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
             dtype = D.int64
         elif isinstance(fill_value, complex):
             dtype = D._Default.complex
-    return finish(np.full(size_args((size,)), fill_value, dtype=_np_dtype(dtype)),
+    return finish(_xp(device).full(size_args((size,)), fill_value, dtype=_np_dtype(dtype)),
                   requires_grad, device)
 
 
 def _like(fill):
+    """zeros_like and friends: `fill` is the name of the array module's function; the
+    result is on the input's device unless `device` says otherwise."""
     def like(input, *, dtype=None, layout=None, device=None, requires_grad=False,
              memory_format=None):
         np_dtype = input._data.dtype if dtype is None else dtype._np
-        return finish(_fill_like(fill, input._data, np_dtype, memory_format), requires_grad,
-                      device)
+        xp = input._xp if device is None else _xp(device)
+        made = _fill_like(getattr(xp, fill), input._data, np_dtype, memory_format)
+        return finish(made, requires_grad, input.device if device is None else device)
     return like
 
 
@@ -229,20 +242,22 @@ def _fill_like(fill, a, np_dtype, memory_format):
         raise RuntimeError(f"unsupported memory format {memory_format}")
     if axes is None:
         return fill(a.shape, np_dtype)
-    return fill([a.shape[d] for d in axes], np_dtype).transpose(np.argsort(axes))
+    inverse = sorted(range(len(axes)), key=axes.__getitem__)
+    return fill([a.shape[d] for d in axes], np_dtype).transpose(inverse)
 
 
-zeros_like = _like(lambda shape, dt: np.zeros(shape, dtype=dt))
-ones_like = _like(lambda shape, dt: np.ones(shape, dtype=dt))
-empty_like = _like(lambda shape, dt: np.empty(shape, dtype=dt))
+zeros_like = _like("zeros")
+ones_like = _like("ones")
+empty_like = _like("empty")
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
     np_dtype = input._data.dtype if dtype is None else dtype._np
-    arr = _fill_like(lambda shape, dt: np.full(shape, fill_value, dtype=dt), input._data,
+    xp = input._xp if device is None else _xp(device)
+    arr = _fill_like(lambda shape, dt: xp.full(shape, fill_value, dtype=dt), input._data,
                      np_dtype, memory_format)
-    return finish(arr, requires_grad, device)
+    return finish(arr, requires_grad, input.device if device is None else device)
 
 
 def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False,
@@ -250,8 +265,9 @@ def empty_strided(size, stride, *, dtype=None, layout=None, device=None, require
     np_dtype = _np_dtype(dtype)
     size = tuple(size)
     extent = 1 + sum((s - 1) * st for s, st in zip(size, stride)) if all(size) else 0
-    buf = np.empty(extent, dtype=np_dtype)
-    arr = np.lib.stride_tricks.as_strided(buf, size, [s * buf.itemsize for s in stride])
+    backend = resolve(device)
+    buf = backend.xp.empty(extent, dtype=np_dtype)
+    arr = backend.as_strided(buf, size, [s * buf.itemsize for s in stride])
     return finish(arr, requires_grad, device)
 
 
@@ -275,15 +291,16 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
         dtype = D.get_default_dtype() if _is_float(start, end, step) else D.int64
     n = math.ceil((end - start) / step)
     # computed as start + i * step in double precision, as torch does
-    arr = (start + np.arange(n, dtype=np.float64) * step) if dtype._np.kind == "f" or \
-        _is_float(start, end, step) else np.arange(start, end, step, dtype=np.int64)
+    xp = _xp(device)
+    arr = (start + xp.arange(n, dtype=_F64) * step) if dtype._np.kind == "f" or \
+        _is_float(start, end, step) else xp.arange(start, end, step, dtype=_I64)
     return finish(arr.astype(dtype._np), requires_grad, device)
 
 
 def range_(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
     dtype = dtype or D.get_default_dtype()
     n = int(math.floor((end - start) / step)) + 1
-    arr = start + np.arange(n, dtype=np.float64) * step
+    arr = start + _xp(device).arange(n, dtype=_F64) * step
     return finish(arr.astype(dtype._np), requires_grad, device)
 
 
@@ -294,24 +311,25 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
         raise RuntimeError("number of steps must be non-negative")
     # torch fills the first half from start and the second half from end
     step = (end - start) / (steps - 1) if steps > 1 else 0
-    idx = np.arange(steps, dtype=np.float64)
+    xp = _xp(device)
+    idx = xp.arange(steps, dtype=_F64)
     half = steps // 2
-    arr = np.where(idx < half, start + step * idx, end - step * (steps - 1 - idx))
+    arr = xp.where(idx < half, start + step * idx, end - step * (steps - 1 - idx))
     if np_dtype.kind in "iu":
-        arr = np.trunc(arr)
+        arr = xp.trunc(arr)
     return finish(arr.astype(np_dtype), requires_grad, device)
 
 
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False):
     np_dtype = _np_dtype(dtype)
-    exps = linspace(start, end, steps, dtype=D.float64)._data
-    return finish(np.power(base, exps).astype(np_dtype), requires_grad, device)
+    exps = linspace(start, end, steps, dtype=D.float64, device=device)._data
+    return finish(_xp(device).power(base, exps).astype(np_dtype), requires_grad, device)
 
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
-    return finish(np.eye(n, n if m is None else m, dtype=_np_dtype(dtype)), requires_grad,
-                  device)
+    return finish(_xp(device).eye(n, n if m is None else m, dtype=_np_dtype(dtype)),
+                  requires_grad, device)
 
 
 def complex_(real, imag, *, out=None):
@@ -323,27 +341,25 @@ def complex_(real, imag, *, out=None):
 
 
 def polar(abs, angle, *, out=None):
-    arr = abs._data * np.exp(1j * angle._data)
+    arr = abs._data * abs._xp.exp(1j * angle._data)
     return _wrap(arr.astype(abs.dtype.to_complex()._np))
 
 
-def _triangle_indices(lower, row, col, offset, dtype):
+def _triangle_indices(lower, row, col, offset, dtype, device):
     if row < 0:
         raise RuntimeError(f"row must be non-negative, got{row}")
     if col < 0:
         raise RuntimeError(f"col must be non-negative, got{col}")
-    pick = np.tril_indices if lower else np.triu_indices
+    xp = _xp(device)
+    pick = xp.tril_indices if lower else xp.triu_indices
     rows, cols = pick(row, offset, col)
-    from .. import _dtype as D
     np_dtype = (dtype or D.int64)._np
-    return _wrap(np.stack([rows, cols]).astype(np_dtype).reshape(2, -1))
+    return _wrap(xp.stack([rows, cols]).astype(np_dtype).reshape(2, -1))
 
 
 def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
-    resolve(device)
-    return _triangle_indices(True, row, col, offset, dtype)
+    return _triangle_indices(True, row, col, offset, dtype, device)
 
 
 def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
-    resolve(device)
-    return _triangle_indices(False, row, col, offset, dtype)
+    return _triangle_indices(False, row, col, offset, dtype, device)

@@ -12,6 +12,7 @@ from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from ..return_types import _structseq
 from ._core import record
+from ._core import xp_of as _xp_of
 from .linalg import _conj, _legacy, matmul
 from .linalg_decomp import _check_matrix_input, _mH, inv, matrix_norm, svdvals
 
@@ -103,12 +104,13 @@ class LinalgMatrixExpBackward0(Node):
 
 def _expm(a):
     """exp(a) by scaling and squaring with a degree-18 Taylor polynomial."""
+    xp = _xp_of(a)
     if a.size == 0:
         return a.copy()
-    norm = float(np.abs(a).sum(-2).max())
-    s = max(0, int(np.ceil(np.log2(norm))) + 1) if norm > 0 else 0
+    norm = float(xp.abs(a).sum(-2).max())
+    s = max(0, int(xp.ceil(xp.log2(norm))) + 1) if norm > 0 else 0
     x = a / (2.0 ** s)
-    eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)
+    eye = xp.broadcast_to(xp.eye(a.shape[-1], dtype=a.dtype), a.shape)
     result = eye + x
     term = x
     for k in range(2, 19):
@@ -120,8 +122,9 @@ def _expm(a):
 
 
 def matrix_exp(A):
+    xp = _xp_of(A)
     a = _check_matrix_input(A, "linalg.matrix_exp")
-    result = _wrap(np.ascontiguousarray(_expm(a)))
+    result = _wrap(xp.ascontiguousarray(_expm(a)))
     if GradMode.enabled and A._requires_grad:
         record(LinalgMatrixExpBackward0, (A,), result, (A,))
     return result
@@ -149,6 +152,7 @@ class LinalgSolveTriangularBackward0(Node):
 
 
 def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
+    xp = _xp_of(A)
     a = _check_matrix_input(A, "linalg.solve_triangular")
     b = B._data
     if b.ndim < 2:
@@ -163,15 +167,15 @@ def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
                            f"equation {eq} ({a.shape[-2]}x{a.shape[-1]} and "
                            f"{b.shape[-2]}x{b.shape[-1]})")
     n = a.shape[-1]
-    tri = np.triu(a, 1) if upper else np.tril(a, -1)
-    tri = tri + (np.eye(n, dtype=a.dtype) if unitriangular
-                 else np.diagonal(a, 0, -2, -1)[..., None] * np.eye(n, dtype=a.dtype))
+    tri = xp.triu(a, 1) if upper else xp.tril(a, -1)
+    tri = tri + (xp.eye(n, dtype=a.dtype) if unitriangular
+                 else xp.diagonal(a, 0, -2, -1)[..., None] * xp.eye(n, dtype=a.dtype))
     if left:
-        r = np.linalg.solve(tri, b)
+        r = xp.linalg.solve(tri, b)
     else:
-        r = np.swapaxes(np.linalg.solve(np.swapaxes(tri, -1, -2), np.swapaxes(b, -1, -2)),
+        r = xp.swapaxes(xp.linalg.solve(xp.swapaxes(tri, -1, -2), xp.swapaxes(b, -1, -2)),
                         -1, -2)
-    result = _wrap(np.ascontiguousarray(r))
+    result = _wrap(xp.ascontiguousarray(r))
     if GradMode.enabled and (A._requires_grad or B._requires_grad):
         record(LinalgSolveTriangularBackward0, (A, B), result, (A, result), upper=upper,
                left=left, unitriangular=unitriangular)
@@ -210,13 +214,14 @@ def linalg_vander(x, *, N=None):
 
 
 def vander(x, N=None, increasing=False):
+    xp = _xp_of(x)
     if x.ndim != 1:
         raise RuntimeError("x must be a one-dimensional tensor.")
     n = x.shape[0] if N is None else N
     if n < 0:
         raise RuntimeError("N must be non-negative.")
     if n == 0:
-        return _wrap(np.empty((x.shape[0], 0), np.result_type(x._data.dtype, np.int64)))
+        return _wrap(xp.empty((x.shape[0], 0), xp.result_type(x._data.dtype, np.int64)))
     if x.dtype.is_floating_point or x.dtype.is_complex:
         r = linalg_vander(x, N=n)
     else:
@@ -256,22 +261,25 @@ def logcumsumexp(input, dim, *, out=None):
 
 
 def _integer_op(name, fn, input, other):
+    xp = _xp_of(input)
     from .._dtype import FROM_NUMPY
-    a = input._data if isinstance(input, Tensor) else np.asarray(input)
-    b = other._data if isinstance(other, Tensor) else np.asarray(other)
-    dt = np.result_type(a, b)
+    a = input._data if isinstance(input, Tensor) else xp.asarray(input)
+    b = other._data if isinstance(other, Tensor) else xp.asarray(other)
+    dt = xp.result_type(a, b)
     if dt.kind not in "iub":
         raise NotImplementedError(f"\"{name}_cpu\" not implemented for "
                                   f"'{FROM_NUMPY[dt]._legacy[:-6]}'")
-    return _wrap(np.asarray(fn(a, b)).astype(dt, copy=False))
+    return _wrap(xp.asarray(fn(a, b)).astype(dt, copy=False))
 
 
 def gcd(input, other, *, out=None):
-    return _integer_op("gcd", np.gcd, input, other)
+    xp = _xp_of(input)
+    return _integer_op("gcd", xp.gcd, input, other)
 
 
 def lcm(input, other, *, out=None):
-    return _integer_op("lcm", np.lcm, input, other)
+    xp = _xp_of(input)
+    return _integer_op("lcm", xp.lcm, input, other)
 
 
 def diagflat(input, offset=0):
@@ -366,19 +374,20 @@ linalg_eig = _structseq("linalg_eig", ("eigenvalues", "eigenvectors"))
 def _getrf(a):
     """LU with partial pivoting as LAPACK's getrf: packed factors, 1-based int32 pivots
     and the row permutation (batched; one Python step per column)."""
+    xp = _xp_of(a)
     m, n = a.shape[-2:]
-    lu = np.array(a.reshape((-1, m, n)), copy=True)
-    batch = np.arange(lu.shape[0])
+    lu = xp.array(a.reshape((-1, m, n)), copy=True)
+    batch = xp.arange(lu.shape[0])
     k_max = min(m, n)
-    pivots = np.empty((lu.shape[0], k_max), np.int32)
-    perm = np.broadcast_to(np.arange(m), (lu.shape[0], m)).copy()
+    pivots = xp.empty((lu.shape[0], k_max), np.int32)
+    perm = xp.broadcast_to(xp.arange(m), (lu.shape[0], m)).copy()
     for k in range(k_max):
-        p = k + np.argmax(np.abs(lu[:, k:, k]), axis=-1)
+        p = k + xp.argmax(xp.abs(lu[:, k:, k]), axis=-1)
         pivots[:, k] = p + 1
         lu[batch, [k], :], lu[batch, p, :] = lu[batch, p, :], lu[batch, [k], :].copy()
         perm[batch, k], perm[batch, p] = perm[batch, p], perm[batch, k].copy()
         piv = lu[:, k, k]
-        safe = np.where(piv == 0, 1, piv)
+        safe = xp.where(piv == 0, 1, piv)
         lu[:, k + 1:, k] /= safe[:, None]
         lu[:, k + 1:, k + 1:] -= lu[:, k + 1:, k, None] * lu[:, k, None, k + 1:]
     shape = a.shape[:-2]
@@ -427,6 +436,7 @@ def _check_lu_input(A, fn):
 
 
 def lu(A, *, pivot=True, out=None):
+    xp = _xp_of(A)
     a = _check_lu_input(A, "linalg.lu")
     if not pivot:
         raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the "
@@ -434,8 +444,8 @@ def lu(A, *, pivot=True, out=None):
     m, n = a.shape[-2:]
     k = min(m, n)
     packed, _, perm = _getrf(a)
-    lower = np.tri(m, k, -1, dtype=a.dtype) * packed[..., :, :k] + np.eye(m, k, dtype=a.dtype)
-    upper = np.triu(packed[..., :k, :])
+    lower = xp.tri(m, k, -1, dtype=a.dtype) * packed[..., :, :k] + xp.eye(m, k, dtype=a.dtype)
+    upper = xp.triu(packed[..., :k, :])
     p = _wrap(_perm_matrix(perm, a.dtype))
     lt, ut = _wrap(lower), _wrap(upper)
     if GradMode.enabled and A._requires_grad:
@@ -485,10 +495,11 @@ def _pivots_to_perm(piv):
 
 
 def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
+    xp = _xp_of(out)
     n = LU.shape[-1]
     dtype = LU._data.dtype
     strict, tri = _lu_masks(n, n, dtype)
-    lower = LU * strict + _wrap(np.eye(n, dtype=dtype))
+    lower = LU * strict + _wrap(xp.eye(n, dtype=dtype))
     upper = LU * tri
     p = _wrap(_perm_matrix(_pivots_to_perm(pivots._data), dtype))
     # A = P L U; every case is a pair of triangular solves around the permutation
@@ -516,6 +527,7 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
 
 class LinalgEigBackward0(Node):
     def backward(self, grads):
+        xp = _xp_of(self)
         a, values, vectors = self.saved()
         g_l, g_v = grads
         vh = _mH(vectors)
@@ -532,7 +544,7 @@ class LinalgEigBackward0(Node):
             inner = vhgv - matmul(vh, vectors * diag.real.unsqueeze(-2))
             lc = values.conj()
             n = values.shape[-1]
-            eye = _wrap(np.eye(n, dtype=values._data.dtype))
+            eye = _wrap(xp.eye(n, dtype=values._data.dtype))
             econj = lc.unsqueeze(-2) - lc.unsqueeze(-1) + eye
             inner = inner / econj * (1 - eye)
             if g_l is not None:
@@ -543,22 +555,24 @@ class LinalgEigBackward0(Node):
 
 
 def eig(A, *, out=None):
+    xp = _xp_of(A)
     a = _check_matrix_input(A, "linalg.eig")
-    values, vectors = np.linalg.eig(a)
-    cdt = np.result_type(a.dtype, np.complex64)
+    values, vectors = xp.linalg.eig(a)
+    cdt = xp.result_type(a.dtype, np.complex64)
     lt = _wrap(values.astype(cdt, copy=False))
-    vt = _wrap(np.ascontiguousarray(vectors.astype(cdt, copy=False)))
+    vt = _wrap(xp.ascontiguousarray(vectors.astype(cdt, copy=False)))
     if GradMode.enabled and A._requires_grad:
         record(LinalgEigBackward0, (A,), (lt, vt), (A, lt, vt))
     return linalg_eig((lt, vt))
 
 
 def eigvals(A, *, out=None):
+    xp = _xp_of(A)
     if GradMode.enabled and A._requires_grad:
         return eig(A)[0]
     a = _check_matrix_input(A, "linalg.eigvals")
-    cdt = np.result_type(a.dtype, np.complex64)
-    return _wrap(np.linalg.eigvals(a).astype(cdt, copy=False))
+    cdt = xp.result_type(a.dtype, np.complex64)
+    return _wrap(xp.linalg.eigvals(a).astype(cdt, copy=False))
 
 
 # --- legacy linalg spellings ------------------------------------------------------------
@@ -600,11 +614,12 @@ class CholeskySolveBackward0(Node):
 
 
 def cholesky_solve(input, input2, upper=False, *, out=None):
+    xp = _xp_of(input)
     b, f = input._data, input2._data
-    tri = np.triu(f) if upper else np.tril(f)
-    low = np.swapaxes(tri, -1, -2).conj() if upper else tri
-    x = np.linalg.solve(np.swapaxes(low, -1, -2).conj(), np.linalg.solve(low, b))
-    result = _wrap(np.ascontiguousarray(x))
+    tri = xp.triu(f) if upper else xp.tril(f)
+    low = xp.swapaxes(tri, -1, -2).conj() if upper else tri
+    x = xp.linalg.solve(xp.swapaxes(low, -1, -2).conj(), xp.linalg.solve(low, b))
+    result = _wrap(xp.ascontiguousarray(x))
     if GradMode.enabled and (input._requires_grad or input2._requires_grad):
         record(CholeskySolveBackward0, (input, input2), result, (input, input2, result),
                upper=upper)
@@ -623,12 +638,13 @@ class CholeskyInverseBackward0(Node):
 
 def cholesky_inverse(input, upper=False, *, out=None):
     """(L L^H)^-1 from a Cholesky factor L (real matrices)."""
+    xp = _xp_of(input)
     a = input._data
-    factor = np.triu(a) if upper else np.tril(a)
-    factor_inv = np.linalg.solve(factor, np.eye(a.shape[-1], dtype=a.dtype))
-    f_inv_t = np.swapaxes(factor_inv, -1, -2)
+    factor = xp.triu(a) if upper else xp.tril(a)
+    factor_inv = xp.linalg.solve(factor, xp.eye(a.shape[-1], dtype=a.dtype))
+    f_inv_t = xp.swapaxes(factor_inv, -1, -2)
     r = factor_inv @ f_inv_t if upper else f_inv_t @ factor_inv
-    result = _wrap(np.ascontiguousarray(r))
+    result = _wrap(xp.ascontiguousarray(r))
     if GradMode.enabled and input._requires_grad:
         record(CholeskyInverseBackward0, (input,), result, (input, result), upper=upper)
     return result
@@ -670,11 +686,12 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
 
 
 def frexp(input, *, out=None):
+    xp = _xp_of(input)
     a = input._data
     if a.dtype.kind != "f":
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
-    _, exponent = np.frexp(a)
-    mantissa = input * _wrap(np.ldexp(np.ones((), a.dtype), -exponent).astype(a.dtype))
+    _, exponent = xp.frexp(a)
+    mantissa = input * _wrap(xp.ldexp(xp.ones((), a.dtype), -exponent).astype(a.dtype))
     return frexp_result((mantissa, _wrap(exponent.astype(np.int32))))
 
 
@@ -684,11 +701,12 @@ def ldexp(input, other, *, out=None):
 
 
 def nextafter(input, other, *, out=None):
+    xp = _xp_of(input)
     a, b = input._data, other._data
-    dt = np.result_type(a, b)
+    dt = xp.result_type(a, b)
     if dt.kind != "f":
         raise NotImplementedError(f"\"nextafter_cpu\" not implemented for '{_legacy(dt)}'")
-    return _wrap(np.asarray(np.nextafter(a.astype(dt), b.astype(dt))))
+    return _wrap(xp.asarray(xp.nextafter(a.astype(dt), b.astype(dt))))
 
 
 def unravel_index(indices, shape):
@@ -705,6 +723,7 @@ def unravel_index(indices, shape):
 
 
 def combinations(input, r=2, with_replacement=False):
+    xp = _xp_of(input)
     import itertools
     if input.ndim != 1:
         raise RuntimeError(f"Expect a 1D vector, but got shape {list(input.shape)}")
@@ -714,7 +733,7 @@ def combinations(input, r=2, with_replacement=False):
         return input.new_empty((0,))
     pick = itertools.combinations_with_replacement if with_replacement else \
         itertools.combinations
-    idx = np.array(list(pick(range(input.shape[0]), r)), np.int64).reshape(-1, r)
+    idx = xp.array(list(pick(range(input.shape[0]), r)), np.int64).reshape(-1, r)
     return input[_wrap(idx.reshape(-1))].reshape(-1, r)
 
 
@@ -730,6 +749,7 @@ def renorm(input, p, dim, maxnorm):
 
 
 def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):
+    xp = _xp_of(input)
     a = input._data
     if a.dtype.kind != "f":
         raise NotImplementedError(f"\"histogramdd\" not implemented for '{_legacy(a.dtype)}'")
@@ -741,8 +761,8 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
             (range or (0.0, 0.0))
         if lo == hi:
             lo, hi = lo - 0.5, hi + 0.5
-        edges = np.linspace(lo, hi, int(bins) + 1, dtype=a.dtype)
-    hist, _ = np.histogram(a.reshape(-1), edges, weights=None if w is None else w.reshape(-1),
+        edges = xp.linspace(lo, hi, int(bins) + 1, dtype=a.dtype)
+    hist, _ = xp.histogram(a.reshape(-1), edges, weights=None if w is None else w.reshape(-1),
                            density=density)
     return histogram_result((_wrap(hist.astype(a.dtype)), _wrap(edges.astype(a.dtype))))
 

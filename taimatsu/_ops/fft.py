@@ -19,10 +19,12 @@ import operator
 
 from .. import _dtype as D
 from .._backend import numpy as np
+from .._device import resolve
 from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from ._core import record
+from ._core import xp_of as _xp_of
 from .copy import to
 from .creation import finish
 from .elementwise import conj, real
@@ -60,15 +62,16 @@ class FftC2CBackward0(Node):
 
 
 def _fft_c2c(input, dim, normalization, forward):
+    xp = _xp_of(input)
     a = input._data
     if a.dtype.kind != "c":
         a = a.astype(_COMPLEX_OF.get(a.dtype, np.dtype(np.complex128)))
     if forward:
         norm = _NUMPY_NORM_FORWARD[normalization]
-        one, many = np.fft.fft, np.fft.fftn
+        one, many = xp.fft.fft, xp.fft.fftn
     else:
         norm = _NUMPY_NORM_INVERSE[normalization]
-        one, many = np.fft.ifft, np.fft.ifftn
+        one, many = xp.fft.ifft, xp.fft.ifftn
     if len(dim) == 1:
         r = one(a, axis=dim[0], norm=norm)
     elif dim:
@@ -86,22 +89,24 @@ class FftR2CBackward0(Node):
     def backward(self, grad):
         # a one-sided result is the full transform with its upper half dropped: its
         # gradient is the full one with zeros there
+        xp = _xp_of(grad)
         last = self.dim[-1]
         missing = self.last_dim_size - grad.shape[last]
         if self.onesided and missing > 0:
             shape = list(grad.shape)
             shape[last] = missing
-            grad = cat([grad, _wrap(np.zeros(shape, grad._data.dtype))], last)
+            grad = cat([grad, _wrap(xp.zeros(shape, grad._data.dtype))], last)
         return (real(_fft_c2c(grad, self.dim, self.normalization, False)),)
 
 
 def _fft_r2c(input, dim, normalization, onesided):
+    xp = _xp_of(input)
     a = input._data
     norm = _NUMPY_NORM_FORWARD[normalization]
     if onesided:
-        one, many = np.fft.rfft, np.fft.rfftn
+        one, many = xp.fft.rfft, xp.fft.rfftn
     else:
-        one, many = np.fft.fft, np.fft.fftn
+        one, many = xp.fft.fft, xp.fft.fftn
     r = one(a, axis=dim[0], norm=norm) if len(dim) == 1 else many(a, axes=dim, norm=norm)
     result = _wrap(_as(r, _COMPLEX_OF[a.dtype]))
     if GradMode.enabled and input._requires_grad:
@@ -124,19 +129,20 @@ class FftC2RBackward0(Node):
 
 def _doubling_mask(gi, dim, doubled):
     a = gi._data
-    mask = np.ones(a.shape[dim], _REAL_OF[a.dtype])
+    mask = gi._xp.ones(a.shape[dim], _REAL_OF[a.dtype])
     mask[1:1 + doubled] = 2
     return _wrap(mask.reshape((-1,) + (1,) * (a.ndim - 1 - dim)))
 
 
 def _fft_c2r(input, dim, normalization, last_dim_size):
+    xp = _xp_of(input)
     a = input._data
     norm = _NUMPY_NORM_INVERSE[normalization]
     if len(dim) == 1:
-        r = np.fft.irfft(a, n=last_dim_size, axis=dim[0], norm=norm)
+        r = xp.fft.irfft(a, n=last_dim_size, axis=dim[0], norm=norm)
     else:
         sizes = [a.shape[d] for d in dim[:-1]] + [last_dim_size]
-        r = np.fft.irfftn(a, s=sizes, axes=dim, norm=norm)
+        r = xp.fft.irfftn(a, s=sizes, axes=dim, norm=norm)
     result = _wrap(_as(r, _REAL_OF[a.dtype]))
     if GradMode.enabled and input._requires_grad:
         record(FftC2RBackward0, (input,), result, None, dim=dim, normalization=normalization)
@@ -149,7 +155,8 @@ class ConjPhysicalBackward0(Node):
 
 
 def _conj_physical(input):
-    result = _wrap(np.conj(input._data))
+    xp = _xp_of(input)
+    result = _wrap(xp.conj(input._data))
     if GradMode.enabled and input._requires_grad:
         record(ConjPhysicalBackward0, (input,), result)
     return result
@@ -495,6 +502,7 @@ def ihfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
 # sample frequencies and shifts
 
 def _frequencies(fname, n, d, out, dtype, device, requires_grad, steps):
+    xp = _xp_of(out)
     n = _int_arg(fname, "n", n, " (position 1)")
     if isinstance(d, Tensor):
         d = d.item()
@@ -510,9 +518,9 @@ def _frequencies(fname, n, d, out, dtype, device, requires_grad, steps):
         raise NotImplementedError(f"\"arange_cpu\" not implemented for '{_name(dtype._np)}'")
     # torch multiplies by 1 / (n * d), rounded to the result's dtype, as a double would
     # (inf or nan where n * d is 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with xp.errstate(divide="ignore", invalid="ignore"):
         scale = np.float64(1.0) / np.float64(n * d)
-    freqs = steps(n).astype(dtype._np) * dtype._np.type(scale)
+    freqs = steps(resolve(device).xp, n).astype(dtype._np) * dtype._np.type(scale)
     if out is not None:
         out.resize_(freqs.shape)
         out._data[...] = freqs
@@ -520,14 +528,14 @@ def _frequencies(fname, n, d, out, dtype, device, requires_grad, steps):
     return finish(freqs, requires_grad, device)
 
 
-def _fftfreq_steps(n):
-    k = np.arange(n)
+def _fftfreq_steps(xp, n):
+    k = xp.arange(n)
     k[(n + 1) // 2:] -= n
     return k
 
 
-def _rfftfreq_steps(n):
-    return np.arange(n // 2 + 1)
+def _rfftfreq_steps(xp, n):
+    return xp.arange(n // 2 + 1)
 
 
 def fftfreq(n, d=1.0, *, out=None, dtype=None, layout=None, device=None,

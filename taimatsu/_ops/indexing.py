@@ -534,7 +534,7 @@ def setitem(input, index, value):
                            "in-place operation.")
     check_inplace_target(input)
     target = a[basic + (Ellipsis,)] if basic is not None else a
-    vshape = value._data.shape if isinstance(value, Tensor) else xp.shape(value)
+    vshape = value._data.shape if isinstance(value, Tensor) else _host.shape(value)
     stripped = vshape
     if vshape:
         stripped = _check_value_shape(vshape, _target_shape(target, advanced), advanced)

@@ -9,13 +9,16 @@ and its backward undoes the 1-D promotions and leaves the batch reduction to the
 engine.  Backward formulas are themselves products, so gradients of gradients work.
 """
 from .. import _dtype as D
-from .._backend import ndarray
-from .._backend import numpy as np
+from .._backend import BY_ARRAY_TYPE, cpu, ndarray
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from . import _layout
-from ._core import record, record_binary
+from ._core import backend_of, broadcast_shapes, record, record_binary
+from ._core import xp_of as _xp_of
+
+_host = cpu.xp
+_host_dot = _host.dot
 
 _new_object = object.__new__
 # the C type names torch prints in "expected m1 and m2 to have the same dtype"
@@ -59,7 +62,8 @@ def _no_bool(a, kernel="addmm_impl_cpu_", b=None):
 
 
 def _as_array(r):
-    return r if type(r) is ndarray else np.asarray(r)
+    # numpy gives 0-d results as numpy scalars (and only numpy: they are cpu results)
+    return r if type(r) in BY_ARRAY_TYPE else _host.asarray(r)
 
 
 def _into(out, result):
@@ -102,21 +106,23 @@ def _check_vectors(a, b, fn):
 
 
 def dot(input, other, *, out=None):
+    xp = _xp_of(input)
     _check_tensor(input, "dot", "input", 1)
     _check_tensor(other, "dot", "tensor", 2)
     a, b = input._data, other._data
     _check_vectors(a, b, "dot")
     _no_bool(a, "dot")
-    result = _wrap(_as_array(np.dot(a, b)))
+    result = _wrap(_as_array(xp.dot(a, b)))
     if GradMode.enabled and (input._requires_grad or other._requires_grad):
         record(DotBackward0, (input, other), result, (input, other))
     return _into(out, result)
 
 
 def vdot(input, other, *, out=None):
+    xp = _xp_of(input)
     a, b = input._data, other._data
     _check_vectors(a, b, "vdot")
-    result = _wrap(_as_array(np.vdot(a, b)))
+    result = _wrap(_as_array(xp.vdot(a, b)))
     if GradMode.enabled and (input._requires_grad or other._requires_grad):
         record(VdotBackward0, (input, other), result, (input, other))
     return _into(out, result)
@@ -187,14 +193,17 @@ def _dot2(a, b):
     """The product of two matrices.  np.dot goes straight to BLAS; np.matmul's dispatch
     is measurably slower for small and thin matrices (8x for a 100x1 @ 1x32 outer
     product, 2x for 128x256 @ 256x10), with the same result."""
-    return np.dot(a, b)
+    if type(a) is ndarray:
+        return _host_dot(a, b)
+    return _xp_of(a).dot(a, b)
 
 
 def mv(input, vec, *, out=None):
+    xp = _xp_of(input)
     a, b = input._data, vec._data
     _check_mv(a, b)
     _no_bool(a, "addmv_impl_cpu", b)
-    result = _wrap(_as_array(np.matmul(a, b)))
+    result = _wrap(_as_array(xp.matmul(a, b)))
     if GradMode.enabled and (input._requires_grad or vec._requires_grad):
         record(MvBackward0, (input, vec), result, (input, vec))
     return _into(out, result)
@@ -248,10 +257,11 @@ def _check_bmm(a, b, first="batch1", second="batch2"):
 
 
 def bmm(input, mat2, *, out=None):
+    xp = _xp_of(input)
     a, b = input._data, mat2._data
     _check_bmm(a, b)
     _no_bool(a, "bmm", b)
-    result = _wrap(np.matmul(a, b))
+    result = _wrap(xp.matmul(a, b))
     if GradMode.enabled and (input._requires_grad or mat2._requires_grad):
         record(BmmBackward0, (input, mat2), result, (input, mat2))
     return _into(out, result)
@@ -338,7 +348,7 @@ def _check_broadcast_matmul(input, a, b):
     batch_a = sa[:-2]
     batch_b = sb[:-2]
     try:
-        batch = np.broadcast_shapes(batch_a, batch_b)
+        batch = broadcast_shapes(batch_a, batch_b)
     except ValueError:
         from ._core import broadcast_error
         raise broadcast_error(batch_a, batch_b) from None
@@ -378,8 +388,9 @@ def matmul(input, other, *, out=None):
         return mv(input, other, out=out)
     _check_broadcast_matmul(input, a, b)
     _no_bool(a, b=b)
+    xp = backend_of(input, other).xp
     # numpy may lay a batched product out in its operands' order; torch's is contiguous
-    result = _wrap(_layout.contiguous(_as_array(np.matmul(a, b))))
+    result = _wrap(_layout.contiguous(_as_array(xp.matmul(a, b))))
     if GradMode.enabled and (input._requires_grad or other._requires_grad):
         record(_matmul_node(input, other, a.shape, b.shape), (input, other), result,
                (input, other))
@@ -454,7 +465,7 @@ def _add_scaled(product, input, beta, alpha):
     try:
         product += term
     except ValueError:
-        raise _expand_error(product.shape, np.shape(input)) from None
+        raise _expand_error(product.shape, getattr(input, "shape", ())) from None
     return product
 
 
@@ -516,36 +527,40 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
 
 
 def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
+    xp = _xp_of(input)
     a, b = mat._data, vec._data
     _check_mv(a, b)
     _check_input_dtype(input, a, "mat")
     _no_bool(a)
-    return _fused(AddmvBackward0, input, mat, vec, _as_array(np.matmul(a, b)), beta, alpha, out)
+    return _fused(AddmvBackward0, input, mat, vec, _as_array(xp.matmul(a, b)), beta, alpha, out)
 
 
 def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
+    xp = _xp_of(input)
     a, b = vec1._data, vec2._data
     if a.ndim != 1 or b.ndim != 1:
         raise RuntimeError(f"addr: Expected 1-D argument vec{1 if a.ndim != 1 else 2}, but "
                            f"got {a.ndim if a.ndim != 1 else b.ndim}-D")
-    return _fused(AddrBackward0, input, vec1, vec2, np.multiply.outer(a, b), beta, alpha, out)
+    return _fused(AddrBackward0, input, vec1, vec2, xp.multiply.outer(a, b), beta, alpha, out)
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    xp = _xp_of(input)
     a, b = batch1._data, batch2._data
     _check_bmm(a, b)
     _no_bool(a)
-    return _fused(BaddbmmBackward0, input, batch1, batch2, np.matmul(a, b), beta, alpha, out)
+    return _fused(BaddbmmBackward0, input, batch1, batch2, xp.matmul(a, b), beta, alpha, out)
 
 
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    xp = _xp_of(input)
     a, b = batch1._data, batch2._data
     _check_bmm(a, b)
     _no_bool(a)
     n, k, m = a.shape[1], a.shape[2], b.shape[2]
     # one product over the concatenated batch: (n, B*k) @ (B*k, m)
-    product = np.matmul(a.transpose(1, 0, 2).reshape(n, -1), b.reshape(-1, m)) if k else \
-        np.zeros((n, m), a.dtype)
+    product = xp.matmul(a.transpose(1, 0, 2).reshape(n, -1), b.reshape(-1, m)) if k else \
+        xp.zeros((n, m), a.dtype)
     return _fused(AddbmmBackward0, input, batch1, batch2, product, beta, alpha, out)
 
 
@@ -643,6 +658,7 @@ class LinalgCrossBackward0(Node):
 
 
 def linalg_cross(input, other, *, dim=-1, out=None):
+    xp = _xp_of(input)
     a, b = input._data, other._data
     if a.ndim != b.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
@@ -650,7 +666,7 @@ def linalg_cross(input, other, *, dim=-1, out=None):
     if a.shape[d] != 3 or b.shape[d] != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
                            f"{a.shape[d]} and {b.shape[d]}")
-    result = _wrap(_layout.contiguous(np.cross(a, b, axis=d)))
+    result = _wrap(_layout.contiguous(xp.cross(a, b, axis=d)))
     if GradMode.enabled and (input._requires_grad or other._requires_grad):
         record(LinalgCrossBackward0, (input, other), result, (input, other), dim=d)
     return _into(out, result)
@@ -664,24 +680,26 @@ def cross(input, other, dim=None, *, out=None):
             "pass the dim explicitly or simply use torch.linalg.cross.\nThe default value of "
             "dim will change to agree with that of linalg.cross in a future release.",
             UserWarning, stacklevel=2)
-        shape = np.broadcast_shapes(input._data.shape, other._data.shape)
+        shape = broadcast_shapes(input._data.shape, other._data.shape)
         dim = next((i for i, s in enumerate(shape) if s == 3), -1)
     return linalg_cross(input, other, dim=dim, out=out)
 
 
 class TraceBackward0(Node):
     def backward(self, grad):
+        xp = _xp_of(grad)
         n, m = self.shape
-        eye = _wrap(np.eye(n, m, dtype=self.dtype))
+        eye = _wrap(xp.eye(n, m, dtype=self.dtype))
         return (grad * eye,)
 
 
 def trace(input):
+    xp = _xp_of(input)
     a = input._data
     if a.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {a.ndim}")
-    acc = np.int64 if a.dtype.kind in "biu" else a.dtype
-    result = _wrap(np.asarray(np.trace(a, dtype=acc)))
+    acc = D.int64._np if a.dtype.kind in "biu" else a.dtype
+    result = _wrap(xp.asarray(xp.trace(a, dtype=acc)))
     if GradMode.enabled and input._requires_grad:
         record(TraceBackward0, (input,), result, shape=a.shape, dtype=a.dtype)
     return result
@@ -722,6 +740,7 @@ def _einsum_node(subs, out_sub):
 
 
 def _einsum_grad(grad, operands, i, subs, out_sub, sizes):
+    xp = _xp_of(grad)
     target = subs[i]
     terms = [out_sub] + [s for j, s in enumerate(subs) if j != i]
     tensors = [grad] + [t for j, t in enumerate(operands) if j != i]
@@ -732,7 +751,7 @@ def _einsum_grad(grad, operands, i, subs, out_sub, sizes):
         if c in renamed:
             d = next(fresh)
             terms.append(c + d)
-            tensors.append(_wrap(np.eye(sizes[c], dtype=grad._data.dtype)))
+            tensors.append(_wrap(xp.eye(sizes[c], dtype=grad._data.dtype)))
             c = d
         renamed.append(c)
     # a subscript summed away in operand i alone: its gradient is broadcast along it
@@ -740,7 +759,7 @@ def _einsum_grad(grad, operands, i, subs, out_sub, sizes):
     for c in renamed:
         if c not in present:
             terms.append(c)
-            tensors.append(_wrap(np.ones(sizes[c], dtype=grad._data.dtype)))
+            tensors.append(_wrap(xp.ones(sizes[c], dtype=grad._data.dtype)))
     g = einsum(",".join(terms) + "->" + "".join(renamed), *tensors)
     # a size-1 dimension broadcast against a larger one: sum it; the reverse: expand
     shape = operands[i]._data.shape
@@ -852,10 +871,11 @@ def einsum(*args):
         raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
     eq = ",".join(subs) + "->" + out_sub
     big = len(arrays) > 1 and sum(a.size for a in arrays) > 4096
-    r = np.einsum(eq, *arrays, optimize=big)
-    if type(r) is not ndarray:
-        r = np.asarray(r)
-    elif any(np.may_share_memory(r, a) for a in arrays):
+    backend = backend_of(*operands)
+    r = backend.xp.einsum(eq, *arrays, optimize=big)
+    if type(r) not in BY_ARRAY_TYPE:
+        r = _host.asarray(r)
+    elif any(backend.may_share_memory(r, a) for a in arrays):
         r = r.copy()
     result = _wrap(r)
     if GradMode.enabled and any(op._requires_grad for op in operands):

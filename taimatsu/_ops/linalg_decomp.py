@@ -11,6 +11,7 @@ from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from ..return_types import _structseq
 from ._core import record, zeros_of
+from ._core import xp_of as _xp_of
 from .linalg import _conj, _into, _legacy, linalg_cross, matmul
 from .reduction import amax, amin, vector_norm
 
@@ -66,22 +67,24 @@ def _tril_mask(n, dtype, k=0):
 
 def _first_zero_pivot(a):
     """1-based index of the first zero pivot of LU with partial pivoting (LAPACK's info)."""
-    a = np.array(a, dtype=np.complex128 if a.dtype.kind == "c" else np.float64)
+    xp = _xp_of(a)
+    a = xp.array(a, dtype=np.complex128 if a.dtype.kind == "c" else np.float64)
     n = a.shape[-1]
     for k in range(n):
-        p = k + int(np.argmax(np.abs(a[k:, k])))
+        p = k + int(xp.argmax(xp.abs(a[k:, k])))
         if a[p, k] == 0:
             return k + 1
         a[[k, p]] = a[[p, k]]
-        a[k + 1:, k:] -= np.outer(a[k + 1:, k] / a[k, k], a[k, k:])
+        a[k + 1:, k:] -= xp.outer(a[k + 1:, k] / a[k, k], a[k, k:])
     return n
 
 
 def _singular_index(a):
+    xp = _xp_of(a)
     flat = a.reshape((-1,) + a.shape[-2:])
     for m in flat:
         k = _first_zero_pivot(m)
-        if k < m.shape[-1] or np.abs(np.linalg.det(m)) == 0:
+        if k < m.shape[-1] or xp.abs(xp.linalg.det(m)) == 0:
             return k
     return a.shape[-1]
 
@@ -102,8 +105,9 @@ class LinalgDetBackward0(Node):
 
 
 def det(A, *, out=None):
+    xp = _xp_of(A)
     a = _check_matrix_input(A, "linalg.det")
-    result = _wrap(np.asarray(np.linalg.det(a)))
+    result = _wrap(xp.asarray(xp.linalg.det(a)))
     return _into(out, _with(LinalgDetBackward0, (A,), result, (A, result)))
 
 
@@ -117,9 +121,10 @@ class LinalgSlogdetBackward0(Node):
 
 
 def slogdet(A, *, out=None, _result=linalg_slogdet):
+    xp = _xp_of(A)
     a = _check_matrix_input(A, "linalg.slogdet")
-    sign, logabs = np.linalg.slogdet(a)
-    outs = (_wrap(np.asarray(sign)), _wrap(np.asarray(logabs)))
+    sign, logabs = xp.linalg.slogdet(a)
+    outs = (_wrap(xp.asarray(sign)), _wrap(xp.asarray(logabs)))
     if GradMode.enabled and A._requires_grad:
         record(LinalgSlogdetBackward0, (A,), outs, (A,))
     return _result(outs)
@@ -145,10 +150,11 @@ class LinalgInvExBackward0(Node):
 
 
 def inv(A, *, out=None):
+    xp = _xp_of(A)
     a = _check_matrix_input(A, "linalg.inv")
     try:
-        r = np.linalg.inv(a)
-    except np.linalg.LinAlgError:
+        r = xp.linalg.inv(a)
+    except xp.linalg.LinAlgError:
         raise LinAlgError(f"linalg.inv: The diagonal element {_singular_index(a)} is zero, the "
                           "inversion could not be completed because the input matrix is "
                           "singular.") from None
@@ -157,7 +163,8 @@ def inv(A, *, out=None):
 
 
 def inv_ex(A, *, check_errors=False, out=None):
-    return linalg_inv_ex((inv(A), _wrap(np.zeros(A._data.shape[:-2], np.int32))))
+    xp = _xp_of(A)
+    return linalg_inv_ex((inv(A), _wrap(xp.zeros(A._data.shape[:-2], np.int32))))
 
 
 def inverse(input, *, out=None):
@@ -185,6 +192,7 @@ def _is_vector_rhs(a, b):
 
 
 def solve(A, B, *, left=True, out=None):
+    xp = _xp_of(A)
     a = _check_matrix_input(A, "linalg.solve")
     b = B._data
     if a.dtype != b.dtype:
@@ -194,21 +202,21 @@ def solve(A, B, *, left=True, out=None):
     vector = _is_vector_rhs(a, b)
     b2 = b[..., None] if vector else b
     if not left:
-        a, b2 = np.swapaxes(a, -1, -2), np.swapaxes(b2, -1, -2)
+        a, b2 = xp.swapaxes(a, -1, -2), xp.swapaxes(b2, -1, -2)
     if b2.shape[-2] != a.shape[-1]:
         raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation "
                            f"{'AX = B' if left else 'XA = B'} ({a.shape[-2]}x{a.shape[-1]} and "
                            f"{b2.shape[-2]}x{b2.shape[-1]})")
     try:
-        r = np.linalg.solve(a, b2)
-    except np.linalg.LinAlgError:
+        r = xp.linalg.solve(a, b2)
+    except xp.linalg.LinAlgError:
         raise LinAlgError("torch.linalg.solve: The solver failed because the input matrix is "
                           "singular.") from None
     if not left:
-        r = np.swapaxes(r, -1, -2)
+        r = xp.swapaxes(r, -1, -2)
     if vector:
         r = r[..., 0]
-    result = _wrap(np.ascontiguousarray(r))
+    result = _wrap(xp.ascontiguousarray(r))
     return _into(out, _with(LinalgSolveExBackward0, (A, B), result, (A, result), vector=vector,
                             left=left))
 
@@ -229,32 +237,35 @@ class LinalgCholeskyExBackward0(Node):
 
 
 def _not_positive_definite(a):
+    xp = _xp_of(a)
     flat = a.reshape((-1,) + a.shape[-2:])
     for m in flat:
         for k in range(1, m.shape[-1] + 1):
             try:
-                np.linalg.cholesky(m[:k, :k])
-            except np.linalg.LinAlgError:
+                xp.linalg.cholesky(m[:k, :k])
+            except xp.linalg.LinAlgError:
                 return k
     return a.shape[-1]
 
 
 def cholesky(A, *, upper=False, out=None):
+    xp = _xp_of(A)
     a = _check_matrix_input(A, "linalg.cholesky")
     try:
-        lower = np.linalg.cholesky(a)
-    except np.linalg.LinAlgError:
+        lower = xp.linalg.cholesky(a)
+    except xp.linalg.LinAlgError:
         raise LinAlgError("linalg.cholesky: The factorization could not be completed because "
                           "the input is not positive-definite (the leading minor of order "
                           f"{_not_positive_definite(a)} is not positive-definite).") from None
-    r = np.ascontiguousarray(np.swapaxes(lower, -1, -2).conj()) if upper else lower
+    r = xp.ascontiguousarray(xp.swapaxes(lower, -1, -2).conj()) if upper else lower
     result = _wrap(r)
     return _into(out, _with(LinalgCholeskyExBackward0, (A,), result, (result,), upper=upper))
 
 
 def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
+    xp = _xp_of(A)
     return linalg_cholesky_ex((cholesky(A, upper=upper),
-                               _wrap(np.zeros(A._data.shape[:-2], np.int32))))
+                               _wrap(xp.zeros(A._data.shape[:-2], np.int32))))
 
 
 # --- eigh, svd, qr -----------------------------------------------------------------------
@@ -277,8 +288,9 @@ class LinalgEighBackward0(Node):
 
 
 def eigh(A, UPLO="L", *, out=None):
+    xp = _xp_of(A)
     a = _check_matrix_input(A, "linalg.eigh")
-    w, v = np.linalg.eigh(a, UPLO=UPLO)
+    w, v = xp.linalg.eigh(a, UPLO=UPLO)
     outs = (_wrap(w), _wrap(v))
     if GradMode.enabled and A._requires_grad:
         record(LinalgEighBackward0, (A,), outs, outs)
@@ -326,8 +338,9 @@ class LinalgSvdBackward0(Node):
 
 
 def svd(A, full_matrices=True, *, driver=None, out=None):
+    xp = _xp_of(A)
     a = _check_matrix_input(A, "linalg.svd", square=False)
-    u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
+    u, s, vh = xp.linalg.svd(a, full_matrices=full_matrices)
     outs = (_wrap(u), _wrap(s), _wrap(vh))
     if GradMode.enabled and A._requires_grad:
         record(LinalgSvdBackward0, (A,), outs, outs)
@@ -335,9 +348,10 @@ def svd(A, full_matrices=True, *, driver=None, out=None):
 
 
 def svdvals(A, *, driver=None, out=None):
+    xp = _xp_of(A)
     a = _check_matrix_input(A, "linalg.svdvals", square=False)
     if not (GradMode.enabled and A._requires_grad):
-        return _wrap(np.linalg.svd(a, compute_uv=False))
+        return _wrap(xp.linalg.svd(a, compute_uv=False))
     return svd(A, full_matrices=False)[1]
 
 
@@ -364,12 +378,13 @@ class LinalgQrBackward0(Node):
 
 
 def qr(A, mode="reduced", *, out=None):
+    xp = _xp_of(A)
     a = _check_matrix_input(A, "linalg.qr", square=False)
     if mode not in ("reduced", "complete", "r"):
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of "
                            "'reduced' (default), 'r', or 'complete'")
-    q, r = np.linalg.qr(a, mode="complete" if mode == "complete" else "reduced")
-    outs = (_wrap(q if mode != "r" else np.empty((0,), a.dtype)), _wrap(r))
+    q, r = xp.linalg.qr(a, mode="complete" if mode == "complete" else "reduced")
+    outs = (_wrap(q if mode != "r" else xp.empty((0,), a.dtype)), _wrap(r))
     if GradMode.enabled and A._requires_grad:
         record(LinalgQrBackward0, (A,), outs, outs)
     return linalg_qr(outs)
@@ -408,25 +423,27 @@ def _tolerances(s_max, shape, dtype, atol, rtol):
 
 
 def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
+    xp = _xp_of(A)
     a = _check_matrix_input(A, "linalg.pinv", square=False)
-    s = np.linalg.svd(a, compute_uv=False)
-    s_max = s[..., :1] if s.shape[-1] else np.zeros(s.shape[:-1] + (1,), s.dtype)
+    s = xp.linalg.svd(a, compute_uv=False)
+    s_max = s[..., :1] if s.shape[-1] else xp.zeros(s.shape[:-1] + (1,), s.dtype)
     tol = _tolerances(s_max, a.shape, s.dtype, atol, rtol)
-    cutoff = np.divide(tol, s_max, out=np.zeros_like(tol), where=s_max != 0)
-    r = np.linalg.pinv(a, rcond=cutoff[..., 0], hermitian=hermitian)
-    result = _wrap(np.ascontiguousarray(r))
+    cutoff = xp.divide(tol, s_max, out=xp.zeros_like(tol), where=s_max != 0)
+    r = xp.linalg.pinv(a, rcond=cutoff[..., 0], hermitian=hermitian)
+    result = _wrap(xp.ascontiguousarray(r))
     return _into(out, _with(LinalgPinvBackward0, (A,), result, (A, result)))
 
 
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
+    xp = _xp_of(A)
     a = _check_matrix_input(A, "linalg.matrix_rank", square=False)
     if hermitian:
-        s = np.abs(np.linalg.eigvalsh(a))[..., ::-1]
+        s = xp.abs(xp.linalg.eigvalsh(a))[..., ::-1]
     else:
-        s = np.linalg.svd(a, compute_uv=False)
-    s_max = s[..., :1] if s.shape[-1] else np.zeros(s.shape[:-1] + (1,), s.dtype)
+        s = xp.linalg.svd(a, compute_uv=False)
+    s_max = s[..., :1] if s.shape[-1] else xp.zeros(s.shape[:-1] + (1,), s.dtype)
     tol = _tolerances(s_max, a.shape, s.dtype, atol, rtol)
-    return _into(out, _wrap(np.asarray((s > tol).sum(-1), dtype=np.int64)))
+    return _into(out, _wrap(xp.asarray((s > tol).sum(-1), dtype=np.int64)))
 
 
 class LinalgLstsqBackward0(Node):
@@ -442,18 +459,19 @@ class LinalgLstsqBackward0(Node):
 
 
 def lstsq(A, B, rcond=None, *, driver=None):
+    xp = _xp_of(A)
     a = _check_matrix_input(A, "linalg.lstsq", square=False)
     b = B._data
     vector = b.ndim == a.ndim - 1
     b2 = b[..., None] if vector else b
-    x = np.linalg.pinv(a, rcond=rcond if rcond is not None else
+    x = xp.linalg.pinv(a, rcond=rcond if rcond is not None else
                        np.finfo(a.dtype).eps * max(a.shape[-2:])) @ b2
     if vector:
         x = x[..., 0]
-    solution = _wrap(np.ascontiguousarray(x))
-    empty = _wrap(np.empty((0,), a.dtype))
-    rank = _wrap(np.empty((0,), np.int64))
-    outs = (solution, empty, rank, _wrap(np.empty((0,), a.dtype)))
+    solution = _wrap(xp.ascontiguousarray(x))
+    empty = _wrap(xp.empty((0,), a.dtype))
+    rank = _wrap(xp.empty((0,), np.int64))
+    outs = (solution, empty, rank, _wrap(xp.empty((0,), a.dtype)))
     if GradMode.enabled and (A._requires_grad or B._requires_grad):
         record(LinalgLstsqBackward0, (A, B), outs, (A, B))
         for t in outs[1:]:
@@ -517,10 +535,11 @@ class CopyBackwards(Node):
 
 
 def matrix_power(A, n, *, out=None):
+    xp = _xp_of(A)
     a = A._data
     _check_square(a, "linalg.matrix_power")
     if n == 0:
-        eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape).copy()
+        eye = xp.broadcast_to(xp.eye(a.shape[-1], dtype=a.dtype), a.shape).copy()
         return _into(out, _with(CopyBackwards, (A,), _wrap(eye), None))
     base = inv(A) if n < 0 else A
     n = abs(n)

@@ -17,6 +17,7 @@ import math
 from .._backend import numpy as np
 from ..autograd.graph import Node
 from ._core import record
+from ._core import xp_of as _xp_of
 
 _as_strided = np.lib.stride_tricks.as_strided
 _new_object = object.__new__
@@ -36,9 +37,10 @@ class _Geometry:
 
     def padded(self, a, fill=0):
         """a (N, C, *spatial) with the padding added."""
+        xp = _xp_of(self)
         if not any(lo or hi for lo, hi in self.pads):
             return a
-        out = np.full(a.shape[:2] + tuple(n + lo + hi for n, (lo, hi)
+        out = xp.full(a.shape[:2] + tuple(n + lo + hi for n, (lo, hi)
                                           in zip(self.spatial, self.pads)), fill, a.dtype)
         out[self.interior()] = a
         return out
@@ -59,10 +61,11 @@ class _Geometry:
     def scatter(self, cols, shape, dtype):
         """The adjoint of `windows`: add cols (N, C, *out, *kernel) back into an input
         of `shape`, one kernel offset at a time (overlapping windows add up)."""
-        padded = np.zeros(shape[:2] + tuple(n + lo + hi for n, (lo, hi)
+        xp = _xp_of(self)
+        padded = xp.zeros(shape[:2] + tuple(n + lo + hi for n, (lo, hi)
                                             in zip(self.spatial, self.pads)), dtype)
         nd = len(self.kernel)
-        for offset in np.ndindex(*self.kernel):
+        for offset in xp.ndindex(*self.kernel):
             dest = (slice(None), slice(None)) + tuple(
                 slice(o * d, o * d + s * (m - 1) + 1, s)
                 for o, d, s, m in zip(offset, self.dilation, self.stride, self.out))
@@ -80,8 +83,9 @@ def _cols(x, geo, groups):
     shape (N * prod(out), groups, prod(kernel) * C // groups).  Moving the channels last
     first makes each kernel row a contiguous run of the copy (kernel width times
     channels), several times faster than gathering windows of the (N, C, *S) layout."""
+    xp = _xp_of(x)
     nd = len(geo.kernel)
-    padded = np.ascontiguousarray(np.moveaxis(geo.padded(x), 1, -1))    # N, *Sp, C
+    padded = xp.ascontiguousarray(xp.moveaxis(geo.padded(x), 1, -1))    # N, *Sp, C
     st = padded.strides
     cg = padded.shape[-1] // groups
     shape = (padded.shape[0],) + geo.out + (groups,) + geo.kernel + (cg,)
@@ -102,12 +106,13 @@ def _kernel_rows(w, groups):
 def _conv_array(x, w, geo, groups):
     """The convolution of arrays x (N, C, *S) and w (O, C // groups, *K): one matrix
     product per group over the im2col matrix."""
+    xp = _xp_of(x)
     cols = _cols(x, geo, groups)
     kernels = _kernel_rows(w, groups)
-    parts = [np.dot(cols[:, i], kernels[i].T) for i in range(groups)]
-    out = parts[0] if groups == 1 else np.concatenate(parts, axis=-1)
+    parts = [xp.dot(cols[:, i], kernels[i].T) for i in range(groups)]
+    out = parts[0] if groups == 1 else xp.concatenate(parts, axis=-1)
     out = out.reshape((x.shape[0],) + geo.out + (w.shape[0],))
-    return np.ascontiguousarray(np.moveaxis(out, -1, 1))
+    return xp.ascontiguousarray(xp.moveaxis(out, -1, 1))
 
 
 def _grad_rows(g, groups):
@@ -144,13 +149,14 @@ def _input_grad_array(g, w, geo, groups, input_shape):
 
 def _weight_grad_array(x, g, geo, groups, weight_shape):
     """The gradient of conv(x, w) with respect to w: grad^T @ im2col, per group."""
+    xp = _xp_of(x)
     cols = _cols(x, geo, groups)
     grows = _grad_rows(g, groups)
     og = grows.shape[-1]
-    parts = [np.dot(grows[:, i].T, cols[:, i]) for i in range(groups)]    # Og, K*Cg
-    dw = np.concatenate(parts, axis=0) if groups > 1 else parts[0]
+    parts = [xp.dot(grows[:, i].T, cols[:, i]) for i in range(groups)]    # Og, K*Cg
+    dw = xp.concatenate(parts, axis=0) if groups > 1 else parts[0]
     dw = dw.reshape((groups * og,) + geo.kernel + (weight_shape[1],))
-    return np.ascontiguousarray(np.moveaxis(dw, -1, 1)).astype(x.dtype, copy=False)
+    return xp.ascontiguousarray(xp.moveaxis(dw, -1, 1)).astype(x.dtype, copy=False)
 
 
 class ConvolutionBackward0(Node):
@@ -309,14 +315,15 @@ def _max_pool_arrays(x, geo):
     propagates nan as the scan does); the index of a window is its first position that
     equals the maximum, found by assigning offsets last to first; windows holding a nan
     then take their last nan's position."""
+    xp = _xp_of(x)
     nd = len(geo.kernel)
     floating = x.dtype.kind == "f"
     fill = -np.inf if floating else np.iinfo(x.dtype).min
     padded = geo.padded(x, fill)
     out_shape = x.shape[:2] + geo.out
-    starts = [np.arange(geo.out[i]) * geo.stride[i] - geo.pads[i][0] for i in range(nd)]
+    starts = [xp.arange(geo.out[i]) * geo.stride[i] - geo.pads[i][0] for i in range(nd)]
     padding = any(lo or hi for lo, hi in geo.pads)
-    offsets = list(np.ndindex(*geo.kernel))
+    offsets = list(xp.ndindex(*geo.kernel))
 
     def view(offset):
         return padded[(slice(None), slice(None)) + tuple(
@@ -337,24 +344,24 @@ def _max_pool_arrays(x, geo):
 
     best = view(offsets[0]).copy()
     for offset in offsets[1:]:
-        np.maximum(best, view(offset), out=best)
+        xp.maximum(best, view(offset), out=best)
     # torch's starting index: each window's first position inside the input
-    first = np.zeros(geo.out, np.int64)
+    first = xp.zeros(geo.out, np.int64)
     for i in range(nd):
-        first = first * geo.spatial[i] + np.maximum(starts[i], 0).reshape(
+        first = first * geo.spatial[i] + xp.maximum(starts[i], 0).reshape(
             (-1,) + (1,) * (nd - 1 - i))
-    index = np.broadcast_to(first, out_shape).copy()
-    hit = np.empty(out_shape, bool)
+    index = xp.broadcast_to(first, out_shape).copy()
+    hit = xp.empty(out_shape, bool)
     for offset in reversed(offsets):
-        np.equal(view(offset), best, out=hit)
+        xp.equal(view(offset), best, out=hit)
         flat, inside = position(offset)
         if inside is not None:
             hit &= inside
-        np.copyto(index, flat, where=hit)
-    if floating and np.isnan(best).any():
+        xp.copyto(index, flat, where=hit)
+    if floating and xp.isnan(best).any():
         for offset in offsets:
-            np.isnan(view(offset), out=hit)
-            np.copyto(index, position(offset)[0], where=hit)
+            xp.isnan(view(offset), out=hit)
+            xp.copyto(index, position(offset)[0], where=hit)
     return best, index
 
 
@@ -406,13 +413,14 @@ class MaxPoolBackwardBackward(Node):
 
 def max_pool_backward(grad, x, indices, nd):
     """The gradient of a max pool of x: each output's gradient added at its argmax."""
+    xp = _xp_of(grad)
     g, index = grad._data, indices._data
     input_shape = x.shape
     lead = g.shape[:-nd]
     plane = math.prod(input_shape[-nd:])
     rows = math.prod(lead)
-    base = (np.arange(rows) * plane).reshape(lead + (1,) * nd)
-    total = np.bincount((index + base).reshape(-1), weights=g.reshape(-1),
+    base = (xp.arange(rows) * plane).reshape(lead + (1,) * nd)
+    total = xp.bincount((index + base).reshape(-1), weights=g.reshape(-1),
                         minlength=rows * plane)
     result = _wrap_new(total.astype(g.dtype, copy=False).reshape(tuple(input_shape)))
     if _needs_grad(grad, x):
@@ -489,12 +497,13 @@ class AvgPoolBackwardBackward(Node):
 
 
 def avg_pool_backward(grad, x, geo, divisor):
+    xp = _xp_of(grad)
     g = grad._data
     input_shape = x.shape
     nd = len(geo.kernel)
     spread = (g / divisor).astype(g.dtype, copy=False)
-    cols = np.broadcast_to(spread[(Ellipsis,) + (None,) * nd], g.shape + geo.kernel)
-    result = _wrap_new(np.ascontiguousarray(geo.scatter(cols, tuple(input_shape), g.dtype)))
+    cols = xp.broadcast_to(spread[(Ellipsis,) + (None,) * nd], g.shape + geo.kernel)
+    result = _wrap_new(xp.ascontiguousarray(geo.scatter(cols, tuple(input_shape), g.dtype)))
     if _needs_grad(grad, x):
         record(AvgPoolBackwardBackward, (grad, x), result, None, geometry=geo, divisor=divisor)
     return result

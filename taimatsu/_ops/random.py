@@ -6,11 +6,15 @@ What this layer adds is torch's plumbing around them: argument parsing, checks
 with torch's messages, the order in which torch's TensorIterator visits a
 non-contiguous tensor (memory order), and which overloads run which kernels.
 """
+import math
+
 from .. import _dtype as D
 from .. import _generator as G
 from .._backend import numpy as np
 from .._device import resolve
 from .._tensor import Size, Tensor, _wrap
+from ._core import broadcast_shapes
+from ._core import xp_of as _xp_of
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from .copy import check_inplace
@@ -275,6 +279,7 @@ def random_(self, *args, generator=None, **kwargs):
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
+    xp = _xp_of(self)
     gen = _gen(generator)
     np_dtype = self._data.dtype
     if isinstance(p, Tensor):
@@ -283,7 +288,7 @@ def bernoulli_(self, p=0.5, *, generator=None):
         check_inplace(self)
         # p broadcasts to self and is read in the order self is written
         axes = _memory_axes(self._data)
-        order = _memory_order(np.broadcast_to(probs, self._data.shape), axes)
+        order = _memory_order(xp.broadcast_to(probs, self._data.shape), axes)
         if _tracked(self, p):
             return _fill_recorded(self, lambda view: _cast(G.bernoulli_tensor(gen, order),
                                                            np_dtype),
@@ -301,8 +306,7 @@ def bernoulli_(self, p=0.5, *, generator=None):
 
 
 def _check_probabilities(probs):
-    with np.errstate(invalid="ignore"):
-        ok = bool(np.all((probs >= 0) & (probs <= 1)))
+    ok = bool(((probs >= 0) & (probs <= 1)).all())
     if not ok:
         raise RuntimeError(
             "Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error "
@@ -369,7 +373,7 @@ def _float_samples(name, kernel, sampler, size, generator, out, dtype, requires_
     shape = _size(name, size)
     np_dtype = _out_dtype(out, dtype, D.get_default_dtype())
     _require_float(np_dtype, kernel)
-    n = int(np.prod(shape, dtype=np.int64))
+    n = math.prod(shape)
     values = sampler(_gen(generator), n, np_dtype).reshape(shape)
     return _new(values, out, requires_grad, device)
 
@@ -392,7 +396,7 @@ def randint(*args, generator=None, out=None, dtype=None, layout=None, device=Non
     low, high, size = _randint_args("randint", args, kwargs)
     shape = _size("randint", (size,))
     np_dtype = _out_dtype(out, dtype, D.int64)
-    values = _random_from_to(_gen(generator), int(np.prod(shape, dtype=np.int64)), np_dtype,
+    values = _random_from_to(_gen(generator), math.prod(shape), np_dtype,
                              low, high).reshape(shape)
     return _new(values, out, requires_grad, device)
 
@@ -471,6 +475,7 @@ def normal(mean, std=None, size=None, *, generator=None, out=None, dtype=None, l
            device=None, requires_grad=False, pin_memory=False):
     """The four overloads: (Tensor, Tensor), (Tensor, float), (float, Tensor) and
     (float, float, size)."""
+    xp = _xp_of(out)
     gen = _gen(generator)
     mean_is_tensor, std_is_tensor = isinstance(mean, Tensor), isinstance(std, Tensor)
     if not mean_is_tensor and not std_is_tensor:
@@ -482,19 +487,19 @@ def normal(mean, std=None, size=None, *, generator=None, out=None, dtype=None, l
         std = 1.0 if std is None else std
         shape = _size("normal", (size,))
         np_dtype = _out_dtype(out, dtype, D.get_default_dtype())
-        t = _new(np.empty(shape, np_dtype), None, False, device)
+        t = _new(xp.empty(shape, np_dtype), None, False, device)
         normal_(t, mean, std, generator=gen)
         return _new(t._data, out, requires_grad, device)
     if std is None:
         std = 1.0
-    if std_is_tensor and bool(np.any(std._data < 0)):
+    if std_is_tensor and bool(xp.any(std._data < 0)):
         raise RuntimeError("normal expects all elements of std >= 0.0")
     if not std_is_tensor and float(std) < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(std)}")
     if mean_is_tensor and std_is_tensor:
         # samples of N(0, 1) in mean's dtype, then scaled and shifted in place
-        shape = np.broadcast_shapes(mean._data.shape, std._data.shape)
-        result = np.empty(shape, mean._data.dtype)
+        shape = broadcast_shapes(mean._data.shape, std._data.shape)
+        result = xp.empty(shape, mean._data.dtype)
         _standard_normals(gen, result, 0.0, 1.0)
         result[...] = result * std._data
         result[...] = result + mean._data
@@ -506,7 +511,7 @@ def normal(mean, std=None, size=None, *, generator=None, out=None, dtype=None, l
         result = _empty_like_array(std._data, std._data.dtype)
         _standard_normals(gen, result, 0.0, 1.0)
         result[...] = result * std._data
-        result[...] = result + np.asarray(mean, result.dtype)
+        result[...] = result + xp.asarray(mean, result.dtype)
     if out is None:
         node_cls, inputs = ((NormalBackward3, (mean, std)) if mean_is_tensor and std_is_tensor
                             else (NormalBackward1, (mean,)) if mean_is_tensor
@@ -530,6 +535,7 @@ def bernoulli(input, p=None, *, generator=None, out=None):
 
 
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
+    xp = _xp_of(input)
     probs = input._data
     if not 1 <= probs.ndim <= 2:
         raise RuntimeError("prob_dist must be 1 or 2 dim")
@@ -548,7 +554,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     rows = probs.reshape(-1, n_categories)
     gen = _gen(generator)
     if rows.size == 0:
-        samples = np.empty((rows.shape[0], n_sample), np.int64)
+        samples = xp.empty((rows.shape[0], n_sample), D.int64._np)
     elif not replacement or n_sample == 1:
         samples = _multinomial_by_exponentials(gen, probs, n_sample).reshape(-1, n_sample)
     else:
@@ -560,36 +566,35 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
 
 def _multinomial_by_exponentials(gen, probs, n_sample):
     """torch's fast path: argmax / top-k of p / q with q ~ Exp(1) (Gumbel-max in disguise)."""
-    with np.errstate(invalid="ignore"):
-        valid = bool(probs.max() < np.inf) and bool(probs.min() >= 0)
+    valid = bool(probs.max() < math.inf) and bool(probs.min() >= 0)
     if not valid:
         raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
-    if bool(np.any(probs.sum(axis=-1) == 0)):
+    if bool((probs.sum(axis=-1) == 0).any()):
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
     q = _wrap(_empty_like_array(probs, probs.dtype))
     exponential_(q, 1.0, generator=gen)
-    with np.errstate(divide="ignore"):
-        ratio = probs / q._data
+    ratio = probs / q._data
     if n_sample == 1:
-        return np.argmax(ratio, axis=-1)[..., None]
-    return np.argsort(-ratio, axis=-1, kind="stable")[..., :n_sample]
+        return ratio.argmax(axis=-1)[..., None]
+    return (-ratio).argsort(axis=-1, kind="stable")[..., :n_sample]
 
 
 def _check_multinomial_rows(rows):
     # the kernel tests `val >= 0` first, so a nan reports as a negative entry
-    if not bool(np.all(rows >= 0)):
+    if not bool((rows >= 0).all()):
         raise RuntimeError(
             "invalid multinomial distribution (encountering probability entry < 0)")
-    if not bool(np.all(np.isfinite(rows))):
+    if not bool(_xp_of(rows).isfinite(rows).all()):
         raise RuntimeError("invalid multinomial distribution (encountering probability entry = "
                            "infinity or NaN)")
-    if bool(np.any(rows.sum(axis=-1) <= 0)):
+    if bool((rows.sum(axis=-1) <= 0).any()):
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
 
 
 def poisson(input, generator=None):
+    xp = _xp_of(input)
     rates = input._data
-    if bool(np.any(rates < 0)):
+    if bool(xp.any(rates < 0)):
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
     result = _empty_like_array(rates, rates.dtype)
     axes = _memory_axes(result)

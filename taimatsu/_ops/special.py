@@ -16,6 +16,7 @@ from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from . import elementwise as ew
 from ._core import record
+from ._core import xp_of as _xp_of
 from .inplace import make_inplace
 
 _F64 = np.dtype(np.float64)
@@ -68,25 +69,27 @@ _LANCZOS = (0.99999999999980993, 676.5203681218851, -1259.1392167224028,
 
 def _lgamma_positive(z):
     """lgamma for z >= 0.5 (float64)."""
+    xp = _xp_of(z)
     z = z - 1.0
-    series = np.full_like(z, _LANCZOS[0])
+    series = xp.full_like(z, _LANCZOS[0])
     for i, c in enumerate(_LANCZOS[1:], 1):
         series += c / (z + i)
     t = z + (_LANCZOS_G + 0.5)
-    return _HALF_LOG_2PI + (z + 0.5) * np.log(t) - t + np.log(series)
+    return _HALF_LOG_2PI + (z + 0.5) * xp.log(t) - t + xp.log(series)
 
 
 def _lgamma_array(x):
+    xp = _xp_of(x)
     v = x.astype(_F64, copy=False)
-    with np.errstate(all="ignore"):
+    with xp.errstate(all="ignore"):
         reflect = v < 0.5
-        r = _lgamma_positive(np.where(reflect, 1.0 - v, v))
+        r = _lgamma_positive(xp.where(reflect, 1.0 - v, v))
         if reflect.any():
             # lgamma(x) = log(pi / |sin(pi x)|) - lgamma(1 - x); sin(pi x) from x's distance
             # to the nearest integer, exact where pi * x is not (0 at the poles: inf)
-            log_sin = np.log(np.abs(np.sin(np.pi * (v - np.round(v)))))
-            r = np.where(reflect, _LOG_PI - log_sin - r, r)
-        r = np.where(np.isinf(v), np.inf, np.where((v == 1) | (v == 2), 0.0, r))
+            log_sin = xp.log(xp.abs(xp.sin(np.pi * (v - xp.round(v)))))
+            r = xp.where(reflect, _LOG_PI - log_sin - r, r)
+        r = xp.where(xp.isinf(v), np.inf, xp.where((v == 1) | (v == 2), 0.0, r))
     return r.astype(x.dtype, copy=False)
 
 
@@ -100,44 +103,46 @@ _DIGAMMA_A = (8.33333333333333333333E-2, -2.10927960927960927961E-2,
 def _digamma_array(x):
     """torch's calc_digamma, in x's dtype: psi(x) = psi(x + 1) - 1/x up to 10, then the
     asymptotic series; psi(1 - x) - pi / tan(pi x) for x < 0."""
+    xp = _xp_of(x)
     dt = x.dtype
-    with np.errstate(all="ignore"):
+    with xp.errstate(all="ignore"):
         neg = x < 0
-        v = np.where(neg, 1 - x, x)
-        result = np.zeros_like(v)
+        v = xp.where(neg, 1 - x, x)
+        result = xp.zeros_like(v)
         for _ in range(10):  # x > 0 reaches 10 within ten steps
             small = v < 10
-            np.subtract(result, np.reciprocal(v), out=result, where=small)
-            np.add(v, 1, out=v, where=small)
-        z = np.reciprocal(v * v)
-        y = np.where(v < 1e17, z * _polevl(z, _DIGAMMA_A), 0)
-        out = np.where(v == 10, result + dt.type(_PSI_10), result + np.log(v) - 0.5 / v - y)
+            xp.subtract(result, xp.reciprocal(v), out=result, where=small)
+            xp.add(v, 1, out=v, where=small)
+        z = xp.reciprocal(v * v)
+        y = xp.where(v < 1e17, z * _polevl(z, _DIGAMMA_A), 0)
+        out = xp.where(v == 10, result + dt.type(_PSI_10), result + xp.log(v) - 0.5 / v - y)
         if neg.any():
             # from the fractional part, as tan(pi r) is more accurate than tan(pi x)
-            r = np.modf(x.astype(_F64, copy=False))[0]
-            out = np.where(neg, out - (np.pi / np.tan(np.pi * r)).astype(dt), out)
-            out = np.where(neg & (x == np.trunc(x)), np.nan, out)
-        out = np.where(x == 0, np.copysign(dt.type(np.inf), -x), out)
+            r = xp.modf(x.astype(_F64, copy=False))[0]
+            out = xp.where(neg, out - (np.pi / xp.tan(np.pi * r)).astype(dt), out)
+            out = xp.where(neg & (x == xp.trunc(x)), np.nan, out)
+        out = xp.where(x == 0, xp.copysign(dt.type(np.inf), -x), out)
     return out.astype(dt, copy=False)
 
 
 def _trigamma_array(x):
     """torch's trigamma, in x's dtype (its reflection gives finite values at the poles
     x < 0, as torch's does)."""
+    xp = _xp_of(x)
     dt = x.dtype
     pi = dt.type(np.pi)
-    with np.errstate(all="ignore"):
+    with xp.errstate(all="ignore"):
         reflect = x < 0.5
-        s = np.sin(pi * x)
-        result = np.where(reflect, -(pi * pi) / (s * s), dt.type(0)).astype(dt, copy=False)
-        v = np.where(reflect, 1 - x, x)
+        s = xp.sin(pi * x)
+        result = xp.where(reflect, -(pi * pi) / (s * s), dt.type(0)).astype(dt, copy=False)
+        v = xp.where(reflect, 1 - x, x)
         for _ in range(6):
-            result += np.reciprocal(v * v)
+            result += xp.reciprocal(v * v)
             v = v + 1
-        ixx = np.reciprocal(v * v)
+        ixx = xp.reciprocal(v * v)
         c6, c30, c42 = dt.type(1 / 6), dt.type(1 / 30), dt.type(1 / 42)
         result += (1 + 1 / (2 * v) + ixx * (c6 - ixx * (c30 - ixx * c42))) / v
-        return np.where(reflect, -result, result)
+        return xp.where(reflect, -result, result)
 
 
 _MACHEP = 1.11022302462515654042E-16
@@ -149,28 +154,30 @@ _ZETA_A = (12.0, -720.0, 30240.0, -1209600.0, 47900160.0, -1.8924375803183791606
 def _zeta_array(x, q):
     """Hurwitz zeta(x, q) in float64 as torch's (Cephes') zeta: direct summation until
     q + i > 9, then the Euler-Maclaurin tail."""
-    x, q = np.broadcast_arrays(np.asarray(x, _F64), np.asarray(q, _F64))
-    out = np.full(x.shape, np.nan)
-    with np.errstate(all="ignore"):
-        q_pole = (q <= 0) & (q == np.floor(q))
+    xp = _xp_of(x)
+    x, q = xp.broadcast_arrays(xp.asarray(x, _F64), xp.asarray(q, _F64))
+    out = xp.full(x.shape, np.nan)
+    with xp.errstate(all="ignore"):
+        q_pole = (q <= 0) & (q == xp.floor(q))
         out[(x == 1) | ((x > 1) & q_pole)] = np.inf
-        todo = ~((x <= 1) | q_pole | ((q <= 0) & (x != np.floor(x))))
+        todo = ~((x <= 1) | q_pole | ((q <= 0) & (x != xp.floor(x))))
         xs, qs = x[todo], q[todo]
         out[todo] = _zeta_series(xs, qs)
     return out
 
 
 def _zeta_series(x, q):
-    s = np.power(q, -x)
+    xp = _xp_of(x)
+    s = xp.power(q, -x)
     a = q.copy()
-    b = np.zeros_like(q)
-    finished = np.zeros(q.shape, bool)
-    live = np.arange(q.size)
+    b = xp.zeros_like(q)
+    finished = xp.zeros(q.shape, bool)
+    live = xp.arange(q.size)
     step = 0
     while live.size:
         step += 1
         al = a[live] + 1
-        bl = np.power(al, -x[live])
+        bl = xp.power(al, -x[live])
         sl = s[live] + bl
         a[live], b[live], s[live] = al, bl, sl
         converged = (-_MACHEP * sl < bl) & (bl < _MACHEP * sl)
@@ -185,16 +192,17 @@ def _zeta_series(x, q):
 
 
 def _zeta_tail(x, s, b, w):
+    xp = _xp_of(x)
     s = s + b * w / (x - 1) - 0.5 * b
-    a = np.ones_like(s)
-    stopped = np.zeros(s.shape, bool)
+    a = xp.ones_like(s)
+    stopped = xp.zeros(s.shape, bool)
     k = 0.0
     for coefficient in _ZETA_A:
         a = a * (x + k)
         b = b / w
         t = a * b / coefficient
-        s = np.where(stopped, s, s + t)
-        stopped |= np.abs(t / s) < _MACHEP
+        s = xp.where(stopped, s, s + t)
+        stopped |= xp.abs(t / s) < _MACHEP
         k += 1.0
         a = a * (x + k)
         b = b / w
@@ -203,26 +211,28 @@ def _zeta_tail(x, s, b, w):
 
 
 def _polygamma_array(n, x):
+    xp = _xp_of(x)
     if n == 0:
         return _digamma_array(x)
     if n == 1:
         return _trigamma_array(x)
     sign = 1.0 if n % 2 else -1.0
     factor = x.dtype.type(sign * math.exp(math.lgamma(n + 1.0)))
-    with np.errstate(all="ignore"):
+    with xp.errstate(all="ignore"):
         return factor * _zeta_array(float(n + 1), x).astype(x.dtype, copy=False)
 
 
 def _bessel_kernel(x, small, large, times_x):
     """Cephes' exp(-|x|) I0(|x|) (times_x=False) or exp(-|x|) I1(|x|) / |x| form: two
     Chebyshev series, on [0, 8] and on (8, inf)."""
-    v = np.abs(x.astype(_F64, copy=False))
-    with np.errstate(all="ignore"):
+    xp = _xp_of(x)
+    v = xp.abs(x.astype(_F64, copy=False))
+    with xp.errstate(all="ignore"):
         near = _chbevl(v / 2.0 - 2.0, small)
         if times_x:
             near = near * v
-        far = _chbevl(32.0 / v - 2.0, large) / np.sqrt(v)
-        return np.where(v <= 8.0, near, far), v
+        far = _chbevl(32.0 / v - 2.0, large) / xp.sqrt(v)
+        return xp.where(v <= 8.0, near, far), v
 
 
 def _i0e_array(x):
@@ -231,21 +241,24 @@ def _i0e_array(x):
 
 
 def _i0_array(x):
+    xp = _xp_of(x)
     r, v = _bessel_kernel(x, _I0E_A, _I0E_B, False)
-    with np.errstate(all="ignore"):
-        return (np.exp(v) * r).astype(x.dtype, copy=False)
+    with xp.errstate(all="ignore"):
+        return (xp.exp(v) * r).astype(x.dtype, copy=False)
 
 
 def _i1e_array(x):
+    xp = _xp_of(x)
     r, _ = _bessel_kernel(x, _I1E_A, _I1E_B, True)
-    return np.where(x < 0, -r, r).astype(x.dtype, copy=False)
+    return xp.where(x < 0, -r, r).astype(x.dtype, copy=False)
 
 
 def _i1_array(x):
+    xp = _xp_of(x)
     r, v = _bessel_kernel(x, _I1E_A, _I1E_B, True)
-    with np.errstate(all="ignore"):
-        r = np.exp(v) * r
-    return np.where(x < 0, -r, r).astype(x.dtype, copy=False)
+    with xp.errstate(all="ignore"):
+        r = xp.exp(v) * r
+    return xp.where(x < 0, -r, r).astype(x.dtype, copy=False)
 
 
 def _ndtri_array(p):
@@ -294,18 +307,20 @@ def _erfcx_array(x):
 
 
 def _log_ndtr_array(x):
+    xp = _xp_of(x)
     v = x.astype(_F64, copy=False)
     t = v * _SQRT1_2
-    with np.errstate(all="ignore"):
-        left = np.log(_erfcx64(-t) / 2) - t * t
-        right = np.log1p(-_erfc64(np.maximum(t, -_SQRT1_2)) / 2)
-        return np.where(v < -1.0, left, right).astype(x.dtype, copy=False)
+    with xp.errstate(all="ignore"):
+        left = xp.log(_erfcx64(-t) / 2) - t * t
+        right = xp.log1p(-_erfc64(xp.maximum(t, -_SQRT1_2)) / 2)
+        return xp.where(v < -1.0, left, right).astype(x.dtype, copy=False)
 
 
 def _entr_array(x):
-    with np.errstate(all="ignore"):
-        r = np.where(x > 0, -x * np.log(x), np.where(x == 0, x.dtype.type(0), -np.inf))
-        return np.where(np.isnan(x), x, r).astype(x.dtype, copy=False)
+    xp = _xp_of(x)
+    with xp.errstate(all="ignore"):
+        r = xp.where(x > 0, -x * xp.log(x), xp.where(x == 0, x.dtype.type(0), -np.inf))
+        return xp.where(xp.isnan(x), x, r).astype(x.dtype, copy=False)
 
 
 def _xlog1py_array(xp, x, y):
@@ -386,10 +401,11 @@ def _mvlgamma_offsets(p, x):
 def mvlgamma(input, p, *, out=None):
     """log of the multivariate gamma function of dimension p:
     sum_i lgamma(x - i/2) + p (p - 1) / 4 log(pi)."""
+    xp = _xp_of(input)
     if p < 1:
         raise RuntimeError("p has to be greater than or equal to 1")
     a = _float_input("mvlgamma", input, "arange_cpu")
-    offsets = np.arange(-p * 0.5 + 0.5, 0.5, 0.5).astype(a.dtype)
+    offsets = xp.arange(-p * 0.5 + 0.5, 0.5, 0.5).astype(a.dtype)
     r = _lgamma_array(a[..., None] + offsets).sum(-1) + a.dtype.type(p * (p - 1) * 0.25 * _LOG_PI)
     result = ew._result(r, a.dtype)
     if GradMode.enabled and input._requires_grad:
@@ -427,7 +443,8 @@ class SpecialZetaBackward2(Node):
 
 
 def _zeta_forward(x, q):
-    dt = np.result_type(x, q)
+    xp = _xp_of(x)
+    dt = xp.result_type(x, q)
     return _zeta_array(x, q).astype(dt, copy=False)
 
 
