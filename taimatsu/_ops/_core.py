@@ -369,7 +369,7 @@ def as_tensor_operand(x):
     if isinstance(x, Tensor):
         return x
     if isinstance(x, _numpy.generic):
-        # numpy scalars take part as python numbers do (np.float64 is a float subclass,
+        # numpy scalars take part as python numbers do (numpy.float64 is a float subclass,
         # but it must not widen a float32 tensor)
         return x.item()
     if isinstance(x, (bool, int, float, complex)):

@@ -146,7 +146,7 @@ def in_order(r, axes):
 
 
 def preserve_empty(a, dtype=None):
-    """np.empty shaped as `a`, laid out as torch.empty_like(a) lays it out."""
+    """An empty array shaped as `a`, laid out as torch.empty_like(a) lays it out."""
     dtype = a.dtype if dtype is None else dtype
     xp = _xp(a)
     if a.flags.c_contiguous or a.ndim < 2:

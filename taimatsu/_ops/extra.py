@@ -6,7 +6,10 @@ Where a function is a composition of differentiable taimatsu ops it is written a
 one, so its gradients (and their gradients) come from those ops; the rest carry a
 node whose backward is itself written in taimatsu ops.
 """
-from .._backend import numpy as np
+import math
+
+from .. import _dtype as D
+from .._backend import cpu
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
@@ -15,6 +18,8 @@ from ._core import record
 from ._core import xp_of as _xp_of
 from .linalg import _conj, _legacy, matmul
 from .linalg_decomp import _check_matrix_input, _mH, inv, matrix_norm, svdvals
+
+_host = cpu.xp  # host data and dtype arithmetic
 
 # --- complex <-> real views ---------------------------------------------------------------
 
@@ -40,7 +45,7 @@ def view_as_real(input):
     return result
 
 
-_COMPLEX_OF = {"float32": np.complex64, "float64": np.complex128}
+_COMPLEX_OF = {"float32": D.complex64._np, "float64": D.complex128._np}
 
 
 def view_as_complex(input):
@@ -133,9 +138,11 @@ def matrix_exp(A):
 # --- solve_triangular ----------------------------------------------------------------------
 
 
-def _triangle_mask(n, dtype, upper, unitriangular):
+def _triangle_mask(n, like, upper, unitriangular):
+    """The (unit)triangular mask, a constant in the dtype and on the device of `like`."""
+    xp, dtype = like._xp, like._data.dtype
     k = 1 if unitriangular else 0
-    m = np.triu(np.ones((n, n), dtype), k) if upper else np.tril(np.ones((n, n), dtype), -k)
+    m = xp.triu(xp.ones((n, n), dtype), k) if upper else xp.tril(xp.ones((n, n), dtype), -k)
     return _wrap(m)
 
 
@@ -147,7 +154,7 @@ class LinalgSolveTriangularBackward0(Node):
         ga = None
         if self._next[0] is not None:
             ga = -matmul(gb, _mH(x)) if left else -matmul(_mH(x), gb)
-            ga = ga * _triangle_mask(a.shape[-1], a._data.dtype, upper, unit)
+            ga = ga * _triangle_mask(a.shape[-1], a, upper, unit)
         return ga, gb if self._next[1] is not None else None
 
 
@@ -221,7 +228,7 @@ def vander(x, N=None, increasing=False):
     if n < 0:
         raise RuntimeError("N must be non-negative.")
     if n == 0:
-        return _wrap(xp.empty((x.shape[0], 0), xp.result_type(x._data.dtype, np.int64)))
+        return _wrap(xp.empty((x.shape[0], 0), xp.result_type(x._data.dtype, D.int64._np)))
     if x.dtype.is_floating_point or x.dtype.is_complex:
         r = linalg_vander(x, N=n)
     else:
@@ -291,8 +298,8 @@ def block_diag(*tensors):
     from .creation import zeros
     mats = [t.reshape(1, -1) if t.ndim < 2 else t for t in tensors]
     if not mats:
-        return _wrap(np.empty((1, 0), np.float32))
-    dt = np.result_type(*[m._data.dtype for m in mats])
+        return _wrap(_host.empty((1, 0), D.float32._np))
+    dt = _host.result_type(*[m._data.dtype for m in mats])
     from .._dtype import FROM_NUMPY
     dtype = FROM_NUMPY[dt]
     cols = sum(m.shape[1] for m in mats)
@@ -379,7 +386,7 @@ def _getrf(a):
     lu = xp.array(a.reshape((-1, m, n)), copy=True)
     batch = xp.arange(lu.shape[0])
     k_max = min(m, n)
-    pivots = xp.empty((lu.shape[0], k_max), np.int32)
+    pivots = xp.empty((lu.shape[0], k_max), D.int32._np)
     perm = xp.broadcast_to(xp.arange(m), (lu.shape[0], m)).copy()
     for k in range(k_max):
         p = k + xp.argmax(xp.abs(lu[:, k:, k]), axis=-1)
@@ -397,14 +404,15 @@ def _getrf(a):
 
 def _perm_matrix(perm, dtype):
     """P with A = P L U: column i of P picks row perm[i]."""
+    xp = _xp_of(perm)
     m = perm.shape[-1]
-    p = np.zeros(perm.shape + (m,), dtype)
-    np.put_along_axis(p, perm[..., :, None], 1, axis=-1)
-    return np.swapaxes(p, -1, -2)
+    p = xp.zeros(perm.shape + (m,), dtype)
+    xp.put_along_axis(p, perm[..., :, None], 1, axis=-1)
+    return xp.swapaxes(p, -1, -2)
 
 
-def _lu_masks(m, n, dtype):
-    return (_wrap(np.tri(m, n, -1, dtype=dtype)), _wrap(np.triu(np.ones((m, n), dtype))))
+def _lu_masks(m, n, dtype, xp):
+    return (_wrap(xp.tri(m, n, -1, dtype=dtype)), _wrap(xp.triu(xp.ones((m, n), dtype))))
 
 
 class LinalgLuBackward0(Node):
@@ -412,7 +420,7 @@ class LinalgLuBackward0(Node):
         a, lower, upper = self.saved()
         g_l, g_u = grads
         n = a.shape[-1]
-        strict, tri = _lu_masks(n, n, a._data.dtype)
+        strict, tri = _lu_masks(n, n, a._data.dtype, a._xp)
         # torch's square case: A = P L U, phi = L^H gL (strictly lower) + gU U^H (upper)
         phi = a.new_zeros(a.shape)
         if g_l is not None:
@@ -470,7 +478,7 @@ def lu_factor(A, *, pivot=True, out=None):
     lower, upper = parts.L, parts.U
     _, pivots, _ = _getrf(a)
     m, n = A.shape[-2:]
-    strict, _ = _lu_masks(m, min(m, n), A._data.dtype)
+    strict, _ = _lu_masks(m, min(m, n), A._data.dtype, A._xp)
     from .join import cat
     if m >= n:
         packed = lower * strict + cat([upper, upper.new_zeros(upper.shape[:-2] + (m - n, n))],
@@ -483,11 +491,12 @@ def lu_factor(A, *, pivot=True, out=None):
 
 def _pivots_to_perm(piv):
     """The row permutation that LAPACK's pivot swaps produce (batched)."""
-    piv = np.asarray(piv, np.int64) - 1
+    xp = _xp_of(piv)
+    piv = piv.astype(D.int64._np) - 1
     n = piv.shape[-1]
     flat = piv.reshape(-1, n)
-    perm = np.broadcast_to(np.arange(n), flat.shape).copy()
-    rows = np.arange(flat.shape[0])
+    perm = xp.broadcast_to(xp.arange(n), flat.shape).copy()
+    rows = xp.arange(flat.shape[0])
     for k in range(n):
         p = flat[:, k]
         perm[rows, k], perm[rows, p] = perm[rows, p], perm[rows, k].copy()
@@ -495,10 +504,10 @@ def _pivots_to_perm(piv):
 
 
 def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
-    xp = _xp_of(out)
+    xp = LU._xp
     n = LU.shape[-1]
     dtype = LU._data.dtype
-    strict, tri = _lu_masks(n, n, dtype)
+    strict, tri = _lu_masks(n, n, dtype, xp)
     lower = LU * strict + _wrap(xp.eye(n, dtype=dtype))
     upper = LU * tri
     p = _wrap(_perm_matrix(_pivots_to_perm(pivots._data), dtype))
@@ -558,7 +567,7 @@ def eig(A, *, out=None):
     xp = _xp_of(A)
     a = _check_matrix_input(A, "linalg.eig")
     values, vectors = xp.linalg.eig(a)
-    cdt = xp.result_type(a.dtype, np.complex64)
+    cdt = xp.result_type(a.dtype, D.complex64._np)
     lt = _wrap(values.astype(cdt, copy=False))
     vt = _wrap(xp.ascontiguousarray(vectors.astype(cdt, copy=False)))
     if GradMode.enabled and A._requires_grad:
@@ -571,7 +580,7 @@ def eigvals(A, *, out=None):
     if GradMode.enabled and A._requires_grad:
         return eig(A)[0]
     a = _check_matrix_input(A, "linalg.eigvals")
-    cdt = xp.result_type(a.dtype, np.complex64)
+    cdt = xp.result_type(a.dtype, D.complex64._np)
     return _wrap(xp.linalg.eigvals(a).astype(cdt, copy=False))
 
 
@@ -692,7 +701,7 @@ def frexp(input, *, out=None):
         raise RuntimeError("torch.frexp() only supports floating-point dtypes")
     _, exponent = xp.frexp(a)
     mantissa = input * _wrap(xp.ldexp(xp.ones((), a.dtype), -exponent).astype(a.dtype))
-    return frexp_result((mantissa, _wrap(exponent.astype(np.int32))))
+    return frexp_result((mantissa, _wrap(exponent.astype(D.int32._np))))
 
 
 def ldexp(input, other, *, out=None):
@@ -710,16 +719,17 @@ def nextafter(input, other, *, out=None):
 
 
 def unravel_index(indices, shape):
-    idx = indices._data if isinstance(indices, Tensor) else np.asarray(indices)
+    idx = indices._data if isinstance(indices, Tensor) else _host.asarray(indices)
+    xp = _xp_of(idx)
     if idx.dtype.kind not in "iu":
         from .._dtype import FROM_NUMPY
         raise TypeError("expected 'indices' to be integer dtype, but got "
                         f"{FROM_NUMPY[idx.dtype]}")
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
-    total = int(np.prod(shape))
+    total = math.prod(shape)
     # torch wraps out-of-range (and negative) indices around the total size
-    parts = np.unravel_index(np.mod(idx, total) if total else idx, shape)
-    return tuple(_wrap(np.asarray(p, np.int64)) for p in parts)
+    parts = xp.unravel_index(xp.mod(idx, total) if total else idx, shape)
+    return tuple(_wrap(xp.asarray(p, D.int64._np)) for p in parts)
 
 
 def combinations(input, r=2, with_replacement=False):
@@ -733,7 +743,7 @@ def combinations(input, r=2, with_replacement=False):
         return input.new_empty((0,))
     pick = itertools.combinations_with_replacement if with_replacement else \
         itertools.combinations
-    idx = xp.array(list(pick(range(input.shape[0]), r)), np.int64).reshape(-1, r)
+    idx = xp.array(list(pick(range(input.shape[0]), r)), D.int64._np).reshape(-1, r)
     return input[_wrap(idx.reshape(-1))].reshape(-1, r)
 
 

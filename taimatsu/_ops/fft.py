@@ -18,7 +18,7 @@ fixed once per call from `norm` and the direction the user asked for.
 import operator
 
 from .. import _dtype as D
-from .._backend import numpy as np
+from .._backend import cpu
 from .._device import resolve
 from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
@@ -31,16 +31,18 @@ from .elementwise import conj, real
 from .join import cat
 from .shape import narrow, roll
 
+_host = cpu.xp  # scalar arithmetic in double, as torch's
+
 NONE, BY_ROOT_N, BY_N = 0, 1, 2
 
 # numpy names a scaling after the direction that carries it: indexed by torch's mode
 _NUMPY_NORM_FORWARD = ("backward", "ortho", "forward")
 _NUMPY_NORM_INVERSE = ("forward", "ortho", "backward")
 
-_COMPLEX_OF = {np.dtype(np.float32): np.dtype(np.complex64),
-               np.dtype(np.float64): np.dtype(np.complex128)}
-_REAL_OF = {np.dtype(np.complex64): np.dtype(np.float32),
-            np.dtype(np.complex128): np.dtype(np.float64)}
+_COMPLEX_OF = {D.float32._np: D.complex64._np,
+               D.float64._np: D.complex128._np}
+_REAL_OF = {D.complex64._np: D.float32._np,
+            D.complex128._np: D.float64._np}
 
 
 def _name(np_dtype):
@@ -65,7 +67,7 @@ def _fft_c2c(input, dim, normalization, forward):
     xp = _xp_of(input)
     a = input._data
     if a.dtype.kind != "c":
-        a = a.astype(_COMPLEX_OF.get(a.dtype, np.dtype(np.complex128)))
+        a = a.astype(_COMPLEX_OF.get(a.dtype, D.complex128._np))
     if forward:
         norm = _NUMPY_NORM_FORWARD[normalization]
         one, many = xp.fft.fft, xp.fft.fftn
@@ -502,7 +504,6 @@ def ihfft2(input, s=None, dim=(-2, -1), norm=None, *, out=None):
 # sample frequencies and shifts
 
 def _frequencies(fname, n, d, out, dtype, device, requires_grad, steps):
-    xp = _xp_of(out)
     n = _int_arg(fname, "n", n, " (position 1)")
     if isinstance(d, Tensor):
         d = d.item()
@@ -518,8 +519,8 @@ def _frequencies(fname, n, d, out, dtype, device, requires_grad, steps):
         raise NotImplementedError(f"\"arange_cpu\" not implemented for '{_name(dtype._np)}'")
     # torch multiplies by 1 / (n * d), rounded to the result's dtype, as a double would
     # (inf or nan where n * d is 0)
-    with xp.errstate(divide="ignore", invalid="ignore"):
-        scale = np.float64(1.0) / np.float64(n * d)
+    with _host.errstate(divide="ignore", invalid="ignore"):
+        scale = _host.float64(1.0) / _host.float64(n * d)
     freqs = steps(resolve(device).xp, n).astype(dtype._np) * dtype._np.type(scale)
     if out is not None:
         out.resize_(freqs.shape)

@@ -87,7 +87,7 @@ def cat(tensors, dim=0, *, out=None):
 
 
 def _concatenate(arrays, d):
-    """np.concatenate laid out as torch.cat's result: channels-last where every input
+    """concatenate() laid out as torch.cat's result: channels-last where every input
     suggests that format, else contiguous (numpy would follow the inputs' order)."""
     xp = _xp_of(arrays[0])
     for a in arrays:

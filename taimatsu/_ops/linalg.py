@@ -3,7 +3,7 @@ einsum, tensordot, kron, cross, trace.
 
 torch's matmul does not promote dtypes: mixing float32 and float64 is an error, so
 the forward is one numpy call on the arrays as they are (float32 stays float32).
-Batched and broadcast products are one `np.matmul` too; their node carries the
+Batched and broadcast products are one `matmul` of the array module too; their node carries the
 name torch reports at the top of its decomposition (`UnsafeViewBackward0`, ...),
 and its backward undoes the 1-D promotions and leaves the batch reduction to the
 engine.  Backward formulas are themselves products, so gradients of gradients work.
@@ -190,7 +190,7 @@ def _check_mv(a, b):
 
 
 def _dot2(a, b):
-    """The product of two matrices.  np.dot goes straight to BLAS; np.matmul's dispatch
+    """The product of two matrices.  dot() goes straight to BLAS; numpy's matmul dispatch
     is measurably slower for small and thin matrices (8x for a 100x1 @ 1x32 outer
     product, 2x for 128x256 @ 256x10), with the same result."""
     if type(a) is ndarray:

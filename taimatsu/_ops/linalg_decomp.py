@@ -5,7 +5,8 @@ backward formulas are written with taimatsu's own ops (matmul, solve, inv, and
 triangular masks as multiplications by constant tensors), so that they are
 differentiable again.
 """
-from .._backend import numpy as np
+from .. import _dtype as D
+from .._backend import cpu
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
@@ -14,6 +15,8 @@ from ._core import record, zeros_of
 from ._core import xp_of as _xp_of
 from .linalg import _conj, _into, _legacy, linalg_cross, matmul
 from .reduction import amax, amin, vector_norm
+
+_host = cpu.xp  # tolerances from dtypes
 
 linalg_qr = _structseq("linalg_qr", ("Q", "R"))
 linalg_eigh = _structseq("linalg_eigh", ("eigenvalues", "eigenvectors"))
@@ -57,18 +60,19 @@ def _check_matrix_input(input, fn, square=True):
     return a
 
 
-def _eye(n, dtype):
-    return _wrap(np.eye(n, dtype=dtype))
+def _eye(n, like):
+    """The identity of size n, a constant in the dtype and on the device of `like`."""
+    return _wrap(like._xp.eye(n, dtype=like._data.dtype))
 
 
-def _tril_mask(n, dtype, k=0):
-    return _wrap(np.tri(n, n, k, dtype=dtype))
+def _tril_mask(n, like, k=0):
+    return _wrap(like._xp.tri(n, n, k, dtype=like._data.dtype))
 
 
 def _first_zero_pivot(a):
     """1-based index of the first zero pivot of LU with partial pivoting (LAPACK's info)."""
     xp = _xp_of(a)
-    a = xp.array(a, dtype=np.complex128 if a.dtype.kind == "c" else np.float64)
+    a = xp.array(a, dtype=D.complex128._np if a.dtype.kind == "c" else D.float64._np)
     n = a.shape[-1]
     for k in range(n):
         p = k + int(xp.argmax(xp.abs(a[k:, k])))
@@ -164,7 +168,7 @@ def inv(A, *, out=None):
 
 def inv_ex(A, *, check_errors=False, out=None):
     xp = _xp_of(A)
-    return linalg_inv_ex((inv(A), _wrap(xp.zeros(A._data.shape[:-2], np.int32))))
+    return linalg_inv_ex((inv(A), _wrap(xp.zeros(A._data.shape[:-2], D.int32._np))))
 
 
 def inverse(input, *, out=None):
@@ -229,9 +233,8 @@ class LinalgCholeskyExBackward0(Node):
         lower = _mH(factor) if self.upper else factor
         g = _mH(grad) if self.upper else grad
         n = lower.shape[-1]
-        dtype = lower._data.dtype
-        phi = matmul(_mH(lower), g) * _tril_mask(n, dtype)
-        phi = 0.5 * (phi + _mH(phi * _tril_mask(n, dtype, -1)))
+        phi = matmul(_mH(lower), g) * _tril_mask(n, lower)
+        phi = 0.5 * (phi + _mH(phi * _tril_mask(n, lower, -1)))
         ga = solve(_mH(lower), phi)
         return (solve(lower, ga, left=False),)
 
@@ -265,7 +268,7 @@ def cholesky(A, *, upper=False, out=None):
 def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
     xp = _xp_of(A)
     return linalg_cholesky_ex((cholesky(A, upper=upper),
-                               _wrap(xp.zeros(A._data.shape[:-2], np.int32))))
+                               _wrap(xp.zeros(A._data.shape[:-2], D.int32._np))))
 
 
 # --- eigh, svd, qr -----------------------------------------------------------------------
@@ -275,8 +278,7 @@ class LinalgEighBackward0(Node):
         lam, v = self.saved()
         g_lam, g_v = grads
         n = lam.shape[-1]
-        dtype = v._data.dtype
-        eye = _eye(n, dtype)
+        eye = _eye(n, v)
         inner = None
         if g_v is not None:
             gap = lam.unsqueeze(-2) - lam.unsqueeze(-1) + eye
@@ -309,8 +311,7 @@ class LinalgSvdBackward0(Node):
         u, s, vh = self.saved()
         g_u, g_s, g_vh = grads
         k = s.shape[-1]
-        dtype = u._data.dtype
-        eye = _eye(k, dtype)
+        eye = _eye(k, u)
         u, vh = u[..., :, :k], vh[..., :k, :]
         v = _mH(vh)
         if g_u is None and g_vh is None:
@@ -366,12 +367,11 @@ class LinalgQrBackward0(Node):
             raise NotImplementedError("The derivative of linalg.qr is not implemented in "
                                       "taimatsu when the input has more columns than rows.")
         k = r.shape[-2]
-        dtype = q._data.dtype
         m = matmul(r, _mH(g_r)) if g_r is not None else None
         if g_q is not None:
             m = -matmul(_mH(g_q), q) if m is None else m - matmul(_mH(g_q), q)
-        low = m * _tril_mask(k, dtype, -1)
-        rhs = matmul(q, low + _mH(low) + m * _eye(k, dtype))
+        low = m * _tril_mask(k, q, -1)
+        rhs = matmul(q, low + _mH(low) + m * _eye(k, q))
         if g_q is not None:
             rhs = rhs + g_q
         return (solve(_mH(r), rhs, left=False),)
@@ -417,9 +417,9 @@ def _pinv_grad(grad, p, a):
 def _tolerances(s_max, shape, dtype, atol, rtol):
     if rtol is None:
         rtol = 0.0 if atol is not None and atol > 0 else \
-            np.finfo(dtype).eps * max(shape[-2:])
+            _host.finfo(dtype).eps * max(shape[-2:])
     atol = 0.0 if atol is None else atol
-    return np.maximum(atol, rtol * s_max)
+    return _xp_of(s_max).maximum(atol, rtol * s_max)
 
 
 def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
@@ -443,7 +443,7 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
         s = xp.linalg.svd(a, compute_uv=False)
     s_max = s[..., :1] if s.shape[-1] else xp.zeros(s.shape[:-1] + (1,), s.dtype)
     tol = _tolerances(s_max, a.shape, s.dtype, atol, rtol)
-    return _into(out, _wrap(xp.asarray((s > tol).sum(-1), dtype=np.int64)))
+    return _into(out, _wrap(xp.asarray((s > tol).sum(-1), dtype=D.int64._np)))
 
 
 class LinalgLstsqBackward0(Node):
@@ -465,12 +465,12 @@ def lstsq(A, B, rcond=None, *, driver=None):
     vector = b.ndim == a.ndim - 1
     b2 = b[..., None] if vector else b
     x = xp.linalg.pinv(a, rcond=rcond if rcond is not None else
-                       np.finfo(a.dtype).eps * max(a.shape[-2:])) @ b2
+                       _host.finfo(a.dtype).eps * max(a.shape[-2:])) @ b2
     if vector:
         x = x[..., 0]
     solution = _wrap(xp.ascontiguousarray(x))
     empty = _wrap(xp.empty((0,), a.dtype))
-    rank = _wrap(xp.empty((0,), np.int64))
+    rank = _wrap(xp.empty((0,), D.int64._np))
     outs = (solution, empty, rank, _wrap(xp.empty((0,), a.dtype)))
     if GradMode.enabled and (A._requires_grad or B._requires_grad):
         record(LinalgLstsqBackward0, (A, B), outs, (A, B))

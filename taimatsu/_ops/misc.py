@@ -1,7 +1,10 @@
 """Small functions about tensors rather than on them: type queries and shape algebra."""
 from .. import _dtype as D
-from .._backend import numpy as np
+from .._backend import cpu
 from .._tensor import Size, Tensor
+from ._core import broadcast_shapes as _broadcast_shapes
+
+_host = cpu.xp  # numpy's integer scalars count as ints
 
 
 def result_type(tensor1, tensor2):
@@ -31,9 +34,9 @@ def numel(input):
 
 
 def broadcast_shapes(*shapes):
-    shapes = [(s,) if isinstance(s, (int, np.integer)) else tuple(s) for s in shapes]
+    shapes = [(s,) if isinstance(s, (int, _host.integer)) else tuple(s) for s in shapes]
     try:
-        return Size(np.broadcast_shapes(*shapes))
+        return Size(_broadcast_shapes(*shapes))
     except ValueError:
         from ._core import broadcast_error
         raise broadcast_error(*shapes[:2]) from None

@@ -12,14 +12,27 @@ Geometry (`_Geometry`) is shared: per spatial dimension a stride, dilation and a
 (before, after) zero padding.  Pooling uses the same window views, padded with -inf
 for max pooling.
 """
+import itertools
 import math
 
-from .._backend import numpy as np
+from .. import _dtype as D
+from .._backend import BY_ARRAY_TYPE, cpu
 from ..autograd.graph import Node
 from ._core import record
 from ._core import xp_of as _xp_of
 
-_as_strided = np.lib.stride_tricks.as_strided
+_host = cpu.xp  # integer limits of dtypes
+_INT64 = D.int64._np
+
+
+
+def _as_strided(a, shape, strides, writeable=True):
+    return BY_ARRAY_TYPE[type(a)].as_strided(a, shape, strides, writeable)
+
+
+def _offsets(kernel):
+    """Every offset in a kernel, in C order (numpy's ndindex)."""
+    return itertools.product(*(range(k) for k in kernel))
 _new_object = object.__new__
 
 
@@ -65,7 +78,7 @@ class _Geometry:
         padded = xp.zeros(shape[:2] + tuple(n + lo + hi for n, (lo, hi)
                                             in zip(self.spatial, self.pads)), dtype)
         nd = len(self.kernel)
-        for offset in xp.ndindex(*self.kernel):
+        for offset in _offsets(self.kernel):
             dest = (slice(None), slice(None)) + tuple(
                 slice(o * d, o * d + s * (m - 1) + 1, s)
                 for o, d, s, m in zip(offset, self.dilation, self.stride, self.out))
@@ -99,7 +112,7 @@ def _cols(x, geo, groups):
 def _kernel_rows(w, groups):
     """w (O, C // groups, *K) as (groups, O // groups, prod(K) * C // groups), the
     channels last to match _cols."""
-    wl = np.moveaxis(w, 1, -1)                                           # O, *K, Cg
+    wl = _xp_of(w).moveaxis(w, 1, -1)                                    # O, *K, Cg
     return wl.reshape(groups, w.shape[0] // groups, -1)
 
 
@@ -117,7 +130,8 @@ def _conv_array(x, w, geo, groups):
 
 def _grad_rows(g, groups):
     """g (N, O, *out) as (N * prod(out), groups, O // groups), channels last."""
-    gl = np.ascontiguousarray(np.moveaxis(g, 1, -1))
+    xp = _xp_of(g)
+    gl = xp.ascontiguousarray(xp.moveaxis(g, 1, -1))
     return gl.reshape(-1, groups, g.shape[1] // groups)
 
 
@@ -129,22 +143,23 @@ def _input_grad_array(g, w, geo, groups, input_shape):
     n = input_shape[0]
     og, cg = w.shape[0] // groups, w.shape[1]
     kernels = _kernel_rows(w, groups)                                    # g, Og, K*Cg
-    grad_rows = np.ascontiguousarray(np.moveaxis(g, 1, 0)).reshape(g.shape[1], -1)
-    padded = np.zeros((groups * cg, n) + tuple(m + lo + hi for m, (lo, hi)
+    xp = _xp_of(g)
+    grad_rows = xp.ascontiguousarray(xp.moveaxis(g, 1, 0)).reshape(g.shape[1], -1)
+    padded = xp.zeros((groups * cg, n) + tuple(m + lo + hi for m, (lo, hi)
                                                in zip(geo.spatial, geo.pads)),
-                      np.result_type(g, w))
+                      xp.result_type(g, w))
     for i in range(groups):
-        cols = np.dot(kernels[i].T, grad_rows[i * og:(i + 1) * og])     # K*Cg, N*out
+        cols = xp.dot(kernels[i].T, grad_rows[i * og:(i + 1) * og])     # K*Cg, N*out
         cols = cols.reshape(geo.kernel + (cg, n) + geo.out)
         target = padded[i * cg:(i + 1) * cg]
-        for offset in np.ndindex(*geo.kernel):
+        for offset in _offsets(geo.kernel):
             dest = (slice(None), slice(None)) + tuple(
                 slice(o * d, o * d + s * (m - 1) + 1, s)
                 for o, d, s, m in zip(offset, geo.dilation, geo.stride, geo.out))
             target[dest] += cols[offset]
     inside = (slice(None), slice(None)) + tuple(slice(lo, lo + m) for m, (lo, _)
                                                 in zip(geo.spatial, geo.pads))
-    return np.ascontiguousarray(np.moveaxis(padded[inside], 1, 0))
+    return xp.ascontiguousarray(xp.moveaxis(padded[inside], 1, 0))
 
 
 def _weight_grad_array(x, g, geo, groups, weight_shape):
@@ -318,12 +333,12 @@ def _max_pool_arrays(x, geo):
     xp = _xp_of(x)
     nd = len(geo.kernel)
     floating = x.dtype.kind == "f"
-    fill = -np.inf if floating else np.iinfo(x.dtype).min
+    fill = -math.inf if floating else _host.iinfo(x.dtype).min
     padded = geo.padded(x, fill)
     out_shape = x.shape[:2] + geo.out
     starts = [xp.arange(geo.out[i]) * geo.stride[i] - geo.pads[i][0] for i in range(nd)]
     padding = any(lo or hi for lo, hi in geo.pads)
-    offsets = list(xp.ndindex(*geo.kernel))
+    offsets = list(_offsets(geo.kernel))
 
     def view(offset):
         return padded[(slice(None), slice(None)) + tuple(
@@ -332,8 +347,8 @@ def _max_pool_arrays(x, geo):
 
     def position(offset):
         """Flat input positions read at `offset`, and where they are inside the input."""
-        flat = np.zeros(geo.out, np.int64)
-        inside = np.ones(geo.out, bool) if padding else None
+        flat = xp.zeros(geo.out, _INT64)
+        inside = xp.ones(geo.out, bool) if padding else None
         for i in range(nd):
             at = (starts[i] + offset[i] * geo.dilation[i]).reshape(
                 (-1,) + (1,) * (nd - 1 - i))
@@ -346,7 +361,7 @@ def _max_pool_arrays(x, geo):
     for offset in offsets[1:]:
         xp.maximum(best, view(offset), out=best)
     # torch's starting index: each window's first position inside the input
-    first = xp.zeros(geo.out, np.int64)
+    first = xp.zeros(geo.out, _INT64)
     for i in range(nd):
         first = first * geo.spatial[i] + xp.maximum(starts[i], 0).reshape(
             (-1,) + (1,) * (nd - 1 - i))
@@ -430,19 +445,19 @@ def max_pool_backward(grad, x, indices, nd):
 
 # --- average pooling --------------------------------------------------------------------
 
-def _avg_divisor(geo, count_include_pad, divisor_override, dtype):
+def _avg_divisor(geo, count_include_pad, divisor_override, dtype, xp):
     """The divisor of each output position (torch's pool_size / valid count)."""
     if divisor_override:
         return dtype.type(divisor_override)
     counts = None
     for i, (n, k, s, d, (lo, _)) in enumerate(zip(geo.spatial, geo.kernel, geo.stride,
                                                   geo.dilation, geo.pads)):
-        start = np.arange(geo.out[i]) * s - lo
-        end = np.minimum(start + k, n + lo)
+        start = xp.arange(geo.out[i]) * s - lo
+        end = xp.minimum(start + k, n + lo)
         if count_include_pad:
             size = end - start
         else:
-            size = np.minimum(end, n) - np.maximum(start, 0)
+            size = xp.minimum(end, n) - xp.maximum(start, 0)
         size = size.reshape((-1,) + (1,) * (len(geo.kernel) - 1 - i))
         counts = size if counts is None else counts * size
     return counts.astype(dtype)
@@ -470,7 +485,7 @@ _AVG_POOL_NODES = {1: AvgPool1DBackward0, 2: AvgPool2DBackward0, 3: AvgPool3DBac
 
 
 def avg_pool(x, geo, count_include_pad=True, divisor_override=None):
-    divisor = _avg_divisor(geo, count_include_pad, divisor_override, x._data.dtype)
+    divisor = _avg_divisor(geo, count_include_pad, divisor_override, x._data.dtype, x._xp)
     return _avg_pool_sums(x, geo, divisor)
 
 

@@ -10,7 +10,7 @@ import math
 
 from .. import _dtype as D
 from .. import _generator as G
-from .._backend import numpy as np
+from .._backend import cpu
 from .._device import resolve
 from .._tensor import Size, Tensor, _wrap
 from ._core import broadcast_shapes
@@ -18,6 +18,9 @@ from ._core import xp_of as _xp_of
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from .copy import check_inplace
+
+_host = cpu.xp  # the generator works on the host; dtypes
+_F64_NP = D.float64._np
 
 __all__ = [
     "bernoulli",
@@ -53,11 +56,11 @@ def _fmt(x):
 
 
 def _legacy_name(np_dtype):
-    return D.FROM_NUMPY[np.dtype(np_dtype)]._legacy[:-len("Tensor")]
+    return D.FROM_NUMPY[_host.dtype(np_dtype)]._legacy[:-len("Tensor")]
 
 
 def _require_float(np_dtype, kernel):
-    if np.dtype(np_dtype).kind != "f":
+    if _host.dtype(np_dtype).kind != "f":
         raise NotImplementedError(
             f"\"{kernel}\" not implemented for '{_legacy_name(np_dtype)}'")
 
@@ -73,7 +76,7 @@ def _size(name, size):
     for s in size:
         if isinstance(s, Tensor):
             s = s.item()
-        if isinstance(s, bool) or not isinstance(s, (int, np.integer)):
+        if isinstance(s, bool) or not isinstance(s, (int, _host.integer)):
             raise TypeError(f"{name}(): argument 'size' must be tuple of ints, but found "
                             f"element of type {type(s).__name__} at pos {len(out)}")
         if s < 0:
@@ -108,7 +111,7 @@ def _memory_order(a, axes=None):
 
 
 def _empty_like_array(a, np_dtype):
-    """np.empty shaped as `a`, laid out as torch.empty_like's preserve_format lays it
+    """An empty array shaped as `a`, laid out as torch.empty_like's preserve_format lays it
     out (a dense input's strides; for others, dense strides in their stride order)."""
     from ._layout import preserve_empty
     return preserve_empty(a, np_dtype)
@@ -315,8 +318,8 @@ def _check_probabilities(probs):
 
 def _cast(values, np_dtype):
     """static_cast from the kernel's double (or bool) to the tensor's dtype."""
-    if values.dtype == np.float64:
-        return G._cast_from_double(values, np.dtype(np_dtype))
+    if values.dtype == _F64_NP:
+        return G._cast_from_double(values, _host.dtype(np_dtype))
     return values.astype(np_dtype)
 
 
@@ -361,7 +364,7 @@ def geometric_(self, p, *, generator=None):
     np_dtype = self._data.dtype
     if not 0 < p < 1:
         raise RuntimeError(f"geometric_ expects p to be in (0, 1), but got p={_fmt(p)}")
-    if np_dtype == np.bool_:
+    if np_dtype == _host.bool_:
         raise NotImplementedError("\"geometric_cpu\" not implemented for 'Bool'")
     gen = _gen(generator)
     return _fill(self, lambda n: _cast(G.geometric(gen, n, p), np_dtype), GeometricBackward0)
@@ -436,9 +439,10 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     if n < 0:
         raise RuntimeError(f"Trying to create tensor with negative dimension {n}: [{n}]")
     np_dtype = _out_dtype(out, dtype, D.int64)
-    limit = _MAX_EXACT_INT.get(np.dtype(np_dtype).name)
+    name = _host.dtype(np_dtype).name
+    limit = _MAX_EXACT_INT.get(name)
     if limit is not None and n > limit:
-        kind = {"float16": "Half", "float32": "Float", "float64": "Double"}[np.dtype(np_dtype).name]
+        kind = {"float16": "Half", "float32": "Float", "float64": "Double"}[name]
         raise RuntimeError(f"n cannot be greater than {limit} for {kind} type.")
     return _new(G.randperm(_gen(generator), n, np_dtype), out, requires_grad, device)
 
@@ -475,9 +479,9 @@ def normal(mean, std=None, size=None, *, generator=None, out=None, dtype=None, l
            device=None, requires_grad=False, pin_memory=False):
     """The four overloads: (Tensor, Tensor), (Tensor, float), (float, Tensor) and
     (float, float, size)."""
-    xp = _xp_of(out)
     gen = _gen(generator)
     mean_is_tensor, std_is_tensor = isinstance(mean, Tensor), isinstance(std, Tensor)
+    xp = _xp_of(mean if mean_is_tensor else std if std_is_tensor else out)
     if not mean_is_tensor and not std_is_tensor:
         if size is None:
             raise TypeError(f"normal() received an invalid combination of arguments - got "

@@ -410,7 +410,7 @@ def _expand_strides(a, shape):
 
 
 def _broadcast_view(a, shape):
-    """A stride-0 view of `a` with `shape`: np.broadcast_to is several times slower than
+    """A stride-0 view of `a` with `shape`: numpy's broadcast_to is several times slower than
     building the view directly, which matters because every reduction's backward expands."""
     strides = _expand_strides(a, shape)
     # torch refuses writes only where elements really share memory
@@ -856,7 +856,7 @@ def dsplit(input, indices_or_sections):
 # diagonals and triangles
 
 def _diagonal_array(a, offset, d1, d2):
-    """The numpy view of a's diagonal (as np.diagonal, but writable)."""
+    """The numpy view of a's diagonal (as numpy's diagonal, but writable)."""
     nd = a.ndim
     rest = [d for d in range(nd) if d != d1 and d != d2]
     m = a.transpose(rest + [d1, d2])

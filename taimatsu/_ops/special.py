@@ -10,7 +10,6 @@ dependency: lgamma is a Lanczos approximation with reflection."""
 import math
 
 from .. import _dtype as D
-from .._backend import numpy as np
 from .._tensor import Tensor
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
@@ -19,7 +18,7 @@ from ._core import record
 from ._core import xp_of as _xp_of
 from .inplace import make_inplace
 
-_F64 = np.dtype(np.float64)
+_F64 = D.float64._np
 _LOG_PI = math.log(math.pi)
 _HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)
 _SQRT_2PI = math.sqrt(2 * math.pi)
@@ -87,9 +86,9 @@ def _lgamma_array(x):
         if reflect.any():
             # lgamma(x) = log(pi / |sin(pi x)|) - lgamma(1 - x); sin(pi x) from x's distance
             # to the nearest integer, exact where pi * x is not (0 at the poles: inf)
-            log_sin = xp.log(xp.abs(xp.sin(np.pi * (v - xp.round(v)))))
+            log_sin = xp.log(xp.abs(xp.sin(math.pi * (v - xp.round(v)))))
             r = xp.where(reflect, _LOG_PI - log_sin - r, r)
-        r = xp.where(xp.isinf(v), np.inf, xp.where((v == 1) | (v == 2), 0.0, r))
+        r = xp.where(xp.isinf(v), math.inf, xp.where((v == 1) | (v == 2), 0.0, r))
     return r.astype(x.dtype, copy=False)
 
 
@@ -119,9 +118,9 @@ def _digamma_array(x):
         if neg.any():
             # from the fractional part, as tan(pi r) is more accurate than tan(pi x)
             r = xp.modf(x.astype(_F64, copy=False))[0]
-            out = xp.where(neg, out - (np.pi / xp.tan(np.pi * r)).astype(dt), out)
-            out = xp.where(neg & (x == xp.trunc(x)), np.nan, out)
-        out = xp.where(x == 0, xp.copysign(dt.type(np.inf), -x), out)
+            out = xp.where(neg, out - (math.pi / xp.tan(math.pi * r)).astype(dt), out)
+            out = xp.where(neg & (x == xp.trunc(x)), math.nan, out)
+        out = xp.where(x == 0, xp.copysign(dt.type(math.inf), -x), out)
     return out.astype(dt, copy=False)
 
 
@@ -130,7 +129,7 @@ def _trigamma_array(x):
     x < 0, as torch's does)."""
     xp = _xp_of(x)
     dt = x.dtype
-    pi = dt.type(np.pi)
+    pi = dt.type(math.pi)
     with xp.errstate(all="ignore"):
         reflect = x < 0.5
         s = xp.sin(pi * x)
@@ -156,10 +155,10 @@ def _zeta_array(x, q):
     q + i > 9, then the Euler-Maclaurin tail."""
     xp = _xp_of(x)
     x, q = xp.broadcast_arrays(xp.asarray(x, _F64), xp.asarray(q, _F64))
-    out = xp.full(x.shape, np.nan)
+    out = xp.full(x.shape, math.nan)
     with xp.errstate(all="ignore"):
         q_pole = (q <= 0) & (q == xp.floor(q))
-        out[(x == 1) | ((x > 1) & q_pole)] = np.inf
+        out[(x == 1) | ((x > 1) & q_pole)] = math.inf
         todo = ~((x <= 1) | q_pole | ((q <= 0) & (x != xp.floor(x))))
         xs, qs = x[todo], q[todo]
         out[todo] = _zeta_series(xs, qs)
@@ -263,43 +262,45 @@ def _i1_array(x):
 
 def _ndtri_array(p):
     """Cephes' ndtri: rational approximations in the centre and in each tail."""
+    xp = _xp_of(p)
     y0 = p.astype(_F64, copy=False)
-    with np.errstate(all="ignore"):
+    with xp.errstate(all="ignore"):
         upper = y0 > 1.0 - 0.13533528323661269189
-        y = np.where(upper, 1.0 - y0, y0)
+        y = xp.where(upper, 1.0 - y0, y0)
         c = y - 0.5
         c2 = c * c
         centre = (c + c * (c2 * _polevl(c2, _NDTRI_P0) / _polevl(c2, _NDTRI_Q0))) * _SQRT_2PI
-        t = np.sqrt(-2.0 * np.log(y))
+        t = xp.sqrt(-2.0 * xp.log(y))
         z = 1.0 / t
         near = z * _polevl(z, _NDTRI_P1) / _polevl(z, _NDTRI_Q1)
         far = z * _polevl(z, _NDTRI_P2) / _polevl(z, _NDTRI_Q2)
-        tail = t - np.log(t) / t - np.where(t < 8.0, near, far)
-        tail = np.where(upper, tail, -tail)
-        r = np.where(y > 0.13533528323661269189, centre, tail)
-        r = np.where((y0 < 0) | (y0 > 1), np.nan, r)
-        r = np.where(y0 == 0, -np.inf, np.where(y0 == 1, np.inf, r))
+        tail = t - xp.log(t) / t - xp.where(t < 8.0, near, far)
+        tail = xp.where(upper, tail, -tail)
+        r = xp.where(y > 0.13533528323661269189, centre, tail)
+        r = xp.where((y0 < 0) | (y0 > 1), math.nan, r)
+        r = xp.where(y0 == 0, -math.inf, xp.where(y0 == 1, math.inf, r))
     return r.astype(p.dtype, copy=False)
 
 
 def _erfc64(v):
-    return ew.ErfcBackward0.cpu_forward(v)
+    return ew.ErfcBackward0.forward(_xp_of(v), v)
 
 
 def _erfcx64(v):
     """exp(x^2) erfc(x) in float64: directly where that neither overflows nor underflows,
     by its asymptotic series for large x (relative error ~1e-14)."""
-    with np.errstate(all="ignore"):
-        direct = np.exp(v * v) * _erfc64(np.minimum(v, 25.0))
+    xp = _xp_of(v)
+    with xp.errstate(all="ignore"):
+        direct = xp.exp(v * v) * _erfc64(xp.minimum(v, 25.0))
         inv = 1.0 / (2.0 * v * v)
-        term = np.ones_like(v)
-        series = np.ones_like(v)
+        term = xp.ones_like(v)
+        series = xp.ones_like(v)
         for k in range(1, 8):
             term = term * -(2 * k - 1) * inv
             series += term
         asymptotic = series / (v * math.sqrt(math.pi))
-        r = np.where(v < 25.0, direct, asymptotic)
-        return np.where(v == np.inf, 0.0, r)
+        r = xp.where(v < 25.0, direct, asymptotic)
+        return xp.where(v == math.inf, 0.0, r)
 
 
 def _erfcx_array(x):
@@ -319,7 +320,7 @@ def _log_ndtr_array(x):
 def _entr_array(x):
     xp = _xp_of(x)
     with xp.errstate(all="ignore"):
-        r = xp.where(x > 0, -x * xp.log(x), xp.where(x == 0, x.dtype.type(0), -np.inf))
+        r = xp.where(x > 0, -x * xp.log(x), xp.where(x == 0, x.dtype.type(0), -math.inf))
         return xp.where(xp.isnan(x), x, r).astype(x.dtype, copy=False)
 
 
