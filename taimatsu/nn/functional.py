@@ -11,10 +11,11 @@ import warnings
 
 import taimatsu as T
 
-from .._backend import ndarray
-from .._backend import numpy as np
+from .. import _dtype as D
+from .._backend import BY_ARRAY_TYPE, cpu
 from .._ops import _layout
 from .._ops._core import binary_dtype, broadcast_error, record
+from .._ops._core import xp_of as _xp_of
 from .._ops.elementwise import (_no_derivative, _ScaleBackwardBackward, backward_op, elu_backward,
                                 threshold_backward, zeros_of)
 from .._tensor import Tensor, _wrap
@@ -22,11 +23,14 @@ from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 
 _new_object = object.__new__
+_host = cpu.xp  # host-built constants and dtypes
+_I64, _U8, _F32, _F64 = D.int64._np, D.uint8._np, D.float32._np, D.float64._np
+_F32T = _F32.type
 
 
 def _new(array):
-    if type(array) is not ndarray:
-        array = np.asarray(array)
+    if type(array) not in BY_ARRAY_TYPE:
+        array = _host.asarray(array)  # numpy scalars: cpu results
     t = _new_object(Tensor)
     t._data = array
     return t
@@ -87,9 +91,10 @@ class LeakyReluBackwardBackward0(_ScaleBackwardBackward):
 
 
 def leaky_relu_backward(grad_output, input, negative_slope):
+    xp = _xp_of(input)
     g = grad_output._data
     return backward_op(LeakyReluBackwardBackward0, grad_output, input,
-                       np.where(input._data > 0, g, g * negative_slope),
+                       xp.where(input._data > 0, g, g * negative_slope),
                        negative_slope=negative_slope)
 
 
@@ -109,11 +114,12 @@ class _ErfBackward(Node):
         return (grad * ((-(x * x)).exp() * (2 / math.sqrt(math.pi))),)
 
 
-_erf_ufunc = np.frompyfunc(math.erf, 1, 1)
+def _erf_ufunc(a):
+    return BY_ARRAY_TYPE[type(a)].special("erf")(a)
 
 
 def _erf(input):
-    """erf as a differentiable op (numpy has none; math.erf is exact)."""
+    """erf as a differentiable op."""
     if hasattr(T, "erf"):
         return T.erf(input)
     a = input._data
@@ -170,8 +176,9 @@ class HardtanhBackwardBackward0(_ScaleBackwardBackward):
 
 
 def hardtanh_backward(grad_output, input, min_val, max_val):
+    xp = _xp_of(input)
     g, x = grad_output._data, input._data
-    r = np.where((x <= min_val) | (x >= max_val), 0, g)
+    r = xp.where((x <= min_val) | (x >= max_val), 0, g)
     return backward_op(HardtanhBackwardBackward0, grad_output, input, r,
                        min_val=min_val, max_val=max_val)
 
@@ -183,8 +190,9 @@ class HardsigmoidBackward0(Node):
 
 
 def hardsigmoid_backward(grad_output, input):
+    xp = _xp_of(input)
     g, x = grad_output._data, input._data
-    r = _new(np.where((x > -3) & (x < 3), g / 6, 0))
+    r = _new(xp.where((x > -3) & (x < 3), g / 6, 0))
     # torch has no derivative for hardsigmoid_backward: a second derivative fails there
     return _no_derivative("hardsigmoid_backward", (grad_output, input), r)
 
@@ -206,8 +214,9 @@ class HardswishBackwardBackward0(Node):
 
 def hardswish_backward(grad_output, input):
     """0 up to -3, grad from 3 on (and at nan), grad * (x / 3 + 1/2) between."""
+    xp = _xp_of(input)
     g, x = grad_output._data, input._data
-    r = np.where(x <= -3, 0, np.where(x < 3, g * (x / 3 + 0.5), g))
+    r = xp.where(x <= -3, 0, xp.where(x < 3, g * (x / 3 + 0.5), g))
     return backward_op(HardswishBackwardBackward0, grad_output, input, r, (grad_output, input))
 
 
@@ -240,10 +249,11 @@ class PreluKernelBackwardBackward0(Node):
 def _prelu_kernel_backward(grad_output, input, weight, want_input=True, want_weight=True):
     """(grad where input > 0 else weight * grad, 0 where input > 0 else input * grad); the
     weight's gradient is in the broadcast shape (the engine reduces it)."""
+    xp = _xp_of(input)
     g, x, w = grad_output._data, input._data, weight._data
     positive = x > 0
-    gx = _new(np.where(positive, g, w * g).astype(g.dtype, copy=False)) if want_input else None
-    gw = _new(np.where(positive, 0, x * g).astype(g.dtype, copy=False)) \
+    gx = _new(xp.where(positive, g, w * g).astype(g.dtype, copy=False)) if want_input else None
+    gw = _new(xp.where(positive, 0, x * g).astype(g.dtype, copy=False)) \
         if want_weight else None
     if GradMode.enabled and (grad_output._requires_grad or input._requires_grad
                              or weight._requires_grad):
@@ -254,8 +264,9 @@ def _prelu_kernel_backward(grad_output, input, weight, want_input=True, want_wei
 
 def _shrink_backward(node_cls, grad_output, input, lambd):
     """grad_output outside [-lambd, lambd], 0 inside: softshrink's and hardshrink's."""
+    xp = _xp_of(input)
     g, x = grad_output._data, input._data
-    r = np.where((x >= -lambd) & (x <= lambd), 0, g)
+    r = xp.where((x >= -lambd) & (x <= lambd), 0, g)
     return backward_op(node_cls, grad_output, input, r, lambd=lambd)
 
 
@@ -322,10 +333,11 @@ def relu_(input):
 
 
 def threshold(input, threshold, value, inplace=False):
+    xp = _xp_of(input)
     if inplace:
         return _inplace(_threshold, input, threshold, value)
     a = _float_array(input, "threshold")
-    r = np.where(a <= threshold, _c(a, value), a)  # nan stays nan, as in torch
+    r = xp.where(a <= threshold, _c(a, value), a)  # nan stays nan, as in torch
     return _activation(ThresholdBackward0, input, r, threshold=threshold)
 
 
@@ -338,10 +350,11 @@ def _threshold(input, threshold_, value):
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
+    xp = _xp_of(input)
     if inplace:
         return _inplace(leaky_relu, input, negative_slope)
     a = _float_array(input, "leaky_relu")
-    r = np.where(a > 0, a, a * _c(a, negative_slope))
+    r = xp.where(a > 0, a, a * _c(a, negative_slope))
     return _activation(LeakyReluBackward0, input, r, negative_slope=negative_slope)
 
 
@@ -350,9 +363,10 @@ def leaky_relu_(input, negative_slope=0.01):
 
 
 def _elu_array(a, alpha, scale, input_scale):
-    with np.errstate(over="ignore"):
-        negative = np.expm1(np.minimum(a, 0) * _c(a, input_scale)) * _c(a, alpha * scale)
-    return np.where(a > 0, a * _c(a, scale), negative)
+    xp = _xp_of(a)
+    with xp.errstate(over="ignore"):
+        negative = xp.expm1(xp.minimum(a, 0) * _c(a, input_scale)) * _c(a, alpha * scale)
+    return xp.where(a > 0, a * _c(a, scale), negative)
 
 
 def elu(input, alpha=1.0, inplace=False):
@@ -400,12 +414,13 @@ def celu_(input, alpha=1.0):
 
 
 def gelu(input, approximate="none"):
+    xp = _xp_of(input)
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
     a = _float_array(input, "GeluKernelImpl")
     if approximate == "tanh":
         inner = (a + a * a * a * _c(a, 0.044715)) * _c(a, _SQRT_2_OVER_PI)
-        r = a * _c(a, 0.5) * (np.tanh(inner) + _c(a, 1))
+        r = a * _c(a, 0.5) * (xp.tanh(inner) + _c(a, 1))
     else:
         r = a * _c(a, 0.5) * (_erf_ufunc(a * _c(a, _SQRT1_2)).astype(a.dtype) + _c(a, 1))
     return _unary(GeluBackward0, input, r.astype(a.dtype, copy=False), (input,),
@@ -413,9 +428,10 @@ def gelu(input, approximate="none"):
 
 
 def _sigmoid_array(a):
-    with np.errstate(over="ignore"):
-        e = np.exp(-np.abs(a))
-    return np.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
+    xp = _xp_of(a)
+    with xp.errstate(over="ignore"):
+        e = xp.exp(-xp.abs(a))
+    return xp.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
 
 
 def silu(input, inplace=False):
@@ -426,17 +442,19 @@ def silu(input, inplace=False):
 
 
 def _softplus_array(a, beta=1.0, threshold=20.0):
+    xp = _xp_of(a)
     bx = a * _c(a, beta)
-    with np.errstate(over="ignore"):
-        soft = (np.log1p(np.exp(-np.abs(bx))) + np.maximum(bx, 0)) / _c(a, beta)
-    return np.where(bx > threshold, a, soft).astype(a.dtype, copy=False)
+    with xp.errstate(over="ignore"):
+        soft = (xp.log1p(xp.exp(-xp.abs(bx))) + xp.maximum(bx, 0)) / _c(a, beta)
+    return xp.where(bx > threshold, a, soft).astype(a.dtype, copy=False)
 
 
 def mish(input, inplace=False):
+    xp = _xp_of(input)
     if inplace:
         return _inplace(mish, input)
     a = _float_array(input, "mish")
-    return _activation(MishBackward0, input, a * np.tanh(_softplus_array(a)))
+    return _activation(MishBackward0, input, a * xp.tanh(_softplus_array(a)))
 
 
 def softplus(input, beta=1.0, threshold=20.0):
@@ -446,12 +464,13 @@ def softplus(input, beta=1.0, threshold=20.0):
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    xp = _xp_of(input)
     if inplace:
         return _inplace(hardtanh, input, min_val, max_val)
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
     a = _float_array(input, "hardtanh")
-    r = np.clip(a, _c(a, min_val), _c(a, max_val))
+    r = xp.clip(a, _c(a, min_val), _c(a, max_val))
     return _activation(HardtanhBackward0, input, r, min_val=min_val, max_val=max_val)
 
 
@@ -464,22 +483,25 @@ def relu6(input, inplace=False):
 
 
 def hardsigmoid(input, inplace=False):
+    xp = _xp_of(input)
     if inplace:
         return _inplace(hardsigmoid, input)
     a = _float_array(input, "hardsigmoid")
-    r = np.clip(a / _c(a, 6) + _c(a, 0.5), _c(a, 0), _c(a, 1))
+    r = xp.clip(a / _c(a, 6) + _c(a, 0.5), _c(a, 0), _c(a, 1))
     return _activation(HardsigmoidBackward0, input, r)
 
 
 def hardswish(input, inplace=False):
+    xp = _xp_of(input)
     if inplace:
         return _inplace(hardswish, input)
     a = _float_array(input, "hardswish")
-    r = a * np.clip(a + _c(a, 3), _c(a, 0), _c(a, 6)) / _c(a, 6)
+    r = a * xp.clip(a + _c(a, 3), _c(a, 0), _c(a, 6)) / _c(a, 6)
     return _activation(HardswishBackward0, input, r)
 
 
 def prelu(input, weight):
+    xp = _xp_of(input)
     a = _float_array(input, "prelu")
     if weight.numel() != 1:
         if input.dim() == 0:
@@ -497,25 +519,27 @@ def prelu(input, weight):
     else:
         w = weight.reshape(()) if weight.dim() else weight
     wa = w._data
-    out = _new(np.where(a > 0, a, wa * a).astype(a.dtype, copy=False))
+    out = _new(xp.where(a > 0, a, wa * a).astype(a.dtype, copy=False))
     if GradMode.enabled and (input._requires_grad or w._requires_grad):
         record(PreluKernelBackward0, (input, w), out, (input, w))
     return out
 
 
 def softshrink(input, lambd=0.5):
+    xp = _xp_of(input)
     if lambd < 0:
         raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
     a = _float_array(input, "softshrink")
     lam = _c(a, lambd)
     # a * 0 in the middle, so that nan stays nan, as in torch
-    r = np.where(a > lam, a - lam, np.where(a < -lam, a + lam, a * _c(a, 0)))
+    r = xp.where(a > lam, a - lam, xp.where(a < -lam, a + lam, a * _c(a, 0)))
     return _unary(SoftshrinkBackward0, input, r, (input,), lambd=lambd)
 
 
 def hardshrink(input, lambd=0.5):
+    xp = _xp_of(input)
     a = _float_array(input, "hardshrink")
-    r = np.where((a >= -lambd) & (a <= lambd), _c(a, 0), a)  # nan stays nan
+    r = xp.where((a >= -lambd) & (a <= lambd), _c(a, 0), a)  # nan stays nan
     return _unary(HardshrinkBackward0, input, r, (input,), lambd=lambd)
 
 
@@ -528,9 +552,10 @@ def softsign(input):
 
 
 def logsigmoid(input):
+    xp = _xp_of(input)
     a = _float_array(input, "log_sigmoid_forward")
-    with np.errstate(over="ignore"):
-        r = np.minimum(a, 0) - np.log1p(np.exp(-np.abs(a)))
+    with xp.errstate(over="ignore"):
+        r = xp.minimum(a, 0) - xp.log1p(xp.exp(-xp.abs(a)))
     return _unary(LogSigmoidBackward0, input, r.astype(a.dtype, copy=False), (input,))
 
 
@@ -565,17 +590,19 @@ def _softmax_input(input, dim, dtype, name, stacklevel):
 
 
 def _shifted(a, dim):
+    xp = _xp_of(a)
     if not a.size:
-        return np.empty_like(a)
+        return xp.empty_like(a)
     if a.ndim == 0:
         return a - a
     return a - a.max(axis=dim, keepdims=True)
 
 
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    xp = _xp_of(input)
     input, a, dim = _softmax_input(input, dim, dtype, "softmax", _stacklevel)
-    with np.errstate(invalid="ignore"):
-        e = np.exp(_shifted(a, dim))
+    with xp.errstate(invalid="ignore"):
+        e = xp.exp(_shifted(a, dim))
         r = e / (e.sum(axis=dim, keepdims=True) if a.ndim else e)
     r = _layout.contiguous_unless(r.astype(a.dtype, copy=False), a)
     return _unary(SoftmaxBackward0, input, r, (None,), dim=dim)
@@ -590,15 +617,17 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
 
 
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    xp = _xp_of(input)
     input, a, dim = _softmax_input(input, dim, dtype, "log_softmax", _stacklevel)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with xp.errstate(invalid="ignore", divide="ignore"):
         s = _shifted(a, dim)
-        r = s - (np.log(np.exp(s).sum(axis=dim, keepdims=True)) if a.ndim else 0)
+        r = s - (xp.log(xp.exp(s).sum(axis=dim, keepdims=True)) if a.ndim else 0)
     r = _layout.contiguous_unless(r.astype(a.dtype, copy=False), a)
     return _unary(LogSoftmaxBackward0, input, r, (None,), dim=dim)
 
 
 def glu(input, dim=-1):
+    xp = _xp_of(input)
     if input.dim() == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
     from .._tensor import _wrap_dim
@@ -607,7 +636,7 @@ def glu(input, dim=-1):
     n = a.shape[dim]
     if n % 2:
         raise RuntimeError(f"Halving dimension must be even, but dimension {dim} is size {n}")
-    first, second = np.split(a, 2, axis=dim)
+    first, second = xp.split(a, 2, axis=dim)
     return _unary(GluBackward0, input, first * _sigmoid_array(second), (input,), dim=dim)
 
 
@@ -756,13 +785,14 @@ def _reduction(reduction, size_average, reduce):
 
 
 def _reduce_array(a, reduction):
+    xp = _xp_of(a)
     if reduction == "none":
         return a
-    total = np.add.reduce(a, axis=None)
+    total = xp.add.reduce(a, axis=None)
     if reduction == "mean":
         # sum / n: ndarray.mean costs several microseconds more on small arrays
         total = total / a.dtype.type(a.size) if a.size else a.dtype.type("nan")
-    return np.asarray(total, dtype=a.dtype)
+    return xp.asarray(total, dtype=a.dtype)
 
 
 def _grad_scale(grad, reduction, n):
@@ -808,6 +838,7 @@ class MseLossBackward0(Node):
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    xp = _xp_of(input)
     reduction = _reduction(reduction, size_average, reduce)
     _warn_size(input, target)
     if weight is not None:
@@ -815,7 +846,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
         return loss if reduction == "none" else (loss.sum() if reduction == "sum"
                                                  else loss.mean())
     return _pointwise_loss(MseLossBackward0, input, target, reduction,
-                           lambda x, t: np.square(x - t))
+                           lambda x, t: xp.square(x - t))
 
 
 def _reduce(loss, reduction):
@@ -846,8 +877,9 @@ class SmoothL1LossBackward0(Node):
 
 
 def _smooth_l1(x, t, beta):
-    d = np.abs(x - t)
-    return np.where(d < beta, _c(d, 0.5) * d * d / _c(d, beta), d - _c(d, 0.5 * beta))
+    xp = _xp_of(x)
+    d = xp.abs(x - t)
+    return xp.where(d < beta, _c(d, 0.5) * d * d / _c(d, beta), d - _c(d, 0.5 * beta))
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
@@ -872,8 +904,9 @@ class HuberLossBackward0(Node):
 
 
 def _huber(x, t, delta):
-    d = np.abs(x - t)
-    return np.where(d < delta, _c(d, 0.5) * d * d, _c(d, delta) * (d - _c(d, 0.5 * delta)))
+    xp = _xp_of(x)
+    d = xp.abs(x - t)
+    return xp.where(d < delta, _c(d, 0.5) * d * d, _c(d, delta) * (d - _c(d, 0.5 * delta)))
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
@@ -900,13 +933,14 @@ class SoftMarginLossBackward0(Node):
 
 
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    xp = _xp_of(input)
     reduction = _reduction(reduction, size_average, reduce)
     if target.shape != input.shape:
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
                          f"size ({input.shape}) is deprecated. Please ensure they have the same "
                          "size.")
     return _pointwise_loss(SoftMarginLossBackward0, input, target, reduction,
-                           lambda x, t: np.logaddexp(_c(x, 0), -t * x).astype(x.dtype))
+                           lambda x, t: xp.logaddexp(_c(x, 0), -t * x).astype(x.dtype))
 
 
 # --- binary cross entropy -----------------------------------------------------------------
@@ -932,6 +966,7 @@ class BinaryCrossEntropyBackward0(Node):
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
                          reduction="mean"):
+    xp = _xp_of(input)
     reduction = _reduction(reduction, size_average, reduce)
     if target.shape != input.shape:
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
@@ -941,11 +976,11 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     t = target._data
     if t.dtype != x.dtype:
         t = t.astype(x.dtype)
-    if not np.all((x >= 0) & (x <= 1)):
+    if not xp.all((x >= 0) & (x <= 1)):
         raise RuntimeError("all elements of input should be between 0 and 1")
-    with np.errstate(divide="ignore"):
-        log_x = np.maximum(np.log(x), _c(x, -100))
-        log_1mx = np.maximum(np.log1p(-x), _c(x, -100))
+    with xp.errstate(divide="ignore"):
+        log_x = xp.maximum(xp.log(x), _c(x, -100))
+        log_1mx = xp.maximum(xp.log1p(-x), _c(x, -100))
     pointwise = -(t * log_x + (1 - t) * log_1mx)
     if weight is not None:
         pointwise = pointwise * weight._data.astype(x.dtype, copy=False)
@@ -979,6 +1014,7 @@ class BinaryCrossEntropyWithLogitsBackward0(Node):
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,
                                      reduce=None, reduction="mean", pos_weight=None):
+    xp = _xp_of(input)
     reduction = _reduction(reduction, size_average, reduce)
     if target._data.shape != input._data.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
@@ -992,8 +1028,8 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
         t = t.astype(x.dtype)
     # log(1 + exp(-|x|)) + max(-x, 0) is -log(sigmoid(x)) without overflow (exp of a
     # non-positive number cannot overflow)
-    log_sig_neg = np.log1p(np.exp(-np.abs(x)))
-    log_sig_neg += np.maximum(-x, _c(x, 0))
+    log_sig_neg = xp.log1p(xp.exp(-xp.abs(x)))
+    log_sig_neg += xp.maximum(-x, _c(x, 0))
     if pos_weight is None:
         pointwise = (1 - t) * x
         pointwise += log_sig_neg
@@ -1027,21 +1063,22 @@ class NllLoss2DBackward0(NllLossBackward0):
 
 def _class_targets(input, target, weight, ignore_index):
     """Per-element class index and weight (0 where ignored) for input (N, C, ...)."""
+    xp = _xp_of(input)
     t = target._data
-    if t.dtype not in (np.int64, np.uint8):
+    if t.dtype not in (_I64, _U8):
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
                            f"{target.dtype._legacy[:-6]}")
     n_classes = input.shape[1] if input.dim() > 1 else input.shape[0]
     ignored = t == ignore_index
-    safe = np.where(ignored, 0, t)
+    safe = xp.where(ignored, 0, t)
     bad = (safe < 0) | (safe >= n_classes)
     if bad.any():
         raise IndexError(f"Target {int(t[bad].flat[0])} is out of bounds.")
     if weight is not None:
         w = weight._data[safe]
     else:
-        w = np.ones(safe.shape, dtype=input._data.dtype)
-    w = np.where(ignored, _c(w, 0), w).astype(input._data.dtype, copy=False)
+        w = xp.ones(safe.shape, dtype=input._data.dtype)
+    w = xp.where(ignored, _c(w, 0), w).astype(input._data.dtype, copy=False)
     return safe, w, n_classes
 
 
@@ -1068,6 +1105,7 @@ def _check_nll_shapes(input, target, weight):
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
+    xp = _xp_of(input)
     reduction = _reduction(reduction, size_average, reduce)
     _check_nll_shapes(input, target, weight)
     x = _float_array(input, "nll_loss_forward_reduce_cuda_kernel_2d_index")
@@ -1075,24 +1113,24 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     if x.ndim == 1:
         picked = x[safe]
     else:
-        picked = np.take_along_axis(x, np.expand_dims(safe, 1), axis=1).squeeze(1)
+        picked = xp.take_along_axis(x, xp.expand_dims(safe, 1), axis=1).squeeze(1)
     losses = -picked * w
     total_weight = w.sum()
     if reduction == "none":
         r = losses
     elif reduction == "sum":
-        r = np.asarray(losses.sum(), dtype=x.dtype)
+        r = xp.asarray(losses.sum(), dtype=x.dtype)
     else:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            r = np.asarray(losses.sum() / total_weight, dtype=x.dtype)
+        with xp.errstate(invalid="ignore", divide="ignore"):
+            r = xp.asarray(losses.sum() / total_weight, dtype=x.dtype)
     out = _new(r)
     if GradMode.enabled and input._requires_grad:
         # d loss_i / d x[i, c] is -w_i at c = target_i and 0 elsewhere
-        coefficients = np.zeros(x.shape, dtype=x.dtype)
+        coefficients = xp.zeros(x.shape, dtype=x.dtype)
         if x.ndim == 1:
             coefficients[safe] = -w
         else:
-            np.put_along_axis(coefficients, np.expand_dims(safe, 1), np.expand_dims(-w, 1),
+            xp.put_along_axis(coefficients, xp.expand_dims(safe, 1), xp.expand_dims(-w, 1),
                               axis=1)
         node_cls = NllLoss2DBackward0 if x.ndim == 4 else NllLossBackward0
         record(node_cls, (input, target, weight), out, reduction=reduction,
@@ -1177,10 +1215,11 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
 
 def _xlogy_self(t):
     """t * log(t), 0 where t == 0."""
+    xp = _xp_of(t)
     if not t._requires_grad:
         a = t._data
-        with np.errstate(divide="ignore", invalid="ignore"):
-            r = np.where(a == 0, _c(a, 0), a * np.log(a))
+        with xp.errstate(divide="ignore", invalid="ignore"):
+            r = xp.where(a == 0, _c(a, 0), a * xp.log(a))
         return _new(r.astype(a.dtype, copy=False))
     safe = T.where(t == 0, 1.0, t).to(t.dtype)
     return t * safe.log()
@@ -1200,6 +1239,7 @@ def poisson_nll_loss(input, target, log_input=True, full=False, size_average=Non
 
 
 def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    xp = _xp_of(input)
     if isinstance(var, (int, float)):
         var = T.full_like(input, float(var)) if hasattr(T, "full_like") else input * 0 + var
     if var.shape != input.shape:
@@ -1214,7 +1254,7 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
         raise ValueError("var has negative entry/entries")
     # clamped without a gradient, as torch does, so that tiny variances stay stable
     var = var.clone()
-    np.maximum(var._data, eps, out=var._data)
+    xp.maximum(var._data, eps, out=var._data)
     loss = (var.log() + (input - target) ** 2 / var) * 0.5
     if full:
         loss = loss + 0.5 * math.log(2 * math.pi)
@@ -1301,8 +1341,9 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
 # utilities
 
 def one_hot(tensor, num_classes=-1):
+    xp = _xp_of(tensor)
     a = tensor._data
-    if a.dtype != np.int64:
+    if a.dtype != _I64:
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     if num_classes == -1:
         num_classes = int(a.max()) + 1 if a.size else 0
@@ -1310,8 +1351,8 @@ def one_hot(tensor, num_classes=-1):
         raise RuntimeError("Class values must be non-negative.")
     if a.size and a.max() >= num_classes:
         raise RuntimeError("Class values must be smaller than num_classes.")
-    out = np.zeros(a.shape + (num_classes,), dtype=np.int64)
-    np.put_along_axis(out, a[..., None], 1, axis=-1)
+    out = xp.zeros(a.shape + (num_classes,), dtype=_I64)
+    xp.put_along_axis(out, a[..., None], 1, axis=-1)
     return _wrap(out)
 
 
@@ -1586,7 +1627,7 @@ def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
 def _adaptive_matrix(n_in, n_out, dtype):
     """The (n_out, n_in) averaging matrix of torch's adaptive windows
     [floor(i n_in / n_out), ceil((i + 1) n_in / n_out))."""
-    m = np.zeros((n_out, n_in), dtype)
+    m = _host.zeros((n_out, n_in), dtype)  # built on the host, moved by the caller
     for i in range(n_out):
         start, end = (i * n_in) // n_out, -(-((i + 1) * n_in) // n_out)
         m[i, start:end] = 1.0 / (end - start)
@@ -1602,7 +1643,7 @@ def _adaptive_avg_poolnd(nd, input, output_size):
         axis = x.dim() - 1 - i
         n_in = x.shape[axis]
         n_out = n_in if sizes[nd - 1 - i] is None else sizes[nd - 1 - i]
-        m = T.from_numpy(_adaptive_matrix(n_in, n_out, x._data.dtype))
+        m = _new(x._backend.from_host(_adaptive_matrix(n_in, n_out, x._data.dtype)))
         out = out.transpose(axis, -1).matmul(m.t()).transpose(axis, -1)
     out = out.contiguous()
     return out.squeeze(0) if unbatched else out
@@ -1677,6 +1718,7 @@ def _normalize(node_cls, input, stats, param_shape, param_axes, weight, bias, ep
     and var (arrays broadcasting against the stats view), then apply weight and bias.
     The result is contiguous, or channels-last for such an input where `channels_last`
     (torch's batch_norm and group_norm keep that format, layer_norm does not)."""
+    xp = _xp_of(input)
     stats_shape, axes = stats
     a = input._data
     x = a if stats_shape is None else a.reshape(stats_shape)
@@ -1684,10 +1726,10 @@ def _normalize(node_cls, input, stats, param_shape, param_axes, weight, bias, ep
     if use_input_stats:
         mean = x.mean(axes, keepdims=True)
         centred = x - mean
-        var = np.square(centred).mean(axes, keepdims=True)
+        var = xp.square(centred).mean(axes, keepdims=True)
     else:
         centred = x - mean
-    invstd = 1 / np.sqrt(var + x.dtype.type(eps))
+    invstd = 1 / xp.sqrt(var + x.dtype.type(eps))
     out = centred * invstd
     if stats_shape is not None:
         out = out.reshape(a.shape)
@@ -1702,7 +1744,7 @@ def _normalize(node_cls, input, stats, param_shape, param_axes, weight, bias, ep
         out = _new(_layout.contiguous_unless(out, a))
     inputs = (input, weight, bias)
     if GradMode.enabled and any(getattr(t, "_requires_grad", False) for t in inputs):
-        saved = (input, weight, _new(np.broadcast_to(mean, invstd.shape)), _new(invstd))
+        saved = (input, weight, _new(xp.broadcast_to(mean, invstd.shape)), _new(invstd))
         record(node_cls, inputs, out, saved, stats_shape=stats_shape, axes=axes,
                param_shape=param_shape, param_axes=param_axes, eps=eps,
                use_input_stats=use_input_stats,
@@ -1835,9 +1877,10 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
 def _embedding_renorm(weight, idx, max_norm, norm_type):
     """Rescale in place the rows of weight that idx uses whose norm exceeds max_norm, as
     torch's embedding_renorm_ (which records nothing)."""
+    xp = _xp_of(weight)
     w = weight._data
-    rows = np.unique(idx)
-    norms = np.linalg.norm(w[rows], ord=norm_type, axis=1)
+    rows = xp.unique(idx)
+    norms = xp.linalg.norm(w[rows], ord=norm_type, axis=1)
     big = norms > max_norm
     if big.any():
         scale = (max_norm / (norms[big] + 1e-7)).astype(w.dtype)
@@ -1869,6 +1912,7 @@ def _pad_pairs(input, pad_):
 
 
 def _constant_pad(input, pad_, value):
+    xp = _xp_of(input)
     a = input._data
     pairs = _pad_pairs(input, pad_)
     crop = [slice(None)] * a.ndim
@@ -1877,7 +1921,7 @@ def _constant_pad(input, pad_, value):
         crop[dim] = slice(max(-lo, 0), a.shape[dim] - max(-hi, 0))
         widths[dim] = (max(lo, 0), max(hi, 0))
     fill = 0 if value is None else value
-    out = np.pad(a[tuple(crop)], widths, constant_values=a.dtype.type(fill))
+    out = xp.pad(a[tuple(crop)], widths, constant_values=a.dtype.type(fill))
     out = _new(_layout.suggested(out, a))  # contiguous, or channels-last as the input
     if GradMode.enabled and input._requires_grad:
         record(ConstantPadNdBackward0, (input,), out, None, pad=list(pad_))
@@ -1885,6 +1929,7 @@ def _constant_pad(input, pad_, value):
 
 
 def pad(input, pad, mode="constant", value=None):
+    xp = _xp_of(input)
     pad = [int(p) for p in pad]
     if mode == "constant":
         return _constant_pad(input, pad, value)
@@ -1899,7 +1944,7 @@ def pad(input, pad, mode="constant", value=None):
             raise RuntimeError(f"Argument #4: Padding size should be less than the "
                                f"corresponding input dimension, but got: padding ({lo}, {hi}) "
                                f"at dimension {dim} of input {list(input.shape)}")
-        index = np.pad(np.arange(n), (lo, hi), mode=_PAD_MODES[mode])
+        index = xp.pad(xp.arange(n), (lo, hi), mode=_PAD_MODES[mode])
         out = out.index_select(dim, _new(index))
     return out
 
@@ -1919,20 +1964,22 @@ def _resize_scale(n_in, n_out, scale, align_corners):
 
 
 def _nearest_dim(x, dim, n_out, scale):
+    xp = _xp_of(x)
     n_in = x.shape[dim]
     step = _resize_scale(n_in, n_out, scale, False)
     # torch computes nearest source indices in float32
-    src = np.floor(np.arange(n_out, dtype=np.float32) * np.float32(step)).astype(np.int64)
-    src = np.minimum(src, n_in - 1)
+    src = xp.floor(xp.arange(n_out, dtype=_F32) * _F32T(step)).astype(_I64)
+    src = xp.minimum(src, n_in - 1)
     return x.index_select(dim, _new(src))
 
 
 def _nearest_exact_dim(x, dim, n_out, scale):
+    xp = _xp_of(x)
     n_in = x.shape[dim]
-    step = np.float32(_resize_scale(n_in, n_out, scale, False))
+    step = _F32T(_resize_scale(n_in, n_out, scale, False))
     # torch: floorf((i + 0.5) * scale), in float32
-    src = np.floor((np.arange(n_out, dtype=np.float32) + np.float32(0.5)) * step)
-    return x.index_select(dim, _new(np.minimum(src.astype(np.int64), n_in - 1)))
+    src = xp.floor((xp.arange(n_out, dtype=_F32) + _F32T(0.5)) * step)
+    return x.index_select(dim, _new(xp.minimum(src.astype(_I64), n_in - 1)))
 
 
 _CUBIC_A = -0.75
@@ -1942,13 +1989,14 @@ def _cubic_dim(x, dim, n_out, scale, align_corners):
     """Cubic convolution (a = -0.75) along one dimension: four taps around each source
     coordinate, which (unlike linear's) is not clamped at 0; taps past an edge read the
     edge (torch's upsample_bicubic2d)."""
+    xp = _xp_of(x)
     n_in = x.shape[dim]
     step = _resize_scale(n_in, n_out, scale, align_corners)
-    i = np.arange(n_out, dtype=np.float64)
+    i = xp.arange(n_out, dtype=_F64)
     src = i * step if align_corners else (i + 0.5) * step - 0.5
     dtype = x._data.dtype
     src = src.astype(dtype)
-    base = np.floor(src)
+    base = xp.floor(src)
     t = src - base
     a = dtype.type(_CUBIC_A)
 
@@ -1962,19 +2010,20 @@ def _cubic_dim(x, dim, n_out, scale, align_corners):
     shape[dim] = n_out
     out = None
     for k, w in enumerate(weights):
-        idx = np.clip(base.astype(np.int64) + (k - 1), 0, n_in - 1)
+        idx = xp.clip(base.astype(_I64) + (k - 1), 0, n_in - 1)
         term = x.index_select(dim, _new(idx)) * _new(w.astype(dtype).reshape(shape))
         out = term if out is None else out + term
     return out
 
 
 def _linear_dim(x, dim, n_out, scale, align_corners):
+    xp = _xp_of(x)
     n_in = x.shape[dim]
     step = _resize_scale(n_in, n_out, scale, align_corners)
-    i = np.arange(n_out, dtype=np.float64)
-    src = i * step if align_corners else np.maximum((i + 0.5) * step - 0.5, 0.0)
-    lo = np.minimum(np.floor(src).astype(np.int64), n_in - 1)
-    hi = np.minimum(lo + 1, n_in - 1)
+    i = xp.arange(n_out, dtype=_F64)
+    src = i * step if align_corners else xp.maximum((i + 0.5) * step - 0.5, 0.0)
+    lo = xp.minimum(xp.floor(src).astype(_I64), n_in - 1)
+    hi = xp.minimum(lo + 1, n_in - 1)
     shape = [1] * x.dim()
     shape[dim] = n_out
     lam = _new((src - lo).astype(x._data.dtype).reshape(shape))
@@ -2052,19 +2101,20 @@ def _adaptive_windows(n_in, n_out):
 
 
 def _adaptive_max_poolnd(nd, input, output_size, return_indices):
+    xp = _xp_of(input)
     x, unbatched = _batched(input, nd, f"adaptive_max_pool{nd}d")
     sizes = [x.shape[2 + i] if s is None else int(s)
              for i, s in enumerate(_ntuple(output_size, nd))]
     a = x._data
     n, c, spatial = a.shape[0], a.shape[1], a.shape[2:]
     flat = a.reshape(n, c, -1)
-    idx = np.empty((n, c) + tuple(sizes), np.int64)
-    plane = np.arange(flat.shape[-1]).reshape(spatial)
+    idx = xp.empty((n, c) + tuple(sizes), _I64)
+    plane = xp.arange(flat.shape[-1]).reshape(spatial)
     # each output position takes the argmax of its window, as a flat index into the plane
     grids = [_adaptive_windows(spatial[i], sizes[i]) for i in range(nd)]
-    for pos in np.ndindex(*sizes):
+    for pos in xp.ndindex(*sizes):
         window = plane[tuple(slice(*grids[d][p]) for d, p in enumerate(pos))].reshape(-1)
-        best = np.argmax(flat[:, :, window], axis=-1)
+        best = xp.argmax(flat[:, :, window], axis=-1)
         idx[(slice(None), slice(None)) + pos] = window[best]
     indices = _new(idx.reshape(n, c, -1))
     out = x.flatten(2).gather(2, indices).view(x.shape[:2] + tuple(sizes))
@@ -2123,6 +2173,7 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
 def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False,
                   mode="mean", sparse=False, per_sample_weights=None, include_last_offset=False,
                   padding_idx=None):
+    xp = _xp_of(input)
     if mode not in ("sum", "mean", "max"):
         raise ValueError(f"mode has to be one of sum, mean or max, got {mode}")
     if per_sample_weights is not None and mode != "sum":
@@ -2135,14 +2186,14 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
                              "is a mini-batch of fixed length sequences. However, found offsets "
                              f"of type {type(offsets)}")
         bags, length = input.shape
-        offsets_np = np.arange(0, bags * length, length)
+        offsets_np = xp.arange(0, bags * length, length)
         input = input.reshape(-1)
         if per_sample_weights is not None:
             per_sample_weights = per_sample_weights.reshape(-1)
     elif input.dim() == 1:
         if offsets is None:
             raise ValueError("offsets has to be a 1D Tensor but got None")
-        offsets_np = offsets._data.astype(np.int64)
+        offsets_np = offsets._data.astype(_I64)
         if include_last_offset:
             offsets_np = offsets_np[:-1]
     else:
@@ -2150,26 +2201,26 @@ def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale
                          f"{input.dim()}")
     idx = input._data
     n, bags = idx.shape[0], offsets_np.shape[0]
-    bag_of = np.searchsorted(offsets_np, np.arange(n), side="right") - 1
-    keep = np.ones(n, bool) if padding_idx is None else idx != padding_idx
+    bag_of = xp.searchsorted(offsets_np, xp.arange(n), side="right") - 1
+    keep = xp.ones(n, bool) if padding_idx is None else idx != padding_idx
     rows = embedding(input, weight, None, max_norm, norm_type)
     if per_sample_weights is not None:
         rows = rows * per_sample_weights.unsqueeze(1)
     if mode == "max":
         pieces = []
         for b in range(bags):
-            members = np.nonzero(keep & (bag_of == b))[0]
+            members = xp.nonzero(keep & (bag_of == b))[0]
             if members.size:
                 pieces.append(rows.index_select(0, _new(members)).amax(0))
             else:
                 pieces.append(weight.new_zeros(weight.shape[1]))
         return T.stack(pieces) if pieces else weight.new_zeros(0, weight.shape[1])
-    members = np.nonzero(keep)[0]
+    members = xp.nonzero(keep)[0]
     out = weight.new_zeros(bags, weight.shape[1]).index_add(
         0, _new(bag_of[members]), rows.index_select(0, _new(members)))
     if mode == "mean":
-        counts = np.bincount(bag_of[members], minlength=bags).astype(weight._data.dtype)
-        out = out / _new(np.maximum(counts, 1)).unsqueeze(1)
+        counts = xp.bincount(bag_of[members], minlength=bags).astype(weight._data.dtype)
+        out = out / _new(xp.maximum(counts, 1)).unsqueeze(1)
     return out
 
 
@@ -2177,7 +2228,7 @@ def _attention_mask(attn_mask, dtype):
     """A boolean mask (True: attend) as an additive float mask."""
     if attn_mask is None or attn_mask._data.dtype.kind != "b":
         return attn_mask
-    return _new(np.where(attn_mask._data, 0, -np.inf).astype(dtype))
+    return _new(attn_mask._xp.where(attn_mask._data, 0, -math.inf).astype(dtype))
 
 
 def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
@@ -2189,7 +2240,7 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
         if attn_mask is not None:
             raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be "
                                "set when is_causal=True")
-        attn_mask = _new(np.tril(np.ones((L, S), bool)))
+        attn_mask = _new(query._xp.tril(query._xp.ones((L, S), bool)))
     mask = _attention_mask(attn_mask, query._data.dtype)
     if mask is not None:
         scores = scores + mask
@@ -2206,7 +2257,7 @@ def _merge_masks(attn_mask, key_padding_mask, bsz, heads, L, S, dtype):
     if key_padding_mask is not None:
         kpm = key_padding_mask
         if kpm._data.dtype.kind == "b":
-            kpm = _new(np.where(kpm._data, -np.inf, 0).astype(dtype))
+            kpm = _new(kpm._xp.where(kpm._data, -math.inf, 0).astype(dtype))
         kpm = kpm.view(bsz, 1, 1, S).expand(bsz, heads, 1, S).reshape(bsz * heads, 1, S)
         mask = kpm if mask is None else mask + kpm
     return mask
@@ -2248,7 +2299,7 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
         bq, bk, bv = in_proj_bias.chunk(3)
     q, k, v = linear(query, wq, bq), linear(key, wk, bk), linear(value, wv, bv)
     if is_causal and attn_mask is None:
-        attn_mask = _new(np.triu(np.ones((L, S), bool), 1))
+        attn_mask = _new(query._xp.triu(query._xp.ones((L, S), bool), 1))
     if attn_mask is not None and attn_mask._data.dtype.kind == "b":
         attn_mask = attn_mask.logical_not()  # True means "masked" here, "attend" below
     mask = _merge_masks(attn_mask, key_padding_mask, bsz, num_heads, L, S, query._data.dtype)
@@ -2306,16 +2357,17 @@ def multi_head_attention_forward(query, key, value, embed_dim_to_check, num_head
 
 def _pixel_arrays(a, r, inverse):
     """pixel_shuffle (or, inverse, pixel_unshuffle) of array a (*, C, H, W) by r."""
+    xp = _xp_of(a)
     lead, (c, h, w) = a.shape[:-3], a.shape[-3:]
     nl = len(lead)
     if inverse:
         b = a.reshape(lead + (c, h // r, r, w // r, r))
         perm = tuple(range(nl)) + tuple(nl + i for i in (0, 2, 4, 1, 3))
-        return np.ascontiguousarray(b.transpose(perm)).reshape(
+        return xp.ascontiguousarray(b.transpose(perm)).reshape(
             lead + (c * r * r, h // r, w // r))
     b = a.reshape(lead + (c // (r * r), r, r, h, w))
     perm = tuple(range(nl)) + tuple(nl + i for i in (0, 3, 1, 4, 2))
-    return np.ascontiguousarray(b.transpose(perm)).reshape(lead + (c // (r * r), h * r, w * r))
+    return xp.ascontiguousarray(b.transpose(perm)).reshape(lead + (c // (r * r), h * r, w * r))
 
 
 class PixelShuffleBackward0(Node):
@@ -2396,9 +2448,10 @@ class Col2ImBackward0(Node):
 
 def _im2col(x, geo):
     """(N, C, H, W) -> (N, C * kh * kw, L): each column one window, channel-major."""
+    xp = _xp_of(x)
     a = x._data
     win = geo.windows(geo.padded(a))                                     # N, C, oh, ow, kh, kw
-    cols = np.ascontiguousarray(win.transpose(0, 1, 4, 5, 2, 3))
+    cols = xp.ascontiguousarray(win.transpose(0, 1, 4, 5, 2, 3))
     out = _new(cols.reshape(a.shape[0], -1, math.prod(geo.out)))
     if GradMode.enabled and x._requires_grad:
         record(Im2ColBackward0, (x,), out, None, geometry=geo)
@@ -2411,7 +2464,7 @@ def _col2im(cols, geo):
     n = a.shape[0]
     blocks = a.reshape((n, -1) + geo.kernel + geo.out).transpose(0, 1, 4, 5, 2, 3)
     shape = (n, blocks.shape[1]) + geo.spatial
-    out = _new(np.ascontiguousarray(geo.scatter(blocks, shape, a.dtype)))
+    out = _new(cols._xp.ascontiguousarray(geo.scatter(blocks, shape, a.dtype)))
     if GradMode.enabled and cols._requires_grad:
         record(Col2ImBackward0, (cols,), out, None, geometry=geo)
     return out
@@ -2504,17 +2557,18 @@ class RreluWithNoiseBackward0(Node):
 def _rrelu_train(input, lower, upper, generator=None):
     """torch's rrelu_with_noise on the CPU: one uniform(lower, upper) double draw per
     non-positive element, in memory order, and slope 1 elsewhere."""
+    xp = _xp_of(input)
     from .._generator import _uniform01_double, default_generator
-    a = np.ascontiguousarray(input._data)
+    a = xp.ascontiguousarray(input._data)
     negative = a <= 0
-    noise = np.ones_like(a)
+    noise = xp.ones_like(a)
     gen = default_generator if generator is None else generator
     # the bounds are first rounded to the opmath type (float for float and half), and
     # uniform_real_distribution<double> computes u * (to - from) + from without an fma
-    opmath = np.float64 if a.dtype == np.float64 else np.float32
+    opmath = (_F64 if a.dtype == _F64 else _F32).type
     lo, hi = float(opmath(lower)), float(opmath(upper))
-    u = _uniform01_double(gen, int(negative.sum()))
-    noise[negative] = (u * (hi - lo) + lo).astype(opmath)
+    u = _uniform01_double(gen, int(negative.sum()))  # the generator's stream, on the host
+    noise[negative] = input._backend.from_host((u * (hi - lo) + lo).astype(opmath))
     out = _new(a * noise)
     if GradMode.enabled and input._requires_grad:
         record(RreluWithNoiseBackward0, (input,), out, (_new(noise),))
@@ -2559,6 +2613,7 @@ class ChannelShuffleBackward0(Node):
 
 
 def channel_shuffle(input, groups):
+    xp = _xp_of(input)
     if input.dim() <= 2:
         raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with "
                            f"sizes {list(input.shape)}")
@@ -2571,7 +2626,7 @@ def channel_shuffle(input, groups):
                            f"and {groups} groups.")
     a = input._data
     b = a.reshape((a.shape[0], groups, c // groups) + a.shape[2:]).swapaxes(1, 2)
-    out = _new(np.ascontiguousarray(b).reshape(a.shape))
+    out = _new(xp.ascontiguousarray(b).reshape(a.shape))
     if GradMode.enabled and input._requires_grad:
         record(ChannelShuffleBackward0, (input,), out, None, groups=groups)
     return out
@@ -2586,6 +2641,7 @@ def _margin_input(input):
 
 def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None,
                       reduce=None, reduction="mean"):
+    xp = _xp_of(input)
     reduction = _reduction(reduction, size_average, reduce)
     if p != 1 and p != 2:
         raise ValueError("only p == 1 and p == 2 supported")
@@ -2601,7 +2657,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
                            f"{list(input.shape)}.")
     if t.size and (t.min() < 0 or t.max() >= c):
         raise RuntimeError("target out of range")
-    index = _new(t.astype(np.int64).reshape(n, 1))
+    index = _new(t.astype(_I64).reshape(n, 1))
     # the hinge of every class against the target's, the target's own term left out
     z = x - x.gather(1, index) + margin
     h = _clamp_min0(z)
@@ -2609,7 +2665,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
         h = h * h
     if weight is not None:
         h = h * weight.index_select(0, index.reshape(-1)).unsqueeze(1)
-    others = _new(np.arange(c)[None, :] != t[:, None])
+    others = _new(xp.arange(c)[None, :] != t[:, None])
     loss = (h * others).sum(1) / c
     if input.dim() < 2 and reduction == "none":
         return loss.reshape(()) if input.dim() == 1 and target.dim() == 0 else loss
@@ -2617,6 +2673,7 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
 
 
 def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    xp = _xp_of(input)
     reduction = _reduction(reduction, size_average, reduce)
     x = _margin_input(input)
     n, c = x.shape
@@ -2624,15 +2681,15 @@ def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduct
     if tuple(target.shape) != tuple(input.shape) and not (input.dim() < 2 and t.size == c):
         raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: "
                            f"{list(input.shape)}")
-    t = t.reshape(n, c).astype(np.int64)
+    t = t.reshape(n, c).astype(_I64)
     if t.size and (t.min() < -1 or t.max() >= c):
         raise RuntimeError("argument #2 'target' is out of range")
     # each row's targets are the entries before its first -1
-    valid = np.cumprod(t >= 0, axis=1).astype(bool)
-    is_target = np.zeros((n, c), bool)
-    rows = np.nonzero(valid)[0]
+    valid = xp.cumprod(t >= 0, axis=1).astype(bool)
+    is_target = xp.zeros((n, c), bool)
+    rows = xp.nonzero(valid)[0]
     is_target[rows, t[valid]] = True
-    xt = x.gather(1, _new(np.where(valid, t, 0)))
+    xt = x.gather(1, _new(xp.where(valid, t, 0)))
     z = 1 - xt.unsqueeze(2) + x.unsqueeze(1)
     pairs = _new((valid[:, :, None] & ~is_target[:, None, :]).astype(x._data.dtype))
     loss = (_clamp_min0(z) * pairs).sum((1, 2)) / c
@@ -2668,12 +2725,13 @@ def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_fu
 
 
 def pdist(input, p=2):
+    xp = _xp_of(input)
     if input.dim() != 2:
         raise RuntimeError(f"pdist only supports 2D tensors, got: {input.dim()}D")
     if p < 0:
         raise RuntimeError("pdist only supports non-negative p values")
     n = input.shape[0]
-    i, j = np.triu_indices(n, 1)
+    i, j = xp.triu_indices(n, 1)
     diff = input.index_select(0, _new(i)) - input.index_select(0, _new(j))
     return T.linalg.vector_norm(diff, p, dim=-1)
 
@@ -2747,7 +2805,7 @@ def _max_unpoolnd(nd, input, indices, kernel_size, stride, padding, output_size)
     padding = _ntuple(padding, nd)
     size = [int(s) for s in _unpool_output_size(input, kernel_size, stride, padding,
                                                 output_size)]
-    if indices._data.dtype != np.int64:
+    if indices._data.dtype != _I64:
         raise RuntimeError(f"elements in indices should be type int64 but got: "
                            f"{indices.dtype._legacy[:-6]}")
     if tuple(indices.shape) != tuple(input.shape):
