@@ -3,8 +3,8 @@ gives torch's values."""
 import math
 import warnings
 
-from .._backend import numpy as np
 from .._ops import random as _random
+from .._ops._core import xp_of as _xp_of
 from .._tensor import _wrap
 from ..autograd.grad_mode import no_grad
 
@@ -91,12 +91,14 @@ def zeros_(tensor):
 
 
 def eye_(tensor):
+    xp = _xp_of(tensor)
     if tensor.dim() != 2:
         raise ValueError("Only tensors with 2 dimensions are supported")
-    return _write(tensor, np.eye(*tensor.shape, dtype=tensor._data.dtype))
+    return _write(tensor, xp.eye(*tensor.shape, dtype=tensor._data.dtype))
 
 
 def dirac_(tensor, groups=1):
+    xp = _xp_of(tensor)
     dimensions = tensor.dim()
     if dimensions not in (3, 4, 5):
         raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
@@ -105,7 +107,7 @@ def dirac_(tensor, groups=1):
         raise ValueError("dim 0 must be divisible by groups")
     out_chans_per_grp = sizes[0] // groups
     min_dim = min(out_chans_per_grp, sizes[1])
-    values = np.zeros(tensor.shape, dtype=tensor._data.dtype)
+    values = xp.zeros(tensor.shape, dtype=tensor._data.dtype)
     centre = tuple(s // 2 for s in sizes[2:])
     for g in range(groups):
         for d in range(min_dim):
@@ -153,6 +155,7 @@ def kaiming_normal_(tensor, a=0, mode="fan_in", nonlinearity="leaky_relu", gener
 
 
 def orthogonal_(tensor, gain=1, generator=None):
+    xp = _xp_of(tensor)
     if tensor.dim() < 2:
         raise ValueError("Only tensors with 2 or more dimensions are supported")
     if tensor.numel() == 0:
@@ -164,9 +167,9 @@ def orthogonal_(tensor, gain=1, generator=None):
                                 generator=generator)._data
     if rows < cols:
         flattened = flattened.T
-    q, r = np.linalg.qr(flattened)
+    q, r = xp.linalg.qr(flattened)
     # the signs of R's diagonal make the decomposition unique (uniform over O(n))
-    q = q * np.sign(np.diagonal(r))
+    q = q * xp.sign(xp.diagonal(r))
     if rows < cols:
         q = q.T
     return _write(tensor, (q * gain).reshape(tensor.shape))
@@ -174,13 +177,14 @@ def orthogonal_(tensor, gain=1, generator=None):
 
 def _draw(fill, like, *args, generator=None):
     """A fresh tensor like `like`, filled by the in-place sampler `fill`."""
-    return fill(_wrap(np.empty_like(like)), *args, generator=generator)._data
+    return fill(_wrap(_xp_of(like).empty_like(like)), *args, generator=generator)._data
 
 
 def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
     """Rejection sampling, draw for draw as torch does it: from N(mean, std) when the
     interval holds enough of its mass, else uniformly on [a, b] with acceptance by the
     density."""
+    xp = _xp_of(tensor)
     def norm_cdf(x):
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
     if (mean < a - 2 * std) or (mean > b + 2 * std):
@@ -198,7 +202,7 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
                 if not mask.any():
                     break
                 fresh = _draw(_random.normal_, like, mean, std, generator=generator)
-                result = np.where(mask, fresh, result)
+                result = xp.where(mask, fresh, result)
             return _write(tensor, result)
         mode = max(a, min(mean, b))
         log_peak = -0.5 * ((mode - mean) / std) ** 2
@@ -208,13 +212,13 @@ def trunc_normal_(tensor, mean=0.0, std=1.0, a=-2.0, b=2.0, generator=None):
 
         def rejected(candidates):
             u = _draw(_random.uniform_, like, 0.0, 1.0, generator=generator)
-            return np.log(u) > log_pdf(candidates)
+            return xp.log(u) > log_pdf(candidates)
         result = _random.uniform_(tensor, a, b, generator=generator)._data.copy()
         pending = rejected(result)
         while pending.any():
             candidates = _draw(_random.uniform_, like, a, b, generator=generator)
-            result = np.where(pending, candidates, result)
-            pending = np.where(pending, rejected(candidates), pending)
+            result = xp.where(pending, candidates, result)
+            pending = xp.where(pending, rejected(candidates), pending)
         return _write(tensor, result)
 
 

@@ -1,5 +1,5 @@
 """nn.Parameter and nn.Buffer: tensors that modules register when assigned."""
-from .._backend import numpy as np
+from .._dtype import float32
 from .._tensor import Tensor, _wrap
 
 __all__ = ["Buffer", "Parameter", "UninitializedBuffer", "UninitializedParameter", "is_lazy"]
@@ -9,7 +9,7 @@ def _alias(data):
     """A detached array alias of `data` sharing its version counter (as torch's
     _make_subclass shares the storage)."""
     if data is None:
-        return np.empty((0,), dtype=np.float32), None
+        return _empty_of(float32)._data, None
     if not isinstance(data, Tensor):
         raise TypeError(f"Creating a Parameter from an instance of type {type(data).__name__} "
                         "requires that detach() returns an instance of the same type, but "
@@ -72,7 +72,7 @@ class Buffer(Tensor, metaclass=_BufferMeta):
 
     def __new__(cls, data=None, *, persistent=True):
         if data is None:
-            data = _wrap(np.empty((0,), dtype=np.float32))
+            data = _empty_of(float32)
         t = data.detach()
         t._requires_grad = data._requires_grad
         t._is_buffer = True
@@ -87,8 +87,9 @@ _UNINITIALIZED = ("Can't access the shape of an uninitialized parameter or buffe
 
 
 def _empty_of(dtype):
-    from .._dtype import get_default_dtype
-    return np.empty((0,), (dtype if dtype is not None else get_default_dtype())._np)
+    """An empty tensor of `dtype` on the default device, as torch's Parameter() holds."""
+    from .._ops.creation import empty
+    return empty(0, dtype=dtype)
 
 
 class _UninitializedMixin:
@@ -100,9 +101,9 @@ class _UninitializedMixin:
 
     def materialize(self, shape, device=None, dtype=None):
         from .._device import resolve
-        resolve(device)
+        xp = self._xp if device is None else resolve(device).xp
         np_dtype = self._data.dtype if dtype is None else dtype._np
-        self._data = np.empty(tuple(shape), np_dtype)
+        self._data = xp.empty(tuple(shape), np_dtype)
         self.__class__ = self.cls_to_become
 
     @property
@@ -139,7 +140,7 @@ class UninitializedParameter(_UninitializedMixin, Parameter):
 
     def __new__(cls, requires_grad=True, device=None, dtype=None):
         p = object.__new__(cls)
-        p._data = _empty_of(dtype)
+        p._data = _empty_of(dtype)._data
         p._requires_grad = bool(requires_grad)
         return p
 
@@ -159,7 +160,7 @@ class UninitializedBuffer(_UninitializedMixin, Tensor):
 
     def __new__(cls, requires_grad=False, device=None, dtype=None):
         t = object.__new__(cls)
-        t._data = _empty_of(dtype)
+        t._data = _empty_of(dtype)._data
         t._requires_grad = bool(requires_grad)
         return t
 

@@ -1,5 +1,7 @@
 """Gradient clipping: by total norm and by value, in place on each `.grad`."""
-from ..._backend import numpy as np
+from ..._dtype import float32
+from ..._ops._core import xp_of as _xp_of
+from ..._ops.creation import zeros
 from ..._tensor import Tensor, _wrap
 
 __all__ = [
@@ -15,31 +17,33 @@ def _grads(parameters):
 
 
 def _vector_norm(a, norm_type):
+    xp = _xp_of(a)
     if norm_type == float("inf"):
-        return np.abs(a).max() if a.size else a.dtype.type(0)
+        return xp.abs(a).max() if a.size else a.dtype.type(0)
     if norm_type == float("-inf"):
-        return np.abs(a).min()
+        return xp.abs(a).min()
     if norm_type == 0:
-        return a.dtype.type(np.count_nonzero(a))
+        return a.dtype.type(xp.count_nonzero(a))
     if norm_type == 2:
-        return np.sqrt(np.vdot(a.ravel(), a.ravel()).real)
+        return xp.sqrt(xp.vdot(a.ravel(), a.ravel()).real)
     if norm_type == 1:
-        return np.abs(a).sum()
-    return (np.abs(a) ** norm_type).sum() ** (1.0 / norm_type)
+        return xp.abs(a).sum()
+    return (xp.abs(a) ** norm_type).sum() ** (1.0 / norm_type)
 
 
 def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
     """The norm of the per-tensor norms (torch.linalg.vector_norm of them, stacked)."""
+    xp = _xp_of(tensors)
     if isinstance(tensors, Tensor):
         tensors = [tensors]
     tensors = [t._data for t in tensors]
     norm_type = float(norm_type)
     if not tensors:
-        return _wrap(np.asarray(0.0, dtype=np.float32))
+        return zeros((), dtype=float32)
     dtype = tensors[0].dtype
-    norms = np.asarray([_vector_norm(a, norm_type) for a in tensors], dtype=dtype)
-    total = np.asarray(_vector_norm(norms, norm_type), dtype=dtype)
-    if error_if_nonfinite and not np.isfinite(total):
+    norms = xp.asarray([_vector_norm(a, norm_type) for a in tensors], dtype=dtype)
+    total = xp.asarray(_vector_norm(norms, norm_type), dtype=dtype)
+    if error_if_nonfinite and not xp.isfinite(total):
         raise RuntimeError(f"The total norm of order {norm_type} for gradients from "
                            "`parameters` is non-finite, so it cannot be clipped. To disable "
                            "this error and scale the gradients by the non-finite norm anyway, "
@@ -56,7 +60,7 @@ def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
     for g in grads:
         # torch multiplies even by a coefficient of 1 (clamped), leaving values unchanged
         a = g._data
-        np.multiply(a, a.dtype.type(coef), out=a)
+        g._xp.multiply(a, a.dtype.type(coef), out=a)
         g._bump_version()
 
 
@@ -69,7 +73,7 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     grads = _grads(parameters)
     max_norm = float(max_norm)
     if not grads:
-        return _wrap(np.asarray(0.0, dtype=np.float32))
+        return zeros((), dtype=float32)
     total_norm = get_total_norm(grads, norm_type, error_if_nonfinite, foreach)
     clip_grads_with_norm_(parameters, max_norm, total_norm, foreach)
     return total_norm
@@ -87,5 +91,5 @@ def clip_grad_value_(parameters, clip_value, foreach=None):
     clip_value = float(clip_value)
     for g in _grads(parameters):
         a = g._data
-        np.clip(a, a.dtype.type(-clip_value), a.dtype.type(clip_value), out=a)
+        g._xp.clip(a, a.dtype.type(-clip_value), a.dtype.type(clip_value), out=a)
         g._bump_version()

@@ -11,8 +11,9 @@ from collections import namedtuple
 
 import taimatsu as T
 
-from ..._backend import numpy as np
+from ..._dtype import int64
 from ..._ops._core import record
+from ..._ops._core import xp_of as _xp_of
 from ..._tensor import _wrap
 from ...autograd.grad_mode import GradMode
 from ...autograd.graph import Node
@@ -194,6 +195,7 @@ def _check_lengths(lengths, batch_size):
 def _pack(input, lengths, batch_first):
     """torch's _pack_padded_sequence: (data, batch_sizes) from a padded batch whose
     lengths are sorted in decreasing order."""
+    xp = _xp_of(input)
     a = input._data.swapaxes(0, 1) if batch_first else input._data
     if a.size == 0:
         raise RuntimeError("Cannot pack empty tensors.")
@@ -202,9 +204,9 @@ def _pack(input, lengths, batch_first):
     steps = a.shape[0]
     # rows (step t, sequence b) with t < length[b], in C order: time-major, as packed;
     # a length beyond the padded size reads no rows, as torch's clamped slice does
-    data = _wrap(a[np.arange(steps)[:, None] < values[None, :]])
-    running = values[None, :] > np.arange(values[0])[:, None]
-    batch_sizes = _wrap(running.sum(1, dtype=np.int64))
+    data = _wrap(a[xp.arange(steps)[:, None] < values[None, :]])
+    running = values[None, :] > xp.arange(values[0])[:, None]
+    batch_sizes = _wrap(running.sum(1, dtype=int64._np))
     if GradMode.enabled and input._requires_grad:
         record(PackPaddedSequenceBackward0, (input,), data, (), batch_sizes=batch_sizes,
                steps=steps, batch_first=batch_first)
@@ -227,7 +229,8 @@ def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True)
 def _padded_lengths(batch_sizes):
     sizes = batch_sizes._data
     width = int(sizes[0]) if sizes.size else 0
-    return _wrap((sizes[:, None] > np.arange(width)[None, :]).sum(0, dtype=np.int64))
+    arange = _xp_of(sizes).arange(width)
+    return _wrap((sizes[:, None] > arange[None, :]).sum(0, dtype=int64._np))
 
 
 def pad_packed_sequence(sequence, batch_first=False, padding_value=0.0, total_length=None):
