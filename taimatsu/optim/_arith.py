@@ -18,10 +18,12 @@ float64 detour takes as few calls as possible.
 """
 import threading
 
-from .._backend import numpy as np
+from .. import _dtype as D
+from .._backend import BY_ARRAY_TYPE
+from .._ops._core import xp_of as _xp_of
 
-_F32 = np.dtype(np.float32)
-_F64 = np.dtype(np.float64)
+_F32 = D.float32._np
+_F64 = D.float64._np
 # elements per chunk: the temporaries of an update of one chunk stay in L2 cache
 CHUNK = 32768
 # up to this many elements, temporaries are fresh arrays (`work` gives None)
@@ -41,25 +43,29 @@ def work(like, slot, dtype=None):
     """Scratch space shaped like `like` (of its dtype unless given), one per `slot` and
     thread, reused from call to call: its contents are garbage.  None for small arrays,
     where numpy's own allocation (`out=None`) is cheaper."""
+    xp = _xp_of(like)
     size = like.size
     if size <= _SMALL:
         return None
     if dtype is None:
         dtype = like.dtype
     if size > CHUNK:
-        return np.empty(like.shape, dtype)
+        return xp.empty(like.shape, dtype)
     buffers = _LOCAL.by_key
-    buf = buffers.get((dtype, slot))
+    backend = BY_ARRAY_TYPE[type(like)]
+    key = (backend, dtype, slot)
+    buf = buffers.get(key)
     if buf is None:
-        buf = buffers[dtype, slot] = _aligned_empty(CHUNK, np.dtype(dtype))
+        buf = buffers[key] = _aligned_empty(backend, CHUNK, xp.dtype(dtype))
     return buf[:size].reshape(like.shape)
 
 
-def _aligned_empty(size, dtype):
+def _aligned_empty(backend, size, dtype):
     """An uninitialised 1-d array starting on a cache line: numpy's SIMD loops write an
     output that is not aligned so at half speed (numpy itself aligns to 16 bytes)."""
-    raw = np.empty(size * dtype.itemsize + _LINE, np.uint8)
-    start = -raw.ctypes.data % _LINE
+    xp = backend.xp
+    raw = xp.empty(size * dtype.itemsize + _LINE, D.uint8._np)
+    start = -backend.data_ptr(raw) % _LINE
     return raw[start:start + size * dtype.itemsize].view(dtype)
 
 
@@ -79,45 +85,49 @@ def chunks(*arrays):
 
 def _fma(x, y, z, out):
     """out = x * y + z, rounded once for float32 (y may be a scalar)."""
+    xp = _xp_of(out)
     if out.dtype != _F32:
-        return np.add(np.multiply(x, y), z, out=out)
+        return xp.add(xp.multiply(x, y), z, out=out)
     if out.size <= _SMALL:
         # numpy casts a float32 operand of a float64 loop more slowly than astype does
         wide = x.astype(_F64)
-        wide *= y if isinstance(y, np.ndarray) else float(y)
+        wide *= y if type(y) in BY_ARRAY_TYPE else float(y)
         wide += z.astype(_F64)
         out[...] = wide
         return out
     # widen with plain conversions: float64 loops that cast their inputs are slower
     wide, other = work(out, "fma", _F64), work(out, "fma2", _F64)
-    np.copyto(wide, x)
-    if isinstance(y, np.ndarray):
-        np.copyto(other, y)
-        np.multiply(wide, other, out=wide)
+    xp.copyto(wide, x)
+    if type(y) in BY_ARRAY_TYPE:
+        xp.copyto(other, y)
+        xp.multiply(wide, other, out=wide)
     else:
-        np.multiply(wide, float(y), out=wide)
-    np.copyto(other, z)
-    np.add(wide, other, out=wide)
-    np.copyto(out, wide, casting="unsafe")
+        xp.multiply(wide, float(y), out=wide)
+    xp.copyto(other, z)
+    xp.add(wide, other, out=wide)
+    xp.copyto(out, wide, casting="unsafe")
     return out
 
 
 def add_(a, b, alpha=1.0):
     """a += alpha * b (torch's a.add_(b, alpha=alpha))."""
+    xp = _xp_of(a)
     if alpha == 1:
-        return np.add(a, b, out=a)
+        return xp.add(a, b, out=a)
     return _fma(b, a.dtype.type(alpha), a, a)
 
 
 def added(a, b, alpha=1.0, out=None):
     """a + alpha * b (torch's a.add(b, alpha=alpha)) in `out`, a new array if None."""
-    return _fma(b, a.dtype.type(alpha), a, np.empty_like(a) if out is None else out)
+    xp = _xp_of(a)
+    return _fma(b, a.dtype.type(alpha), a, xp.empty_like(a) if out is None else out)
 
 
 def lerp_(a, end, weight):
     """a += weight * (end - a), computed from the nearer end as torch's lerp is."""
+    xp = _xp_of(a)
     weight = a.dtype.type(weight)
-    diff = np.subtract(end, a, out=work(a, "scratch"))
+    diff = xp.subtract(end, a, out=work(a, "scratch"))
     if abs(weight) < 0.5:
         return _fma(diff, weight, a, a)
     return _fma(diff, weight - 1, end, a)
@@ -125,24 +135,27 @@ def lerp_(a, end, weight):
 
 def addcmul_(a, t1, t2, value=1.0):
     """a += value * t1 * t2, with (value * t1) formed first and the rest fused."""
-    scaled = np.multiply(t1, a.dtype.type(value), out=work(a, "scratch"))
+    xp = _xp_of(a)
+    scaled = xp.multiply(t1, a.dtype.type(value), out=work(a, "scratch"))
     return _fma(scaled, t2, a, a)
 
 
 def addcdiv_(a, t1, t2, value=1.0):
     """a += value * t1 / t2 (no fusion: torch divides, then adds)."""
-    quotient = np.multiply(t1, a.dtype.type(value), out=work(a, "scratch"))
+    xp = _xp_of(a)
+    quotient = xp.multiply(t1, a.dtype.type(value), out=work(a, "scratch"))
     quotient /= t2  # in place, or rebound where a 0-dim result came back as a scalar
-    return np.add(a, quotient, out=a)
+    return xp.add(a, quotient, out=a)
 
 
 def as_real(a):
     """A float view of a complex array with a trailing (real, imag) axis, as
     torch.view_as_real: optimizers treat the two parts as separate entries."""
+    xp = _xp_of(a)
     if a.dtype.kind != "c":
         return a
     real = a.real
-    return np.lib.stride_tricks.as_strided(real, a.shape + (2,),
+    return xp.lib.stride_tricks.as_strided(real, a.shape + (2,),
                                            a.strides + (real.itemsize,))
 
 

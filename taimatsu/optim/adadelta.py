@@ -1,6 +1,6 @@
 """Adadelta: steps scaled by the ratio of running RMS of updates and gradients."""
-from .._backend import numpy as np
 from . import _arith as A
+from .._ops._core import xp_of as _xp_of
 from .adam import _check_common
 from .optimizer import (
     Optimizer,
@@ -74,16 +74,17 @@ def adadelta(params, grads, square_avgs, acc_deltas, state_steps, capturable=Fal
 def _adadelta_update(param, grad, square_avg, acc_delta, *, lr, rho, eps, weight_decay,
                      maximize):
     """One parameter's step (torch's _single_tensor_adadelta)."""
+    xp = _xp_of(param)
     if maximize:
         grad = -grad
     if weight_decay != 0:
         grad = A.added(grad, param, weight_decay)
     square_avg *= rho
     A.addcmul_(square_avg, grad, grad, 1 - rho)
-    std = np.add(square_avg, eps)
-    np.sqrt(std, out=std)
-    delta = np.add(acc_delta, eps)
-    np.sqrt(delta, out=delta)
+    std = xp.add(square_avg, eps)
+    xp.sqrt(std, out=std)
+    delta = xp.add(acc_delta, eps)
+    xp.sqrt(delta, out=delta)
     delta /= std
     delta *= grad
     acc_delta *= rho

@@ -1,6 +1,6 @@
 """Adagrad: per-entry learning rates from the sum of squared gradients."""
-from .._backend import numpy as np
 from .._tensor import _wrap
+from .._ops._core import xp_of as _xp_of
 from . import _arith as A
 from .adam import _check_common
 from .optimizer import (
@@ -50,9 +50,10 @@ class Adagrad(Optimizer):
                           "fused": None}
 
     def _init_state(self, p, initial_accumulator_value):
+        xp = _xp_of(p)
         state = self.state[p]
         state["step"] = _new_step()
-        state["sum"] = _wrap(np.full_like(p._data, initial_accumulator_value))
+        state["sum"] = _wrap(xp.full_like(p._data, initial_accumulator_value))
         if p._data.dtype.kind == "c":
             A.as_real(state["sum"]._data)[...] = initial_accumulator_value
 
@@ -91,12 +92,13 @@ def adagrad(params, grads, state_sums, state_steps, fused=None, grad_scale=None,
 def _adagrad_update(param, grad, state_sum, step, *, lr, weight_decay, lr_decay, eps,
                     maximize):
     """One parameter's step (torch's _single_tensor_adagrad, dense gradients)."""
+    xp = _xp_of(param)
     if maximize:
         grad = -grad
     if weight_decay != 0:
         grad = A.added(grad, param, weight_decay)
     clr = lr / (1 + (step - 1) * lr_decay)
     A.addcmul_(state_sum, grad, grad, 1)
-    std = np.sqrt(state_sum)
+    std = xp.sqrt(state_sum)
     std += eps
     A.addcdiv_(param, grad, std, -clr)

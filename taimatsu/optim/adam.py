@@ -1,6 +1,6 @@
 """Adam (and, with decoupled weight decay, AdamW's arithmetic)."""
-from .._backend import numpy as np
 from .._tensor import Tensor
+from .._ops._core import xp_of as _xp_of
 from . import _arith as A
 from .optimizer import (
     Optimizer,
@@ -136,6 +136,7 @@ def adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, for
 
 def _adam_update(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, hyper):
     """One parameter's (or chunk's) step: torch's _single_tensor_adam, not capturable."""
+    xp = _xp_of(param)
     (beta1, beta2, lr, weight_decay, eps, maximize, decoupled_weight_decay, step_size,
      bias_correction2_sqrt) = hyper
     if maximize:
@@ -149,9 +150,9 @@ def _adam_update(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, hyper):
     exp_avg_sq *= beta2
     A.addcmul_(exp_avg_sq, grad, grad, 1 - beta2)
     if max_exp_avg_sq is not None:
-        np.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
+        xp.maximum(max_exp_avg_sq, exp_avg_sq, out=max_exp_avg_sq)
         exp_avg_sq = max_exp_avg_sq
-    denom = np.sqrt(exp_avg_sq, out=A.work(exp_avg_sq, "denom"))
+    denom = xp.sqrt(exp_avg_sq, out=A.work(exp_avg_sq, "denom"))
     denom /= bias_correction2_sqrt
     denom += eps
     A.addcdiv_(param, exp_avg, denom, -step_size)

@@ -1,6 +1,6 @@
 """Adamax: Adam with the infinity norm in place of the second moment."""
-from .._backend import numpy as np
 from . import _arith as A
+from .._ops._core import xp_of as _xp_of
 from .adam import _check_common
 from .optimizer import (
     Optimizer,
@@ -69,15 +69,16 @@ def adamax(params, grads, exp_avgs, exp_infs, state_steps, foreach=None, maximiz
 def _adamax_update(param, grad, exp_avg, exp_inf, step, *, eps, beta1, beta2, lr,
                    weight_decay, maximize):
     """One parameter's step (torch's _single_tensor_adamax, not capturable)."""
+    xp = _xp_of(param)
     if maximize:
         grad = -grad
     if weight_decay != 0:
         grad = A.added(grad, param, weight_decay)
     A.lerp_(exp_avg, grad, 1 - beta1)
     exp_inf *= beta2
-    norm = np.abs(grad)
+    norm = xp.abs(grad)
     norm += eps
-    np.maximum(exp_inf, norm, out=exp_inf)
+    xp.maximum(exp_inf, norm, out=exp_inf)
     bias_correction = 1 - beta1 ** step
     clr = lr / bias_correction
     A.addcdiv_(param, exp_avg, exp_inf, -clr)

@@ -1,6 +1,5 @@
 """ASGD: averaged stochastic gradient descent."""
-from .._backend import numpy as np
-from .._tensor import _wrap
+from .._ops._core import xp_of as _xp_of
 from . import _arith as A
 from .optimizer import (
     Optimizer,
@@ -36,7 +35,7 @@ class ASGD(Optimizer):
         state = self.state[p]
         if len(state) == 0:
             state["step"] = _new_step()
-            state["eta"] = _wrap(np.array(A.scalar(group["lr"]), dtype=_get_scalar_dtype()))
+            state["eta"] = _new_step(A.scalar(group["lr"]))
             state["mu"] = _new_step(1.0)
             state["ax"] = _zeros_like(p)
         return state
@@ -72,6 +71,7 @@ def _asgd_update(param, grad, ax, mu, eta, step, *, lambd, lr, t0, alpha, weight
                  maximize):
     """One parameter's step (torch's _single_tensor_asgd, not capturable); `mu` and `eta`
     are 0-dim arrays updated in place."""
+    xp = _xp_of(param)
     if maximize:
         grad = -grad
     if weight_decay != 0:
@@ -80,12 +80,12 @@ def _asgd_update(param, grad, ax, mu, eta, step, *, lambd, lr, t0, alpha, weight
     param *= 1 - lambd * eta_value
     A.add_(param, grad, -eta_value)
     if float(mu) != 1:
-        diff = np.subtract(param, ax)
+        diff = xp.subtract(param, ax)
         diff *= mu
         ax += diff
     else:
         ax[...] = param
     # torch.as_tensor(value) rounds to the default dtype before the copy into eta and mu
-    default_dtype = _get_scalar_dtype()
+    default_dtype = _get_scalar_dtype().type
     eta[...] = default_dtype(lr / (1 + lambd * lr * step) ** alpha)
     mu[...] = default_dtype(1 / max(1, step - t0))

@@ -4,10 +4,15 @@ The algorithm runs on flat numpy arrays; numpy float32 scalars stand for torch's
 0-dim float32 tensors (`ys`, `ro`, `H_diag`, `gtd`, ...), which round the same way.
 Between steps the state holds tensors, laid out as torch's state is.
 """
-from .._backend import numpy as np
+import math
+
+from .._backend import BY_ARRAY_TYPE, cpu
 from .._tensor import Tensor, _wrap
+from .._ops._core import xp_of as _xp_of
 from . import _arith as A
 from .optimizer import Optimizer, _check_tensor_lr, _evaluate_closure, _use_grad_for_differentiable
+
+_host = cpu.xp  # numpy scalars in the state stand for 0-dim tensors
 
 __all__ = ["LBFGS"]
 
@@ -21,7 +26,7 @@ def _cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
     d1 = g1 + g2 - 3 * (f1 - f2) / (x1 - x2)
     d2_square = d1 ** 2 - g1 * g2
     if d2_square >= 0:
-        d2 = np.sqrt(d2_square)
+        d2 = math.sqrt(d2_square) if type(d2_square) is float else d2_square ** 0.5
         if x1 <= x2:
             min_pos = x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2))
         else:
@@ -33,7 +38,8 @@ def _cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
 def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1e-9,
                   max_ls=25):
     """Line search for a step t along d meeting the strong Wolfe conditions."""
-    d_norm = np.abs(d).max()
+    xp = _xp_of(d)
+    d_norm = xp.abs(d).max()
     g = g.copy()
     f_new, g_new = obj_func(x, t, d)
     ls_func_evals = 1
@@ -124,10 +130,10 @@ def _as_arrays(value):
 
 
 def _as_tensors(value):
-    if isinstance(value, np.ndarray):
+    if type(value) in BY_ARRAY_TYPE and not isinstance(value, _host.generic):
         return _wrap(value)
-    if isinstance(value, np.generic):
-        return _wrap(np.array(value))
+    if isinstance(value, _host.generic):
+        return _wrap(_host.array(value))
     if isinstance(value, list):
         return [_as_tensors(v) for v in value]
     return value
@@ -159,13 +165,14 @@ class LBFGS(Optimizer):
         return self._numel_cache
 
     def _gather_flat_grad(self):
+        xp = _xp_of(self._params)
         views = []
         for p in self._params:
             if p._grad is None:
-                views.append(np.zeros(A.as_real(p._data).size, p._data.real.dtype))
+                views.append(xp.zeros(A.as_real(p._data).size, p._data.real.dtype))
             else:
                 views.append(A.as_real(p._grad._data).reshape(-1))
-        return np.concatenate(views)
+        return xp.concatenate(views)
 
     def _add_grad(self, step_size, update):
         offset = 0
@@ -182,8 +189,9 @@ class LBFGS(Optimizer):
         return [p._data.copy() for p in self._params]
 
     def _set_param(self, params_data):
+        xp = _xp_of(self._params)
         for p, pdata in zip(self._params, params_data):
-            np.copyto(p._data, pdata)
+            xp.copyto(p._data, pdata)
             p._bump_version()
 
     def _directional_evaluate(self, closure, x, t, d):
@@ -211,6 +219,7 @@ class LBFGS(Optimizer):
 
     def _iterate(self, closure, group, state):
         """The body of torch's step() on arrays; returns (first loss, new state)."""
+        xp = _xp_of(self._params)
         lr = A.scalar(group["lr"])
         max_iter, max_eval = group["max_iter"], group["max_eval"]
         tolerance_grad, tolerance_change = group["tolerance_grad"], group["tolerance_change"]
@@ -221,7 +230,7 @@ class LBFGS(Optimizer):
         current_evals = 1
         state["func_evals"] += 1
         flat_grad = self._gather_flat_grad()
-        opt_cond = np.abs(flat_grad).max() <= tolerance_grad
+        opt_cond = xp.abs(flat_grad).max() <= tolerance_grad
         if opt_cond:
             return orig_loss, state
 
@@ -268,12 +277,12 @@ class LBFGS(Optimizer):
             if prev_flat_grad is None:
                 prev_flat_grad = flat_grad.copy()
             else:
-                np.copyto(prev_flat_grad, flat_grad)
+                xp.copyto(prev_flat_grad, flat_grad)
             prev_loss = loss
 
             # the step length: the first is scaled to the gradient's size
             if state["n_iter"] == 1:
-                t = min(1.0, 1.0 / np.abs(flat_grad).sum()) * lr
+                t = min(1.0, 1.0 / xp.abs(flat_grad).sum()) * lr
             else:
                 t = lr
             gtd = flat_grad.dot(d)
@@ -293,20 +302,20 @@ class LBFGS(Optimizer):
                     obj_func, x_init, t, d, loss, flat_grad, gtd,
                     max_ls=max_eval - current_evals)
                 self._add_grad(t, d)
-                opt_cond = np.abs(flat_grad).max() <= tolerance_grad
+                opt_cond = xp.abs(flat_grad).max() <= tolerance_grad
             else:
                 self._add_grad(t, d)
                 if n_iter != max_iter:
                     loss = float(_evaluate_closure(closure))
                     flat_grad = self._gather_flat_grad()
-                    opt_cond = np.abs(flat_grad).max() <= tolerance_grad
+                    opt_cond = xp.abs(flat_grad).max() <= tolerance_grad
                     ls_func_evals = 1
             current_evals += ls_func_evals
             state["func_evals"] += ls_func_evals
 
             if n_iter == max_iter or current_evals >= max_eval or opt_cond:
                 break
-            if np.abs(d * t).max() <= tolerance_change:
+            if xp.abs(d * t).max() <= tolerance_change:
                 break
             if abs(loss - prev_loss) < tolerance_change:
                 break

@@ -1,6 +1,6 @@
 """NAdam: Adam with Nesterov momentum and a momentum-decay schedule."""
-from .._backend import numpy as np
 from . import _arith as A
+from .._ops._core import xp_of as _xp_of
 from .adam import _check_common
 from .optimizer import (
     Optimizer,
@@ -80,6 +80,7 @@ def _nadam_update(param, grad, exp_avg, exp_avg_sq, mu_product, step, *, beta1, 
                   weight_decay, momentum_decay, eps, decoupled_weight_decay, maximize):
     """One parameter's step (torch's _single_tensor_nadam, not capturable);
     `mu_product` is the 0-dim array of the running product of momentum coefficients."""
+    xp = _xp_of(param)
     if maximize:
         grad = -grad
     bias_correction2 = 1 - beta2 ** step
@@ -90,12 +91,12 @@ def _nadam_update(param, grad, exp_avg, exp_avg_sq, mu_product, step, *, beta1, 
             grad = A.added(grad, param, weight_decay)
     mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
     mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
-    np.multiply(mu_product, mu, out=mu_product)
+    xp.multiply(mu_product, mu, out=mu_product)
     A.lerp_(exp_avg, grad, 1 - beta1)
     exp_avg_sq *= beta2
     A.addcmul_(exp_avg_sq, grad, grad, 1 - beta2)
-    denom = np.divide(exp_avg_sq, bias_correction2)
-    np.sqrt(denom, out=denom)
+    denom = xp.divide(exp_avg_sq, bias_correction2)
+    xp.sqrt(denom, out=denom)
     mu_product = float(mu_product)
     mu_product_next = mu_product * mu_next
     denom += eps

@@ -13,7 +13,7 @@ from copy import deepcopy
 from itertools import chain
 
 from .. import _dtype as D
-from .._backend import numpy as np
+from .._backend import cpu
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
 
@@ -121,13 +121,14 @@ def _evaluate_closure(closure):
 def _get_scalar_dtype(is_fused=None):
     """The dtype of a 'step' counter: float64 under a float64 default, else float32."""
     if is_fused:
-        return np.float32
-    return np.float64 if D.get_default_dtype() is D.float64 else np.float32
+        return D.float32._np
+    return D.float64._np if D.get_default_dtype() is D.float64 else D.float32._np
 
 
 def _new_step(value=0.0):
     """A 0-dim step counter tensor, as torch.tensor(0.0, dtype=_get_scalar_dtype())."""
-    return _wrap(np.array(value, dtype=_get_scalar_dtype()))
+    # on the host whatever the parameters' device, as torch's non-capturable steps
+    return _wrap(cpu.xp.array(value, dtype=_get_scalar_dtype()))
 
 
 def _increment(step_t):
@@ -141,7 +142,7 @@ def _increment(step_t):
 
 
 def _zeros_like(p):
-    return _wrap(np.zeros_like(p._data))
+    return _wrap(p._xp.zeros_like(p._data))
 
 
 def _to_scalar(x):

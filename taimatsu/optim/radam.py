@@ -1,6 +1,6 @@
 """RAdam: Adam with the variance of the adaptive learning rate rectified."""
-from .._backend import numpy as np
 from . import _arith as A
+from .._ops._core import xp_of as _xp_of
 from .adam import _check_common
 from .optimizer import (
     Optimizer,
@@ -73,6 +73,7 @@ def radam(params, grads, exp_avgs, exp_avg_sqs, state_steps, decoupled_weight_de
 def _radam_update(param, grad, exp_avg, exp_avg_sq, step, *, beta1, beta2, lr, weight_decay,
                   eps, decoupled_weight_decay, maximize):
     """One parameter's step (torch's _single_tensor_radam, not capturable)."""
+    xp = _xp_of(param)
     if maximize:
         grad = -grad
     if weight_decay != 0:
@@ -86,7 +87,7 @@ def _radam_update(param, grad, exp_avg, exp_avg_sq, step, *, beta1, beta2, lr, w
     bias_correction1 = 1 - beta1 ** step
     bias_correction2 = 1 - beta2 ** step
     # the update is formed as torch forms it: ((m / bc1) * lr) * adaptive_lr * rect
-    update = np.divide(exp_avg, bias_correction1)
+    update = xp.divide(exp_avg, bias_correction1)
     update *= lr
     rho_inf = 2 / (1 - beta2) - 1
     rho_t = rho_inf - 2 * step * beta2 ** step / bias_correction2
@@ -94,9 +95,9 @@ def _radam_update(param, grad, exp_avg, exp_avg_sq, step, *, beta1, beta2, lr, w
         rect = ((rho_t - 4) * (rho_t - 2) * rho_inf
                 / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
         # torch's `scalar / tensor` is `tensor.reciprocal() * scalar`
-        adaptive_lr = np.sqrt(exp_avg_sq)
+        adaptive_lr = xp.sqrt(exp_avg_sq)
         adaptive_lr += eps
-        np.reciprocal(adaptive_lr, out=adaptive_lr)
+        xp.reciprocal(adaptive_lr, out=adaptive_lr)
         adaptive_lr *= bias_correction2 ** 0.5
         update *= adaptive_lr
         update *= rect

@@ -1,6 +1,6 @@
 """RMSprop: gradients scaled by a running root mean square."""
-from .._backend import numpy as np
 from . import _arith as A
+from .._ops._core import xp_of as _xp_of
 from .adam import _check_common
 from .optimizer import (
     Optimizer,
@@ -87,6 +87,7 @@ def _rmsprop_update(param, grad, square_avg, grad_avg, buf, *, lr, alpha, eps, w
                     momentum, maximize):
     """One parameter's step (torch's _single_tensor_rmsprop); centered when grad_avg is
     given, with momentum when buf is."""
+    xp = _xp_of(param)
     if maximize:
         grad = -grad
     if weight_decay != 0:
@@ -96,9 +97,9 @@ def _rmsprop_update(param, grad, square_avg, grad_avg, buf, *, lr, alpha, eps, w
     if grad_avg is not None:
         A.lerp_(grad_avg, grad, 1 - alpha)
         avg = A.addcmul_(square_avg.copy(), grad_avg, grad_avg, -1)
-        np.sqrt(avg, out=avg)
+        xp.sqrt(avg, out=avg)
     else:
-        avg = np.sqrt(square_avg)
+        avg = xp.sqrt(square_avg)
     avg += eps
     if buf is not None:
         buf *= momentum

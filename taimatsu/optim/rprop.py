@@ -1,6 +1,6 @@
 """Rprop: resilient backpropagation, per-entry step sizes adapted by gradient signs."""
-from .._backend import numpy as np
 from .._tensor import _wrap
+from .._ops._core import xp_of as _xp_of
 from . import _arith as A
 from .optimizer import (
     Optimizer,
@@ -32,11 +32,12 @@ class Rprop(Optimizer):
         super().__init__(params, defaults)
 
     def _init_state(self, group, p):
+        xp = _xp_of(p)
         state = self.state[p]
         if len(state) == 0:
             state["step"] = _new_step()
             state["prev"] = _zeros_like(p)
-            step_size = _wrap(np.empty_like(p._grad._data))
+            step_size = _wrap(xp.empty_like(p._grad._data))
             A.as_real(step_size._data)[...] = A.scalar(group["lr"])
             state["step_size"] = step_size
         return state
@@ -73,16 +74,17 @@ def rprop(params, grads, prevs, step_sizes, state_steps, foreach=None, capturabl
 def _rprop_update(param, grad, prev, step_size, *, step_size_min, step_size_max, etaminus,
                   etaplus, maximize):
     """One parameter's step (torch's _single_tensor_rprop, not capturable)."""
+    xp = _xp_of(param)
     if maximize:
         grad = -grad
-    sign = np.sign(grad * prev)
+    sign = xp.sign(grad * prev)
     sign[sign > 0] = etaplus
     sign[sign < 0] = etaminus
     sign[sign == 0] = 1
     step_size *= sign
-    np.clip(step_size, step_size_min, step_size_max, out=step_size)
+    xp.clip(step_size, step_size_min, step_size_max, out=step_size)
     # where the gradient changed sign, skip this update and forget the gradient
     grad = grad.copy()
     grad[sign == sign.dtype.type(etaminus)] = 0
-    A.addcmul_(param, np.sign(grad), step_size, -1)
+    A.addcmul_(param, xp.sign(grad), step_size, -1)
     prev[...] = grad
