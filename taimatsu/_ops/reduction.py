@@ -12,7 +12,7 @@ import warnings
 from .. import _dtype as D
 from .. import return_types
 from .._backend import BY_ARRAY_TYPE, cpu, ndarray
-from .._backend import numpy as _host_numpy
+
 from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
@@ -23,6 +23,7 @@ from ._layout import contiguous, contiguous_unless, preserve, preserve_empty
 _int = int
 _builtin_min, _builtin_max, _builtin_sum = min, max, sum
 _INT64 = D.int64._np
+_host = cpu.xp  # host scalars (numpy integers count as ints)
 _UINT8 = D.uint8._np
 _isnan = math.isnan
 
@@ -610,7 +611,7 @@ def _nonempty_dim(name, a, d):
 
 
 def _int_dim(name, dim):
-    if not isinstance(dim, (_int, _host_numpy.integer)) or isinstance(dim, bool):
+    if not isinstance(dim, (_int, _host.integer)) or isinstance(dim, bool):
         raise TypeError(f"{name}(): argument 'dim' (position 1) must be int, not "
                         f"{type(dim).__name__}")
 

@@ -1,0 +1,177 @@
+"""The op seam (issue 7): op code takes its array module from the device, and the test-only
+"checked" device refuses anything that bypasses it."""
+import collections
+import importlib
+import pathlib
+import pkgutil
+import re
+
+import numpy as np
+import pytest
+
+import taimatsu as tm
+from conftest import load_oracle
+from taimatsu._backend import BY_ARRAY_TYPE, for_device
+
+PACKAGE = pathlib.Path(tm.__file__).parent
+NUMPY_USE = re.compile(r"\bnp\.|\bimport numpy\b|\bnumpy\.")
+# lines of op code that may name numpy: not computation on arrays (documented here)
+ALLOWED = {
+    # torch's own message for from_numpy's argument
+    ('_ops/creation.py', 'raise TypeError(f"expected np.ndarray (got {type(ndarray_).__name__})")'),
+}
+
+
+def _code_lines(path):
+    """The lines of a module outside comments and docstrings."""
+    text = path.read_text()
+    in_doc = False
+    for line in text.splitlines():
+        stripped = line.strip()
+        quotes = stripped.count('"""')
+        if in_doc:
+            if quotes:
+                in_doc = False
+            continue
+        if stripped.startswith('"""'):
+            in_doc = quotes == 1
+            continue
+        if stripped.startswith("#"):
+            continue
+        yield stripped
+
+
+def test_op_code_names_no_array_library():
+    found = []
+    for sub in ("_ops", "nn", "optim"):
+        for path in sorted((PACKAGE / sub).rglob("*.py")):
+            rel = path.relative_to(PACKAGE).as_posix()
+            for line in _code_lines(path):
+                code = line.split("  #")[0]
+                if NUMPY_USE.search(code) and (rel, line) not in ALLOWED:
+                    found.append(f"{rel}: {line}")
+    assert not found, "op code naming numpy (take xp from the tensors):\n" + "\n".join(found)
+
+
+# torch node names defined by more than one class: each should become one record.  This
+# list may only shrink (a new duplicate fails the test, a resolved one must be removed).
+KNOWN_DUPLICATES = {
+    "AsStridedBackward0", "CeluBackward0", "CloneBackward0", "CopyBackwards", "CopySlices",
+    "EluBackward0", "FillBackward3", "FlipBackward0", "GatherBackward0", "IndexPutBackward0",
+    "MulBackward0", "PermuteBackward0", "RreluWithNoiseBackward0", "ScatterAddBackward0",
+    "ScatterBackward0", "SelectBackward0", "SgnBackward0", "SqueezeBackward4",
+    "SumBackward1", "UnsafeViewBackward0", "UnsqueezeBackward0", "ViewBackward0",
+}
+
+
+def _node_classes():
+    for info in pkgutil.walk_packages(tm.__path__, "taimatsu."):
+        if info.name.endswith(("__main__", ".run")):
+            continue
+        importlib.import_module(info.name)
+    from taimatsu.autograd.graph import Node
+    seen, stack = set(), [Node]
+    while stack:
+        for sub in stack.pop().__subclasses__():
+            if sub not in seen:
+                seen.add(sub)
+                stack.append(sub)
+    return seen
+
+
+def test_node_names_do_not_gain_duplicates():
+    by_name = collections.defaultdict(list)
+    for cls in _node_classes():
+        by_name[cls.__name__].append(f"{cls.__module__}.{cls.__qualname__}")
+    duplicated = {name for name, where in by_name.items() if len(where) > 1}
+    assert not duplicated - KNOWN_DUPLICATES, \
+        {name: by_name[name] for name in duplicated - KNOWN_DUPLICATES}
+    assert not KNOWN_DUPLICATES - duplicated, \
+        f"no longer duplicated, remove from KNOWN_DUPLICATES: {KNOWN_DUPLICATES - duplicated}"
+
+
+def test_records_bind_their_forward_on_every_backend():
+    from taimatsu._ops._core import Op
+    checked = for_device("checked").xp
+    for cls in _node_classes():
+        if issubclass(cls, Op) and cls.ufunc is not None:
+            assert callable(getattr(np, cls.ufunc)), cls
+            assert callable(getattr(checked, cls.ufunc)), cls
+
+
+# --- the checked device ---------------------------------------------------------------------
+
+def test_checked_arrays_refuse_numpy():
+    from taimatsu._checked import CheckedArray, MixedDeviceError
+    xp = for_device("checked").xp
+    a = xp.asarray([1.0, 2.0])
+    assert type(a) is CheckedArray and BY_ARRAY_TYPE[type(a)].device_type == "checked"
+    assert type(xp.exp(a)) is CheckedArray
+    assert type(a.sum()) is CheckedArray  # 0-d results stay arrays, as CuPy's
+    with pytest.raises(TypeError, match="numpy.exp called on a checked array"):
+        np.exp(a)
+    with pytest.raises(TypeError, match="numpy.concatenate called on a checked array"):
+        np.concatenate([a, a])
+    with pytest.raises(TypeError, match="Implicit conversion to a NumPy array"):
+        np.asarray(a)
+    with pytest.raises(MixedDeviceError):
+        a + np.ones(2)
+    with pytest.raises(MixedDeviceError):
+        xp.add(a, np.ones(2))
+    np.testing.assert_array_equal(a.get(), [1.0, 2.0])
+
+
+def test_tensors_on_the_checked_device():
+    x = tm.tensor([1.0, -2.0, 3.0], device="checked", requires_grad=True)
+    assert x.device == tm.device("checked") and not x.is_cpu and not x.is_cuda
+    y = (x.exp() * x).sum()
+    assert y.device.type == "checked"
+    y.backward()
+    assert x.grad.device.type == "checked"
+    expected = (np.exp([1.0, -2.0, 3.0]) * (1 + np.array([1.0, -2.0, 3.0])))
+    np.testing.assert_allclose(x.grad.cpu().numpy(), expected)
+
+
+def test_mixing_devices_is_torchs_error():
+    a = tm.ones(3)
+    b = tm.ones(3, device="checked")
+    with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
+        tm.add(a, b, alpha=2)
+    with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
+        tm.where(a > 0, a, b)
+
+
+def test_moves_between_devices_carry_gradients_back():
+    x = tm.tensor([1.0, 2.0], requires_grad=True)
+    y = x.to("checked")
+    assert y.device.type == "checked" and type(y.grad_fn).__name__ == "ToCopyBackward0"
+    (y * y).sum().backward()
+    assert x.grad.device.type == "cpu"
+    np.testing.assert_allclose(x.grad.numpy(), [2.0, 4.0])
+    back = y.cpu()
+    assert back.device.type == "cpu" and back.tolist() == [1.0, 2.0]
+
+
+def test_default_device_and_factories():
+    try:
+        tm.set_default_device("checked")
+        assert tm.get_default_device() == tm.device("checked")
+        for t in (tm.zeros(2), tm.ones(2, 3), tm.arange(4), tm.eye(2), tm.tensor([1, 2]),
+                  tm.full((2,), 3.0), tm.linspace(0, 1, 5)):
+            assert t.device.type == "checked", t
+        assert tm.zeros_like(tm.zeros(2, device="cpu")).device.type == "cpu"
+    finally:
+        tm.set_default_device(None)
+    assert tm.zeros(2).device.type == "cpu"
+
+
+def test_checked_tensor_prints_its_device():
+    t = tm.tensor([1.5, 2.0], device="checked")
+    assert repr(t) == "tensor([1.5000, 2.0000], device='checked')"
+
+
+def test_device_checks_match_torch_on_cpu():
+    torch = load_oracle()
+    for m in (tm, torch):
+        t = m.ones(2)
+        assert t.device == m.device("cpu") and t.get_device() == -1
