@@ -97,7 +97,8 @@ from ._config import (are_deterministic_algorithms_enabled, get_float32_matmul_p
 # extra torch functions: complex views, conj/neg bits, matrix_exp, small helpers
 from ._ops.extra import (block_diag, corrcoef, cov, diagflat, dist, gcd, is_conj, is_neg,
                          is_same_size, lcm, logcumsumexp, matrix_exp, resolve_conj, resolve_neg,
-                         typename, vander, view_as_complex, view_as_real)
+                         vander, view_as_complex, view_as_real)
+from ._utils import typename
 from ._ops.extra import (cholesky_inverse, cholesky_solve, combinations, cumulative_trapezoid,
                          frexp, histogram, is_signed, ldexp, nextafter, qr, renorm, svd,
                          trapezoid, trapz, triangular_solve, unravel_index)

@@ -164,20 +164,22 @@ def _erfinv_fallback(y):
 
 _FALLBACK_SPECIAL = {"erf": _erf_fallback, "erfc": _erfc_fallback, "erfinv": _erfinv_fallback}
 
-class _ByArrayType(dict):
-    """The backend of an array, by its type: how a tensor knows its device.  A numpy
-    scalar where an array is expected (some numpy functions give them for 0-d results)
-    is on the cpu."""
+cpu = Backend(numpy, ndarray, "cpu")
+_BY_DEVICE = {"cpu": cpu}
+# the backend of an array, by its type: how a tensor knows its device (a plain dict: the
+# interpreter's fast path for dict lookups, on every op)
+BY_ARRAY_TYPE = {ndarray: cpu}
 
-    def __missing__(self, array_type):
+
+def backend_of_type(array_type):
+    """BY_ARRAY_TYPE[array_type], where a numpy scalar (some numpy functions give them for
+    0-d results) counts as a cpu array."""
+    backend = BY_ARRAY_TYPE.get(array_type)
+    if backend is None:
         if issubclass(array_type, numpy.generic):
             return cpu
         raise KeyError(array_type)
-
-
-cpu = Backend(numpy, ndarray, "cpu")
-_BY_DEVICE = {"cpu": cpu}
-BY_ARRAY_TYPE = _ByArrayType({ndarray: cpu})
+    return backend
 
 
 def _checked():

@@ -10,7 +10,8 @@ modules (which need the Tensor class to exist) are imported.
 import warnings
 
 from . import _dtype as D
-from ._backend import BY_ARRAY_TYPE as _BACKEND_OF
+from ._backend import BY_ARRAY_TYPE as _BY_TYPE
+from ._backend import backend_of_type as _BACKEND_OF
 from ._backend import numpy as np
 from .autograd.grad_mode import GradMode
 from .autograd.engine import run_backward
@@ -75,11 +76,17 @@ class Tensor:
     # --- metadata -------------------------------------------------------------------
     @property
     def _backend(self):
-        return _BACKEND_OF[type(self._data)]
+        try:
+            return _BY_TYPE[type(self._data)]
+        except KeyError:
+            return _BACKEND_OF(type(self._data))  # a numpy scalar
 
     @property
     def _xp(self):
-        return _BACKEND_OF[type(self._data)].xp
+        try:
+            return _BY_TYPE[type(self._data)].xp
+        except KeyError:
+            return _BACKEND_OF(type(self._data)).xp
 
     @property
     def shape(self):
@@ -96,15 +103,15 @@ class Tensor:
 
     @property
     def device(self):
-        return _BACKEND_OF[type(self._data)].device
+        return _BACKEND_OF(type(self._data)).device
 
     @property
     def is_cuda(self):
-        return _BACKEND_OF[type(self._data)].device_type == "cuda"
+        return _BACKEND_OF(type(self._data)).device_type == "cuda"
 
     @property
     def is_cpu(self):
-        return _BACKEND_OF[type(self._data)].device_type == "cpu"
+        return _BACKEND_OF(type(self._data)).device_type == "cpu"
 
     @property
     def layout(self):
@@ -148,7 +155,7 @@ class Tensor:
         return self._base if self._base is not None else self
 
     def data_ptr(self):
-        return _BACKEND_OF[type(self._data)].data_ptr(self._data)
+        return _BACKEND_OF(type(self._data)).data_ptr(self._data)
 
     def storage_offset(self):
         root = self._root()
@@ -331,7 +338,11 @@ class Tensor:
         if gradient is None and inputs is None and not create_graph and a.size == 1 \
                 and a.dtype.kind == "f" and self._requires_grad:
             # the common `loss.backward()`, without the general argument handling
-            run_backward((self,), (_wrap(self._xp.ones(a.shape, a.dtype)),),
+            if type(a) is np.ndarray:
+                seed = np.array(1, a.dtype).reshape(a.shape)  # (np.ones is slower)
+            else:
+                seed = self._xp.ones(a.shape, a.dtype)
+            run_backward((self,), (_wrap(seed),),
                          bool(retain_graph))
             return
         from .autograd import backward
@@ -376,7 +387,7 @@ class Tensor:
         """The array as numpy's, for printing, saving and `.numpy()`: the array itself on
         the cpu, a host copy (`force`) or torch's refusal on another device."""
         a = self._data
-        backend = _BACKEND_OF[type(a)]
+        backend = _BACKEND_OF(type(a))
         if backend.device_type == "cpu":
             return a
         if not (force or backend.host_memory):
@@ -866,7 +877,6 @@ Tensor.matrix_power = _lad.matrix_power
 Tensor.cholesky = _lad.torch_cholesky
 
 # views and shapes (more)
-Tensor.view = _shp.view
 Tensor.unflatten = _shp.unflatten
 Tensor.narrow = _shp.narrow
 Tensor.select = _shp.select

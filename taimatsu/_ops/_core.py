@@ -12,7 +12,7 @@ cheap; each computes what `apply` computes.
 from functools import partial
 
 from .. import _dtype as D
-from .._backend import BY_ARRAY_TYPE, cpu, ndarray
+from .._backend import BY_ARRAY_TYPE, backend_of_type, cpu, ndarray
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node, SavedOutput, accumulator_of, next_seq
@@ -57,8 +57,8 @@ def _ufunc_forward(name):
 
 def device_error(a, b):
     return RuntimeError("Expected all tensors to be on the same device, but found at least two "
-                        f"devices, {BY_ARRAY_TYPE[type(a)].device} and "
-                        f"{BY_ARRAY_TYPE[type(b)].device}!")
+                        f"devices, {backend_of_type(type(a)).device} and "
+                        f"{backend_of_type(type(b)).device}!")
 
 
 def backend_of(*inputs):
@@ -71,9 +71,9 @@ def backend_of(*inputs):
             if first is None:
                 first = a
             elif type(a) is not type(first) and \
-                    BY_ARRAY_TYPE[type(a)] is not BY_ARRAY_TYPE[type(first)]:
+                    backend_of_type(type(a)) is not backend_of_type(type(first)):
                 raise device_error(first, a)
-    return cpu if first is None else BY_ARRAY_TYPE[type(first)]
+    return cpu if first is None else backend_of_type(type(first))
 
 
 def broadcast_shapes(*shapes):
@@ -95,7 +95,7 @@ def xp_of(value):
     """The array module of a tensor, an array, or the first tensor of a sequence; numpy's
     for numbers and host data."""
     if isinstance(value, Tensor):
-        return BY_ARRAY_TYPE[type(value._data)].xp
+        return value._xp
     backend = BY_ARRAY_TYPE.get(type(value))
     if backend is not None:
         return backend.xp
@@ -451,7 +451,7 @@ def unary(node_cls, x, save=None, float_only=False):
         r = node_cls.cpu_forward(a)
         out = _wrap(r) if type(r) is ndarray else wrap_result(r)
     else:
-        xp = BY_ARRAY_TYPE[type(a)].xp
+        xp = backend_of_type(type(a)).xp
         out = wrap_result(node_cls.forward(xp, a), xp)
     if x._requires_grad and GradMode.enabled:
         record_unary(node_cls, x, out, save)

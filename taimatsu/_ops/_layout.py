@@ -12,11 +12,11 @@ one per family of ops, and code that calls `.view()` on a result depends on them
 
 Every helper costs one flag check when the input is C-contiguous, the common case.
 """
-from .._backend import BY_ARRAY_TYPE, ndarray
+from .._backend import backend_of_type, BY_ARRAY_TYPE, ndarray
 
 
 def _xp(a):
-    return BY_ARRAY_TYPE[type(a)].xp
+    return backend_of_type(type(a)).xp
 
 
 def contiguous(r):

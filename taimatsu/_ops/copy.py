@@ -1,6 +1,6 @@
 """Copies and conversions: to, clone, contiguous, copy_, fill_, zero_."""
 from .. import _dtype as D
-from .._backend import BY_ARRAY_TYPE
+from .._backend import backend_of_type, cpu, ndarray
 from .._device import device as _device
 from .._device import channels_last, contiguous_format, preserve_format
 from .._device import resolve
@@ -9,6 +9,9 @@ from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from . import _layout
 from ._core import record, zeros_of
+
+
+_may_share_memory = cpu.xp.may_share_memory
 
 
 class ToCopyBackward0(Node):
@@ -168,7 +171,7 @@ def copy_(self, src, non_blocking=False):
         src = _wrap(backend.xp.asarray(src))
     a = self._data
     value = src._data
-    if BY_ARRAY_TYPE[type(value)] is not backend:
+    if backend_of_type(type(value)) is not backend:
         # torch copies between devices (through the host here)
         value = backend.from_host(src._host())
     if value.dtype.kind == "c" and a.dtype.kind != "c":
@@ -199,9 +202,14 @@ def check_partial_overlap(out, operands):
         b = t._data if isinstance(t, Tensor) else None
         if b is None or b is out or not b.size or not out.size:
             continue
-        backend = BY_ARRAY_TYPE[type(out)]
-        if BY_ARRAY_TYPE[type(b)] is not backend or not backend.may_share_memory(out, b):
-            continue
+        if type(out) is ndarray and type(b) is ndarray:
+            if not _may_share_memory(out, b):  # the common case, without a call frame
+                continue
+            backend = cpu
+        else:
+            backend = backend_of_type(type(out))
+            if backend_of_type(type(b)) is not backend or not backend.may_share_memory(out, b):
+                continue
         if not (_dense(out) and _dense(b)):
             continue
         same = (backend.data_ptr(out) == backend.data_ptr(b)

@@ -9,10 +9,9 @@ import math as _math
 import operator as _operator
 
 from .. import _dtype as D
-from .._backend import BY_ARRAY_TYPE, ndarray
+from .._backend import backend_of_type, BY_ARRAY_TYPE, cpu, ndarray
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
-from ._core import _numpy
 from ._core import Op, backend_of, binary, record, record_binary, unary, zeros_of
 from . import _layout
 from ._layout import binary_result
@@ -59,14 +58,17 @@ def operator(node_cls, general, float_only=False):
         if type(other) is Tensor:
             x = self._data
             y = other._data
-            if x.dtype is y.dtype and (not float_only or x.dtype.kind in "fc") \
-                    and type(x) is ndarray and type(y) is ndarray:
+            if x.dtype is y.dtype and (not float_only or x.dtype.kind in "fc"):
+                # numpy's own function, for cpu arrays: another backend's arrays refuse it
+                # (TypeError) or answer with their own type, and go the general way
                 try:
                     r = ufunc(x, y)
                 except (ValueError, TypeError):
                     # broadcasting errors and numpy's bool subtraction get torch's messages
                     return general(self, other)
                 if type(r) is not ndarray:
+                    if type(x) is not ndarray:
+                        return general(self, other)
                     r = _as_ndarray(r)
                 elif x.ndim > 1 and not x.flags.c_contiguous:
                     # (vectors have one layout: the cheap test first keeps tiny ops tiny)
@@ -83,13 +85,18 @@ def operator(node_cls, general, float_only=False):
             # a python number keeps a float tensor's dtype (numpy's NEP 50 agrees with
             # torch here); integer tensors and overflow take the general path
             x = self._data
-            if x.dtype.kind in "fc" and type(x) is ndarray:
-                if x.ndim:
-                    r = ufunc(x, other)
-                else:
-                    # a ufunc on a 0-d array and a number costs ~0.7 us; the same
-                    # arithmetic on the numpy scalar ~0.1 us (same dtype rules)
-                    r = _as_ndarray(scalar_op(x[()], other))
+            if x.dtype.kind in "fc":
+                try:
+                    if x.ndim:
+                        r = ufunc(x, other)
+                    else:
+                        # a ufunc on a 0-d array and a number costs ~0.7 us; the same
+                        # arithmetic on the numpy scalar ~0.1 us (same dtype rules)
+                        r = _as_ndarray(scalar_op(x[()], other))
+                except TypeError:
+                    return general(self, other)  # another backend's array
+                if type(r) is not ndarray:
+                    return general(self, other)
                 out = _new_object(Tensor)
                 out._data = r
                 if self._requires_grad and GradMode.enabled:
@@ -104,7 +111,10 @@ def operator(node_cls, general, float_only=False):
 
 
 _SAVE_AB = ("a", "b")
-_as_ndarray = _numpy.asarray  # the cpu fast paths' own results (numpy scalars) only
+# the cpu fast paths call the cpu backend's functions directly (no xp lookup); only numpy
+# gives numpy scalars for 0-d results, so only they need _as_ndarray
+_numpy = cpu.xp
+_as_ndarray = _numpy.asarray
 _ARRAYS = BY_ARRAY_TYPE  # (a dict) the array types of all backends
 _multiply = _numpy.multiply
 _power = _numpy.power
@@ -716,7 +726,8 @@ def threshold_backward(grad_output, input, threshold):
     """grad_output where input > threshold, else 0 (a nan input passes the gradient)."""
     g = grad_output._data
     x = input._data
-    xp = backend_of(grad_output, input).xp
+    xp = _numpy if type(g) is ndarray and type(x) is ndarray else \
+        backend_of(grad_output, input).xp
     ints = _SAME_SIZE_INT.get(g.dtype)
     if ints is not None and g.ndim and g.shape == x.shape and g.flags.c_contiguous:
         # where()'s per-element branch costs twice this: AND the gradient's bits with a
@@ -1180,7 +1191,7 @@ class AtanhBackward0(Op):
 
 def _special(x, name):
     """The special function `name` (erf...) of the backend of the array x."""
-    return BY_ARRAY_TYPE[type(x)].special(name)
+    return backend_of_type(type(x)).special(name)
 
 
 class ErfBackward0(Op):

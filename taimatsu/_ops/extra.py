@@ -366,11 +366,6 @@ def is_same_size(input, other):
     return tuple(input.shape) == tuple(other.shape)
 
 
-def typename(obj):
-    from ..nn.modules.module import typename as _typename
-    return _typename(obj)
-
-
 # --- LU: lu_factor, lu, lu_solve ----------------------------------------------------------
 
 linalg_lu_factor = _structseq("linalg_lu_factor", ("LU", "pivots"))

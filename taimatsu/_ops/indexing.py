@@ -12,7 +12,7 @@ Every gradient here is built from these same ops (`index_put_new`, `gather`,
 import warnings
 
 from .. import _dtype as D
-from .._backend import BY_ARRAY_TYPE, cpu, ndarray
+from .._backend import backend_of_type, BY_ARRAY_TYPE, cpu, ndarray
 from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
@@ -28,7 +28,7 @@ _INT64 = D.int64._np
 
 
 def _ufunc_at(name, target, index, values):
-    BY_ARRAY_TYPE[type(target)].ufunc_at(name, target, index, values)
+    backend_of_type(type(target)).ufunc_at(name, target, index, values)
 
 _INDEX_TYPES = ("only integers, slices (`:`), ellipsis (`...`), None and long or byte "
                 "Variables are valid indices (got {})")
@@ -81,7 +81,7 @@ def _as_item(item, backend):
         return ("bool", item)
     if isinstance(item, Tensor):
         a = item._data
-        if BY_ARRAY_TYPE[type(a)] is not backend:
+        if backend_of_type(type(a)) is not backend:
             if not item.is_cpu:
                 raise RuntimeError("indices should be either on cpu or on the same device as "
                                    f"the indexed tensor ({backend.device})")
@@ -710,7 +710,7 @@ def _expanded_target(a, op, example, stacklevel=4):
     """A writable alias of the read-only array of an expanded tensor: torch still writes
     such a tensor's memory in index_put_ and masked_fill_ (each aliased element ends up with
     the last write, or with every accumulation), with a deprecation warning."""
-    alias = BY_ARRAY_TYPE[type(a)].writable_alias(a)
+    alias = backend_of_type(type(a)).writable_alias(a)
     if alias is None:
         raise _OVERLAP_ERROR
     warnings.warn(f"Use of {op} on expanded tensors is deprecated. Please clone() the tensor "
@@ -1558,7 +1558,7 @@ def _put_write(r, idx, s, accumulate):
         _ufunc_at("add", flat, idx, s)
     else:
         flat[idx] = s
-    if not BY_ARRAY_TYPE[type(r)].may_share_memory(flat, r):
+    if not backend_of_type(type(r)).may_share_memory(flat, r):
         r[...] = flat.reshape(r.shape)
 
 

@@ -102,7 +102,7 @@ def _write(self, value):
     a = self._data
     _check_writable(a)
     xp = backend_of(self).xp
-    if type(value) is not type(a) and BY_ARRAY_TYPE[type(value)] is not BY_ARRAY_TYPE[type(a)]:
+    if type(value) is not type(a) and type(value) in BY_ARRAY_TYPE:
         from ._core import device_error
         raise device_error(a, value)
     if value.shape != a.shape:

@@ -16,7 +16,7 @@ import itertools
 import math
 
 from .. import _dtype as D
-from .._backend import BY_ARRAY_TYPE, cpu
+from .._backend import backend_of_type, cpu
 from ..autograd.graph import Node
 from ._core import record
 from ._core import xp_of as _xp_of
@@ -27,7 +27,7 @@ _INT64 = D.int64._np
 
 
 def _as_strided(a, shape, strides, writeable=True):
-    return BY_ARRAY_TYPE[type(a)].as_strided(a, shape, strides, writeable)
+    return backend_of_type(type(a)).as_strided(a, shape, strides, writeable)
 
 
 def _offsets(kernel):

@@ -11,8 +11,7 @@ import warnings
 
 from .. import _dtype as D
 from .. import return_types
-from .._backend import BY_ARRAY_TYPE, cpu, ndarray
-
+from .._backend import backend_of_type, BY_ARRAY_TYPE, cpu, ndarray
 from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
@@ -72,7 +71,7 @@ _cpu_asarray = cpu.xp.asarray
 def _reduce(name, a, dims, keepdim, **kwargs):
     """The reduction `name` of a's array module over `dims` (None: all), keeping dims if
     asked."""
-    fn = getattr(BY_ARRAY_TYPE[type(a)].xp, name)
+    fn = getattr(backend_of_type(type(a)).xp, name)
     if dims is None or a.ndim == 0:
         r = fn(a, **kwargs)
         return _array(r).reshape((1,) * a.ndim) if keepdim else _array(r)

@@ -9,7 +9,7 @@ gradient pieces into zeros at basic numpy indices, and is itself differentiable
 import warnings
 
 from .. import _dtype as D
-from .._backend import BY_ARRAY_TYPE, cpu, ndarray
+from .._backend import backend_of_type, cpu, ndarray
 from .._tensor import Size, Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
@@ -17,15 +17,15 @@ from . import _layout
 from ._core import backend_of, broadcast_error, record
 from ._core import xp_of as _xp_of
 
-_host = cpu.xp  # index arithmetic on shapes and strides (host integers)
+_host = cpu.xp  # index arithmetic on shapes and strides; the cpu fast paths
 _INT64 = D.int64._np
 
 _new_object = object.__new__
-_BACKEND_OF = BY_ARRAY_TYPE
+_BACKEND_OF = backend_of_type
 
 
 def _as_strided(a, shape, strides, writeable=True):
-    return _BACKEND_OF[type(a)].as_strided(a, shape, strides, writeable)
+    return _BACKEND_OF(type(a)).as_strided(a, shape, strides, writeable)
 
 
 def make_view(base, array):
@@ -207,7 +207,8 @@ class UnsafeViewBackward0(ViewBackward0):
 
 def _try_view(a, shape):
     try:
-        v = _BACKEND_OF[type(a)].xp.reshape(a, shape, copy=False)
+        xp = _host if type(a) is ndarray else _BACKEND_OF(type(a)).xp
+        v = xp.reshape(a, shape, copy=False)
     except ValueError:
         return None
     if 1 in shape or 0 in shape:
@@ -463,7 +464,8 @@ def unsqueeze(input, dim=None, *, axis=None):
         dim = axis
     a = input._data
     dim = _wrap_dim(dim, a.ndim + 1)
-    v = _BACKEND_OF[type(a)].xp.expand_dims(a, dim)
+    xp = _host if type(a) is ndarray else _BACKEND_OF(type(a)).xp
+    v = xp.expand_dims(a, dim)
     # torch gives the new dim the stride that keeps the layout contiguous where it was
     stride = a.shape[dim] * a.strides[dim] if dim < a.ndim else a.itemsize
     if v.strides[dim] != stride:

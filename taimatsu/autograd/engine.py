@@ -26,6 +26,7 @@ def refresh_view(t):
 __all__ = ["run_backward"]
 
 _add_reduce = _cpu.xp.add.reduce
+_ndarray = _cpu.array_type
 _NO_META = _itertools.repeat(None)
 
 
@@ -64,7 +65,7 @@ def _fit(grad, meta):
             for i, n in enumerate(shape):
                 if n == 1 and have[lead + i] != 1:
                     dims.append(lead + i)
-            add_reduce = _add_reduce if type(a) is _cpu.array_type else grad._xp.add.reduce
+            add_reduce = _add_reduce if type(a) is _ndarray else grad._xp.add.reduce
             r = add_reduce(a, axis=tuple(dims), keepdims=True)
             grad = _wrap(r.reshape(shape) if lead else r)
     if grad._data.dtype != np_dtype:

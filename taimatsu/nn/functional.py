@@ -12,7 +12,7 @@ import warnings
 import taimatsu as T
 
 from .. import _dtype as D
-from .._backend import BY_ARRAY_TYPE, cpu
+from .._backend import backend_of_type, BY_ARRAY_TYPE, cpu
 from .._ops import _layout
 from .._ops._core import binary_dtype, broadcast_error, record
 from .._ops._core import xp_of as _xp_of
@@ -115,7 +115,7 @@ class _ErfBackward(Node):
 
 
 def _erf_ufunc(a):
-    return BY_ARRAY_TYPE[type(a)].special("erf")(a)
+    return backend_of_type(type(a)).special("erf")(a)
 
 
 def _erf(input):

@@ -19,7 +19,7 @@ float64 detour takes as few calls as possible.
 import threading
 
 from .. import _dtype as D
-from .._backend import BY_ARRAY_TYPE
+from .._backend import backend_of_type, BY_ARRAY_TYPE
 from .._ops._core import xp_of as _xp_of
 
 _F32 = D.float32._np
@@ -52,7 +52,7 @@ def work(like, slot, dtype=None):
     if size > CHUNK:
         return xp.empty(like.shape, dtype)
     buffers = _LOCAL.by_key
-    backend = BY_ARRAY_TYPE[type(like)]
+    backend = backend_of_type(type(like))
     key = (backend, dtype, slot)
     buf = buffers.get(key)
     if buf is None:

@@ -15,6 +15,7 @@ from itertools import chain
 from .. import _dtype as D
 from .._backend import cpu
 from .._tensor import Tensor, _wrap
+from .._utils import typename
 from ..autograd.grad_mode import GradMode
 
 __all__ = [
@@ -73,23 +74,6 @@ def register_optimizer_step_pre_hook(hook):
 def register_optimizer_step_post_hook(hook):
     """Register a post hook common to all optimizers: hook(optimizer, args, kwargs)."""
     return _add_hook(_global_optimizer_post_hooks, hook)
-
-
-def typename(obj):
-    """torch.typename: 'torch.FloatTensor' for a tensor, the qualified name otherwise."""
-    if isinstance(obj, Tensor):
-        return obj.type()
-    module = getattr(obj, "__module__", "") or ""
-    if hasattr(obj, "__qualname__"):
-        qualname = obj.__qualname__
-    elif hasattr(obj, "__name__"):
-        qualname = obj.__name__
-    else:
-        module = obj.__class__.__module__ or ""
-        qualname = obj.__class__.__qualname__
-    if module in ("", "builtins"):
-        return qualname
-    return f"{module}.{qualname}"
 
 
 def _use_grad_for_differentiable(step):

@@ -10,6 +10,7 @@ import weakref
 from collections import OrderedDict, namedtuple
 
 from ..._tensor import Tensor
+from ..._utils import typename
 from ...autograd.grad_mode import no_grad
 from ..parameter import Buffer, Parameter, is_lazy
 
@@ -22,23 +23,6 @@ _global_forward_hooks = OrderedDict()
 _global_forward_pre_hooks = OrderedDict()
 _global_backward_hooks = OrderedDict()
 _global_backward_pre_hooks = OrderedDict()
-
-
-def typename(obj):
-    """torch.typename: 'torch.FloatTensor' for tensors, the qualified name otherwise."""
-    if isinstance(obj, Tensor):
-        return obj.type()
-    module = getattr(obj, "__module__", "") or ""
-    if hasattr(obj, "__qualname__"):
-        qualname = obj.__qualname__
-    elif hasattr(obj, "__name__"):
-        qualname = obj.__name__
-    else:
-        module = obj.__class__.__module__ or ""
-        qualname = obj.__class__.__qualname__
-    if module in ("", "builtins"):
-        return qualname
-    return f"{module}.{qualname}"
 
 
 class RemovableHandle:
