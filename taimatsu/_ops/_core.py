@@ -376,6 +376,9 @@ def as_tensor_operand(x):
         return x
     if isinstance(x, ndarray):
         return _wrap(x)
+    if type(x) in BY_ARRAY_TYPE:
+        # another backend's array; its 0-d results stand where numpy gives numpy scalars
+        return x.item() if x.ndim == 0 else _wrap(x)
     raise TypeError(f"unsupported operand type: '{type(x).__name__}'")
 
 

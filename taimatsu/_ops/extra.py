@@ -531,8 +531,8 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
 
 class LinalgEigBackward0(Node):
     def backward(self, grads):
-        xp = _xp_of(self)
         a, values, vectors = self.saved()
+        xp = a._xp
         g_l, g_v = grads
         vh = _mH(vectors)
         if g_v is None:

@@ -683,7 +683,7 @@ def run_inplace(self, outofplace, write, args, tensors, expanded=None):
     """An in-place index op: written straight into self's array when no graph is built;
     otherwise computed out of place on a snapshot and adopted (torch rebases too).
     `expanded` (op name, example) for the ops torch lets write an expanded tensor."""
-    xp = _xp_of(self)
+    xp = self._xp
     check_inplace_target(self)
     a = self._data
     if not a.flags.writeable:

@@ -50,7 +50,7 @@ class _Geometry:
 
     def padded(self, a, fill=0):
         """a (N, C, *spatial) with the padding added."""
-        xp = _xp_of(self)
+        xp = _xp_of(a)
         if not any(lo or hi for lo, hi in self.pads):
             return a
         out = xp.full(a.shape[:2] + tuple(n + lo + hi for n, (lo, hi)
@@ -74,7 +74,7 @@ class _Geometry:
     def scatter(self, cols, shape, dtype):
         """The adjoint of `windows`: add cols (N, C, *out, *kernel) back into an input
         of `shape`, one kernel offset at a time (overlapping windows add up)."""
-        xp = _xp_of(self)
+        xp = _xp_of(cols)
         padded = xp.zeros(shape[:2] + tuple(n + lo + hi for n, (lo, hi)
                                             in zip(self.spatial, self.pads)), dtype)
         nd = len(self.kernel)

@@ -172,6 +172,11 @@ def _record_sample(node_cls, result, inputs):
     return result
 
 
+def _on_device(t, values):
+    """The generator's host draws (numpy arrays), moved to t's device."""
+    return values if type(t._data) is type(values) else t._backend.from_host(values)
+
+
 def _fill(t, draw, node_cls=None):
     """Write draw(n) into tensor t in memory order, as an in-place random op does; with
     a graph being built, t's history becomes node_cls (zero gradient to its old value)."""
@@ -180,7 +185,7 @@ def _fill(t, draw, node_cls=None):
         return _fill_recorded(t, lambda view: draw(view.size).reshape(view.shape), node_cls)
     view = _memory_order(t._data)
     if view.size:
-        view[...] = draw(view.size).reshape(view.shape)
+        view[...] = _on_device(t, draw(view.size).reshape(view.shape))
     t._bump_version()
     return t
 
@@ -195,22 +200,23 @@ def _fill_recorded(t, values, node_cls, *inputs):
         a = _empty_like_array(t._data, t._data.dtype)
         view = _memory_order(a)
         if view.size:
-            view[...] = values(view)
+            view[...] = _on_device(t, values(view))
         return _record_sample(node_cls, _wrap(a), (old,) + rest)
     return apply_inplace(fresh, t, *inputs)
 
 
 def _new(array, out=None, requires_grad=False, device=None):
     """Wrap a fresh result, or store it into `out=` (resized as torch resizes)."""
-    resolve(device)
     if out is not None:
+        array = _on_device(out, array)
         if out._data.shape == array.shape:
             out._data[...] = array
         else:
             out._data = array.astype(out._data.dtype)
         out._bump_version()
         return out
-    t = _wrap(array)
+    backend = resolve(device)
+    t = _wrap(array if type(array) is backend.array_type else backend.from_host(array))
     if requires_grad:
         t.requires_grad_(True)
     return t

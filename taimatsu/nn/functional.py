@@ -28,6 +28,13 @@ _I64, _U8, _F32, _F64 = D.int64._np, D.uint8._np, D.float32._np, D.float64._np
 _F32T = _F32.type
 
 
+def _host_scalar(r):
+    """A full reduction's result as numpy gives it (a numpy scalar), whatever the device."""
+    if isinstance(r, _host.generic):
+        return r
+    return backend_of_type(type(r)).to_host(r)[()]
+
+
 def _new(array):
     if type(array) not in BY_ARRAY_TYPE:
         array = _host.asarray(array)  # numpy scalars: cpu results
@@ -1115,7 +1122,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
     else:
         picked = xp.take_along_axis(x, xp.expand_dims(safe, 1), axis=1).squeeze(1)
     losses = -picked * w
-    total_weight = w.sum()
+    total_weight = _host_scalar(w.sum())  # the backward divides by it as by a number
     if reduction == "none":
         r = losses
     elif reduction == "sum":
