@@ -19,9 +19,10 @@ float64 detour takes as few calls as possible.
 import threading
 
 from .. import _dtype as D
-from .._backend import backend_of_type, BY_ARRAY_TYPE
+from .._backend import BY_ARRAY_TYPE, backend_of_type, cpu
 from .._ops._core import xp_of as _xp_of
 
+_ndarray = cpu.array_type
 _F32 = D.float32._np
 _F64 = D.float64._np
 # elements per chunk: the temporaries of an update of one chunk stay in L2 cache
@@ -165,4 +166,6 @@ def scalar(x):
     data = getattr(x, "_data", None)
     if data is None:
         return x
+    if type(data) is not _ndarray:
+        data = backend_of_type(type(data)).to_host(data)  # a tensor lr on another device
     return data.reshape(-1)[0]

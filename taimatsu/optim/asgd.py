@@ -81,7 +81,7 @@ def _asgd_update(param, grad, ax, mu, eta, step, *, lambd, lr, t0, alpha, weight
     A.add_(param, grad, -eta_value)
     if float(mu) != 1:
         diff = xp.subtract(param, ax)
-        diff *= mu
+        diff *= mu[()]  # the host counter as a numpy scalar (its dtype's arithmetic)
         ax += diff
     else:
         ax[...] = param

@@ -91,7 +91,7 @@ def _nadam_update(param, grad, exp_avg, exp_avg_sq, mu_product, step, *, beta1, 
             grad = A.added(grad, param, weight_decay)
     mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * momentum_decay))
     mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * momentum_decay))
-    xp.multiply(mu_product, mu, out=mu_product)
+    mu_product *= mu  # a host counter, as the step
     A.lerp_(exp_avg, grad, 1 - beta1)
     exp_avg_sq *= beta2
     A.addcmul_(exp_avg_sq, grad, grad, 1 - beta2)
