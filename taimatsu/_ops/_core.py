@@ -20,7 +20,7 @@ from ._layout import binary_result
 
 _FROM_NUMPY = D.FROM_NUMPY
 _new_object = object.__new__
-_numpy = cpu.xp
+_cpu_xp = cpu.xp
 
 
 class Op(Node):
@@ -42,9 +42,9 @@ class Op(Node):
         name = cls.__dict__.get("ufunc")
         if name is not None:
             cls.forward = staticmethod(_ufunc_forward(name))
-            cls.cpu_forward = staticmethod(getattr(_numpy, name))
+            cls.cpu_forward = staticmethod(getattr(_cpu_xp, name))
         elif "forward" in cls.__dict__:
-            cls.cpu_forward = staticmethod(partial(cls.__dict__["forward"].__func__, _numpy))
+            cls.cpu_forward = staticmethod(partial(cls.__dict__["forward"].__func__, _cpu_xp))
         cls._save_at = tuple(-1 if s == "result" else cls.args.index(s) for s in cls.saves)
 
 
@@ -103,7 +103,7 @@ def xp_of(value):
         for v in value:
             if isinstance(v, Tensor) or type(v) in BY_ARRAY_TYPE:
                 return xp_of(v)
-    return _numpy
+    return _cpu_xp
 
 
 def apply(op, *inputs, **params):
@@ -350,7 +350,7 @@ class _Probe:
         return self._dim
 
 
-def to_array(x, np_dtype, xp=_numpy):
+def to_array(x, np_dtype, xp=_cpu_xp):
     """An operand as an array (or python scalar) in the dtype of the computation; `xp`:
     the array module of the computation, for a number that must become an array."""
     if isinstance(x, Tensor):
@@ -359,7 +359,7 @@ def to_array(x, np_dtype, xp=_numpy):
     if isinstance(x, (bool, int, float, complex)):
         if type(x) is int and np_dtype.kind in "iu" and np_dtype.itemsize < 8:
             # torch wraps the number into the tensor's dtype (uint8 - 2); numpy raises
-            return xp.asarray(_numpy.asarray(x).astype(np_dtype))
+            return xp.asarray(_cpu_xp.asarray(x).astype(np_dtype))
         return x
     return xp.asarray(x, dtype=np_dtype)
 
@@ -368,8 +368,8 @@ def as_tensor_operand(x):
     """A numpy array or numpy scalar operand becomes a tensor; numbers stay numbers."""
     if isinstance(x, Tensor):
         return x
-    if isinstance(x, _numpy.generic):
-        # numpy scalars take part as python numbers do (numpy.float64 is a float subclass,
+    if isinstance(x, _cpu_xp.generic):
+        # numpy scalars take part as python numbers do (a float64 scalar is a float subclass,
         # but it must not widen a float32 tensor)
         return x.item()
     if isinstance(x, (bool, int, float, complex)):
@@ -382,7 +382,7 @@ def as_tensor_operand(x):
     raise TypeError(f"unsupported operand type: '{type(x).__name__}'")
 
 
-def wrap_result(r, xp=_numpy):
+def wrap_result(r, xp=_cpu_xp):
     """ufuncs return numpy scalars for 0-d inputs; tensors always hold arrays."""
     if type(r) is not ndarray:
         r = xp.asarray(r)
@@ -421,7 +421,7 @@ def binary(node_cls, a, b, dtype=None, save=None):
     except ValueError:
         sa, sb = shape_of(a), shape_of(b)
         try:
-            _numpy.broadcast_shapes(sa, sb)
+            broadcast_shapes(sa, sb)
         except ValueError:
             raise broadcast_error(sa, sb) from None
         raise

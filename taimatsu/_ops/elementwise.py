@@ -113,11 +113,11 @@ def operator(node_cls, general, float_only=False):
 _SAVE_AB = ("a", "b")
 # the cpu fast paths call the cpu backend's functions directly (no xp lookup); only numpy
 # gives numpy scalars for 0-d results, so only they need _as_ndarray
-_numpy = cpu.xp
-_as_ndarray = _numpy.asarray
+_cpu_xp = cpu.xp
+_as_ndarray = _cpu_xp.asarray
 _ARRAYS = BY_ARRAY_TYPE  # (a dict) the array types of all backends
-_multiply = _numpy.multiply
-_power = _numpy.power
+_multiply = _cpu_xp.multiply
+_power = _cpu_xp.power
 
 
 class _Binary(Op):
@@ -726,7 +726,7 @@ def threshold_backward(grad_output, input, threshold):
     """grad_output where input > threshold, else 0 (a nan input passes the gradient)."""
     g = grad_output._data
     x = input._data
-    xp = _numpy if type(g) is ndarray and type(x) is ndarray else \
+    xp = _cpu_xp if type(g) is ndarray and type(x) is ndarray else \
         backend_of(grad_output, input).xp
     ints = _SAME_SIZE_INT.get(g.dtype)
     if ints is not None and g.ndim and g.shape == x.shape and g.flags.c_contiguous:

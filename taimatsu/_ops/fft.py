@@ -1,6 +1,6 @@
 """torch.fft: discrete Fourier transforms, built as torch builds them.
 
-Every transform reduces to three primitives, each one numpy.fft call and one node:
+Every transform reduces to three primitives, each one call of the array module's fft and one node:
 
     _fft_c2c   complex to complex, forward or inverse        FftC2CBackward0
     _fft_r2c   real to complex, full or one-sided (rfft)     FftR2CBackward0

@@ -1,6 +1,6 @@
 """torch.linalg: determinants, inverses, solvers and factorizations, and the norms.
 
-The forward of each is one numpy.linalg call (batched over leading dims).  The
+The forward of each is one call of the array module's linalg (batched over leading dims).  The
 backward formulas are written with taimatsu's own ops (matmul, solve, inv, and
 triangular masks as multiplications by constant tensors), so that they are
 differentiable again.
