@@ -94,11 +94,14 @@ def broadcast_shapes(*shapes):
 def xp_of(value):
     """The array module of a tensor, an array, or the first tensor of a sequence; numpy's
     for numbers and host data."""
+    if type(value) is Tensor:
+        value = value._data
+    try:
+        return BY_ARRAY_TYPE[type(value)].xp  # one lookup: called by most ops
+    except KeyError:
+        pass
     if isinstance(value, Tensor):
         return value._xp
-    backend = BY_ARRAY_TYPE.get(type(value))
-    if backend is not None:
-        return backend.xp
     if isinstance(value, (list, tuple)):
         for v in value:
             if isinstance(v, Tensor) or type(v) in BY_ARRAY_TYPE:

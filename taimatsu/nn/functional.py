@@ -23,7 +23,8 @@ from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 
 _new_object = object.__new__
-_host = cpu.xp  # host-built constants and dtypes
+_host = cpu.xp  # host-built constants and dtypes; the cpu fast paths
+_ndarray = cpu.array_type
 _I64, _U8, _F32, _F64 = D.int64._np, D.uint8._np, D.float32._np, D.float64._np
 _F32T = _F32.type
 
@@ -792,7 +793,7 @@ def _reduction(reduction, size_average, reduce):
 
 
 def _reduce_array(a, reduction):
-    xp = _xp_of(a)
+    xp = _host if type(a) is _ndarray else _xp_of(a)
     if reduction == "none":
         return a
     total = xp.add.reduce(a, axis=None)
@@ -1021,7 +1022,7 @@ class BinaryCrossEntropyWithLogitsBackward0(Node):
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,
                                      reduce=None, reduction="mean", pos_weight=None):
-    xp = _xp_of(input)
+    xp = _host if type(input._data) is _ndarray else _xp_of(input)
     reduction = _reduction(reduction, size_average, reduce)
     if target._data.shape != input._data.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "

@@ -23,6 +23,7 @@ from .._backend import BY_ARRAY_TYPE, backend_of_type, cpu
 from .._ops._core import xp_of as _xp_of
 
 _ndarray = cpu.array_type
+_cpu_xp = cpu.xp  # per-parameter fast path
 _F32 = D.float32._np
 _F64 = D.float64._np
 # elements per chunk: the temporaries of an update of one chunk stay in L2 cache
@@ -44,7 +45,7 @@ def work(like, slot, dtype=None):
     """Scratch space shaped like `like` (of its dtype unless given), one per `slot` and
     thread, reused from call to call: its contents are garbage.  None for small arrays,
     where numpy's own allocation (`out=None`) is cheaper."""
-    xp = _xp_of(like)
+    xp = _cpu_xp if type(like) is _ndarray else _xp_of(like)
     size = like.size
     if size <= _SMALL:
         return None
@@ -86,7 +87,7 @@ def chunks(*arrays):
 
 def _fma(x, y, z, out):
     """out = x * y + z, rounded once for float32 (y may be a scalar)."""
-    xp = _xp_of(out)
+    xp = _cpu_xp if type(out) is _ndarray else _xp_of(out)
     if out.dtype != _F32:
         return xp.add(xp.multiply(x, y), z, out=out)
     if out.size <= _SMALL:
@@ -112,7 +113,7 @@ def _fma(x, y, z, out):
 
 def add_(a, b, alpha=1.0):
     """a += alpha * b (torch's a.add_(b, alpha=alpha))."""
-    xp = _xp_of(a)
+    xp = _cpu_xp if type(a) is _ndarray else _xp_of(a)
     if alpha == 1:
         return xp.add(a, b, out=a)
     return _fma(b, a.dtype.type(alpha), a, a)
@@ -120,13 +121,13 @@ def add_(a, b, alpha=1.0):
 
 def added(a, b, alpha=1.0, out=None):
     """a + alpha * b (torch's a.add(b, alpha=alpha)) in `out`, a new array if None."""
-    xp = _xp_of(a)
+    xp = _cpu_xp if type(a) is _ndarray else _xp_of(a)
     return _fma(b, a.dtype.type(alpha), a, xp.empty_like(a) if out is None else out)
 
 
 def lerp_(a, end, weight):
     """a += weight * (end - a), computed from the nearer end as torch's lerp is."""
-    xp = _xp_of(a)
+    xp = _cpu_xp if type(a) is _ndarray else _xp_of(a)
     weight = a.dtype.type(weight)
     diff = xp.subtract(end, a, out=work(a, "scratch"))
     if abs(weight) < 0.5:
@@ -136,14 +137,14 @@ def lerp_(a, end, weight):
 
 def addcmul_(a, t1, t2, value=1.0):
     """a += value * t1 * t2, with (value * t1) formed first and the rest fused."""
-    xp = _xp_of(a)
+    xp = _cpu_xp if type(a) is _ndarray else _xp_of(a)
     scaled = xp.multiply(t1, a.dtype.type(value), out=work(a, "scratch"))
     return _fma(scaled, t2, a, a)
 
 
 def addcdiv_(a, t1, t2, value=1.0):
     """a += value * t1 / t2 (no fusion: torch divides, then adds)."""
-    xp = _xp_of(a)
+    xp = _cpu_xp if type(a) is _ndarray else _xp_of(a)
     quotient = xp.multiply(t1, a.dtype.type(value), out=work(a, "scratch"))
     quotient /= t2  # in place, or rebound where a 0-dim result came back as a scalar
     return xp.add(a, quotient, out=a)
@@ -152,7 +153,7 @@ def addcdiv_(a, t1, t2, value=1.0):
 def as_real(a):
     """A float view of a complex array with a trailing (real, imag) axis, as
     torch.view_as_real: optimizers treat the two parts as separate entries."""
-    xp = _xp_of(a)
+    xp = _cpu_xp if type(a) is _ndarray else _xp_of(a)
     if a.dtype.kind != "c":
         return a
     real = a.real

@@ -1,5 +1,6 @@
 """Adadelta: steps scaled by the ratio of running RMS of updates and gradients."""
 from . import _arith as A
+from .._backend import cpu as _cpu
 from .._ops._core import xp_of as _xp_of
 from .adam import _check_common
 from .optimizer import (
@@ -11,6 +12,8 @@ from .optimizer import (
     _use_grad_for_differentiable,
     _zeros_like,
 )
+
+_cpu_xp, _ndarray = _cpu.xp, _cpu.array_type  # per-parameter fast path
 
 __all__ = ["Adadelta", "adadelta"]
 
@@ -74,7 +77,7 @@ def adadelta(params, grads, square_avgs, acc_deltas, state_steps, capturable=Fal
 def _adadelta_update(param, grad, square_avg, acc_delta, *, lr, rho, eps, weight_decay,
                      maximize):
     """One parameter's step (torch's _single_tensor_adadelta)."""
-    xp = _xp_of(param)
+    xp = _cpu_xp if type(param) is _ndarray else _xp_of(param)
     if maximize:
         grad = -grad
     if weight_decay != 0:

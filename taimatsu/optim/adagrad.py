@@ -1,5 +1,6 @@
 """Adagrad: per-entry learning rates from the sum of squared gradients."""
 from .._tensor import _wrap
+from .._backend import cpu as _cpu
 from .._ops._core import xp_of as _xp_of
 from . import _arith as A
 from .adam import _check_common
@@ -11,6 +12,8 @@ from .optimizer import (
     _new_step,
     _use_grad_for_differentiable,
 )
+
+_cpu_xp, _ndarray = _cpu.xp, _cpu.array_type  # per-parameter fast path
 
 __all__ = ["Adagrad", "adagrad"]
 
@@ -50,7 +53,7 @@ class Adagrad(Optimizer):
                           "fused": None}
 
     def _init_state(self, p, initial_accumulator_value):
-        xp = _xp_of(p)
+        xp = _cpu_xp if type(p) is _ndarray else _xp_of(p)
         state = self.state[p]
         state["step"] = _new_step()
         state["sum"] = _wrap(xp.full_like(p._data, initial_accumulator_value))
@@ -92,7 +95,7 @@ def adagrad(params, grads, state_sums, state_steps, fused=None, grad_scale=None,
 def _adagrad_update(param, grad, state_sum, step, *, lr, weight_decay, lr_decay, eps,
                     maximize):
     """One parameter's step (torch's _single_tensor_adagrad, dense gradients)."""
-    xp = _xp_of(param)
+    xp = _cpu_xp if type(param) is _ndarray else _xp_of(param)
     if maximize:
         grad = -grad
     if weight_decay != 0:

@@ -1,5 +1,6 @@
 """Adam (and, with decoupled weight decay, AdamW's arithmetic)."""
 from .._tensor import Tensor
+from .._backend import cpu as _cpu
 from .._ops._core import xp_of as _xp_of
 from . import _arith as A
 from .optimizer import (
@@ -12,6 +13,8 @@ from .optimizer import (
     _use_grad_for_differentiable,
     _zeros_like,
 )
+
+_cpu_xp, _ndarray = _cpu.xp, _cpu.array_type  # per-parameter fast path
 
 __all__ = ["Adam", "adam"]
 
@@ -136,7 +139,7 @@ def adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, for
 
 def _adam_update(param, grad, exp_avg, exp_avg_sq, max_exp_avg_sq, hyper):
     """One parameter's (or chunk's) step: torch's _single_tensor_adam, not capturable."""
-    xp = _xp_of(param)
+    xp = _cpu_xp if type(param) is _ndarray else _xp_of(param)
     (beta1, beta2, lr, weight_decay, eps, maximize, decoupled_weight_decay, step_size,
      bias_correction2_sqrt) = hyper
     if maximize:

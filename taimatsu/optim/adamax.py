@@ -1,5 +1,6 @@
 """Adamax: Adam with the infinity norm in place of the second moment."""
 from . import _arith as A
+from .._backend import cpu as _cpu
 from .._ops._core import xp_of as _xp_of
 from .adam import _check_common
 from .optimizer import (
@@ -11,6 +12,8 @@ from .optimizer import (
     _use_grad_for_differentiable,
     _zeros_like,
 )
+
+_cpu_xp, _ndarray = _cpu.xp, _cpu.array_type  # per-parameter fast path
 
 __all__ = ["Adamax", "adamax"]
 
@@ -69,7 +72,7 @@ def adamax(params, grads, exp_avgs, exp_infs, state_steps, foreach=None, maximiz
 def _adamax_update(param, grad, exp_avg, exp_inf, step, *, eps, beta1, beta2, lr,
                    weight_decay, maximize):
     """One parameter's step (torch's _single_tensor_adamax, not capturable)."""
-    xp = _xp_of(param)
+    xp = _cpu_xp if type(param) is _ndarray else _xp_of(param)
     if maximize:
         grad = -grad
     if weight_decay != 0:

@@ -1,4 +1,5 @@
 """ASGD: averaged stochastic gradient descent."""
+from .._backend import cpu as _cpu
 from .._ops._core import xp_of as _xp_of
 from . import _arith as A
 from .optimizer import (
@@ -12,6 +13,8 @@ from .optimizer import (
     _use_grad_for_differentiable,
     _zeros_like,
 )
+
+_cpu_xp, _ndarray = _cpu.xp, _cpu.array_type  # per-parameter fast path
 
 __all__ = ["ASGD", "asgd"]
 
@@ -71,7 +74,7 @@ def _asgd_update(param, grad, ax, mu, eta, step, *, lambd, lr, t0, alpha, weight
                  maximize):
     """One parameter's step (torch's _single_tensor_asgd, not capturable); `mu` and `eta`
     are 0-dim arrays updated in place."""
-    xp = _xp_of(param)
+    xp = _cpu_xp if type(param) is _ndarray else _xp_of(param)
     if maximize:
         grad = -grad
     if weight_decay != 0:

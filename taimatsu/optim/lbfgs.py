@@ -8,11 +8,14 @@ import math
 
 from .._backend import BY_ARRAY_TYPE, cpu
 from .._tensor import Tensor, _wrap
+from .._backend import cpu as _cpu
 from .._ops._core import xp_of as _xp_of
 from . import _arith as A
 from .optimizer import Optimizer, _check_tensor_lr, _evaluate_closure, _use_grad_for_differentiable
 
 _host = cpu.xp  # numpy scalars in the state stand for 0-dim tensors
+
+_cpu_xp, _ndarray = _cpu.xp, _cpu.array_type  # per-parameter fast path
 
 __all__ = ["LBFGS"]
 
@@ -38,7 +41,7 @@ def _cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
 def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1e-9,
                   max_ls=25):
     """Line search for a step t along d meeting the strong Wolfe conditions."""
-    xp = _xp_of(d)
+    xp = _cpu_xp if type(d) is _ndarray else _xp_of(d)
     d_norm = xp.abs(d).max()
     g = g.copy()
     f_new, g_new = obj_func(x, t, d)

@@ -1,5 +1,6 @@
 """NAdam: Adam with Nesterov momentum and a momentum-decay schedule."""
 from . import _arith as A
+from .._backend import cpu as _cpu
 from .._ops._core import xp_of as _xp_of
 from .adam import _check_common
 from .optimizer import (
@@ -11,6 +12,8 @@ from .optimizer import (
     _use_grad_for_differentiable,
     _zeros_like,
 )
+
+_cpu_xp, _ndarray = _cpu.xp, _cpu.array_type  # per-parameter fast path
 
 __all__ = ["NAdam", "nadam"]
 
@@ -80,7 +83,7 @@ def _nadam_update(param, grad, exp_avg, exp_avg_sq, mu_product, step, *, beta1, 
                   weight_decay, momentum_decay, eps, decoupled_weight_decay, maximize):
     """One parameter's step (torch's _single_tensor_nadam, not capturable);
     `mu_product` is the 0-dim array of the running product of momentum coefficients."""
-    xp = _xp_of(param)
+    xp = _cpu_xp if type(param) is _ndarray else _xp_of(param)
     if maximize:
         grad = -grad
     bias_correction2 = 1 - beta2 ** step

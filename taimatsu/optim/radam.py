@@ -1,5 +1,6 @@
 """RAdam: Adam with the variance of the adaptive learning rate rectified."""
 from . import _arith as A
+from .._backend import cpu as _cpu
 from .._ops._core import xp_of as _xp_of
 from .adam import _check_common
 from .optimizer import (
@@ -11,6 +12,8 @@ from .optimizer import (
     _use_grad_for_differentiable,
     _zeros_like,
 )
+
+_cpu_xp, _ndarray = _cpu.xp, _cpu.array_type  # per-parameter fast path
 
 __all__ = ["RAdam", "radam"]
 
@@ -73,7 +76,7 @@ def radam(params, grads, exp_avgs, exp_avg_sqs, state_steps, decoupled_weight_de
 def _radam_update(param, grad, exp_avg, exp_avg_sq, step, *, beta1, beta2, lr, weight_decay,
                   eps, decoupled_weight_decay, maximize):
     """One parameter's step (torch's _single_tensor_radam, not capturable)."""
-    xp = _xp_of(param)
+    xp = _cpu_xp if type(param) is _ndarray else _xp_of(param)
     if maximize:
         grad = -grad
     if weight_decay != 0:

@@ -1,5 +1,6 @@
 """RMSprop: gradients scaled by a running root mean square."""
 from . import _arith as A
+from .._backend import cpu as _cpu
 from .._ops._core import xp_of as _xp_of
 from .adam import _check_common
 from .optimizer import (
@@ -11,6 +12,8 @@ from .optimizer import (
     _use_grad_for_differentiable,
     _zeros_like,
 )
+
+_cpu_xp, _ndarray = _cpu.xp, _cpu.array_type  # per-parameter fast path
 
 __all__ = ["RMSprop", "rmsprop"]
 
@@ -87,7 +90,7 @@ def _rmsprop_update(param, grad, square_avg, grad_avg, buf, *, lr, alpha, eps, w
                     momentum, maximize):
     """One parameter's step (torch's _single_tensor_rmsprop); centered when grad_avg is
     given, with momentum when buf is."""
-    xp = _xp_of(param)
+    xp = _cpu_xp if type(param) is _ndarray else _xp_of(param)
     if maximize:
         grad = -grad
     if weight_decay != 0:

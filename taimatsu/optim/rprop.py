@@ -1,5 +1,6 @@
 """Rprop: resilient backpropagation, per-entry step sizes adapted by gradient signs."""
 from .._tensor import _wrap
+from .._backend import cpu as _cpu
 from .._ops._core import xp_of as _xp_of
 from . import _arith as A
 from .optimizer import (
@@ -12,6 +13,8 @@ from .optimizer import (
     _use_grad_for_differentiable,
     _zeros_like,
 )
+
+_cpu_xp, _ndarray = _cpu.xp, _cpu.array_type  # per-parameter fast path
 
 __all__ = ["Rprop", "rprop"]
 
@@ -32,7 +35,7 @@ class Rprop(Optimizer):
         super().__init__(params, defaults)
 
     def _init_state(self, group, p):
-        xp = _xp_of(p)
+        xp = _cpu_xp if type(p) is _ndarray else _xp_of(p)
         state = self.state[p]
         if len(state) == 0:
             state["step"] = _new_step()
@@ -74,7 +77,7 @@ def rprop(params, grads, prevs, step_sizes, state_steps, foreach=None, capturabl
 def _rprop_update(param, grad, prev, step_size, *, step_size_min, step_size_max, etaminus,
                   etaplus, maximize):
     """One parameter's step (torch's _single_tensor_rprop, not capturable)."""
-    xp = _xp_of(param)
+    xp = _cpu_xp if type(param) is _ndarray else _xp_of(param)
     if maximize:
         grad = -grad
     sign = xp.sign(grad * prev)
