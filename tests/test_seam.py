@@ -175,3 +175,16 @@ def test_device_checks_match_torch_on_cpu():
     for m in (tm, torch):
         t = m.ones(2)
         assert t.device == m.device("cpu") and t.get_device() == -1
+
+
+def test_apply_runs_a_record():
+    # sgn of complex numbers is an Op record run by apply: the forward on the device's xp,
+    # the node saving its input and its result, gradients and second derivatives as torch's
+    from harness import check
+    rng = np.random.default_rng(3)
+    z = rng.standard_normal((3, 4)) + 1j * rng.standard_normal((3, 4))
+    check(lambda m, z: m.sgn(z), [z])
+    for device in ("cpu", "checked"):
+        t = tm.tensor(z, device=device, requires_grad=True)
+        out = t.sgn()
+        assert type(out.grad_fn).__name__ == "SgnBackward0" and out.device.type == device

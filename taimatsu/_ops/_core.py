@@ -130,7 +130,7 @@ def apply(op, *inputs, **params):
 
 def _as_result(xp, r):
     # functions of the array module give 0-d results as scalars (numpy) or arrays (CuPy)
-    if type(r) is not ndarray:
+    if type(r) not in BY_ARRAY_TYPE:
         r = xp.asarray(r)
     return _wrap(r)
 

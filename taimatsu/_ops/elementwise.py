@@ -12,7 +12,7 @@ from .. import _dtype as D
 from .._backend import backend_of_type, BY_ARRAY_TYPE, cpu, ndarray
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
-from ._core import Op, backend_of, binary, record, record_binary, unary, zeros_of
+from ._core import Op, apply, backend_of, binary, record, record_binary, unary, zeros_of
 from . import _layout
 from ._layout import binary_result
 
@@ -761,6 +761,8 @@ class CosBackward0(Op):
 
 
 class SgnBackward0(Op):
+    saves = ("self", "result")
+
     @staticmethod
     def forward(xp, x):
         if x.dtype.kind == "c":
@@ -827,10 +829,7 @@ def cos(input, *, out=None):
 def sgn(input, *, out=None):
     if input._data.dtype.kind != "c":
         return _sign(input, out, _RealSgnBackward0)
-    result = _wrap(SgnBackward0.forward(input._xp, input._data))
-    if GradMode.enabled and input._requires_grad:
-        record(SgnBackward0, (input,), result, (input, result))
-    return _into(out, result)
+    return _into(out, apply(SgnBackward0, input))
 
 
 def sign(input, *, out=None):
