@@ -85,11 +85,7 @@ class Backend:
     def ufunc_at(self, name, target, index, values):
         """target[index] = name(target[index], values), applied once per repeated index
         (numpy's ufunc.at: add, multiply, maximum, minimum)."""
-        getattr(numpy, name).at(target, index, values)
-
-    def scatter_add(self, target, index, values):
-        """target[index] += values, adding repeated indices."""
-        self.ufunc_at("add", target, index, values)
+        getattr(self.xp, name).at(target, index, values)
 
     def special(self, name):
         """scipy.special's function `name` (erf, erfc, erfinv) when scipy is installed, else
@@ -125,9 +121,6 @@ class _CheckedBackend(Backend):
 
     def may_share_memory(self, a, b):
         return numpy.may_share_memory(a._a, b._a)
-
-    def ufunc_at(self, name, target, index, values):
-        getattr(self.xp, name).at(target, index, values)
 
     def writable_alias(self, a):
         from ._checked import CheckedArray

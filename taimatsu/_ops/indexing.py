@@ -380,7 +380,7 @@ def index_put_new(shape, dtype, index, values, accumulate=False):
     backend = values._backend
     out = backend.xp.zeros(shape, dtype=dtype)
     if accumulate:
-        backend.scatter_add(out, index, values._data)
+        backend.ufunc_at("add", out, index, values._data)
     else:
         out[index] = values._data
     result = _wrap(out)
