@@ -32,13 +32,14 @@ from ._ops.elementwise import (abs, absolute, add, allclose, bitwise_and, bitwis
 # elementwise (more)
 from ._ops.elementwise import (acos, acosh, addcdiv, addcmul, angle, arccos, arccosh, arcsin,
                                arcsinh, arctan, arctan2, arctanh, asin, asinh, atan, atan2,
-                               atanh, ceil, celu, clamp, clamp_max, clamp_min, clip, copysign,
+                               atanh, ceil, clamp, clamp_max, clamp_min, clip, copysign,
                                cosh, deg2rad, erf, erfc, erfinv, exp2, expm1, fix, floor, fmax,
                                fmin, fmod, frac, heaviside, hypot, imag, isneginf, isposinf,
                                isreal, lerp, log10, log1p, log2, logaddexp, logaddexp2, logit,
                                maximum, minimum, nan_to_num, positive, rad2deg, real,
-                               reciprocal, remainder, round, rrelu, rsqrt, selu, signbit, sinc,
+                               reciprocal, remainder, round, rsqrt, signbit, sinc,
                                sinh, tan, trunc, xlogy)
+from ._ops.activation import celu, rrelu, selu, softmax, log_softmax
 from ._ops.inplace_functions import (acos_, acosh_, arccos_, arccosh_, arcsin_, arcsinh_,
                                     arctan_, arctanh_, asin_, asinh_, atan_, atanh_, ceil_,
                                     celu_, clamp_, clamp_max_, clamp_min_, clip_, cos_, cosh_,
@@ -117,7 +118,7 @@ _SUBMODULES = ("nn", "optim", "utils", "linalg", "serialization", "cuda", "backe
                "fft", "distributions", "special", "func")
 _FROM_SERIALIZATION = ("save", "load")
 # torch.softmax and friends are nn.functional's (argument orders equal)
-_FROM_FUNCTIONAL = ("softmax", "log_softmax", "dropout", "layer_norm", "group_norm",
+_FROM_FUNCTIONAL = ("dropout", "layer_norm", "group_norm",
                     "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
                     "conv_transpose3d", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle",
                     "pdist")

@@ -943,17 +943,16 @@ Tensor.take_along_dim = _ix.take_along_dim
 Tensor.put = _ix.put
 Tensor.put_ = _ix.put_
 
-# methods that torch.nn.functional defines (imported on first call: nn loads lazily)
+# activations that are methods
+from ._ops import activation as _act  # noqa: E402
 
 
 def _softmax_method(self, dim, dtype=None):
-    from .nn.functional import softmax
-    return softmax(self, dim, dtype=dtype)
+    return _act.softmax(self, dim, dtype=dtype)
 
 
 def _log_softmax_method(self, dim, dtype=None):
-    from .nn.functional import log_softmax
-    return log_softmax(self, dim, dtype=dtype)
+    return _act.log_softmax(self, dim, dtype=dtype)
 
 
 Tensor.softmax = _softmax_method

@@ -188,6 +188,59 @@ def test_rrelu_eval_module_and_errors():
     check_error(lambda m, x: F(m).rrelu(x, training=True), [np.arange(3)])
 
 
+@pytest.mark.parametrize("fn", ["torch.rrelu", "F.rrelu", "torch.rrelu_"])
+def test_rrelu_is_one_op_in_both_namespaces(fn):
+    """torch.rrelu and F.rrelu draw the same stream and record RreluWithNoiseBackward0."""
+    x = randn(5, 6, dtype=np.float32)
+    results = []
+    for m in (tm, torch):
+        space, name = fn.split(".")
+        f = getattr(F(m) if space == "F" else m, name)
+        m.manual_seed(3)
+        t = m.tensor(x, requires_grad=name != "rrelu_")
+        out = f(t, 0.1, 0.6, True) if space != "F" else f(t, 0.1, 0.6, training=True)
+        if t.requires_grad:
+            assert type(out.grad_fn).__name__ == "RreluWithNoiseBackward0"
+            (g,) = m.autograd.grad(out.sum(), t, create_graph=True)
+            assert type(g.grad_fn).__name__ == "RreluWithNoiseBackwardBackward0"
+            results.append(g)
+        results.append(out)
+    half = len(results) // 2
+    for ours, theirs in zip(results[:half], results[half:]):
+        assert_same(ours, theirs, atol=0, rtol=0)
+
+
+ACTIVATION_CALLS = [
+    ("threshold", (1.5, 9.7)), ("threshold", (-1.5, 4)), ("leaky_relu", ()), ("elu", ()),
+    ("selu", ()), ("celu", ()), ("gelu", ()), ("silu", ()), ("mish", ()), ("softplus", ()),
+    ("hardtanh", ()), ("hardtanh", (0.5, 2.5)), ("relu6", ()), ("hardsigmoid", ()),
+    ("hardswish", ()), ("softshrink", ()), ("hardshrink", ()), ("logsigmoid", ()),
+    ("glu", ()), ("rrelu", ()),
+]
+
+
+@pytest.mark.parametrize("name, args", ACTIVATION_CALLS)
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.bool_])
+def test_activations_on_integer_and_bool_inputs(name, args, dtype):
+    """torch's kernels: threshold and hardtanh take integers (the numbers truncated to the
+    dtype), the others raise NotImplementedError naming their cpu kernel."""
+    x = np.arange(-4, 4).astype(dtype)
+    try:
+        getattr(torch.nn.functional, name)(torch.tensor(x), *args)
+    except Exception:  # noqa: BLE001 - the oracle's exception decides which check
+        check_error(lambda m, t: getattr(F(m), name)(t, *args), [x])
+    else:
+        check(lambda m, t: getattr(F(m), name)(t, *args), [x], grad=False)
+
+
+def test_celu_alpha_zero_and_torch_namespace():
+    check_error(lambda m, x: m.celu(x, 0.0), [randn(3)])
+    check_error(lambda m, x: F(m).celu(x, 0.0), [randn(3)])
+    for name in ("selu", "celu", "rrelu"):
+        assert getattr(tm, name) is getattr(tm.nn.functional, name) or name == "rrelu"
+        check_error(lambda m, x: getattr(m, name)(x), [np.arange(3)])
+
+
 @pytest.mark.parametrize("hard", [False, True])
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_gumbel_softmax_seeded(hard, dtype):

@@ -1,6 +1,6 @@
 """torch.exp2_, torch.clamp_ and friends: in-place methods also offered as functions."""
 from .._tensor import Tensor
-from . import elementwise
+from . import activation, elementwise
 from .inplace import make_inplace
 
 exp2_, expm1_, log2_, log10_ = Tensor.exp2_, Tensor.expm1_, Tensor.log2_, Tensor.log10_
@@ -18,6 +18,6 @@ trunc_, fix_, xlogy_ = Tensor.trunc_, Tensor.fix_, Tensor.xlogy_
 nan_to_num_, deg2rad_, rad2deg_ = Tensor.nan_to_num_, Tensor.deg2rad_, Tensor.rad2deg_
 sin_, cos_ = Tensor.sin_, Tensor.cos_
 relu_ = make_inplace(elementwise.relu)
-selu_ = make_inplace(elementwise.selu)
-celu_ = make_inplace(elementwise.celu)
-rrelu_ = make_inplace(elementwise.rrelu)
+selu_ = make_inplace(activation.selu)
+celu_ = make_inplace(activation.celu)
+rrelu_ = activation.rrelu_

@@ -6,12 +6,12 @@ from .._ops.special import (digamma, entr, erfcx, expit, gammaln, i0, i0e, i1, i
 
 
 def softmax(input, dim, *, dtype=None):
-    from ..nn.functional import softmax as _softmax
+    from .._ops.activation import softmax as _softmax
     return _softmax(input, dim, dtype=dtype)
 
 
 def log_softmax(input, dim, *, dtype=None):
-    from ..nn.functional import log_softmax as _log_softmax
+    from .._ops.activation import log_softmax as _log_softmax
     return _log_softmax(input, dim, dtype=dtype)
 
 

@@ -1,0 +1,726 @@
+"""Activation functions: torch.relu, torch.selu, F.gelu, softmax and friends.
+
+The records of torch's native activations (their node names: EluBackward0, GeluBackward0,
+SoftmaxBackward0 ...) and the functions that run them.  `nn.functional` and the torch
+namespace both take them from here, so each has one forward and one backward.  The
+backward formulas of piecewise activations call torch's *_backward ops, which take the
+saved input as an argument (see elementwise.backward_op): their gradient is then connected
+to the input, with torch's (mostly zero) second derivatives and node names.
+"""
+import math
+import warnings
+
+from .. import _dtype as D
+from .._backend import backend_of_type, BY_ARRAY_TYPE, cpu
+from .._tensor import Tensor, _wrap_dim
+from ..autograd.grad_mode import GradMode
+from ..autograd.graph import Node
+from . import _layout
+from ._core import backend_of, record
+from ._core import xp_of as _xp_of
+from .join import cat as _cat
+from .elementwise import (_no_derivative, _ScaleBackwardBackward, backward_op, erf, relu as
+                          _relu, threshold_backward, where, zeros_of)
+
+_new_object = object.__new__
+_host = cpu.xp  # host-built constants and dtypes
+_F32, _F64 = D.float32._np, D.float64._np
+
+
+def _host_scalar(r):
+    """A full reduction's result as numpy gives it (a numpy scalar), whatever the device."""
+    if isinstance(r, _host.generic):
+        return r
+    return backend_of_type(type(r)).to_host(r)[()]
+
+
+def _new(array):
+    if type(array) not in BY_ARRAY_TYPE:
+        array = _host.asarray(array)  # numpy scalars: cpu results
+    t = _new_object(Tensor)
+    t._data = array
+    return t
+
+
+def _float_input(input, kernel, name=None):
+    """input's array, or torch's error for a non-float dtype (naming its cpu kernel)."""
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{name or kernel}(): argument 'input' (position 1) must be Tensor, "
+                        f"not {type(input).__name__}")
+    a = input._data
+    if a.dtype.kind not in "fc":
+        raise NotImplementedError(f"\"{kernel}\" not implemented for "
+                                  f"'{input.dtype._legacy[:-6]}'")
+    return a
+
+
+def _unary(node_cls, input, array, saved, **attrs):
+    """Wrap `array` (computed from input), recording node_cls when grad is needed."""
+    out = _new(array)
+    if GradMode.enabled and input._requires_grad:
+        record(node_cls, (input,), out, tuple(out if s is None else s for s in saved), **attrs)
+    return out
+
+
+def _inplace(fn, input, *args):
+    """The inplace=True form of activation `fn`: computed out of place, written back (with
+    the history rebased onto the result, as torch does)."""
+    from .inplace import apply_inplace
+    return apply_inplace(lambda x: fn(x, *args), input)
+
+
+def _c(a, v):
+    """A python number as a scalar of array `a`'s dtype (keeps float32 math in float32)."""
+    return a.dtype.type(v)
+
+
+# =========================================================================================
+# activations
+
+# The backward formulas of piecewise activations call torch's *_backward ops, which take
+# the saved input as an argument (see _ops/elementwise.backward_op): their gradient is then
+# connected to the input, with torch's (mostly zero) second derivatives and node names.
+
+class ThresholdBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (threshold_backward(grad, x, self.threshold),)
+
+
+class LeakyReluBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (leaky_relu_backward(grad, x, self.negative_slope),)
+
+
+class LeakyReluBackwardBackward0(_ScaleBackwardBackward):
+    def again(self, grad, x):
+        return leaky_relu_backward(grad, x, self.negative_slope)
+
+
+def leaky_relu_backward(grad_output, input, negative_slope):
+    xp = _xp_of(input)
+    g = grad_output._data
+    return backward_op(LeakyReluBackwardBackward0, grad_output, input,
+                       xp.where(input._data > 0, g, g * negative_slope),
+                       negative_slope=negative_slope)
+
+
+class EluBackwardBackward0(Node):
+    def backward(self, grad):
+        grad_output, x = self.saved()
+        alpha, scale, input_scale = self.alpha, self.scale, self.input_scale
+        gg = elu_backward(grad, alpha, scale, input_scale, x) \
+            if self._next[0] is not None else None
+        # torch's elu_double_backward: the exponential branch, differentiated once more
+        gx = elu_backward(grad * grad_output * input_scale, alpha, scale, input_scale, x) \
+            * (x < 0) if self._next[1] is not None else None
+        return gg, gx
+
+
+def elu_backward(grad_output, alpha, scale, input_scale, input):
+    """torch's elu_backward (for a saved input, not result): scale on the positive side,
+    alpha * scale * input_scale * exp(input * input_scale) on the rest."""
+    g, x = grad_output._data, input._data
+    xp = backend_of(grad_output, input).xp
+    # the minimum keeps exp from overflowing on the positive side, which where() discards
+    negative = xp.exp(xp.minimum(x, 0) * input_scale) * (alpha * scale * input_scale)
+    r = xp.where(x <= 0, g * negative, g * scale if scale != 1 else g)
+    return backward_op(EluBackwardBackward0, grad_output, input, r, (grad_output, input),
+                       alpha=alpha, scale=scale, input_scale=input_scale)
+
+
+class EluBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (elu_backward(grad, self.alpha, self.scale, self.input_scale, x),)
+
+
+class CeluBackward0(EluBackward0):
+    pass
+
+
+def _erf_ufunc(a):
+    return backend_of_type(type(a)).special("erf")(a)
+
+
+_SQRT1_2 = 1 / math.sqrt(2)
+_SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
+
+
+class GeluBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        if self.approximate == "tanh":
+            inner = (x + x * x * x * 0.044715) * _SQRT_2_OVER_PI
+            t = inner.tanh()
+            d_inner = (x * x * (3 * 0.044715) + 1) * _SQRT_2_OVER_PI
+            return (grad * ((t + 1) * 0.5 + x * 0.5 * (1 - t * t) * d_inner),)
+        cdf = (erf(x * _SQRT1_2) + 1) * 0.5
+        pdf = (x * x * -0.5).exp() * (1 / math.sqrt(2 * math.pi))
+        return (grad * (cdf + x * pdf),)
+
+
+class SiluBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        s = x.sigmoid()
+        return (grad * (s * (1 + x * (1 - s))),)
+
+
+class MishBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        tsp = softplus(x).tanh()
+        return (grad * (tsp + x * x.sigmoid() * (1 - tsp * tsp)),)
+
+
+class SoftplusBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        bx = x * self.beta
+        return (grad * where(bx > self.threshold, 1.0, bx.sigmoid()).to(grad.dtype),)
+
+
+class HardtanhBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (hardtanh_backward(grad, x, self.min_val, self.max_val),)
+
+
+class HardtanhBackwardBackward0(_ScaleBackwardBackward):
+    def again(self, grad, x):
+        return hardtanh_backward(grad, x, self.min_val, self.max_val)
+
+
+def hardtanh_backward(grad_output, input, min_val, max_val):
+    xp = _xp_of(input)
+    g, x = grad_output._data, input._data
+    r = xp.where((x <= min_val) | (x >= max_val), 0, g)
+    return backward_op(HardtanhBackwardBackward0, grad_output, input, r,
+                       min_val=min_val, max_val=max_val)
+
+
+class HardsigmoidBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (hardsigmoid_backward(grad, x),)
+
+
+def hardsigmoid_backward(grad_output, input):
+    xp = _xp_of(input)
+    g, x = grad_output._data, input._data
+    r = _new(xp.where((x > -3) & (x < 3), g / 6, 0))
+    # torch has no derivative for hardsigmoid_backward: a second derivative fails there
+    return _no_derivative("hardsigmoid_backward", (grad_output, input), r)
+
+
+class HardswishBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (hardswish_backward(grad, x),)
+
+
+class HardswishBackwardBackward0(Node):
+    def backward(self, grad):
+        grad_output, x = self.saved()
+        gg = hardswish_backward(grad, x) if self._next[0] is not None else None
+        gx = where((x > -3) & (x < 3), grad * grad_output / 3.0, 0.0) \
+            if self._next[1] is not None else None
+        return gg, gx
+
+
+def hardswish_backward(grad_output, input):
+    """0 up to -3, grad from 3 on (and at nan), grad * (x / 3 + 1/2) between."""
+    xp = _xp_of(input)
+    g, x = grad_output._data, input._data
+    r = xp.where(x <= -3, 0, xp.where(x < 3, g * (x / 3 + 0.5), g))
+    return backward_op(HardswishBackwardBackward0, grad_output, input, r, (grad_output, input))
+
+
+class PreluKernelBackward0(Node):
+    def backward(self, grad):
+        x, w = self.saved()
+        return _prelu_kernel_backward(grad, x, w, self._next[0] is not None,
+                                      self._next[1] is not None)
+
+
+class PreluKernelBackwardBackward0(Node):
+    """torch's derivatives of _prelu_kernel_backward (with its `>= 0`, not `> 0`)."""
+
+    def backward(self, grads):
+        grad_output, x, w = self.saved()
+        gi, gw = grads
+        nonneg = x >= 0
+        zero = 0.0
+        if gi is None:
+            ggo = where(nonneg, zero, gw * x)
+        elif gw is None:
+            ggo = where(nonneg, gi, gi * w)
+        else:
+            ggo = where(nonneg, gi, gi * w + gw * x)
+        gx = where(nonneg, zero, grad_output * gw) if gw is not None else zeros_of(x)
+        gwt = where(nonneg, zero, grad_output * gi) if gi is not None else zeros_of(x)
+        return ggo, gx, gwt
+
+
+def _prelu_kernel_backward(grad_output, input, weight, want_input=True, want_weight=True):
+    """(grad where input > 0 else weight * grad, 0 where input > 0 else input * grad); the
+    weight's gradient is in the broadcast shape (the engine reduces it)."""
+    xp = _xp_of(input)
+    g, x, w = grad_output._data, input._data, weight._data
+    positive = x > 0
+    gx = _new(xp.where(positive, g, w * g).astype(g.dtype, copy=False)) if want_input else None
+    gw = _new(xp.where(positive, 0, x * g).astype(g.dtype, copy=False)) \
+        if want_weight else None
+    if GradMode.enabled and (grad_output._requires_grad or input._requires_grad
+                             or weight._requires_grad):
+        record(PreluKernelBackwardBackward0, (grad_output, input, weight), (gx, gw),
+               (grad_output, input, weight))
+    return gx, gw
+
+
+def _shrink_backward(node_cls, grad_output, input, lambd):
+    """grad_output outside [-lambd, lambd], 0 inside: softshrink's and hardshrink's."""
+    xp = _xp_of(input)
+    g, x = grad_output._data, input._data
+    r = xp.where((x >= -lambd) & (x <= lambd), 0, g)
+    return backward_op(node_cls, grad_output, input, r, lambd=lambd)
+
+
+class SoftshrinkBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (_shrink_backward(SoftshrinkBackwardBackward0, grad, x, self.lambd),)
+
+
+class SoftshrinkBackwardBackward0(_ScaleBackwardBackward):
+    def again(self, grad, x):
+        return _shrink_backward(SoftshrinkBackwardBackward0, grad, x, self.lambd)
+
+
+class HardshrinkBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (_shrink_backward(HardshrinkBackwardBackward0, grad, x, self.lambd),)
+
+
+class HardshrinkBackwardBackward0(_ScaleBackwardBackward):
+    def again(self, grad, x):
+        return _shrink_backward(HardshrinkBackwardBackward0, grad, x, self.lambd)
+
+
+class LogSigmoidBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (grad * (-x).sigmoid(),)
+
+
+class SoftmaxBackward0(Node):
+    def backward(self, grad):
+        (out,) = self.saved()
+        return (out * (grad - (grad * out).sum(self.dim, keepdim=True)),)
+
+
+class LogSoftmaxBackward0(Node):
+    def backward(self, grad):
+        (out,) = self.saved()
+        return (grad - out.exp() * grad.sum(self.dim, keepdim=True),)
+
+
+class GluBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        a, b = x.chunk(2, self.dim)
+        s = b.sigmoid()
+        return (_cat([grad * s, grad * a * s * (1 - s)], self.dim),)
+
+
+def _activation(node_cls, input, array, **attrs):
+    return _unary(node_cls, input, array, (input,), **attrs)
+
+
+def relu(input, inplace=False):
+    if inplace:
+        return input.relu_()
+    return _relu(input)
+
+
+def relu_(input):
+    return input.relu_()
+
+
+def threshold(input, threshold, value, inplace=False):
+    xp = _xp_of(input)
+    if inplace:
+        return _inplace(_threshold, input, threshold, value)
+    a = input._data
+    if a.dtype.kind == "b":
+        raise NotImplementedError("\"threshold_cpu\" not implemented for 'Bool'")
+    # both numbers in the input's dtype (an integer input truncates them), nan stays nan
+    r = xp.where(a <= _c(a, threshold), _c(a, value), a)
+    return _activation(ThresholdBackward0, input, r, threshold=threshold)
+
+
+def threshold_(input, threshold_, value):
+    return threshold(input, threshold_, value, True)
+
+
+def _threshold(input, threshold_, value):
+    return threshold(input, threshold_, value)
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    xp = _xp_of(input)
+    if inplace:
+        return _inplace(leaky_relu, input, negative_slope)
+    a = _float_input(input, "leaky_relu_cpu", "leaky_relu")
+    r = xp.where(a > 0, a, a * _c(a, negative_slope))
+    return _activation(LeakyReluBackward0, input, r, negative_slope=negative_slope)
+
+
+def leaky_relu_(input, negative_slope=0.01):
+    return leaky_relu(input, negative_slope, True)
+
+
+def _elu_array(a, alpha, scale, input_scale):
+    xp = _xp_of(a)
+    with xp.errstate(over="ignore"):
+        negative = xp.expm1(xp.minimum(a, 0) * _c(a, input_scale)) * _c(a, alpha * scale)
+    return xp.where(a > 0, a * _c(a, scale), negative)
+
+
+def elu(input, alpha=1.0, inplace=False):
+    if inplace:
+        return _inplace(elu, input, alpha)
+    a = _float_input(input, "elu_cpu", "elu")
+    return _activation(EluBackward0, input, _elu_array(a, alpha, 1.0, 1.0),
+                       alpha=alpha, scale=1.0, input_scale=1.0)
+
+
+def elu_(input, alpha=1.0):
+    return elu(input, alpha, True)
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input, inplace=False):
+    if inplace:
+        return _inplace(selu, input)
+    a = _float_input(input, "elu_cpu", "selu")
+    r = _elu_array(a, _SELU_ALPHA, _SELU_SCALE, 1.0)
+    return _activation(EluBackward0, input, r, alpha=_SELU_ALPHA, scale=_SELU_SCALE,
+                       input_scale=1.0)
+
+
+def selu_(input):
+    return selu(input, True)
+
+
+def celu(input, alpha=1.0, inplace=False):
+    if inplace:
+        return _inplace(celu, input, alpha)
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
+    a = _float_input(input, "elu_cpu", "celu")
+    r = _elu_array(a, alpha, 1.0, 1.0 / alpha)
+    return _activation(CeluBackward0, input, r, alpha=alpha, scale=1.0,
+                       input_scale=1.0 / alpha)
+
+
+def celu_(input, alpha=1.0):
+    return celu(input, alpha, True)
+
+
+def gelu(input, approximate="none"):
+    xp = _xp_of(input)
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    a = _float_input(input, "GeluKernelImpl")
+    if approximate == "tanh":
+        inner = (a + a * a * a * _c(a, 0.044715)) * _c(a, _SQRT_2_OVER_PI)
+        r = a * _c(a, 0.5) * (xp.tanh(inner) + _c(a, 1))
+    else:
+        r = a * _c(a, 0.5) * (_erf_ufunc(a * _c(a, _SQRT1_2)).astype(a.dtype) + _c(a, 1))
+    return _unary(GeluBackward0, input, r.astype(a.dtype, copy=False), (input,),
+                  approximate=approximate)
+
+
+def _sigmoid_array(a):
+    xp = _xp_of(a)
+    with xp.errstate(over="ignore"):
+        e = xp.exp(-xp.abs(a))
+    return xp.where(a >= 0, 1 / (1 + e), e / (1 + e)).astype(a.dtype, copy=False)
+
+
+def silu(input, inplace=False):
+    if inplace:
+        return _inplace(silu, input)
+    a = _float_input(input, "silu_cpu", "silu")
+    return _activation(SiluBackward0, input, a * _sigmoid_array(a))
+
+
+def _softplus_array(a, beta=1.0, threshold=20.0):
+    xp = _xp_of(a)
+    bx = a * _c(a, beta)
+    with xp.errstate(over="ignore"):
+        soft = (xp.log1p(xp.exp(-xp.abs(bx))) + xp.maximum(bx, 0)) / _c(a, beta)
+    return xp.where(bx > threshold, a, soft).astype(a.dtype, copy=False)
+
+
+def mish(input, inplace=False):
+    xp = _xp_of(input)
+    if inplace:
+        return _inplace(mish, input)
+    a = _float_input(input, "mish_cpu", "mish")
+    return _activation(MishBackward0, input, a * xp.tanh(_softplus_array(a)))
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    a = _float_input(input, "softplus_cpu", "softplus")
+    return _unary(SoftplusBackward0, input, _softplus_array(a, beta, threshold), (input,),
+                  beta=beta, threshold=threshold)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    xp = _xp_of(input)
+    if inplace:
+        return _inplace(hardtanh, input, min_val, max_val)
+    if min_val > max_val:
+        raise ValueError("min_val cannot be greater than max_val")
+    a = input._data
+    if a.dtype.kind == "b":
+        raise RuntimeError("Bool inputs not supported for hardtanh")
+    r = xp.clip(a, _c(a, min_val), _c(a, max_val))
+    return _activation(HardtanhBackward0, input, r, min_val=min_val, max_val=max_val)
+
+
+def hardtanh_(input, min_val=-1.0, max_val=1.0):
+    return hardtanh(input, min_val, max_val, True)
+
+
+def relu6(input, inplace=False):
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+def hardsigmoid(input, inplace=False):
+    xp = _xp_of(input)
+    if inplace:
+        return _inplace(hardsigmoid, input)
+    a = _float_input(input, "hardsigmoid_cpu", "hardsigmoid")
+    r = xp.clip(a / _c(a, 6) + _c(a, 0.5), _c(a, 0), _c(a, 1))
+    return _activation(HardsigmoidBackward0, input, r)
+
+
+def hardswish(input, inplace=False):
+    xp = _xp_of(input)
+    if inplace:
+        return _inplace(hardswish, input)
+    a = _float_input(input, "hardswish_cpu", "hardswish")
+    r = a * xp.clip(a + _c(a, 3), _c(a, 0), _c(a, 6)) / _c(a, 6)
+    return _activation(HardswishBackward0, input, r)
+
+
+def prelu(input, weight):
+    xp = _xp_of(input)
+    a = _float_input(input, "prelu_cpu", "prelu")
+    if weight.numel() != 1:
+        if input.dim() == 0:
+            raise RuntimeError("Not allow zero-dim input tensor.")
+        channels = input.shape[1] if input.dim() >= 2 else 1
+        if weight.numel() != channels:
+            raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found "
+                               f"parameter numbers = {weight.numel()} and channel size = "
+                               f"{channels}.")
+    if weight.dim() > 1:
+        raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: "
+                           f"ndim = {weight.dim()}")
+    if weight.numel() != 1 and input.dim() >= 2:
+        w = weight.reshape([1, -1] + [1] * (input.dim() - 2))
+    else:
+        w = weight.reshape(()) if weight.dim() else weight
+    wa = w._data
+    out = _new(xp.where(a > 0, a, wa * a).astype(a.dtype, copy=False))
+    if GradMode.enabled and (input._requires_grad or w._requires_grad):
+        record(PreluKernelBackward0, (input, w), out, (input, w))
+    return out
+
+
+def softshrink(input, lambd=0.5):
+    xp = _xp_of(input)
+    if lambd < 0:
+        raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
+    a = _float_input(input, "softshrink_check", "softshrink")
+    lam = _c(a, lambd)
+    # a * 0 in the middle, so that nan stays nan, as in torch
+    r = xp.where(a > lam, a - lam, xp.where(a < -lam, a + lam, a * _c(a, 0)))
+    return _unary(SoftshrinkBackward0, input, r, (input,), lambd=lambd)
+
+
+def hardshrink(input, lambd=0.5):
+    xp = _xp_of(input)
+    a = _float_input(input, "hardshrink_cpu", "hardshrink")
+    r = xp.where((a >= -lambd) & (a <= lambd), _c(a, 0), a)  # nan stays nan
+    return _unary(HardshrinkBackward0, input, r, (input,), lambd=lambd)
+
+
+def tanhshrink(input):
+    return input - input.tanh()
+
+
+def softsign(input):
+    return input / (input.abs() + 1)
+
+
+def logsigmoid(input):
+    xp = _xp_of(input)
+    a = _float_input(input, "log_sigmoid_cpu", "log_sigmoid_forward")
+    with xp.errstate(over="ignore"):
+        r = xp.minimum(a, 0) - xp.log1p(xp.exp(-xp.abs(a)))
+    return _unary(LogSigmoidBackward0, input, r.astype(a.dtype, copy=False), (input,))
+
+
+def sigmoid(input):
+    return input.sigmoid()
+
+
+def tanh(input):
+    return input.tanh()
+
+
+def _softmax_dim(name, ndim, stacklevel):
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call "
+                  "to include dim=X as an argument.", stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def _softmax_input(input, dim, dtype, name, stacklevel):
+    if dim is None:
+        dim = _softmax_dim(name, input.dim(), stacklevel + 1)
+    dim = _wrap_dim(dim, input.dim())
+    if dtype is not None:
+        input = input.to(dtype)
+    a = input._data
+    if a.dtype.kind not in "fc" and a.size:
+        # torch names the kernel it dispatched to: a separate one for the innermost dim
+        kernel = "_lastdim" if dim >= a.ndim - 1 else ""
+        raise NotImplementedError(f"\"{name}{kernel}_kernel_impl\" not implemented for "
+                                  f"'{input.dtype._legacy[:-6]}'")
+    return input, a, dim
+
+
+def _shifted(a, dim):
+    xp = _xp_of(a)
+    if not a.size:
+        return xp.empty_like(a)
+    if a.ndim == 0:
+        return a - a
+    return a - a.max(axis=dim, keepdims=True)
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    xp = _xp_of(input)
+    input, a, dim = _softmax_input(input, dim, dtype, "softmax", _stacklevel)
+    with xp.errstate(invalid="ignore"):
+        e = xp.exp(_shifted(a, dim))
+        r = e / (e.sum(axis=dim, keepdims=True) if a.ndim else e)
+    r = _layout.contiguous_unless(r.astype(a.dtype, copy=False), a)
+    return _unary(SoftmaxBackward0, input, r, (None,), dim=dim)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    if dim is None:
+        dim = _softmax_dim("softmin", input.dim(), _stacklevel)
+    if dtype is not None:
+        input = input.to(dtype)
+    return softmax(-input, dim)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    xp = _xp_of(input)
+    input, a, dim = _softmax_input(input, dim, dtype, "log_softmax", _stacklevel)
+    with xp.errstate(invalid="ignore", divide="ignore"):
+        s = _shifted(a, dim)
+        r = s - (xp.log(xp.exp(s).sum(axis=dim, keepdims=True)) if a.ndim else 0)
+    r = _layout.contiguous_unless(r.astype(a.dtype, copy=False), a)
+    return _unary(LogSoftmaxBackward0, input, r, (None,), dim=dim)
+
+
+def glu(input, dim=-1):
+    xp = _xp_of(input)
+    if input.dim() == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    dim = _wrap_dim(dim, input.dim())
+    a = _float_input(input, "glu_cpu", "glu")
+    n = a.shape[dim]
+    if n % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {dim} is size {n}")
+    first, second = xp.split(a, 2, axis=dim)
+    return _unary(GluBackward0, input, first * _sigmoid_array(second), (input,), dim=dim)
+
+
+
+
+class RreluWithNoiseBackward0(Node):
+    def backward(self, grad):
+        (x,) = self.saved()
+        return (rrelu_with_noise_backward(grad, x, self.noise, self.slope),)
+
+
+class RreluWithNoiseBackwardBackward0(_ScaleBackwardBackward):
+    def again(self, grad, x):
+        return rrelu_with_noise_backward(grad, x, self.noise, self.slope)
+
+
+def rrelu_with_noise_backward(grad_output, input, noise, slope):
+    """In training, the drawn slopes (1 on the positive side); else leaky_relu's."""
+    g = grad_output._data
+    r = g * noise._data if noise is not None else \
+        _xp_of(input).where(input._data > 0, g, g * slope)
+    return backward_op(RreluWithNoiseBackwardBackward0, grad_output, input, r,
+                       noise=noise, slope=slope)
+
+
+def _rrelu_noise(input, lower, upper, generator):
+    """torch's rrelu_with_noise on the CPU: one uniform(lower, upper) double draw per
+    non-positive element, in memory order, and slope 1 elsewhere."""
+    xp = _xp_of(input)
+    from .._generator import _uniform01_double, default_generator
+    a = xp.ascontiguousarray(input._data)
+    negative = a <= 0
+    noise = xp.ones_like(a)
+    gen = default_generator if generator is None else generator
+    # the bounds are first rounded to the opmath type (float for float and half), and
+    # uniform_real_distribution<double> computes u * (to - from) + from without an fma
+    opmath = (_F64 if a.dtype == _F64 else _F32).type
+    lo, hi = float(opmath(lower)), float(opmath(upper))
+    u = _uniform01_double(gen, int(negative.sum()))  # the generator's stream, on the host
+    noise[negative] = input._backend.from_host((u * (hi - lo) + lo).astype(opmath))
+    return a, noise
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
+    """torch.rrelu (F.rrelu adds `inplace`): random slopes on the negative side in
+    training, their mean otherwise; one node, RreluWithNoiseBackward0, either way."""
+    kernel = "rrelu_with_noise_out_cpu" if training else "leaky_relu_cpu"
+    a = _float_input(input, kernel, "rrelu")
+    if lower > upper:
+        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
+    noise = None
+    slope = (lower + upper) / 2
+    if training:
+        a, noise = _rrelu_noise(input, lower, upper, generator)
+        r = a * noise
+    else:
+        r = _xp_of(a).where(a > 0, a, a * _c(a, slope))
+    result = _new(r)
+    if GradMode.enabled and input._requires_grad:
+        record(RreluWithNoiseBackward0, (input,), result, (input,),
+               noise=None if noise is None else _new(noise), slope=slope)
+    return result
+
+
+def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
+    return _inplace(rrelu, input, lower, upper, training, generator)
