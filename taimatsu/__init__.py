@@ -21,34 +21,10 @@ from ._ops.creation import (arange, as_tensor, asarray, empty, empty_like,
                             empty_strided, eye, from_dlpack, from_numpy, full, full_like,
                             linspace, logspace, ones, ones_like, polar, scalar_tensor, tensor,
                             zeros, zeros_like)
-from ._ops.elementwise import (abs, absolute, add, allclose, bitwise_and, bitwise_not,
-                               bitwise_or, bitwise_xor, conj, cos, div, divide, eq, equal, exp,
-                               float_power, floor_divide, ge, greater, greater_equal, gt,
-                               isclose, isfinite, isinf, isnan, le, less, less_equal,
-                               logical_and, logical_not, logical_or, logical_xor, log, lt, mul,
-                               multiply, ne, neg, negative, not_equal, pow, relu, rsub, sgn,
-                               sigmoid, sign, sin, sqrt, square, sub, subtract, tanh,
-                               true_divide, where)
-# elementwise (more)
-from ._ops.elementwise import (acos, acosh, addcdiv, addcmul, angle, arccos, arccosh, arcsin,
-                               arcsinh, arctan, arctan2, arctanh, asin, asinh, atan, atan2,
-                               atanh, ceil, clamp, clamp_max, clamp_min, clip, copysign,
-                               cosh, deg2rad, erf, erfc, erfinv, exp2, expm1, fix, floor, fmax,
-                               fmin, fmod, frac, heaviside, hypot, imag, isneginf, isposinf,
-                               isreal, lerp, log10, log1p, log2, logaddexp, logaddexp2, logit,
-                               maximum, minimum, nan_to_num, positive, rad2deg, real,
-                               reciprocal, remainder, round, rsqrt, signbit, sinc,
-                               sinh, tan, trunc, xlogy)
-from ._ops.activation import celu, rrelu, selu, softmax, log_softmax
-from ._ops.inplace_functions import (acos_, acosh_, arccos_, arccosh_, arcsin_, arcsinh_,
-                                    arctan_, arctanh_, asin_, asinh_, atan_, atanh_, ceil_,
-                                    celu_, clamp_, clamp_max_, clamp_min_, clip_, cos_, cosh_,
-                                    deg2rad_, erf_, erfc_, exp2_, expm1_, fix_, floor_, log1p_,
-                                    log2_, log10_, logit_, nan_to_num_, rad2deg_, reciprocal_,
-                                    relu_, round_, rrelu_, rsqrt_, selu_, sin_, sinc_, sinh_,
-                                    tan_, trunc_, xlogy_)
-# special functions (torch.special holds the rest)
-from ._ops.special import digamma, i0, i0_, lgamma, mvlgamma, polygamma
+# the op families declare their torch.* names (_ops/_core.public): elementwise, special
+# and activation functions and the in-place variants (torch.exp_ ...) are exported from
+# that declaration, below
+from ._ops import activation as _activation, elementwise as _elementwise, special as _special
 from ._ops.reduction import (all, amax, amin, aminmax, any, argmax, argmin, argsort,
                              bincount, count_nonzero, cummax, cummin, cumprod, cumsum, histc,
                              kthvalue, logsumexp, max, mean, median, min, mode, msort,
@@ -104,7 +80,10 @@ from ._ops.extra import (cholesky_inverse, cholesky_solve, combinations, cumulat
                          frexp, histogram, is_signed, ldexp, nextafter, qr, renorm, svd,
                          trapezoid, trapz, triangular_solve, unravel_index)
 from ._ops import join as _join
+from ._ops._core import TORCH as _TORCH
 from ._ops._core import numpy_names as _numpy_names
+
+globals().update(_TORCH)
 
 # the joins as torch's functions take numpy's axis= too (internal callers use _ops.join)
 cat = _numpy_names(_join.cat)

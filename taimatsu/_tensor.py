@@ -651,15 +651,6 @@ Tensor.mul_ = Tensor.multiply_ = Tensor.__imul__ = _inp.fast_binary_inplace("mul
 Tensor.div_ = Tensor.divide_ = Tensor.true_divide_ = Tensor.__itruediv__ = \
     _inp.fast_binary_inplace("true_divide", _ew.div, float_result=True)
 Tensor.pow_ = Tensor.__ipow__ = _inp.make_inplace(_ew.pow)
-Tensor.neg_ = _inp.make_inplace(_ew.neg)
-Tensor.exp_ = _inp.make_inplace(_ew.exp)
-Tensor.log_ = _inp.make_inplace(_ew.log)
-Tensor.sqrt_ = _inp.make_inplace(_ew.sqrt)
-Tensor.abs_ = _inp.make_inplace(_ew.abs)
-Tensor.sigmoid_ = _inp.make_inplace(_ew.sigmoid)
-Tensor.tanh_ = _inp.make_inplace(_ew.tanh)
-Tensor.relu_ = _inp.make_inplace(_ew.relu)
-Tensor.square_ = _inp.make_inplace(_ew.square)
 
 # unary functions
 Tensor.exp = _ew.exp
@@ -757,19 +748,7 @@ Tensor.isreal = _ew.isreal
 Tensor.signbit = _ew.signbit
 Tensor.isposinf = _ew.isposinf
 Tensor.isneginf = _ew.isneginf
-for _name in ("exp2 expm1 log2 log10 log1p rsqrt reciprocal tan asin arcsin acos arccos atan "
-              "arctan atan2 arctan2 sinh cosh asinh arcsinh acosh arccosh atanh arctanh erf erfc "
-              "erfinv sinc deg2rad rad2deg clamp clip clamp_min clamp_max floor ceil round trunc "
-              "fix frac fmod remainder lerp addcmul addcdiv hypot xlogy copysign heaviside logit "
-              "nan_to_num sin cos sign sgn floor_divide logical_and logical_or logical_xor "
-              "logical_not bitwise_and bitwise_or bitwise_xor bitwise_not").split():
-    setattr(Tensor, _name + "_", _inp.make_inplace(getattr(_ew, _name)))
-Tensor.__imod__ = Tensor.remainder_
 Tensor.float_power_ = _ew.float_power_
-Tensor.__ifloordiv__ = Tensor.floor_divide_
-Tensor.__iand__ = Tensor.bitwise_and_
-Tensor.__ior__ = Tensor.bitwise_or_
-Tensor.__ixor__ = Tensor.bitwise_xor_
 
 # reductions
 Tensor.sum = _red.sum
@@ -997,10 +976,6 @@ Tensor.digamma = _sp.digamma
 Tensor.polygamma = _sp._polygamma_method
 Tensor.mvlgamma = _sp.mvlgamma
 Tensor.i0 = _sp.i0
-Tensor.i0_ = _sp.i0_
-for _name, _fn in (("lgamma", _sp.lgamma), ("digamma", _sp.digamma),
-                   ("polygamma", _sp._polygamma_method), ("mvlgamma", _sp.mvlgamma)):
-    setattr(Tensor, _name + "_", _inp.make_inplace(_fn))
 
 # extra ops: complex views, conj/neg bits, matrix_exp, logcumsumexp and friends
 from ._ops import extra as _extra  # noqa: E402
@@ -1028,3 +1003,12 @@ Tensor.ldexp = _extra.ldexp
 Tensor.nextafter = _extra.nextafter
 Tensor.renorm = _extra.renorm
 Tensor.histogram = _extra.histogram
+
+# the in-place variants the op families declared (Tensor.exp_, torch.exp_ ...), and the
+# in-place operators that are those variants
+_inp.derive_inplace()
+Tensor.__imod__ = Tensor.remainder_
+Tensor.__ifloordiv__ = Tensor.floor_divide_
+Tensor.__iand__ = Tensor.bitwise_and_
+Tensor.__ior__ = Tensor.bitwise_or_
+Tensor.__ixor__ = Tensor.bitwise_xor_

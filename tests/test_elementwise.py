@@ -327,6 +327,54 @@ def test_inplace_unary(name):
     check(lambda m, x: getattr(x * 1, name)(), [rand(3, 2, low=0.1, high=0.9)], grad=grad)
 
 
+# torch.x_ functions (derived from the op records' declarations), and extra arguments
+_INPLACE_FUNCTION_ARGS = {"clamp_": (0.2, 0.6), "clip_": (0.2, 0.6), "clamp_min_": (0.3,),
+                          "clamp_max_": (0.3,), "xlogy_": (2.0,)}
+
+
+def _torch_inplace_functions():
+    from taimatsu._ops._core import INPLACE
+    return sorted(n + "_" for n, kind in INPLACE.items() if kind in ("function", "both"))
+
+
+@pytest.mark.parametrize("name", _torch_inplace_functions())
+def test_torch_inplace_functions(name):
+    args = _INPLACE_FUNCTION_ARGS.get(name, ())
+
+    def run(m, x):
+        y = x.detach().clone()
+        out = getattr(m, name)(y, *args)
+        assert out is y
+        return y
+    check(run, [rand(3, 2, low=0.1, high=0.9)], grad=False)
+
+
+ALIASES = {
+    "negative": 1, "arccos": 1, "arctan": 1, "arcsinh": 1, "arccosh": 1, "isinf": 1,
+    "isfinite": 1, "subtract": 2, "divide": 2, "not_equal": 2, "less": 2, "less_equal": 2,
+    "greater": 2, "greater_equal": 2, "arctan2": 2, "isclose": 2,
+}
+
+
+@pytest.mark.parametrize("name", sorted(ALIASES))
+def test_aliases(name):
+    ins = [np.concatenate([rand(5, low=1.1, high=3), EDGE])]
+    if ALIASES[name] == 2:
+        ins.append(ins[0][::-1].copy())
+    check(lambda m, *xs: getattr(m, name)(*xs), ins, grad=False)
+
+
+@pytest.mark.parametrize("name", ["eq_", "ne_", "lt_", "le_", "gt_", "ge_", "less_",
+                                  "greater_equal_", "not_equal_", "absolute_", "negative_"])
+def test_inplace_comparisons_and_aliases(name):
+    """Comparisons in place write 1 or 0 in the tensor's own dtype."""
+    def run(m, x, y):
+        z = x.detach().clone()
+        return getattr(z, name)(*([y] if name[:-1] not in ("absolute", "negative") else []))
+    check(run, [randn(3, 4), randn(4)], grad=False)
+    check(run, [randint(-3, 3, 3, 4), randint(-3, 3, 4)], grad=False)
+
+
 BINARY_INPLACE = [
     ("add_ alpha", lambda m, x, y: (x * 1).add_(y, alpha=2)),
     ("fmod_", lambda m, x, y: (x * 1).fmod_(y + 2)),

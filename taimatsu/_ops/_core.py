@@ -23,6 +23,27 @@ _new_object = object.__new__
 _cpu_xp = cpu.xp
 
 
+# The torch namespace, as the op families declare it: `torch.<name>` for each public
+# function (`public`), and which in-place variants each has.  `taimatsu/__init__` exports
+# TORCH; `inplace.derive_inplace` makes the variants once every family is loaded.
+TORCH = {}
+INPLACE = {}  # name -> "method" (Tensor.name_), "function" (torch.name_) or "both"
+
+
+def public(fn=None, *, name=None, inplace=None):
+    """Declare `fn` as `torch.<name>` (default: its own name), with the in-place variants
+    `inplace` names.  A decorator too: `@public(inplace="both")`."""
+    if fn is None:
+        return partial(public, name=name, inplace=inplace)
+    if inplace not in (None, "method", "function", "both"):
+        raise ValueError(f"inplace={inplace!r}")
+    name = fn.__name__ if name is None else name
+    TORCH[name] = fn
+    if inplace is not None:
+        INPLACE[name] = inplace
+    return fn
+
+
 class Op(Node):
     """An op's record: see the module's docstring.
 

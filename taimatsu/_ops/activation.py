@@ -16,7 +16,7 @@ from .._tensor import Tensor, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from . import _layout
-from ._core import backend_of, record
+from ._core import backend_of, public, record
 from ._core import xp_of as _xp_of
 from .join import cat as _cat
 from .elementwise import (_no_derivative, _ScaleBackwardBackward, backward_op, erf, relu as
@@ -406,6 +406,7 @@ _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 
 
+@public(inplace="function")
 def selu(input, inplace=False):
     if inplace:
         return _inplace(selu, input)
@@ -419,6 +420,7 @@ def selu_(input):
     return selu(input, True)
 
 
+@public(inplace="function")
 def celu(input, alpha=1.0, inplace=False):
     if inplace:
         return _inplace(celu, input, alpha)
@@ -620,6 +622,7 @@ def _shifted(a, dim):
     return a - a.max(axis=dim, keepdims=True)
 
 
+@public
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
     xp = _xp_of(input)
     input, a, dim = _softmax_input(input, dim, dtype, "softmax", _stacklevel)
@@ -638,6 +641,7 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
     return softmax(-input, dim)
 
 
+@public
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     xp = _xp_of(input)
     input, a, dim = _softmax_input(input, dim, dtype, "log_softmax", _stacklevel)
@@ -701,6 +705,7 @@ def _rrelu_noise(input, lower, upper, generator):
     return a, noise
 
 
+@public
 def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
     """torch.rrelu (F.rrelu adds `inplace`): random slopes on the negative side in
     training, their mean otherwise; one node, RreluWithNoiseBackward0, either way."""
@@ -722,5 +727,6 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
     return result
 
 
+@public
 def rrelu_(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
     return _inplace(rrelu, input, lower, upper, training, generator)

@@ -12,7 +12,8 @@ from .. import _dtype as D
 from .._backend import backend_of_type, BY_ARRAY_TYPE, cpu, ndarray
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
-from ._core import Op, apply, backend_of, binary, record, record_binary, unary, zeros_of
+from ._core import (Op, apply, backend_of, binary, public, record, record_binary, unary,
+                    zeros_of)
 from . import _layout
 from ._layout import binary_result
 
@@ -212,6 +213,7 @@ def _check_out(out):
         raise NotImplementedError("out= is not supported yet")
 
 
+@public(inplace="method")
 def add(input, other, *, alpha=1, out=None):
     if alpha == 1 and alpha is not True and out is None:
         return _fast_binary(AddBackward0, input, other)
@@ -310,6 +312,7 @@ def _check_sub(input, other):
         raise RuntimeError(_SUB_TWO_BOOLS if a and b else _SUB_BOOL)
 
 
+@public(inplace="method")
 def sub(input, other, *, alpha=1, out=None):
     _check_sub(input, other)
     if alpha == 1 and alpha is not True and out is None:
@@ -318,9 +321,10 @@ def sub(input, other, *, alpha=1, out=None):
                  (input, other))
 
 
-subtract = sub
+subtract = public(sub, name="subtract", inplace="method")
 
 
+@public
 def rsub(input, other, *, alpha=1):
     """other - alpha * input (torch.rsub; `1 - x` lands here)."""
     _check_sub(input, other)
@@ -329,15 +333,17 @@ def rsub(input, other, *, alpha=1):
     return binary(RsubBackward1, input, other)
 
 
+@public(inplace="method")
 def mul(input, other, *, out=None):
     if out is None:
         return _fast_binary(MulBackward0, input, other)
     return _into(out, mul(input, other), (input, other))
 
 
-multiply = mul
+multiply = public(mul, name="multiply", inplace="method")
 
 
+@public(inplace="method")
 def div(input, other, *, rounding_mode=None, out=None):
     if rounding_mode is None:
         result = _true_div(input, other)
@@ -413,7 +419,8 @@ def _rounded_div(a, b, mode):
     return result
 
 
-true_divide = divide = div
+divide = public(div, name="divide", inplace="method")
+true_divide = public(divide, name="true_divide", inplace="method")
 
 
 class _NotImplementedNode(Op):
@@ -434,6 +441,7 @@ def _no_derivative(op, inputs, result):
     return result
 
 
+@public(inplace="method")
 def floor_divide(input, other, *, out=None):
     from ._core import as_tensor_operand, binary_dtype, to_array
     input, other = as_tensor_operand(input), as_tensor_operand(other)
@@ -455,6 +463,7 @@ def _type_name(np_dtype):
     return D.from_numpy_dtype(np_dtype)._legacy[:-6]
 
 
+@public(inplace="both")
 def neg(input, *, out=None):
     x = input._data
     if out is None and x.dtype.kind in "fc":
@@ -471,7 +480,7 @@ def neg(input, *, out=None):
     return _into(out, unary(NegBackward0, input))
 
 
-negative = neg
+negative = public(neg, name="negative", inplace="both")
 
 
 # --- powers -----------------------------------------------------------------------------
@@ -519,6 +528,7 @@ class PowBackward2(Op):
         return (grad * (result * (_math.log(base) if base > 0 else _math.nan)).conj(),)
 
 
+@public(inplace="method")
 def pow(input, exponent, *, out=None):
     te = type(exponent)
     if (te is int or te is float) and type(input) is Tensor and out is None:
@@ -605,6 +615,7 @@ def _scalar_pow(base, exponent):
     return result
 
 
+@public(inplace="method")
 def float_power(input, exponent):
     def as64(v):
         if isinstance(v, Tensor):
@@ -618,6 +629,7 @@ def _complex_or_double(t):
     return D.complex128 if t._data.dtype.kind == "c" else D.float64
 
 
+@public(inplace="both")
 def square(input):
     return pow(input, 2)
 
@@ -780,35 +792,42 @@ class SgnBackward0(Op):
         return (where(mag == 0, 0.0, across / where(mag == 0, 1.0, mag)),)
 
 
+@public(inplace="both")
 def exp(input, *, out=None):
     return _into(out, unary(ExpBackward0, input, save="out", float_only=True))
 
 
+@public(inplace="both")
 def log(input, *, out=None):
     return _into(out, unary(LogBackward0, input, save="x", float_only=True))
 
 
+@public(inplace="both")
 def sqrt(input, *, out=None):
     return _into(out, unary(SqrtBackward0, input, save="out", float_only=True))
 
 
+@public(inplace="both")
 def abs(input, *, out=None):
     if input._data.dtype.kind == "b":
         raise _not_implemented("abs_cpu", input._data.dtype)
     return _into(out, unary(AbsBackward0, input, save="x"))
 
 
-absolute = abs
+absolute = public(abs, name="absolute", inplace="method")
 
 
+@public(inplace="both")
 def sigmoid(input, *, out=None):
     return _into(out, unary(SigmoidBackward0, input, save="out", float_only=True))
 
 
+@public(inplace="both")
 def tanh(input, *, out=None):
     return _into(out, unary(TanhBackward0, input, save="out", float_only=True))
 
 
+@public(inplace="both")
 def relu(input):
     kind = input._data.dtype.kind
     if kind == "b":
@@ -818,20 +837,24 @@ def relu(input):
     return unary(ReluBackward0, input, save="out")
 
 
+@public(inplace="both")
 def sin(input, *, out=None):
     return _into(out, unary(SinBackward0, input, save="x", float_only=True))
 
 
+@public(inplace="both")
 def cos(input, *, out=None):
     return _into(out, unary(CosBackward0, input, save="x", float_only=True))
 
 
+@public(inplace="method")
 def sgn(input, *, out=None):
     if input._data.dtype.kind != "c":
         return _sign(input, out, _RealSgnBackward0)
     return _into(out, apply(SgnBackward0, input))
 
 
+@public(inplace="method")
 def sign(input, *, out=None):
     return _sign(input, out, SignBackward0)
 
@@ -871,6 +894,7 @@ class ConjBackward0(Op):
         return (grad.conj(),)
 
 
+@public
 def conj(input):
     if input._data.dtype.kind != "c":
         return input
@@ -889,6 +913,7 @@ class WhereBackward0(Op):
         return (None, where(condition, grad, zero), where(condition, zero, grad))
 
 
+@public
 def where(condition, input=None, other=None, *, out=None):
     if input is None and other is None:
         return condition.nonzero(as_tuple=True)
@@ -939,13 +964,17 @@ def _compare(ufunc, name):
     return compare
 
 
-eq = _compare("equal", "eq")
-ne = _compare("not_equal", "ne")
-lt = _compare("less", "lt")
-le = _compare("less_equal", "le")
-gt = _compare("greater", "gt")
-ge = _compare("greater_equal", "ge")
-not_equal, less, less_equal, greater, greater_equal = ne, lt, le, gt, ge
+eq = public(_compare("equal", "eq"), inplace="method")
+ne = public(_compare("not_equal", "ne"), inplace="method")
+lt = public(_compare("less", "lt"), inplace="method")
+le = public(_compare("less_equal", "le"), inplace="method")
+gt = public(_compare("greater", "gt"), inplace="method")
+ge = public(_compare("greater_equal", "ge"), inplace="method")
+not_equal = public(ne, name="not_equal", inplace="method")
+less = public(lt, name="less", inplace="method")
+less_equal = public(le, name="less_equal", inplace="method")
+greater = public(gt, name="greater", inplace="method")
+greater_equal = public(ge, name="greater_equal", inplace="method")
 
 
 def _logical(ufunc, name):
@@ -964,11 +993,12 @@ def _need_tensor(name, x, arg="input", position=1):
                         f"not {type(x).__name__}")
 
 
-logical_and = _logical("logical_and", "logical_and")
-logical_or = _logical("logical_or", "logical_or")
-logical_xor = _logical("logical_xor", "logical_xor")
+logical_and = public(_logical("logical_and", "logical_and"), inplace="method")
+logical_or = public(_logical("logical_or", "logical_or"), inplace="method")
+logical_xor = public(_logical("logical_xor", "logical_xor"), inplace="method")
 
 
+@public(inplace="method")
 def logical_not(input, *, out=None):
     return _into(out, _result(input._xp.logical_not(input._data)))
 
@@ -988,11 +1018,12 @@ def _bitwise(ufunc, name):
     return bitwise
 
 
-bitwise_and = _bitwise("bitwise_and", "bitwise_and")
-bitwise_or = _bitwise("bitwise_or", "bitwise_or")
-bitwise_xor = _bitwise("bitwise_xor", "bitwise_xor")
+bitwise_and = public(_bitwise("bitwise_and", "bitwise_and"), inplace="method")
+bitwise_or = public(_bitwise("bitwise_or", "bitwise_or"), inplace="method")
+bitwise_xor = public(_bitwise("bitwise_xor", "bitwise_xor"), inplace="method")
 
 
+@public(inplace="method")
 def bitwise_not(input, *, out=None):
     if input._data.dtype.kind not in "biu":
         raise _not_implemented("bitwise_not_cpu", input._data.dtype)
@@ -1007,29 +1038,35 @@ def invert(self):
     return _result(self._xp.invert(self._data))
 
 
+@public
 def equal(input, other):
     xp = backend_of(input, other).xp
     return input._data.shape == other._data.shape and bool(xp.array_equal(input._data,
                                                                              other._data))
 
 
+@public
 def isnan(input):
     return _result(input._xp.isnan(input._data))
 
 
+@public
 def isinf(input):
     return _result(input._xp.isinf(input._data))
 
 
+@public
 def isfinite(input):
     return _result(input._xp.isfinite(input._data))
 
 
+@public
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     xp = backend_of(input, other).xp
     return bool(xp.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
+@public
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     xp = backend_of(input, other).xp
     return _result(xp.isclose(input._data, other._data, rtol=rtol, atol=atol,
@@ -1254,34 +1291,43 @@ class SincBackward0(Op):
         return (where(x_squared_pi == 0, 0.0, out),)
 
 
-exp2 = _float_op(Exp2Backward0, "exp2", "out")
-expm1 = _float_op(Expm1Backward0, "expm1", "out")
-log2 = _float_op(Log2Backward0, "log2", "x")
-log10 = _float_op(Log10Backward0, "log10", "x")
-log1p = _float_op(Log1PBackward0, "log1p", "x")
-rsqrt = _float_op(RsqrtBackward0, "rsqrt", "out")
-reciprocal = _float_op(ReciprocalBackward0, "reciprocal", "out")
-tan = _float_op(TanBackward0, "tan", "out")
-asin = arcsin = _float_op(AsinBackward0, "asin", "x")
-acos = arccos = _float_op(AcosBackward0, "acos", "x")
-atan = arctan = _float_op(AtanBackward0, "atan", "x")
-sinh = _float_op(SinhBackward0, "sinh", "x")
-cosh = _float_op(CoshBackward0, "cosh", "x")
-asinh = arcsinh = _float_op(AsinhBackward0, "asinh", "x")
-acosh = arccosh = _float_op(AcoshBackward0, "acosh", "x")
-atanh = arctanh = _float_op(AtanhBackward0, "atanh", "x")
-erf = _float_op(ErfBackward0, "erf", "x", complex_kernel="erf_vml_cpu")
-erfc = _float_op(ErfcBackward0, "erfc", "x", complex_kernel="erfc_vml_cpu")
-erfinv = _float_op(ErfinvBackward0, "erfinv", "out", complex_kernel="erfinv_vml_cpu")
-sinc = _float_op(SincBackward0, "sinc", "x")
+exp2 = public(_float_op(Exp2Backward0, "exp2", "out"), inplace="both")
+expm1 = public(_float_op(Expm1Backward0, "expm1", "out"), inplace="both")
+log2 = public(_float_op(Log2Backward0, "log2", "x"), inplace="both")
+log10 = public(_float_op(Log10Backward0, "log10", "x"), inplace="both")
+log1p = public(_float_op(Log1PBackward0, "log1p", "x"), inplace="both")
+rsqrt = public(_float_op(RsqrtBackward0, "rsqrt", "out"), inplace="both")
+reciprocal = public(_float_op(ReciprocalBackward0, "reciprocal", "out"), inplace="both")
+tan = public(_float_op(TanBackward0, "tan", "out"), inplace="both")
+asin = public(_float_op(AsinBackward0, "asin", "x"), inplace="both")
+arcsin = public(asin, name="arcsin", inplace="both")
+acos = public(_float_op(AcosBackward0, "acos", "x"), inplace="both")
+arccos = public(acos, name="arccos", inplace="both")
+atan = public(_float_op(AtanBackward0, "atan", "x"), inplace="both")
+arctan = public(atan, name="arctan", inplace="both")
+sinh = public(_float_op(SinhBackward0, "sinh", "x"), inplace="both")
+cosh = public(_float_op(CoshBackward0, "cosh", "x"), inplace="both")
+asinh = public(_float_op(AsinhBackward0, "asinh", "x"), inplace="both")
+arcsinh = public(asinh, name="arcsinh", inplace="both")
+acosh = public(_float_op(AcoshBackward0, "acosh", "x"), inplace="both")
+arccosh = public(acosh, name="arccosh", inplace="both")
+atanh = public(_float_op(AtanhBackward0, "atanh", "x"), inplace="both")
+arctanh = public(atanh, name="arctanh", inplace="both")
+erf = public(_float_op(ErfBackward0, "erf", "x", complex_kernel="erf_vml_cpu"), inplace="both")
+erfc = public(_float_op(ErfcBackward0, "erfc", "x", complex_kernel="erfc_vml_cpu"), inplace="both")
+erfinv = public(_float_op(ErfinvBackward0, "erfinv", "out", complex_kernel="erfinv_vml_cpu"),
+                inplace="method")
+sinc = public(_float_op(SincBackward0, "sinc", "x"), inplace="both")
 
 
+@public(inplace="both")
 def deg2rad(input, *, out=None):
     if input._data.dtype.kind == "c":
         raise RuntimeError("deg2rad is not supported for complex tensors.")
     return _into(out, unary(Deg2RadBackward0, input, float_only=True))
 
 
+@public(inplace="both")
 def rad2deg(input, *, out=None):
     if input._data.dtype.kind == "c":
         raise RuntimeError("rad2deg is not supported for complex tensors.")
@@ -1337,13 +1383,18 @@ def _rounding(node_cls, name, complex_message):
     return op
 
 
-floor = _rounding(FloorBackward0, "floor", "floor is not supported for complex inputs")
-ceil = _rounding(CeilBackward0, "ceil", "ceil is not supported for complex inputs")
-trunc = fix = _rounding(TruncBackward0, "trunc", "trunc is not supported for complex inputs")
+floor = public(_rounding(FloorBackward0, "floor", "floor is not supported for complex inputs"),
+               inplace="both")
+ceil = public(_rounding(CeilBackward0, "ceil", "ceil is not supported for complex inputs"),
+              inplace="both")
+trunc = public(_rounding(TruncBackward0, "trunc", "trunc is not supported for complex inputs"),
+               inplace="both")
+fix = public(trunc, name="fix", inplace="both")
 _round_half_even = _rounding(RoundBackward0, "round",
                              "\"round_vml_cpu\" not implemented for 'ComplexFloat'")
 
 
+@public(inplace="both")
 def round(input, *, decimals=0, out=None):
     a = input._data
     if decimals == 0:
@@ -1365,6 +1416,7 @@ def round(input, *, decimals=0, out=None):
     return _into(out, result)
 
 
+@public(inplace="both")
 def frac(input, *, out=None):
     if input._data.dtype.kind != "f":
         raise _not_implemented("frac_cpu", input._data.dtype)
@@ -1479,6 +1531,7 @@ def _broadcast_fails(a, b):
     return False
 
 
+@public(inplace="both")
 def clamp(input, min=None, max=None, *, out=None):
     _need_tensor("clamp", input)
     if min is None and max is None:
@@ -1494,13 +1547,14 @@ def clamp(input, min=None, max=None, *, out=None):
     return _into(out, result, (input, min, max))
 
 
-clip = clamp
+clip = public(clamp, name="clip", inplace="both")
 
 
 def _scalar_like(value, t):
     return _wrap(t._xp.asarray(value, dtype=t._data.dtype))
 
 
+@public(inplace="both")
 def clamp_min(input, min, *, out=None):
     result = _clamp_arrays(input, min, None)
     if GradMode.enabled and (input._requires_grad or getattr(min, "_requires_grad", False)):
@@ -1511,6 +1565,7 @@ def clamp_min(input, min, *, out=None):
     return _into(out, result)
 
 
+@public(inplace="both")
 def clamp_max(input, max, *, out=None):
     result = _clamp_arrays(input, None, max)
     if GradMode.enabled and (input._requires_grad or getattr(max, "_requires_grad", False)):
@@ -1569,6 +1624,7 @@ class Atan2Backward0(_Binary):
         return gy, gx
 
 
+@public(inplace="method")
 def atan2(input, other, *, out=None):
     _need_tensor("atan2", input)
     _need_tensor("atan2", other, "other", 2)
@@ -1576,7 +1632,7 @@ def atan2(input, other, *, out=None):
     return _binary_op(Atan2Backward0, "atan2", input, other, dt, ("a", "b"), out=out)
 
 
-arctan2 = atan2
+arctan2 = public(atan2, name="arctan2", inplace="method")
 
 
 def _check_zero_divisor(other, dt):
@@ -1600,6 +1656,7 @@ class FmodBackward1(_Binary):
         return grad, gy
 
 
+@public(inplace="method")
 def fmod(input, other, *, out=None):
     if not isinstance(input, Tensor):
         raise TypeError(f"fmod() received an invalid combination of arguments - got "
@@ -1625,6 +1682,7 @@ class RemainderBackward1(_Binary):
         return grad, gy
 
 
+@public(inplace="method")
 def remainder(input, other, *, out=None):
     dt = _real_dtype("remainder", input, other)
     if dt.kind == "b":
@@ -1696,10 +1754,10 @@ def _extremum(node_cls, name):
     return op
 
 
-maximum = _extremum(MaximumBackward0, "maximum")
-minimum = _extremum(MinimumBackward0, "minimum")
-fmax = _extremum(FmaxBackward0, "fmax")
-fmin = _extremum(FminBackward0, "fmin")
+maximum = public(_extremum(MaximumBackward0, "maximum"))
+minimum = public(_extremum(MinimumBackward0, "minimum"))
+fmax = public(_extremum(FmaxBackward0, "fmax"))
+fmin = public(_extremum(FminBackward0, "fmin"))
 
 
 class HypotBackward0(_Binary):
@@ -1710,6 +1768,7 @@ class HypotBackward0(_Binary):
         return grad * a / result, grad * b / result
 
 
+@public(inplace="method")
 def hypot(input, other, *, out=None):
     _need_tensor("hypot", input)
     _need_tensor("hypot", other, "other", 2)
@@ -1740,6 +1799,7 @@ class Logaddexp2Backward0(_Binary):
         return grad / ((b - a).exp2() + 1), grad / ((a - b).exp2() + 1)
 
 
+@public
 def logaddexp(input, other, *, out=None):
     _need_tensor("logaddexp", input)
     _need_tensor("logaddexp", other, "other", 2)
@@ -1750,6 +1810,7 @@ def logaddexp(input, other, *, out=None):
     return _binary_op(LogaddexpBackward0, "logaddexp", input, other, dt, ("a", "b"), out=out)
 
 
+@public
 def logaddexp2(input, other, *, out=None):
     _need_tensor("logaddexp2", input)
     _need_tensor("logaddexp2", other, "other", 2)
@@ -1794,6 +1855,7 @@ class XlogyBackward2(Op):
         return (where(x == 0, 0.0, g) if self.other <= 0 else g,)
 
 
+@public(inplace="both")
 def xlogy(input, other, *, out=None):
     from ._core import to_array
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
@@ -1831,6 +1893,7 @@ def _copysign_self_grad(grad, x, result):
     return grad * ratio
 
 
+@public(inplace="method")
 def copysign(input, other, *, out=None):
     if not isinstance(input, Tensor):
         raise TypeError(f"copysign() received an invalid combination of arguments - got "
@@ -1840,6 +1903,7 @@ def copysign(input, other, *, out=None):
                       CopysignBackward1, out)
 
 
+@public(inplace="method")
 def heaviside(input, values, *, out=None):
     _need_tensor("heaviside", input)
     _need_tensor("heaviside", values, "values", 2)
@@ -1889,6 +1953,7 @@ def _lerp_array(xp, x, y, w):
     return xp.where(small, x + w * diff, y - diff * (1 - w))
 
 
+@public(inplace="method")
 def lerp(input, end, weight, *, out=None):
     _need_tensor("lerp", input)
     _need_tensor("lerp", end, "end", 2)
@@ -1968,11 +2033,13 @@ def _fused(node_cls, name, combine, input, tensor1, tensor2, value, out):
     return _into(out, result, (input, tensor1, tensor2))
 
 
+@public(inplace="method")
 def addcmul(input, tensor1, tensor2, *, value=1, out=None):
     return _fused(AddcmulBackward0, "addcmul", "multiply", input, tensor1, tensor2, value,
                   out)
 
 
+@public(inplace="method")
 def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
     _need_tensor("addcdiv", input)
     if isinstance(tensor1, Tensor) and isinstance(tensor2, Tensor) and \
@@ -1994,6 +2061,7 @@ class LogitBackward0(Op):
         return (where(logical_or(x < eps, x > 1 - eps), 0.0, inner),)
 
 
+@public(inplace="both")
 def logit(input, eps=None, *, out=None):
     a = input._data
     if a.dtype.kind == "c":
@@ -2024,6 +2092,7 @@ def _nan_to_num_array(xp, a, nan, posinf, neginf):
     return xp.nan_to_num(r, copy=False, nan=nan, posinf=posinf, neginf=neginf)
 
 
+@public(inplace="both")
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     a = input._data
     if a.dtype.kind not in "fc":
@@ -2051,12 +2120,14 @@ def _complex_part(input, part, unit):
     return result
 
 
+@public
 def real(input):
     if input._data.dtype.kind != "c":
         return input
     return _complex_part(input, "real", 1)
 
 
+@public
 def imag(input):
     if input._data.dtype.kind != "c":
         raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
@@ -2072,6 +2143,7 @@ class AngleBackward0(Op):
         return (where(x == 0, 0.0, grad * direction),)
 
 
+@public
 def angle(input, *, out=None):
     a = input._data
     xp = input._xp
@@ -2088,6 +2160,7 @@ def angle(input, *, out=None):
     return _into(out, result)
 
 
+@public
 def isreal(input):
     a = input._data
     if a.dtype.kind != "c":
@@ -2095,6 +2168,7 @@ def isreal(input):
     return _result(a.imag == 0)
 
 
+@public
 def signbit(input, *, out=None):
     a = input._data
     if a.dtype.kind == "c":
@@ -2116,10 +2190,11 @@ def _infinity_test(name, sign):
     return op
 
 
-isposinf = _infinity_test("isposinf", 1)
-isneginf = _infinity_test("isneginf", -1)
+isposinf = public(_infinity_test("isposinf", 1))
+isneginf = public(_infinity_test("isneginf", -1))
 
 
+@public
 def positive(input):
     if input._data.dtype.kind == "b":
         raise RuntimeError("The `+` operator, on a bool tensor is not supported.")

@@ -165,3 +165,17 @@ def make_inplace(fn):
         return apply_inplace(fn, self, *args, **kwargs)
     inplace.__name__ = fn.__name__ + "_"
     return inplace
+
+
+def derive_inplace():
+    """The in-place variants the op families declared (`_core.public(inplace=...)`):
+    `Tensor.x_` runs the method `Tensor.x` in place, `torch.x_` is that method (or, for a
+    function with no method, the function run in place).  Variants written by hand (the
+    fast arithmetic ones) are kept."""
+    from ._core import INPLACE, TORCH
+    for name, kind in INPLACE.items():
+        method = name + "_"
+        if kind in ("method", "both") and method not in Tensor.__dict__:
+            setattr(Tensor, method, make_inplace(getattr(Tensor, name)))
+        if kind in ("function", "both") and method not in TORCH:
+            TORCH[method] = Tensor.__dict__.get(method) or make_inplace(TORCH[name])

@@ -14,9 +14,9 @@ from .._tensor import Tensor
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from . import elementwise as ew
-from ._core import record
+from ._core import public, record
 from ._core import xp_of as _xp_of
-from .inplace import make_inplace
+
 
 _F64 = D.float64._np
 _LOG_PI = math.log(math.pi)
@@ -372,10 +372,13 @@ def _unary_op(node_cls, name, kernel, save="x"):
     return op
 
 
-lgamma = gammaln = _unary_op(LgammaBackward0, "lgamma", "lgamma_vml_cpu")
-digamma = psi = _unary_op(DigammaBackward0, "digamma", "digamma")
+lgamma = public(_unary_op(LgammaBackward0, "lgamma", "lgamma_vml_cpu"), inplace="method")
+gammaln = lgamma  # torch.special's name
+digamma = public(_unary_op(DigammaBackward0, "digamma", "digamma"), inplace="method")
+psi = digamma  # torch.special's name
 
 
+@public(inplace="method")
 def polygamma(n, input, *, out=None):
     if not isinstance(n, int) or isinstance(n, bool):
         raise TypeError("polygamma(): argument 'n' (position 1) must be int, not "
@@ -399,6 +402,7 @@ def _mvlgamma_offsets(p, x):
     return arange(-p * 0.5 + 0.5, 0.5, 0.5, dtype=x.dtype)
 
 
+@public(inplace="method")
 def mvlgamma(input, p, *, out=None):
     """log of the multivariate gamma function of dimension p:
     sum_i lgamma(x - i/2) + p (p - 1) / 4 log(pi)."""
@@ -561,8 +565,7 @@ def _unary_saving(node_cls, name, kernel, saves):
     return op
 
 
-i0 = _unary_saving(I0Backward0, "i0", "i0_vml_cpu", ("x",))
-i0_ = make_inplace(i0)  # torch.i0_ too
+i0 = public(_unary_saving(I0Backward0, "i0", "i0_vml_cpu", ("x",)), inplace="both")
 i0e = _unary_saving(SpecialI0EBackward0, "i0e", "i0e_cpu", ("x", "out"))
 i1 = _unary_saving(SpecialI1Backward0, "i1", "i1_cpu", ("x", "out"))
 i1e = _unary_saving(SpecialI1EBackward0, "i1e", "i1e_cpu", ("x", "out"))
