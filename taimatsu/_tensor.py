@@ -839,11 +839,6 @@ Tensor.addmv = _la.addmv
 Tensor.addr = _la.addr
 Tensor.baddbmm = _la.baddbmm
 Tensor.addbmm = _la.addbmm
-Tensor.addmm_ = _inp.make_inplace(_la.addmm)
-Tensor.addmv_ = _inp.make_inplace(_la.addmv)
-Tensor.addr_ = _inp.make_inplace(_la.addr)
-Tensor.baddbmm_ = _inp.make_inplace(_la.baddbmm)
-Tensor.addbmm_ = _inp.make_inplace(_la.addbmm)
 Tensor.kron = _la.kron
 Tensor.cross = _la.cross
 Tensor.trace = _la.trace
@@ -871,8 +866,6 @@ Tensor.diag = _shp.diag
 Tensor.diag_embed = _shp.diag_embed
 Tensor.tril = _shp.tril
 Tensor.triu = _shp.triu
-Tensor.tril_ = _inp.make_inplace(_shp.tril)
-Tensor.triu_ = _inp.make_inplace(_shp.triu)
 Tensor.unfold = _shp.unfold
 Tensor.as_strided = _shp.as_strided
 Tensor.movedim = Tensor.moveaxis = _shp.movedim
@@ -966,6 +959,7 @@ Tensor.diff = _shp.diff
 Tensor.squeeze_ = _shp.squeeze_
 Tensor.unsqueeze_ = _shp.unsqueeze_
 Tensor.t_ = _shp.t_
+Tensor.as_strided_ = _shp.as_strided_
 Tensor.transpose_ = Tensor.swapaxes_ = Tensor.swapdims_ = _shp.transpose_
 
 # special functions: the gamma family and Bessel I0

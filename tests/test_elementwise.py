@@ -327,9 +327,21 @@ def test_inplace_unary(name):
     check(lambda m, x: getattr(x * 1, name)(), [rand(3, 2, low=0.1, high=0.9)], grad=grad)
 
 
-# torch.x_ functions (derived from the op records' declarations), and extra arguments
-_INPLACE_FUNCTION_ARGS = {"clamp_": (0.2, 0.6), "clip_": (0.2, 0.6), "clamp_min_": (0.3,),
-                          "clamp_max_": (0.3,), "xlogy_": (2.0,)}
+# torch.x_ functions (derived from the op declarations): inputs (the first is written in
+# place) and the call, where the default (one tensor in (0.1, 0.9), no arguments) won't do
+_INPLACE_FUNCTION_CASES = {
+    "clamp_": lambda: ([rand(3, 2, low=0.1, high=0.9)], (0.2, 0.6)),
+    "clip_": lambda: ([rand(3, 2, low=0.1, high=0.9)], (0.2, 0.6)),
+    "clamp_min_": lambda: ([rand(3, 2, low=0.1, high=0.9)], (0.3,)),
+    "clamp_max_": lambda: ([rand(3, 2, low=0.1, high=0.9)], (0.3,)),
+    "xlogy_": lambda: ([rand(3, 2, low=0.1, high=0.9)], (2.0,)),
+    "addmv_": lambda: ([randn(3), randn(3, 2), randn(2)], ()),
+    "gcd_": lambda: ([randint(-20, 20, 5), randint(-20, 20, 5)], ()),
+    "lcm_": lambda: ([randint(-20, 20, 5), randint(-20, 20, 5)], ()),
+    "ldexp_": lambda: ([randn(5), randint(-3, 3, 5)], ()),
+    "as_strided_": lambda: ([randn(3, 2)], ((2, 2), (1, 2), 1)),
+    "index_put_": lambda: ([randn(4, 2), np.array([3, 0]), randn(2, 2)], ()),
+}
 
 
 def _torch_inplace_functions():
@@ -339,14 +351,17 @@ def _torch_inplace_functions():
 
 @pytest.mark.parametrize("name", _torch_inplace_functions())
 def test_torch_inplace_functions(name):
-    args = _INPLACE_FUNCTION_ARGS.get(name, ())
+    case = _INPLACE_FUNCTION_CASES.get(name)
+    arrays, args = case() if case else ([rand(3, 2, low=0.1, high=0.9)], ())
 
-    def run(m, x):
+    def run(m, x, *others):
         y = x.detach().clone()
-        out = getattr(m, name)(y, *args)
+        if name == "index_put_":  # its indices are a tuple
+            others = ((others[0],), others[1])
+        out = getattr(m, name)(y, *others, *args)
         assert out is y
         return y
-    check(run, [rand(3, 2, low=0.1, high=0.9)], grad=False)
+    check(run, arrays, grad=False)
 
 
 ALIASES = {

@@ -72,7 +72,9 @@ def test_cartesian_prod():
 
 METADATA_OPS = [((1, 3, 2), lambda t: t.squeeze_()), ((1, 3, 2), lambda t: t.squeeze_(0)),
                 ((3, 2), lambda t: t.unsqueeze_(-1)), ((3, 2), lambda t: t.t_()),
-                ((2, 3, 4), lambda t: t.transpose_(0, 2)), ((2, 3, 4), lambda t: t.swapdims_(1, 2))]
+                ((2, 3, 4), lambda t: t.transpose_(0, 2)), ((2, 3, 4), lambda t: t.swapdims_(1, 2)),
+                ((2, 3), lambda t: t.as_strided_((2, 2), (1, 2), 1)),
+                ((2, 3), lambda t: t.as_strided_((3,), (2,)))]
 
 
 @pytest.mark.parametrize("shape, op", METADATA_OPS)

@@ -8,6 +8,7 @@ from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from . import _layout
+from ._core import public
 from ._core import record, zeros_of
 
 
@@ -106,6 +107,7 @@ cfloat = _cast(D.complex64)
 cdouble = _cast(D.complex128)
 
 
+@public
 def clone(input, *, memory_format=None):
     a = input._data
     if a.flags.c_contiguous and memory_format is not channels_last:

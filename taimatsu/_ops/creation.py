@@ -6,6 +6,7 @@ from .._backend import cpu, ndarray
 from .._device import channels_last, contiguous_format, preserve_format, resolve
 from .._tensor import Size, Tensor, _wrap
 from . import _layout
+from ._core import public
 
 # host data (python lists, numpy arrays) is read by numpy and then moved to the device
 _host = cpu.xp
@@ -136,6 +137,7 @@ def _infer_dtype(arr, python):
     return arr.dtype
 
 
+@public
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     arr, python = _array_from_data(data)
     target = _infer_dtype(arr, python) if dtype is None else _np_dtype(dtype)
@@ -144,6 +146,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     return finish(arr, requires_grad, device)
 
 
+@public
 def as_tensor(data, dtype=None, device=None):
     if isinstance(data, Tensor):
         if device is not None:
@@ -156,9 +159,10 @@ def as_tensor(data, dtype=None, device=None):
     return tensor(data, dtype=dtype, device=device)
 
 
-asarray = as_tensor
+asarray = public(as_tensor, name="asarray")
 
 
+@public
 def from_numpy(ndarray_):
     if not isinstance(ndarray_, ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray_).__name__})")
@@ -170,36 +174,42 @@ def from_numpy(ndarray_):
     return _wrap(ndarray_)
 
 
+@public
 def from_dlpack(ext_tensor):
     if isinstance(ext_tensor, Tensor):
         return ext_tensor
     return _wrap(_host.from_dlpack(ext_tensor))
 
 
+@public
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
     return finish(_host.asarray(s, dtype=_np_dtype(dtype)), requires_grad, device)
 
 
 # --- filled ------------------------------------------------------------------------------
 
+@public
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False):
     return finish(_xp(device).zeros(size_args(size), dtype=_np_dtype(dtype)), requires_grad,
                   device)
 
 
+@public
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False):
     return finish(_xp(device).ones(size_args(size), dtype=_np_dtype(dtype)), requires_grad,
                   device)
 
 
+@public
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, memory_format=None):
     return finish(_xp(device).empty(size_args(size), dtype=_np_dtype(dtype)), requires_grad,
                   device)
 
 
+@public
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False):
     if isinstance(fill_value, Tensor):
@@ -246,11 +256,12 @@ def _fill_like(fill, a, np_dtype, memory_format):
     return fill([a.shape[d] for d in axes], np_dtype).transpose(inverse)
 
 
-zeros_like = _like("zeros")
-ones_like = _like("ones")
-empty_like = _like("empty")
+zeros_like = public(_like("zeros"), name="zeros_like")
+ones_like = public(_like("ones"), name="ones_like")
+empty_like = public(_like("empty"), name="empty_like")
 
 
+@public
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
     np_dtype = input._data.dtype if dtype is None else dtype._np
@@ -260,6 +271,7 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
     return finish(arr, requires_grad, input.device if device is None else device)
 
 
+@public
 def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False,
                   pin_memory=False):
     np_dtype = _np_dtype(dtype)
@@ -278,6 +290,7 @@ def _is_float(*vals):
                for v in vals)
 
 
+@public
 def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
            requires_grad=False):
     if end is None:
@@ -304,6 +317,7 @@ def range_(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=
     return finish(arr.astype(dtype._np), requires_grad, device)
 
 
+@public
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False):
     np_dtype = _np_dtype(dtype)
@@ -320,6 +334,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     return finish(arr.astype(np_dtype), requires_grad, device)
 
 
+@public
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False):
     np_dtype = _np_dtype(dtype)
@@ -327,22 +342,10 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
     return finish(_xp(device).power(base, exps).astype(np_dtype), requires_grad, device)
 
 
+@public
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     return finish(_xp(device).eye(n, n if m is None else m, dtype=_np_dtype(dtype)),
                   requires_grad, device)
-
-
-def complex_(real, imag, *, out=None):
-    if real.dtype is not imag.dtype:
-        raise RuntimeError(f"Expected object of scalar type {real.dtype._legacy[:-6]} but got "
-                           f"scalar type {imag.dtype._legacy[:-6]} for second argument")
-    arr = real._data + 1j * imag._data
-    return _wrap(arr.astype(real.dtype.to_complex()._np))
-
-
-def polar(abs, angle, *, out=None):
-    arr = abs._data * abs._xp.exp(1j * angle._data)
-    return _wrap(arr.astype(abs.dtype.to_complex()._np))
 
 
 def _triangle_indices(lower, row, col, offset, dtype, device):
@@ -357,9 +360,11 @@ def _triangle_indices(lower, row, col, offset, dtype, device):
     return _wrap(xp.stack([rows, cols]).astype(np_dtype).reshape(2, -1))
 
 
+@public
 def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
     return _triangle_indices(True, row, col, offset, dtype, device)
 
 
+@public
 def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
     return _triangle_indices(False, row, col, offset, dtype, device)

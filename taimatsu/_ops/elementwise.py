@@ -2134,6 +2134,69 @@ def imag(input):
     return _complex_part(input, "imag", 1j)
 
 
+# --- complex numbers from parts: torch.complex and torch.polar -----------------------------
+
+def _complex_from_parts(xp, a, b, parts):
+    """The complex array of a's dtype, a and b broadcast together, with the real and
+    imaginary parts that `parts(a, b)` gives."""
+    from ._core import broadcast_error, broadcast_shapes
+    try:
+        shape = broadcast_shapes(a.shape, b.shape)
+    except ValueError:
+        raise broadcast_error(a.shape, b.shape) from None
+    out = xp.empty(shape, D.FROM_NUMPY[a.dtype].to_complex()._np)
+    out.real[...], out.imag[...] = parts(a, b)
+    return out
+
+
+def _parts_inputs(a, b):
+    if a.dtype is not b.dtype:
+        raise RuntimeError(f"Expected object of scalar type {a.dtype._legacy[:-6]} but got "
+                           f"scalar type {b.dtype._legacy[:-6]} for second argument")
+    if not a.dtype.is_floating_point:
+        raise RuntimeError(f"Expected both inputs to be Half, Float or Double tensors but got "
+                           f"{a.dtype._legacy[:-6]} and {b.dtype._legacy[:-6]}")
+
+
+class ComplexBackward0(Op):
+    args = ("real", "imag")
+
+    @staticmethod
+    def forward(xp, real, imag):
+        return _complex_from_parts(xp, real, imag, lambda a, b: (a, b))
+
+    def backward(self, grad):
+        return real(grad), imag(grad)
+
+
+class PolarBackward0(Op):
+    args = ("abs", "angle")
+    saves = ("result",)
+
+    @staticmethod
+    def forward(xp, abs, angle):
+        return _complex_from_parts(xp, abs, angle,
+                                   lambda r, a: (r * xp.cos(a), r * xp.sin(a)))
+
+    def backward(self, grad):
+        # torch's polar_backward: the parts of conj(grad) along e^(i angle) and across it
+        (result,) = self.saved()
+        g = grad.conj()
+        return real(g * result.sgn()), real(g * (result * 1j))
+
+
+@public(name="complex")
+def complex_(real, imag, *, out=None):
+    _parts_inputs(real, imag)
+    return _into(out, apply(ComplexBackward0, real, imag))
+
+
+@public
+def polar(abs, angle, *, out=None):
+    _parts_inputs(abs, angle)
+    return _into(out, apply(PolarBackward0, abs, angle))
+
+
 class AngleBackward0(Op):
     def backward(self, grad):
         (x,) = self.saved()

@@ -14,6 +14,7 @@ from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from ..return_types import _structseq
+from ._core import public
 from ._core import record
 from ._core import xp_of as _xp_of
 from .linalg import _conj, _legacy, matmul
@@ -34,6 +35,7 @@ class ViewAsComplexBackward0(Node):
         return (view_as_real(grad),)
 
 
+@public
 def view_as_real(input):
     from .shape import make_view
     a = input._data
@@ -48,6 +50,7 @@ def view_as_real(input):
 _COMPLEX_OF = {"float32": D.complex64._np, "float64": D.complex128._np}
 
 
+@public
 def view_as_complex(input):
     from .shape import make_view
     a = input._data
@@ -75,18 +78,22 @@ def view_as_complex(input):
 # taimatsu's conj() copies, and negation is never lazy: the bits are always clear
 
 
+@public
 def is_conj(input):
     return False
 
 
+@public
 def is_neg(input):
     return False
 
 
+@public
 def resolve_conj(input):
     return input
 
 
+@public
 def resolve_neg(input):
     return input
 
@@ -126,6 +133,7 @@ def _expm(a):
     return result.astype(a.dtype, copy=False)
 
 
+@public
 def matrix_exp(A):
     xp = _xp_of(A)
     a = _check_matrix_input(A, "linalg.matrix_exp")
@@ -220,6 +228,7 @@ def linalg_vander(x, *, N=None):
     return cat([powers[..., :1] ** 0, powers], -1)
 
 
+@public
 def vander(x, N=None, increasing=False):
     xp = _xp_of(x)
     if x.ndim != 1:
@@ -252,6 +261,7 @@ def cond(A, p=None, *, out=None):
 # --- top-level functions -----------------------------------------------------------------
 
 
+@public
 def logcumsumexp(input, dim, *, out=None):
     if input._data.dtype.kind not in "fc":
         raise NotImplementedError("\"logcumsumexp_out_cpu\" not implemented for "
@@ -279,20 +289,24 @@ def _integer_op(name, fn, input, other):
     return _wrap(xp.asarray(fn(a, b)).astype(dt, copy=False))
 
 
+@public(inplace="both")
 def gcd(input, other, *, out=None):
     xp = _xp_of(input)
     return _integer_op("gcd", xp.gcd, input, other)
 
 
+@public(inplace="both")
 def lcm(input, other, *, out=None):
     xp = _xp_of(input)
     return _integer_op("lcm", xp.lcm, input, other)
 
 
+@public
 def diagflat(input, offset=0):
     return input.flatten().diag(offset)
 
 
+@public
 def block_diag(*tensors):
     from .join import cat
     from .creation import zeros
@@ -313,6 +327,7 @@ def block_diag(*tensors):
     return cat(rows, 0)
 
 
+@public
 def cov(input, *, correction=1, fweights=None, aweights=None):
     x = input if input.ndim == 2 else input.reshape(1, -1)
     if not (x.dtype.is_floating_point or x.dtype.is_complex):
@@ -345,6 +360,7 @@ def _default_float():
     return get_default_dtype()
 
 
+@public
 def corrcoef(input):
     c = cov(input)
     if c.ndim == 0:
@@ -358,10 +374,12 @@ def corrcoef(input):
     return c.clamp(-1, 1)
 
 
+@public
 def dist(input, other, p=2):
     return (input - other).norm(p)
 
 
+@public
 def is_same_size(input, other):
     return tuple(input.shape) == tuple(other.shape)
 
@@ -588,6 +606,7 @@ frexp_result = _structseq("frexp", ("mantissa", "exponent"))
 histogram_result = _structseq("histogram", ("hist", "bin_edges"))
 
 
+@public
 def svd(input, some=True, compute_uv=True, *, out=None):
     from .linalg_decomp import svd as linalg_svd
     u, s, vh = linalg_svd(input, full_matrices=not some)
@@ -599,6 +618,7 @@ def svd(input, some=True, compute_uv=True, *, out=None):
     return svd_result((u, s, _mH(vh)))
 
 
+@public
 def qr(input, some=True, *, out=None):
     from .linalg_decomp import qr as linalg_qr
     return qr_result(tuple(linalg_qr(input, "reduced" if some else "complete")))
@@ -617,6 +637,7 @@ class CholeskySolveBackward0(Node):
         return gb if self._next[0] is not None else None, gl
 
 
+@public
 def cholesky_solve(input, input2, upper=False, *, out=None):
     xp = _xp_of(input)
     b, f = input._data, input2._data
@@ -640,6 +661,7 @@ class CholeskyInverseBackward0(Node):
         return (-matmul(common_term, L),)
 
 
+@public
 def cholesky_inverse(input, upper=False, *, out=None):
     """(L L^H)^-1 from a Cholesky factor L (real matrices)."""
     xp = _xp_of(input)
@@ -654,6 +676,7 @@ def cholesky_inverse(input, upper=False, *, out=None):
     return result
 
 
+@public
 def triangular_solve(input, A, upper=True, transpose=False, unitriangular=False, *, out=None):
     coeff = A.mT if transpose else A
     x = solve_triangular(coeff, input, upper=upper != transpose, unitriangular=unitriangular)
@@ -673,22 +696,26 @@ def _trapezoid_parts(y, x, dx, dim):
     return (left + right) * dxs * 0.5
 
 
+@public
 def trapezoid(y, x=None, *, dx=None, dim=-1):
     if y.shape[dim] == 0:
         return y.sum(dim)
     return _trapezoid_parts(y, x, dx, dim).sum(dim)
 
 
+@public
 def trapz(y, x=None, *, dx=None, dim=-1):
     return trapezoid(y, x, dx=dx, dim=dim)
 
 
+@public
 def cumulative_trapezoid(y, x=None, *, dx=None, dim=-1):
     if y.shape[dim] == 0:
         return y.clone()
     return _trapezoid_parts(y, x, dx, dim).cumsum(dim)
 
 
+@public
 def frexp(input, *, out=None):
     xp = _xp_of(input)
     a = input._data
@@ -699,11 +726,13 @@ def frexp(input, *, out=None):
     return frexp_result((mantissa, _wrap(exponent.astype(D.int32._np))))
 
 
+@public(inplace="both")
 def ldexp(input, other, *, out=None):
     from .elementwise import pow as _pow
     return input * _pow(2.0, other)
 
 
+@public(inplace="method")
 def nextafter(input, other, *, out=None):
     xp = _xp_of(input)
     a, b = input._data, other._data
@@ -713,6 +742,7 @@ def nextafter(input, other, *, out=None):
     return _wrap(xp.asarray(xp.nextafter(a.astype(dt), b.astype(dt))))
 
 
+@public
 def unravel_index(indices, shape):
     idx = indices._data if isinstance(indices, Tensor) else _host.asarray(indices)
     xp = _xp_of(idx)
@@ -727,6 +757,7 @@ def unravel_index(indices, shape):
     return tuple(_wrap(xp.asarray(p, D.int64._np)) for p in parts)
 
 
+@public
 def combinations(input, r=2, with_replacement=False):
     xp = _xp_of(input)
     import itertools
@@ -742,6 +773,7 @@ def combinations(input, r=2, with_replacement=False):
     return input[_wrap(idx.reshape(-1))].reshape(-1, r)
 
 
+@public(inplace="method")
 def renorm(input, p, dim, maxnorm):
     if input.ndim < 2:
         raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {input.ndim} "
@@ -753,6 +785,7 @@ def renorm(input, p, dim, maxnorm):
     return input * where(norm > maxnorm, maxnorm / (norm + 1e-7), 1.0)
 
 
+@public
 def histogram(input, bins=100, *, range=None, weight=None, density=False, out=None):
     xp = _xp_of(input)
     a = input._data
@@ -772,6 +805,7 @@ def histogram(input, bins=100, *, range=None, weight=None, density=False, out=No
     return histogram_result((_wrap(hist.astype(a.dtype)), _wrap(edges.astype(a.dtype))))
 
 
+@public
 def is_signed(input):
     return input.dtype.is_signed
 

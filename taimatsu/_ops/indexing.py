@@ -17,6 +17,7 @@ from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from . import _layout
+from ._core import public
 from ._core import broadcast_error, broadcast_shapes, record
 from ._core import xp_of as _xp_of
 from .shape import (AliasBackward0, IndexUnsqueezeBackward, SelectBackward0, SliceBackward0,
@@ -799,6 +800,7 @@ class GatherBackward0(Node):
         return (scatter_add(zeros, self.dim, self.index, grad),)
 
 
+@public
 def gather(input, dim, index, *, sparse_grad=False, out=None):
     xp = _xp_of(input)
     a = input._data
@@ -886,6 +888,7 @@ def _scatter_data(src):
     return src._data if isinstance(src, Tensor) else src
 
 
+@public(inplace="method")
 def scatter(input, dim, index, src=None, value=None, *, reduce=None, out=None):
     dim, idx, src = _scatter_args(input, dim, index, src, value, reduce, "scatter")
     r = input._data.copy()
@@ -920,6 +923,7 @@ class ScatterAddBackward0(Node):
         return grad, None, gsrc
 
 
+@public(inplace="method")
 def scatter_add(input, dim, index, src, *, out=None):
     dim, idx, src = _scatter_args(input, dim, index, src, None, None, "scatter_add")
     r = input._data.copy()
@@ -1054,6 +1058,7 @@ def _scatter_reduce_args(input, dim, index, src, reduce, op):
     return _scatter_args(input, dim, index, src, None, None, op)
 
 
+@public(inplace="method")
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=None):
     dim, idx, src = _scatter_reduce_args(input, dim, index, src, reduce, "scatter_reduce")
     r = input._data.copy()
@@ -1090,6 +1095,7 @@ class IndexSelectBackward0(Node):
         return (index_add(zeros, self.dim, self.index, grad),)
 
 
+@public
 def index_select(input, dim, index, *, out=None):
     xp = _xp_of(input)
     a = input._data
@@ -1153,6 +1159,7 @@ class IndexAddBackward0(Node):
         return grad, None, gsrc
 
 
+@public(inplace="method")
 def index_add(input, dim, index, source, *, alpha=1, out=None):
     dim, idx = _index_source_args(input, dim, index, source, "index_add_")
     r = input._data.copy()
@@ -1188,6 +1195,7 @@ def _index_copy_write(a, dim, idx, src):
         a[_dim_index(dim, idx)] = src
 
 
+@public(inplace="method")
 def index_copy(input, dim, index, source, *, out=None):
     dim, idx = _index_source_args(input, dim, index, source, "index_copy_")
     r = input._data.copy()
@@ -1240,6 +1248,7 @@ def _index_fill_write(a, dim, idx, value):
         a[_dim_index(dim, idx)] = v
 
 
+@public(inplace="method")
 def index_fill(input, dim, index, value):
     dim, idx = _index_fill_args(input, dim, index, value)
     r = _layout.preserve_copy(input._data)  # torch clones, keeping the layout
@@ -1298,6 +1307,7 @@ def _index_put_write(a, advanced, v, accumulate):
         a[advanced] = v
 
 
+@public(inplace="both")
 def index_put(input, indices, values, accumulate=False):
     advanced, stripped = _index_put_args(input, indices, values)
     r = _layout.preserve_copy(input._data)  # torch clones, keeping the layout
@@ -1309,6 +1319,7 @@ def index_put(input, indices, values, accumulate=False):
     return result
 
 
+@public
 def index_put_(self, indices, values, accumulate=False):
     advanced, stripped = _index_put_args(self, indices, values)
     return run_inplace(
@@ -1352,6 +1363,7 @@ def _fill_value(value, op):
     return value
 
 
+@public(inplace="method")
 def masked_fill(input, mask, value):
     a = input._data
     xp = input._xp
@@ -1431,6 +1443,7 @@ def _masked_scatter_write(r, m, s):
     r[m] = s.reshape(-1)[:k]
 
 
+@public(inplace="method")
 def masked_scatter(input, mask, source):
     xp = _xp_of(input)
     a = input._data
@@ -1461,6 +1474,7 @@ class MaskedSelectBackward0(Node):
         return (masked_scatter(zeros, self.mask, grad), None)
 
 
+@public
 def masked_select(input, mask, *, out=None):
     xp = _xp_of(input)
     a = input._data
@@ -1479,6 +1493,7 @@ def masked_select(input, mask, *, out=None):
 # ---------------------------------------------------------------------------------------
 # nonzero, take, put
 
+@public
 def nonzero(input, *, out=None, as_tuple=False):
     xp = _xp_of(input)
     a = input._data
@@ -1492,6 +1507,7 @@ def nonzero(input, *, out=None, as_tuple=False):
     return _out(out, _wrap(xp.argwhere(a).astype(_INT64, copy=False)))
 
 
+@public
 def argwhere(input):
     return nonzero(input)
 
@@ -1515,6 +1531,7 @@ class TakeBackward0(Node):
         return (reshape(flat, self.shape), None)
 
 
+@public
 def take(input, index):
     a = input._data
     idx = _flat_index(index, a.size)
@@ -1562,6 +1579,7 @@ def _put_write(r, idx, s, accumulate):
         r[...] = flat.reshape(r.shape)
 
 
+@public(inplace="method")
 def put(input, index, source, accumulate=False):
     a = input._data
     idx, s = _put_args(a, index, source)
@@ -1580,6 +1598,7 @@ def put_(self, index, source, accumulate=False):
                        lambda a: _put_write(a, idx, s, accumulate), (), [source])
 
 
+@public
 def take_along_dim(input, indices, dim=None, *, out=None):
     if dim is None:
         return _out(out, gather(reshape(input, -1), 0, reshape(indices, -1)))

@@ -10,6 +10,7 @@ from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from . import _layout
+from ._core import numpy_names, public
 from ._core import backend_of, record
 from ._core import xp_of as _xp_of
 
@@ -131,6 +132,9 @@ def _finish(result, tensors, d, bounds, out):
 
 
 concat = concatenate = cat
+# torch.cat and friends also take numpy's axis= (internal callers call these directly)
+for _name in ("cat", "concat", "concatenate"):
+    public(numpy_names(cat), name=_name)
 
 
 def stack(tensors, dim=0, *, out=None):
@@ -158,6 +162,9 @@ def stack(tensors, dim=0, *, out=None):
     return out
 
 
+public(numpy_names(stack), name="stack")
+
+
 def _at_least(t, ndim):
     """atleast_1d/2d/3d as torch shapes them: (n,) -> (1, n) -> (1, n, 1); (m, n) -> (m, n, 1)."""
     shape = t._data.shape
@@ -170,23 +177,27 @@ def _at_least(t, ndim):
     return t.reshape((1,) + shape + (1,)) if len(shape) == 1 else t.unsqueeze(-1)
 
 
+@public
 def hstack(tensors, *, out=None):
     tensors = [_at_least(t, 1) for t in _check_list("hstack", tensors)]
     dim = 0 if tensors and tensors[0].dim() == 1 else 1
     return cat(tensors, dim, out=out)
 
 
+@public
 def vstack(tensors, *, out=None):
     return cat([_at_least(t, 2) for t in _check_list("vstack", tensors)], 0, out=out)
 
 
-row_stack = vstack
+row_stack = public(vstack, name="row_stack")
 
 
+@public
 def dstack(tensors, *, out=None):
     return cat([_at_least(t, 3) for t in _check_list("dstack", tensors)], 2, out=out)
 
 
+@public
 def column_stack(tensors, *, out=None):
     columns = [t.reshape(t.numel(), 1) if t.dim() <= 1 else t
                for t in _check_list("column_stack", tensors)]

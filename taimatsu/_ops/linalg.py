@@ -14,6 +14,7 @@ from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from . import _layout
+from ._core import public
 from ._core import backend_of, broadcast_shapes, record, record_binary
 from ._core import xp_of as _xp_of
 
@@ -105,6 +106,7 @@ def _check_vectors(a, b, fn):
                            "respectively")
 
 
+@public
 def dot(input, other, *, out=None):
     xp = _xp_of(input)
     _check_tensor(input, "dot", "input", 1)
@@ -118,6 +120,7 @@ def dot(input, other, *, out=None):
     return _into(out, result)
 
 
+@public
 def vdot(input, other, *, out=None):
     xp = _xp_of(input)
     a, b = input._data, other._data
@@ -198,6 +201,7 @@ def _dot2(a, b):
     return _xp_of(a).dot(a, b)
 
 
+@public
 def mv(input, vec, *, out=None):
     xp = _xp_of(input)
     a, b = input._data, vec._data
@@ -224,6 +228,7 @@ def _check_mm_shapes(sa, sb):
                            f"{sb[0]}x{sb[1]})")
 
 
+@public
 def mm(input, mat2, *, out=None):
     try:
         a, b = input._data, mat2._data
@@ -256,6 +261,7 @@ def _check_bmm(a, b, first="batch1", second="batch2"):
                            f"{_legacy(b.dtype)}")
 
 
+@public
 def bmm(input, mat2, *, out=None):
     xp = _xp_of(input)
     a, b = input._data, mat2._data
@@ -366,6 +372,7 @@ def _check_broadcast_matmul(input, a, b):
                            f"{_legacy(b.dtype)}")
 
 
+@public
 def matmul(input, other, *, out=None):
     try:
         a, b = input._data, other._data
@@ -496,6 +503,7 @@ def _fused(node_cls, input, x, y, product, beta, alpha, out):
     return _into(out, result)
 
 
+@public(inplace="method")
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     a, b = mat1._data, mat2._data
     bias = input._data
@@ -526,6 +534,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     return _fused(AddmmBackward0, input, mat1, mat2, _dot2(a, b), beta, alpha, out)
 
 
+@public(inplace="both")
 def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
     xp = _xp_of(input)
     a, b = mat._data, vec._data
@@ -535,6 +544,7 @@ def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
     return _fused(AddmvBackward0, input, mat, vec, _as_array(xp.matmul(a, b)), beta, alpha, out)
 
 
+@public(inplace="method")
 def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
     xp = _xp_of(input)
     a, b = vec1._data, vec2._data
@@ -544,6 +554,7 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
     return _fused(AddrBackward0, input, vec1, vec2, xp.multiply.outer(a, b), beta, alpha, out)
 
 
+@public(inplace="method")
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     xp = _xp_of(input)
     a, b = batch1._data, batch2._data
@@ -552,6 +563,7 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     return _fused(BaddbmmBackward0, input, batch1, batch2, xp.matmul(a, b), beta, alpha, out)
 
 
+@public(inplace="method")
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     xp = _xp_of(input)
     a, b = batch1._data, batch2._data
@@ -566,6 +578,7 @@ def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
 
 # --- outer, inner, tensordot, kron -------------------------------------------------------
 
+@public
 def outer(input, vec2, *, out=None):
     for name, v in (("self", input), ("vec2", vec2)):
         if v._data.ndim != 1:
@@ -573,9 +586,10 @@ def outer(input, vec2, *, out=None):
     return _into(out, input.reshape(-1, 1) * vec2)
 
 
-ger = outer
+ger = public(outer, name="ger")
 
 
+@public
 def inner(input, other, *, out=None):
     if input._data.ndim == 0 or other._data.ndim == 0:
         return _into(out, input * other)
@@ -603,6 +617,7 @@ def _tensordot_dims(dims, na, nb):
     return [d % na for d in dims_a], [d % nb for d in dims_b]
 
 
+@public
 def tensordot(a, b, dims=2, out=None):
     """Contract `dims` of a with those of b, as torch does: permute, fold, mm, unfold."""
     if a._data.dtype != b._data.dtype:
@@ -632,6 +647,7 @@ def _prod(sizes):
     return n
 
 
+@public
 def kron(input, other, *, out=None):
     na, nb = input._data.ndim, other._data.ndim
     n = max(na, nb)
@@ -672,6 +688,7 @@ def linalg_cross(input, other, *, dim=-1, out=None):
     return _into(out, result)
 
 
+@public
 def cross(input, other, dim=None, *, out=None):
     if dim is None:
         import warnings
@@ -693,6 +710,7 @@ class TraceBackward0(Node):
         return (grad * eye,)
 
 
+@public
 def trace(input):
     xp = _xp_of(input)
     a = input._data
@@ -853,6 +871,7 @@ def _einsum_sizes(subs, operands):
     return sizes
 
 
+@public
 def einsum(*args):
     if args and not isinstance(args[0], str):
         equation, operands = _sublist_equation(args)
@@ -884,6 +903,7 @@ def einsum(*args):
     return result
 
 
+@public
 def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     """Pairwise p-norm distances between the rows of x1 and x2 (batched over leading dims)."""
     if x1.dim() < 2:

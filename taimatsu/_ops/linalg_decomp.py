@@ -11,6 +11,7 @@ from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from ..return_types import _structseq
+from ._core import public
 from ._core import record, zeros_of
 from ._core import xp_of as _xp_of
 from .linalg import _conj, _into, _legacy, linalg_cross, matmul
@@ -108,6 +109,7 @@ class LinalgDetBackward0(Node):
         return (scale * _mH(inv(a)),)
 
 
+@public
 def det(A, *, out=None):
     xp = _xp_of(A)
     a = _check_matrix_input(A, "linalg.det")
@@ -134,10 +136,12 @@ def slogdet(A, *, out=None, _result=linalg_slogdet):
     return _result(outs)
 
 
+@public(name="slogdet")
 def torch_slogdet(input):
     return slogdet(input, _result=slogdet_result)
 
 
+@public
 def logdet(input):
     from .elementwise import log
     sign, logabs = slogdet(input)
@@ -171,6 +175,7 @@ def inv_ex(A, *, check_errors=False, out=None):
     return linalg_inv_ex((inv(A), _wrap(xp.zeros(A._data.shape[:-2], D.int32._np))))
 
 
+@public
 def inverse(input, *, out=None):
     return inv(input, out=out)
 
@@ -534,6 +539,7 @@ class CopyBackwards(Node):
         return (zeros_of(grad),)
 
 
+@public
 def matrix_power(A, n, *, out=None):
     xp = _xp_of(A)
     a = A._data
@@ -627,14 +633,17 @@ __all__ = [
 
 # --- torch.* spellings -------------------------------------------------------------------
 
+@public
 def pinverse(input, rcond=1e-15):
     return pinv(input, rtol=rcond)
 
 
+@public(name="cholesky")
 def torch_cholesky(input, upper=False, *, out=None):
     return cholesky(input, upper=upper, out=out)
 
 
+@public
 def chain_matmul(*matrices, out=None):
     if len(matrices) == 1:
         return matrices[0].clone()

@@ -13,6 +13,7 @@ from .. import _generator as G
 from .._backend import cpu
 from .._device import resolve
 from .._tensor import Size, Tensor, _wrap
+from ._core import public
 from ._core import broadcast_shapes
 from ._core import xp_of as _xp_of
 from ..autograd.grad_mode import GradMode
@@ -387,18 +388,21 @@ def _float_samples(name, kernel, sampler, size, generator, out, dtype, requires_
     return _new(values, out, requires_grad, device)
 
 
+@public
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False):
     return _float_samples("rand", "check_uniform_bounds", G.uniform, size, generator, out,
                           dtype, requires_grad, device)
 
 
+@public
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False, pin_memory=False):
     return _float_samples("randn", "normal_kernel_cpu", G.normal, size, generator, out,
                           dtype, requires_grad, device)
 
 
+@public
 def randint(*args, generator=None, out=None, dtype=None, layout=None, device=None,
             requires_grad=False, pin_memory=False, **kwargs):
     """randint(high, size) or randint(low, high, size), keywords allowed."""
@@ -439,6 +443,7 @@ def _random_from_to(gen, n, np_dtype, low, high):
 _MAX_EXACT_INT = {"float16": 2049, "float32": (1 << 24) + 1, "float64": (1 << 53) + 1}
 
 
+@public
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None,
              requires_grad=False, pin_memory=False):
     n = int(n)
@@ -453,6 +458,7 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     return _new(G.randperm(_gen(generator), n, np_dtype), out, requires_grad, device)
 
 
+@public
 def rand_like(input, *, generator=None, dtype=None, layout=None, device=None,
               requires_grad=False, memory_format=None):
     np_dtype = input._data.dtype if dtype is None else dtype._np
@@ -462,6 +468,7 @@ def rand_like(input, *, generator=None, dtype=None, layout=None, device=None,
     return t.requires_grad_(True) if requires_grad else t
 
 
+@public
 def randn_like(input, *, generator=None, dtype=None, layout=None, device=None,
                requires_grad=False, memory_format=None):
     np_dtype = input._data.dtype if dtype is None else dtype._np
@@ -471,6 +478,7 @@ def randn_like(input, *, generator=None, dtype=None, layout=None, device=None,
     return t.requires_grad_(True) if requires_grad else t
 
 
+@public
 def randint_like(input, *args, generator=None, dtype=None, layout=None, device=None,
                  requires_grad=False, memory_format=None, **kwargs):
     """randint_like(input, high) or randint_like(input, low, high)."""
@@ -481,6 +489,7 @@ def randint_like(input, *args, generator=None, dtype=None, layout=None, device=N
     return t.requires_grad_(True) if requires_grad else t
 
 
+@public(inplace="method")
 def normal(mean, std=None, size=None, *, generator=None, out=None, dtype=None, layout=None,
            device=None, requires_grad=False, pin_memory=False):
     """The four overloads: (Tensor, Tensor), (Tensor, float), (float, Tensor) and
@@ -534,6 +543,7 @@ def _standard_normals(gen, array, mean, std):
     normal_(_wrap(array), mean, std, generator=gen)
 
 
+@public(inplace="method")
 def bernoulli(input, p=None, *, generator=None, out=None):
     """bernoulli(input): draws with probabilities `input`; bernoulli(input, p): with p."""
     result = _wrap(_empty_like_array(input._data, input._data.dtype))
@@ -544,6 +554,7 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     return _new(result._data, out)
 
 
+@public
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
     xp = _xp_of(input)
     probs = input._data
@@ -601,6 +612,7 @@ def _check_multinomial_rows(rows):
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
 
 
+@public
 def poisson(input, generator=None):
     xp = _xp_of(input)
     rates = input._data

@@ -15,6 +15,7 @@ from .._backend import backend_of_type, BY_ARRAY_TYPE, cpu, ndarray
 from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
+from ._core import public
 from ._core import record
 from ._core import xp_of as _xp_of
 from ._layout import contiguous, contiguous_unless, preserve, preserve_empty
@@ -206,6 +207,7 @@ class SumBackward1(Node):
 _add_reduce = cpu.xp.add.reduce
 
 
+@public
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
     if axis is not None or keepdims is not None:
         dim, keepdim = _numpy_args("sum", dim, keepdim, axis, keepdims)
@@ -244,6 +246,7 @@ class MeanBackward1(Node):
         return (_unsqueeze_to(grad, self.dims, self.keepdim, self.shape) / self.count,)
 
 
+@public
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
     if axis is not None or keepdims is not None:
         dim, keepdim = _numpy_args("mean", dim, keepdim, axis, keepdims)
@@ -275,6 +278,7 @@ class NansumBackward0(Node):
         return (_restore(grad, self.dims, self.keepdim, x.dim()) * keep,)
 
 
+@public
 def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     a = input._data
     dims = _dims(dim, a.ndim)
@@ -284,6 +288,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     return _out(out, result)
 
 
+@public
 def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if input._data.dtype.kind not in "fc":
         raise RuntimeError("nanmean(): expected input to have floating point or complex dtype "
@@ -363,6 +368,7 @@ class ProdBackward1(Node):
         return (_prod_safe_zeros_backward(grad, x, self.dim),)
 
 
+@public
 def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     xp = _xp_of(input)
     a = input._data
@@ -395,6 +401,7 @@ def _cum_dim(a, dim):
     return _wrap_dim(dim, a.ndim)
 
 
+@public(inplace="method")
 def cumsum(input, dim, *, dtype=None, out=None):
     xp = _xp_of(input)
     a = input._data
@@ -434,6 +441,7 @@ def _cumprod_backward_with_zeros(grad, x, dim):
     return (partial * g * upper).sum(-1).transpose(dim, -1)
 
 
+@public(inplace="method")
 def cumprod(input, dim, *, dtype=None, out=None):
     xp = _xp_of(input)
     a = input._data
@@ -454,6 +462,7 @@ class LogsumexpBackward0(Node):
         return (g * (x - _restore(result, self.dims, self.keepdim, n)).exp(),)
 
 
+@public
 def logsumexp(input, dim, keepdim=False, *, out=None):
     xp = _xp_of(input)
     a = input._data
@@ -644,10 +653,10 @@ def _extreme(name, arg_fn, val_fn, full_node, dim_node, rtype, binary):
     return reduce
 
 
-max = _extreme("max", "argmax", "max", MaxBackward1, MaxBackward0, return_types.max,
-               "maximum")
-min = _extreme("min", "argmin", "min", MinBackward1, MinBackward0, return_types.min,
-               "minimum")
+max = public(_extreme("max", "argmax", "max", MaxBackward1, MaxBackward0, return_types.max,
+                      "maximum"))
+min = public(_extreme("min", "argmin", "min", MinBackward1, MinBackward0, return_types.min,
+                      "minimum"))
 
 
 class _ScaledByCount(Node):
@@ -717,10 +726,11 @@ def _check_extreme_dims(name, a, dims):
             raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
 
 
-amax = _amax_like("amax", "max", AmaxBackward0)
-amin = _amax_like("amin", "min", AminBackward0)
+amax = public(_amax_like("amax", "max", AmaxBackward0))
+amin = public(_amax_like("amin", "min", AminBackward0))
 
 
+@public
 def aminmax(input, *, dim=None, keepdim=False, out=None):
     a = input._data
     dims = None if dim is None else (_wrap_dim(dim, a.ndim),)
@@ -758,8 +768,8 @@ def _arg_extreme(name, fn):
     return arg
 
 
-argmax = _arg_extreme("argmax", "argmax")
-argmin = _arg_extreme("argmin", "argmin")
+argmax = public(_arg_extreme("argmax", "argmax"))
+argmin = public(_arg_extreme("argmin", "argmin"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -884,10 +894,10 @@ def _moment(name, root, with_mean):
     return moment
 
 
-var = _moment("var", False, False)
-std = _moment("std", True, False)
-var_mean = _moment("var_mean", False, True)
-std_mean = _moment("std_mean", True, True)
+var = public(_moment("var", False, False))
+std = public(_moment("std", True, False))
+var_mean = public(_moment("var_mean", False, True))
+std_mean = public(_moment("std_mean", True, True))
 
 
 # ---------------------------------------------------------------------------------------
@@ -974,6 +984,7 @@ def _vector_norm_forward(a, p, dims, keepdim):
     return _array(r).astype(mag.dtype, copy=False)
 
 
+@public
 def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     if isinstance(dim, _int):
         dim = (dim,)
@@ -1039,6 +1050,7 @@ def _argsort_stable(a, axis, descending):
     return (n - 1) - xp.flip(xp.argsort(flipped, axis=axis, kind="stable"), axis)
 
 
+@public
 def sort(input, dim=-1, descending=False, stable=False, *, out=None):
     a = input._data
     d = _wrap_dim(dim, a.ndim)
@@ -1046,6 +1058,7 @@ def sort(input, dim=-1, descending=False, stable=False, *, out=None):
     return _selected(SortBackward0, return_types.sort, input, index, d, True, keep_layout=True)
 
 
+@public
 def argsort(input, dim=-1, descending=False, stable=False):
     xp = _xp_of(input)
     a = input._data
@@ -1055,10 +1068,12 @@ def argsort(input, dim=-1, descending=False, stable=False):
     return _wrap(preserve(_sort_order(a, d, descending, stable).astype(_INT64, copy=False), a))
 
 
+@public
 def msort(input, *, out=None):
     return _out(out, sort(input, 0).values)
 
 
+@public
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     xp = _xp_of(input)
     a = input._data
@@ -1264,6 +1279,7 @@ def _quickselect_index(row, k):
     return idx[k]
 
 
+@public
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     xp = _xp_of(input)
     a = input._data
@@ -1292,10 +1308,12 @@ def _median_check(kernel, a):
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
 
 
+@public
 def median(input, dim=None, keepdim=False, *, out=None):
     return _median("median", input, dim, keepdim, ignore_nan=False)
 
 
+@public
 def nanmedian(input, dim=None, keepdim=False, *, out=None):
     return _median("nanmedian", input, dim, keepdim, ignore_nan=True)
 
@@ -1344,6 +1362,7 @@ def _median(name, input, dim, keepdim, ignore_nan):
     return _selected(node, rtype, input, _from_rows(chosen, lead, d), d, keepdim)
 
 
+@public
 def mode(input, dim=-1, keepdim=False, *, out=None):
     xp = _xp_of(input)
     a = input._data
@@ -1417,10 +1436,12 @@ def _reshaped(t, shape):
     return result
 
 
+@public
 def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
     return _out(out, _quantile("quantile", input, q, dim, keepdim, interpolation, False))
 
 
+@public
 def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear", out=None):
     return _out(out, _quantile("nanquantile", input, q, dim, keepdim, interpolation, True))
 
@@ -1523,8 +1544,8 @@ def _cumulative_extreme(name, ufunc, node, rtype):
     return cum
 
 
-cummax = _cumulative_extreme("cummax", "maximum", CummaxBackward0, return_types.cummax)
-cummin = _cumulative_extreme("cummin", "minimum", CumminBackward0, return_types.cummin)
+cummax = public(_cumulative_extreme("cummax", "maximum", CummaxBackward0, return_types.cummax))
+cummin = public(_cumulative_extreme("cummin", "minimum", CumminBackward0, return_types.cummin))
 
 
 # ---------------------------------------------------------------------------------------
@@ -1542,16 +1563,18 @@ def _logical_reduction(fn):
     return reduce
 
 
-all = _logical_reduction("all")
-any = _logical_reduction("any")
+all = public(_logical_reduction("all"))
+any = public(_logical_reduction("any"))
 
 
+@public
 def count_nonzero(input, dim=None):
     a = input._data
     dims = _dims(dim, a.ndim)
     return _wrap(_reduce("count_nonzero", a, dims, False).astype(_INT64, copy=False))
 
 
+@public
 def bincount(input, weights=None, minlength=0):
     xp = _xp_of(input)
     a = input._data
@@ -1568,6 +1591,7 @@ def bincount(input, weights=None, minlength=0):
     return _wrap(xp.bincount(a, w, minlength=minlength).astype(dt, copy=False))
 
 
+@public
 def histc(input, bins=100, min=0, max=0, *, out=None):
     xp = _xp_of(input)
     a = input._data
@@ -1590,6 +1614,7 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
     return _out(out, _wrap(xp.bincount(pos, minlength=bins).astype(a.dtype)))
 
 
+@public
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     xp = _xp_of(input)
     a = input._data
@@ -1619,6 +1644,7 @@ def _unique_result(values, inverse, counts, return_inverse, return_counts):
     return out[0] if len(out) == 1 else tuple(out)
 
 
+@public
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
     xp = _xp_of(input)
     a = input._data
@@ -1642,6 +1668,7 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
 # searchsorted, bucketize, isin: lookups in sorted boundaries (no gradient)
 
 
+@public
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None,
                  sorter=None, out=None):
     xp = _xp_of(input)
@@ -1675,6 +1702,7 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     return _wrap(xp.asarray(result, D.int32._np if out_int32 else _INT64))
 
 
+@public
 def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
     if boundaries.dim() != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim("
@@ -1682,6 +1710,7 @@ def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
+@public
 def isin(elements, test_elements, *, assume_unique=False, invert=False):
     xp = _xp_of(elements)
     a = elements._data if isinstance(elements, Tensor) else xp.asarray(elements)

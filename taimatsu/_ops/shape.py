@@ -14,6 +14,7 @@ from .._tensor import Size, Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from . import _layout
+from ._core import public
 from ._core import backend_of, broadcast_error, record
 from ._core import xp_of as _xp_of
 
@@ -285,6 +286,7 @@ def _view_dtype(input, dtype):
     return t
 
 
+@public
 def reshape(input, *shape):
     a = input._data
     shape = _infer(_shape_args(shape), a.size)
@@ -309,6 +311,7 @@ def reshape_as(input, other):
     return reshape(input, other._data.shape)
 
 
+@public
 def unflatten(input, dim, sizes):
     a = input._data
     dim = _wrap_dim(dim, a.ndim)
@@ -326,6 +329,7 @@ def unflatten(input, dim, sizes):
     return view(input, a.shape[:dim] + sizes + a.shape[dim + 1:])
 
 
+@public
 def flatten(input, start_dim=0, end_dim=-1):
     a = input._data
     if a.ndim == 0:
@@ -342,6 +346,7 @@ def flatten(input, start_dim=0, end_dim=-1):
     return reshape(input, a.shape[:s] + (n,) + a.shape[e + 1:])
 
 
+@public
 def ravel(input):
     return reshape(input, -1)
 
@@ -427,10 +432,12 @@ def expand_as(input, other):
     return expand(input, other._data.shape)
 
 
+@public
 def broadcast_to(input, size):
     return expand(input, size)
 
 
+@public
 def broadcast_tensors(*tensors):
     if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
         tensors = tuple(tensors[0])
@@ -456,6 +463,7 @@ class UnsqueezeBackward0(Node):
         return (grad.squeeze(self.dim),)
 
 
+@public(inplace="method")
 def unsqueeze(input, dim=None, *, axis=None):
     if dim is None:
         # numpy's name, which torch's argument parser takes too
@@ -491,6 +499,7 @@ class SqueezeBackward2(SqueezeBackward0):
     pass
 
 
+@public(inplace="method")
 def squeeze(input, dim=None, *, axis=None):
     if axis is not None:
         dim = axis  # numpy's name, which torch's argument parser takes too
@@ -518,6 +527,7 @@ class PermuteBackward0(Node):
         return (grad.permute(sorted(range(len(dims)), key=dims.__getitem__)),)
 
 
+@public
 def permute(input, *dims):
     if not dims:
         raise TypeError('permute() missing 1 required positional arguments: "dims"')
@@ -537,6 +547,7 @@ def permute(input, *dims):
     return result
 
 
+@public
 def movedim(input, source, destination):
     nd = input._data.ndim
     src = (source,) if isinstance(source, int) else tuple(source)
@@ -560,7 +571,7 @@ def movedim(input, source, destination):
     return permute(input, order)
 
 
-moveaxis = movedim
+moveaxis = public(movedim, name="moveaxis")
 
 
 class TransposeBackward0(Node):
@@ -568,6 +579,7 @@ class TransposeBackward0(Node):
         return (grad.transpose(self.dim0, self.dim1),)
 
 
+@public(inplace="method")
 def transpose(input, dim0, dim1):
     a = input._data
     d0, d1 = _wrap_dim(dim0, a.ndim), _wrap_dim(dim1, a.ndim)
@@ -577,7 +589,8 @@ def transpose(input, dim0, dim1):
     return result
 
 
-swapaxes = swapdims = transpose
+swapdims = public(transpose, name="swapdims", inplace="method")
+swapaxes = public(swapdims, name="swapaxes", inplace="method")
 
 
 class TBackward0(Node):
@@ -585,6 +598,7 @@ class TBackward0(Node):
         return (grad.t(),)
 
 
+@public(inplace="method")
 def t(input):
     a = input._data
     if a.ndim > 2:
@@ -641,6 +655,7 @@ def mH(input):
     return _conj(transpose(input, -2, -1))
 
 
+@public
 def adjoint(input):
     return mH(input)
 
@@ -649,14 +664,17 @@ def _conj(t):
     return t.conj() if t._data.dtype.kind == "c" else t
 
 
+@public
 def atleast_1d(*tensors):
     return _atleast(tensors, 1)
 
 
+@public
 def atleast_2d(*tensors):
     return _atleast(tensors, 2)
 
 
+@public
 def atleast_3d(*tensors):
     return _atleast(tensors, 3)
 
@@ -684,6 +702,7 @@ def _atleast_one(t, n):
 # ---------------------------------------------------------------------------------------
 # pieces: select, narrow, unbind, split, chunk
 
+@public
 def select(input, dim, index):
     a = input._data
     if a.ndim == 0:
@@ -697,6 +716,7 @@ def select(input, dim, index):
     return basic_view(input, _dim_index(dim, index), SelectBackward0)
 
 
+@public
 def narrow(input, dim, start, length):
     a = input._data
     if a.ndim == 0:
@@ -749,6 +769,7 @@ def _views(input, indices, node_cls):
     return outs
 
 
+@public
 def unbind(input, dim=0):
     a = input._data
     if a.ndim == 0:
@@ -765,6 +786,7 @@ def _slices(dim, sizes):
     return out
 
 
+@public
 def split(tensor, split_size_or_sections, dim=0):
     a = tensor._data
     if a.ndim == 0:
@@ -791,6 +813,7 @@ def split(tensor, split_size_or_sections, dim=0):
     return _views(tensor, _slices(dim, sizes), SplitBackward0)
 
 
+@public
 def chunk(input, chunks, dim=0):
     chunks = int(chunks)
     if chunks <= 0:
@@ -806,6 +829,7 @@ def chunk(input, chunks, dim=0):
     return split(input, size, dim)
 
 
+@public
 def tensor_split(input, indices_or_sections, dim=0):
     a = input._data
     dim = _wrap_dim(dim, a.ndim)
@@ -842,14 +866,17 @@ def _split_dim(input, spec, dim, name, min_dim):
     return tensor_split(input, spec, dim)
 
 
+@public
 def hsplit(input, indices_or_sections):
     return _split_dim(input, indices_or_sections, 1 if input._data.ndim > 1 else 0, "hsplit", 1)
 
 
+@public
 def vsplit(input, indices_or_sections):
     return _split_dim(input, indices_or_sections, 0, "vsplit", 2)
 
 
+@public
 def dsplit(input, indices_or_sections):
     return _split_dim(input, indices_or_sections, 2, "dsplit", 3)
 
@@ -883,6 +910,7 @@ class DiagonalBackward0(Node):
         return (diag_embed_into(self.shape, grad, self.offset, self.dim1, self.dim2),)
 
 
+@public
 def diagonal(input, offset=0, dim1=0, dim2=1):
     a = input._data
     d1, d2 = _diag_dims(a.ndim, dim1, dim2)
@@ -909,6 +937,7 @@ def diag_embed_into(shape, input, offset, d1, d2):
     return result
 
 
+@public
 def diag_embed(input, offset=0, dim1=-2, dim2=-1):
     a = input._data
     nd = a.ndim + 1
@@ -924,6 +953,7 @@ class DiagonalBackward0_copy(DiagonalBackward0):
     pass
 
 
+@public
 def diag(input, diagonal=0):
     a = input._data
     if a.ndim == 1:
@@ -962,6 +992,7 @@ def _triangle(input, diagonal, lower, name):
     return _layout.contiguous_unless(xp.where(keep, a, xp.zeros((), a.dtype)), a)
 
 
+@public(inplace="method")
 def tril(input, diagonal=0):
     result = _wrap(_triangle(input, diagonal, True, "tril"))
     if GradMode.enabled and input._requires_grad:
@@ -969,6 +1000,7 @@ def tril(input, diagonal=0):
     return result
 
 
+@public(inplace="method")
 def triu(input, diagonal=0):
     result = _wrap(_triangle(input, diagonal, False, "triu"))
     if GradMode.enabled and input._requires_grad:
@@ -1058,6 +1090,7 @@ class AsStridedBackward0(Node):
         return (flat[self.in_pos],)
 
 
+@public(inplace="both")
 def as_strided(input, size, stride, storage_offset=None):
     root = input._root()
     r = root._data
@@ -1101,6 +1134,7 @@ class FlipBackward0(Node):
         return (flip(grad, self.dims),)
 
 
+@public
 def flip(input, *dims):
     xp = _xp_of(input)
     a = input._data
@@ -1115,12 +1149,14 @@ def flip(input, *dims):
     return result
 
 
+@public
 def fliplr(input):
     if input._data.ndim < 2:
         raise RuntimeError("Input must be >= 2-d.")
     return flip(input, [1])
 
 
+@public
 def flipud(input):
     if input._data.ndim < 1:
         raise RuntimeError("Input must be >= 1-d.")
@@ -1132,6 +1168,7 @@ class RollBackward0(Node):
         return (roll(grad, [-s for s in self.shifts], self.dims),)
 
 
+@public
 def roll(input, shifts, dims=None):
     xp = _xp_of(input)
     a = input._data
@@ -1159,6 +1196,7 @@ class Rot90Backward0(Node):
         return (rot90(grad, -self.k, self.dims),)
 
 
+@public
 def rot90(input, k=1, dims=(0, 1)):
     xp = _xp_of(input)
     a = input._data
@@ -1217,6 +1255,7 @@ def repeat(input, *sizes):
     return result
 
 
+@public
 def tile(input, *dims):
     dims = _shape_args(dims)
     nd = input._data.ndim
@@ -1225,6 +1264,7 @@ def tile(input, *dims):
     return repeat(input, dims)
 
 
+@public
 def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     xp = _xp_of(input)
     from .copy import clone
@@ -1262,6 +1302,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
 # ---------------------------------------------------------------------------------------
 # grids and resizing
 
+@public
 def meshgrid(*tensors, indexing=None):
     if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
         tensors = tuple(tensors[0])
@@ -1321,6 +1362,7 @@ def resize_as_(self, the_template, memory_format=None):
 # diff, cartesian_prod and in-place metadata changes (squeeze_, unsqueeze_, t_, transpose_)
 
 
+@public
 def diff(input, n=1, dim=-1, prepend=None, append=None):
     if input.dim() == 0:
         raise RuntimeError("diff expects input to be at least one-dimensional")
@@ -1343,6 +1385,7 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
     return input
 
 
+@public
 def cartesian_prod(*tensors):
     for t in tensors:
         if t.dim() != 1:
@@ -1391,3 +1434,4 @@ squeeze_ = _metadata_inplace(squeeze, 3)
 unsqueeze_ = _metadata_inplace(unsqueeze, 1)
 t_ = _metadata_inplace(t, 1)
 transpose_ = _metadata_inplace(transpose, 1)
+as_strided_ = _metadata_inplace(as_strided, 1)
