@@ -125,9 +125,8 @@ class Generator:
 
     @property
     def device(self):
-        import taimatsu
-
-        return taimatsu.device("cpu")
+        from ._device import device
+        return device("cpu")
 
     def __repr__(self):
         return f"<taimatsu.Generator object at {id(self):#x}>"

@@ -99,6 +99,36 @@ def test_records_bind_their_forward_on_every_backend():
             assert callable(getattr(checked, cls.ufunc)), cls
 
 
+# the packages above the core (tensors, ops, autograd): they build on it, never the reverse
+HIGHER = {"nn", "optim", "utils", "linalg", "fft", "special", "distributions", "func",
+          "serialization", "cuda", "backends", "run"}
+
+
+def _upward_imports(path, depth):
+    import ast
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            if node.level - 1 != depth:
+                continue  # relative to a subpackage of the core
+            names = [node.module.split(".")[0]] if node.module else \
+                [a.name for a in node.names]
+            yield from (f"{path.name}:{node.lineno} {n}" for n in names if n in HIGHER)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            modules = [a.name for a in node.names] if isinstance(node, ast.Import) \
+                else [node.module or ""]
+            yield from (f"{path.name}:{node.lineno} {m}" for m in modules
+                        if m.split(".")[0] == "taimatsu")
+
+
+def test_no_import_from_the_core_upward():
+    """core (taimatsu/_*.py, _ops/, autograd/) -> nn/optim/data and the namespaces: the
+    core imports none of them, not even lazily inside a function."""
+    core = [(p, 0) for p in PACKAGE.glob("_*.py") if p.name != "__init__.py"]
+    core += [(p, 1) for sub in ("_ops", "autograd") for p in (PACKAGE / sub).glob("*.py")]
+    found = [hit for path, depth in core for hit in _upward_imports(path, depth)]
+    assert not found, found
+
+
 # --- the torch namespace, declared by the op families ----------------------------------------
 
 def test_declared_names_are_exported_and_torchs():

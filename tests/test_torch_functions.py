@@ -67,3 +67,12 @@ def test_is_tensor_is_nonzero_broadcast_shapes():
     for shapes in [((2,), (3,)), ((2, 1), (1, 3), (4, 1, 5)), ((5, 4), (3, 4)), ((0,), (2,)),
                    ((1, 2), (3, 1), (3, 3))]:
         check_error(lambda m: m.broadcast_shapes(*shapes))
+
+
+@pytest.mark.parametrize("pad, value", [([1, 2], 0), ([1, -1], 3.5), ([0, 1, 2, 0], -1),
+                                        ([-1, 0, 1, 1], 0)])
+def test_constant_pad_nd(pad, value):
+    check(lambda m, x: m.constant_pad_nd(x, pad, value), [randn(3, 4)])
+    check(lambda m, x: m.constant_pad_nd(x, pad), [np.arange(12).reshape(3, 4)])
+    check_error(lambda m, x: m.constant_pad_nd(x, [1]), [randn(3)])
+    check_error(lambda m, x: m.constant_pad_nd(x, [1, 1, 1, 1]), [randn(3)])

@@ -234,9 +234,9 @@ def _resize(x, dims, sizes):
             # pad lists the last dim first, (before, after) for each
             padding[2 * (len(shape) - d) - 1] = n - shape[d]
     if padding is not None:
-        # nn.functional holds constant_pad_nd (ConstantPadNdBackward0, as torch records)
-        from ..nn.functional import pad
-        x = pad(x, padding)
+        # constant_pad_nd: ConstantPadNdBackward0, as torch records
+        from .shape import constant_pad_nd
+        x = constant_pad_nd(x, padding)
     return x
 
 

@@ -991,9 +991,9 @@ def norm(input, p="fro", dim=None, keepdim=False, out=None, dtype=None):
     if isinstance(p, str):
         if p == "fro" and (dim is None or len(dim) <= 2):
             return vector_norm(input, 2, dim, keepdim, dtype=dtype, out=out)
-        from .. import linalg
-        return linalg.matrix_norm(input, p, dim if dim is not None else (-2, -1), keepdim,
-                                  dtype=dtype, out=out)
+        from .linalg_decomp import matrix_norm
+        return matrix_norm(input, p, dim if dim is not None else (-2, -1), keepdim,
+                           dtype=dtype, out=out)
     return vector_norm(input, 2 if p is None else p, dim, keepdim, dtype=dtype, out=out)
 
 

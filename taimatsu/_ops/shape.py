@@ -1435,3 +1435,44 @@ unsqueeze_ = _metadata_inplace(unsqueeze, 1)
 t_ = _metadata_inplace(t, 1)
 transpose_ = _metadata_inplace(transpose, 1)
 as_strided_ = _metadata_inplace(as_strided, 1)
+
+
+# --- constant padding (torch.constant_pad_nd; F.pad's constant mode) ----------------------
+
+class ConstantPadNdBackward0(Node):
+    def backward(self, grad):
+        # padding by the negated amounts crops what was added (and re-adds what was cut)
+        return (constant_pad_nd(grad, [-p for p in self.pad]),)
+
+
+def pad_pairs(input, pad, functional=True):
+    """(dim, before, after) for each padded dim: `pad` lists the last dimension first.
+    F.pad checks `pad` with its own messages, torch.constant_pad_nd with aten's."""
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2" if functional else
+                           f"Length of pad must be even but instead it equals {len(pad)}")
+    if len(pad) // 2 > input.dim():
+        raise RuntimeError(f"Padding length should be less than or equal to two times the "
+                           f"input dimension but got padding length {len(pad)} and input of "
+                           f"dimension {input.dim()}" if functional else
+                           f"Length of pad should be no more than twice the number of "
+                           f"dimensions of the input. Pad length is {len(pad)}while the input "
+                           f"has {input.dim()}dimensions.")
+    return [(input.dim() - 1 - i, pad[2 * i], pad[2 * i + 1]) for i in range(len(pad) // 2)]
+
+
+@public
+def constant_pad_nd(input, pad, value=0):
+    xp = _xp_of(input)
+    a = input._data
+    pad = [int(p) for p in pad]
+    crop = [slice(None)] * a.ndim
+    widths = [(0, 0)] * a.ndim
+    for dim, lo, hi in pad_pairs(input, pad, functional=False):
+        crop[dim] = slice(max(-lo, 0), a.shape[dim] - max(-hi, 0))
+        widths[dim] = (max(lo, 0), max(hi, 0))
+    out = xp.pad(a[tuple(crop)], widths, constant_values=a.dtype.type(value))
+    out = _wrap(_layout.suggested(out, a))  # contiguous, or channels-last as the input
+    if GradMode.enabled and input._requires_grad:
+        record(ConstantPadNdBackward0, (input,), out, None, pad=pad)
+    return out

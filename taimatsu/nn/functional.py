@@ -24,6 +24,7 @@ from .._ops.activation import (celu, celu_, elu, elu_, gelu, glu, hardshrink, ha
                                selu, selu_, sigmoid, silu, softmax, softmin, softplus,  # noqa: F401
                                softshrink, softsign, tanh, tanhshrink, threshold, threshold_)  # noqa: F401
 from .._ops.activation import _c, _host_scalar, _new
+from .._ops.shape import constant_pad_nd, pad_pairs
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
@@ -1302,54 +1303,21 @@ def _embedding_renorm(weight, idx, max_norm, norm_type):
 # =========================================================================================
 # padding
 
-class ConstantPadNdBackward0(Node):
-    def backward(self, grad):
-        # padding by the negated amounts crops what was added (and re-adds what was cut)
-        return (pad(grad, [-p for p in self.pad]),)
-
-
 _PAD_MODES = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
-
-
-def _pad_pairs(input, pad_):
-    if len(pad_) % 2:
-        raise RuntimeError("Padding length must be divisible by 2")
-    if len(pad_) // 2 > input.dim():
-        raise RuntimeError(f"Padding length should be less than or equal to two times the "
-                           f"input dimension but got padding length {len(pad_)} and input of "
-                           f"dimension {input.dim()}")
-    # pad_ lists the last dimension first
-    return [(input.dim() - 1 - i, pad_[2 * i], pad_[2 * i + 1]) for i in range(len(pad_) // 2)]
-
-
-def _constant_pad(input, pad_, value):
-    xp = _xp_of(input)
-    a = input._data
-    pairs = _pad_pairs(input, pad_)
-    crop = [slice(None)] * a.ndim
-    widths = [(0, 0)] * a.ndim
-    for dim, lo, hi in pairs:
-        crop[dim] = slice(max(-lo, 0), a.shape[dim] - max(-hi, 0))
-        widths[dim] = (max(lo, 0), max(hi, 0))
-    fill = 0 if value is None else value
-    out = xp.pad(a[tuple(crop)], widths, constant_values=a.dtype.type(fill))
-    out = _new(_layout.suggested(out, a))  # contiguous, or channels-last as the input
-    if GradMode.enabled and input._requires_grad:
-        record(ConstantPadNdBackward0, (input,), out, None, pad=list(pad_))
-    return out
 
 
 def pad(input, pad, mode="constant", value=None):
     xp = _xp_of(input)
     pad = [int(p) for p in pad]
     if mode == "constant":
-        return _constant_pad(input, pad, value)
+        pad_pairs(input, pad)  # F.pad's own messages first
+        return constant_pad_nd(input, pad, 0 if value is None else value)
     if mode not in _PAD_MODES:
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
     out = input
     # gathering with padded index vectors: index_select carries the gradient back,
     # summing over the positions each element was copied to
-    for dim, lo, hi in _pad_pairs(input, pad):
+    for dim, lo, hi in pad_pairs(input, pad):
         n = input.shape[dim]
         if mode == "reflect" and (lo >= n or hi >= n):
             raise RuntimeError(f"Argument #4: Padding size should be less than the "
