@@ -20,9 +20,9 @@ from . import _layout
 from ._core import public
 from ._core import broadcast_error, broadcast_shapes, record
 from ._core import xp_of as _xp_of
-from .shape import (AliasBackward0, IndexUnsqueezeBackward, SelectBackward0, SliceBackward0,
-                    _contiguous_strides, _embed, _restride, _strided, basic_view, expand,
-                    flat_positions, make_view, reshape)
+from .shape import (AliasBackward0, AsStridedBackward0, IndexUnsqueezeBackward, SelectBackward0,
+                    SliceBackward0, _contiguous_strides, _embed, _restride, _strided,
+                    basic_view, expand, flat_positions, make_view, reshape)
 
 _host = cpu.xp  # host data (python lists, numpy arrays) entering an index
 _INT64 = D.int64._np
@@ -634,14 +634,6 @@ class _BaseCopySlices(CopySlices):
 _BaseCopySlices.__name__ = _BaseCopySlices.__qualname__ = "CopySlices"
 
 
-class AsStridedBackward0(Node):
-    """A view regenerated from its rebased base: its gradient goes back to its place."""
-
-    def backward(self, grad):
-        flat = index_put_new((self.numel,), grad._data.dtype, (self.positions,), grad, True)
-        return (reshape(flat, self.shape),)
-
-
 def rebase_view(view, result):
     """`view`'s memory now holds `result` (whose history is the in-place op): give the base
     that history at the view's place, and the view a history through the base, as torch
@@ -652,7 +644,7 @@ def rebase_view(view, result):
     rebase(base, _BaseCopySlices, (_history(base), result), positions=positions,
            shape=base._data.shape)
     view._grad_fn = None
-    record(AsStridedBackward0, (base,), view, positions=positions, numel=base._data.size,
+    record(AsStridedBackward0, (base,), view, out_pos=positions, span=base._data.size,
            shape=base._data.shape)
     view._output_nr = 0
     view._view_version = view._vc[0]
@@ -662,8 +654,8 @@ def regenerate_view(view):
     """A view's history after its storage changed under it: its place in the base."""
     base = view._base
     view._grad_fn = None
-    record(AsStridedBackward0, (base,), view, positions=flat_positions(view, base),
-           numel=base._data.size, shape=base._data.shape)
+    record(AsStridedBackward0, (base,), view, out_pos=flat_positions(view, base),
+           span=base._data.size, shape=base._data.shape)
     view._output_nr = 0
 
 

@@ -15,10 +15,11 @@ from .._backend import backend_of_type, BY_ARRAY_TYPE, cpu, ndarray
 from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
+from .shape import flip
 from ._core import public
 from ._core import record
 from ._core import xp_of as _xp_of
-from ._layout import contiguous, contiguous_unless, preserve, preserve_empty
+from ._layout import contiguous, contiguous_unless, preserve
 
 _int = int
 _builtin_min, _builtin_max, _builtin_sum = min, max, sum
@@ -127,68 +128,29 @@ def _float_only(a, message):
 
 
 # ---------------------------------------------------------------------------------------
-# Differentiable gather / scatter along a dim (private): the backward of every op that
-# selects elements, and each other's backward.
-
-class GatherBackward0(Node):
-    def backward(self, grad):
-        return (_scatter(grad, self.dim, self.index, self.shape),)
-
-
-class ScatterAddBackward0(Node):
-    def backward(self, grad):
-        return (_gather(grad, self.dim, self.index),)
-
-
-class ScatterBackward0(ScatterAddBackward0):
-    """A scatter into zeros at unique indices: for the source, the same gather."""
-
+# The gradients of ops that select elements (max(dim), sort, topk, cummax ...) scatter
+# back with indexing's gather/scatter records; reversals use shape's flip.
 
 def _gather(x, dim, index):
-    """x's elements at `index` (an int64 array) along `dim`."""
-    xp = _xp_of(x)
-    result = _wrap(xp.take_along_axis(x._data, index, dim))
-    if _wants_grad(x):
-        record(GatherBackward0, (x,), result, dim=dim, index=index, shape=x._data.shape)
-    return result
+    """x's elements at `index` (an int64 array) along `dim`: torch.gather's record."""
+    from .indexing import gather
+    return gather(x, dim, _wrap(index))
 
 
 def _scatter(src, dim, index, shape, unique=False):
-    """zeros(shape) with src added at `index` along `dim` (repeated indices accumulate;
-    `unique` says none repeat, which allows a plain put)."""
-    xp = _xp_of(src)
-    a = xp.zeros(shape, dtype=src._data.dtype)
-    s = xp.broadcast_to(src._data, index.shape)
-    if unique:
-        xp.put_along_axis(a, index, s, dim)
-    else:
-        grid = list(xp.ix_(*[xp.arange(n) for n in index.shape]))
-        grid[dim] = index
-        xp.add.at(a, tuple(grid), s)
-    result = _wrap(a)
-    if _wants_grad(src):
-        # torch scatters unique indices into zeros (ScatterBackward0), adds repeated ones
-        record(ScatterBackward0 if unique else ScatterAddBackward0, (src,), result, dim=dim,
-               index=index)
-    return result
-
-
-class FlipBackward0(Node):
-    def backward(self, grad):
-        return (_flip(grad, self.dim),)
+    """zeros(shape) with src put at `index` along `dim`: torch scatters unique indices
+    (ScatterBackward0) and adds repeated ones (ScatterAddBackward0)."""
+    from .indexing import scatter, scatter_add
+    zeros = _wrap(src._xp.zeros(shape, dtype=src._data.dtype))
+    if src._data.shape != index.shape:
+        src = src.expand(index.shape)
+    return (scatter if unique else scatter_add)(zeros, dim, _wrap(index), src)
 
 
 def _flip(x, dim):
     # a copy laid out as x, as torch's flip: a flipped view's negative strides would
     # reach users through the gradients of cumsum and cumprod
-    xp = _xp_of(x)
-    a = x._data
-    r = preserve_empty(a)
-    xp.copyto(r, xp.flip(a, dim))
-    result = _wrap(r)
-    if _wants_grad(x):
-        record(FlipBackward0, (x,), result, dim=dim)
-    return result
+    return flip(x, [dim])
 
 
 # ---------------------------------------------------------------------------------------

@@ -1084,10 +1084,17 @@ def flat_positions(view, base):
 
 
 class AsStridedBackward0(Node):
+    """as_strided's, and a view's regenerated from its base after an in-place change:
+    the gradient is added at the view's addresses in a flat storage of `span` elements,
+    which is then read at the input's addresses (`in_pos`), or, for a whole base, just
+    reshaped to its `shape`."""
+
+    in_pos = None
+
     def backward(self, grad):
         from .indexing import index_put_new
         flat = index_put_new((self.span,), grad._data.dtype, (self.out_pos,), grad, True)
-        return (flat[self.in_pos],)
+        return (flat[self.in_pos] if self.in_pos is not None else reshape(flat, self.shape),)
 
 
 @public(inplace="both")
