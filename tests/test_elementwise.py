@@ -528,6 +528,23 @@ def test_copy_into_itself_and_into_integers():
                 type(z.fill_(m.tensor(1.0)).grad_fn).__name__] == ["FillBackward2", "FillBackward3"]
 
 
+def test_fill_and_whole_writes_with_a_tensor_value_pass_its_gradient():
+    """fill_(v) and t[...] = v with a 0-d v that requires grad: v gets the gradient's sum
+    (FillBackward3), t's old value none; matrix_power(A, 0) gives A a zero gradient."""
+    def fill(m, x, v):
+        y = x * 1
+        y.fill_(v)
+        return y * m.arange(3.0)
+
+    def setitem(m, x, v):
+        y = x * 1
+        y[...] = v
+        return y * m.arange(3.0)
+    check(fill, [randn(3), np.array(2.0)])
+    check(setitem, [randn(3), np.array(2.0)])
+    check(lambda m, a: m.linalg.matrix_power(a, 0), [randn(2, 3, 3)])
+
+
 @pytest.mark.parametrize("fn,arrays", [
     # torch's copy_ broadcasts the source to the target, never drops its leading 1s
     (lambda m, x, y: x.copy_(y), [np.zeros(()), np.ones(3)]),

@@ -271,17 +271,20 @@ def rebase(t, node_cls, inputs, saved=None, **attrs):
 
 def fill_(self, value):
     check_inplace(self)
-    node_cls = FillBackward2  # torch's fill_.Scalar; fill_.Tensor is FillBackward3
     if isinstance(value, Tensor):
-        node_cls = FillBackward3
+        # torch's fill_.Tensor (FillBackward3): the value's gradient is the sum of grad
         if value._data.ndim != 0:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor "
                                f"with {value._data.ndim} dimensions.")
-        value = value._data.item()
+        self._data[...] = value._data.item()
+        self._bump_version()
+        if GradMode.enabled and (self._requires_grad or value._requires_grad):
+            rebase(self, FillBackward3, (_history(self), value))
+        return self
     self._data[...] = value
     self._bump_version()
     if GradMode.enabled and self._requires_grad:
-        rebase(self, node_cls, (_history(self),))
+        rebase(self, FillBackward2, (_history(self),))  # torch's fill_.Scalar
     return self
 
 
@@ -303,8 +306,13 @@ class FillBackward2(FillBackward0):
     pass
 
 
-class FillBackward3(FillBackward0):
-    pass
+class FillBackward3(Node):
+    """fill_ with a 0-d tensor (and `t[...] = value` of a whole tensor): the old value gets
+    no gradient, the value all of it."""
+
+    def backward(self, grad):
+        return (zeros_of(grad) if self._next[0] is not None else None,
+                grad.sum() if self._next[1] is not None else None)
 
 
 class ZeroBackward0(FillBackward0):

@@ -774,6 +774,7 @@ class CosBackward0(Op):
 
 class SgnBackward0(Op):
     saves = ("self", "result")
+    real = False  # sgn of a real tensor is sign: recorded by _sign, zero gradient
 
     @staticmethod
     def forward(xp, x):
@@ -783,9 +784,10 @@ class SgnBackward0(Op):
         return xp.sign(x)
 
     def backward(self, grad):
-        # complex inputs only (real ones record _RealSgnBackward0): with s = z / |z|, the
-        # gradient of a real loss is (g - s Re(conj(s) g)) / |z|, the part of g across s
-        # (zero where z = 0, as torch's masked_fill)
+        if self.real:
+            return (zeros_of(grad),)
+        # with s = z / |z|, the gradient of a real loss is (g - s Re(conj(s) g)) / |z|, the
+        # part of g across s (zero where z = 0, as torch's masked_fill)
         (z, s) = self.saved()
         mag = z.abs()
         across = grad - s * (s.conj() * grad).real
@@ -850,7 +852,7 @@ def cos(input, *, out=None):
 @public(inplace="method")
 def sgn(input, *, out=None):
     if input._data.dtype.kind != "c":
-        return _sign(input, out, _RealSgnBackward0)
+        return _sign(input, out, SgnBackward0, real=True)
     return _into(out, apply(SgnBackward0, input))
 
 
@@ -859,7 +861,7 @@ def sign(input, *, out=None):
     return _sign(input, out, SignBackward0)
 
 
-def _sign(input, out, node_cls):
+def _sign(input, out, node_cls, **attrs):
     a = input._data
     if a.dtype.kind == "c":
         raise NotImplementedError("Unlike NumPy, torch.sign is not intended to support complex "
@@ -873,7 +875,7 @@ def _sign(input, out, node_cls):
         r = input._xp.sign(a)
     result = _result(r)
     if GradMode.enabled and input._requires_grad:
-        record(node_cls, (input,), result)
+        record(node_cls, (input,), result, **attrs)
     return _into(out, result)
 
 
@@ -881,12 +883,6 @@ class SignBackward0(Op):
     def backward(self, grad):
         return (zeros_of(grad),)
 
-
-class _RealSgnBackward0(SignBackward0):
-    """torch.sgn of a real tensor: sign's derivative, torch's name for sgn."""
-
-
-_RealSgnBackward0.__name__ = _RealSgnBackward0.__qualname__ = "SgnBackward0"
 
 
 class ConjBackward0(Op):
@@ -2107,6 +2103,8 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
 
 class SelectBackward0(Op):
     """real() / imag() of a complex tensor: torch views it as real pairs and selects."""
+
+    fused = "real/imag: torch's view_as_real and select"
 
     def backward(self, grad):
         return (grad * self.unit,)

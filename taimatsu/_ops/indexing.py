@@ -369,6 +369,8 @@ def getitem(input, index):
 class IndexPutNewBackward(Node):
     """The gradient-scattering op's own backward: gather the gradient back."""
 
+    fused = "index_put_ into a new zero tensor (an advanced index's gradient)"
+
     def backward(self, grad):
         return (advanced_index(grad, self.index),)
 
@@ -587,8 +589,11 @@ def _record_setitem(input, basic, advanced, value, whole=False):
         node_cls = CopySlices
         if whole:
             # torch writes the tensor itself, not a view of it: index_put_, fill_ or copy_
-            node_cls = _IndexPutSetitem if advanced is not None else \
-                _CopySetitem if vshape else _FillSetitem
+            if advanced is None and not vshape:
+                from .copy import FillBackward3
+                rebase(input, FillBackward3, (_history(input), value))
+                return
+            node_cls = _IndexPutSetitem if advanced is not None else _CopySetitem
         rebase(input, node_cls, (_history(input), value), basic=basic, advanced=advanced,
                value_shape=vshape)
         return
@@ -600,19 +605,14 @@ def _record_setitem(input, basic, advanced, value, whole=False):
 
 
 class _IndexPutSetitem(CopySlices):
-    pass
+    fused = "t[index] = value written to all of t: torch's index_put_"
 
 
 class _CopySetitem(CopySlices):
-    pass
+    fused = "t[...] = value written to all of t: torch's copy_"
 
 
-class _FillSetitem(CopySlices):
-    pass
-
-
-for _cls, _name in ((_IndexPutSetitem, "IndexPutBackward0"), (_CopySetitem, "CopyBackwards"),
-                    (_FillSetitem, "FillBackward3")):
+for _cls, _name in ((_IndexPutSetitem, "IndexPutBackward0"), (_CopySetitem, "CopyBackwards")):
     _cls.__name__ = _cls.__qualname__ = _name
     _cls.name = Node.name
 
@@ -620,6 +620,8 @@ for _cls, _name in ((_IndexPutSetitem, "IndexPutBackward0"), (_CopySetitem, "Cop
 class _BaseCopySlices(CopySlices):
     """A base whose view was modified in place: the gradient outside the view flows to the
     base's old value, the gradient inside it to the view's new value."""
+
+    fused = "CopySlices of a view given by its flat positions in the base"
 
     def backward(self, grad):
         flat = reshape(grad, -1)

@@ -279,6 +279,8 @@ class _BroadcastMatmul(Node):
     """A broadcast matmul with 1-D operands promoted as numpy and torch promote them.
     The gradients come out in the broadcast batch shape; the engine sums them down."""
 
+    fused = "matmul: torch's expand, reshape, bmm and view, named as its top node"
+
     def backward(self, grad):
         a, b = self.saved()
         a_vec, b_vec = a.ndim == 1, b.ndim == 1
@@ -731,6 +733,8 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 class _EinsumBackward(Node):
     """d out / d operand_i is itself an einsum: the output gradient contracted with the
     other operands, written out to operand i's subscripts."""
+
+    fused = "einsum: torch's permutes, sums, muls and bmm, named as its top node"
 
     def backward(self, grad):
         operands = self.saved()

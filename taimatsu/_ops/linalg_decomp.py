@@ -12,7 +12,7 @@ from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from ..return_types import _structseq
 from ._core import public
-from ._core import record, zeros_of
+from ._core import record
 from ._core import xp_of as _xp_of
 from .linalg import _conj, _into, _legacy, linalg_cross, matmul
 from .reduction import amax, amin, vector_norm
@@ -532,13 +532,6 @@ def _chain(mats, split, i, j):
     return matmul(_chain(mats, split, i, k), _chain(mats, split, k + 1, j))
 
 
-class CopyBackwards(Node):
-    """A ** 0: the identity, copied over A (torch's node name); no gradient reaches A."""
-
-    def backward(self, grad):
-        return (zeros_of(grad),)
-
-
 @public
 def matrix_power(A, n, *, out=None):
     xp = _xp_of(A)
@@ -546,7 +539,9 @@ def matrix_power(A, n, *, out=None):
     _check_square(a, "linalg.matrix_power")
     if n == 0:
         eye = xp.broadcast_to(xp.eye(a.shape[-1], dtype=a.dtype), a.shape).copy()
-        return _into(out, _with(CopyBackwards, (A,), _wrap(eye), None))
+        # the identity copied over A (torch's CopyBackwards): no gradient reaches A
+        from .copy import CopyBackwards
+        return _into(out, _with(CopyBackwards, (A, None), _wrap(eye), None))
     base = inv(A) if n < 0 else A
     n = abs(n)
     result = None

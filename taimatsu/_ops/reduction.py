@@ -15,7 +15,7 @@ from .._backend import backend_of_type, BY_ARRAY_TYPE, cpu, ndarray
 from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
-from .shape import flip
+from .shape import SqueezeBackward4, flip
 from ._core import public
 from ._core import record
 from ._core import xp_of as _xp_of
@@ -1383,11 +1383,6 @@ def _mode_index(rows):
 
 
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
-
-
-class SqueezeBackward4(Node):
-    def backward(self, grad):
-        return (grad.reshape(self.shape),)
 
 
 def _reshaped(t, shape):

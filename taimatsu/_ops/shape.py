@@ -116,6 +116,8 @@ class SliceBackward0(AliasBackward0):
 class IndexUnsqueezeBackward(AliasBackward0):
     """A None in an index: torch's node is an unsqueeze."""
 
+    fused = "an index with None: the view's embedding, named as torch's unsqueeze"
+
 
 IndexUnsqueezeBackward.__name__ = IndexUnsqueezeBackward.__qualname__ = "UnsqueezeBackward0"
 
@@ -496,6 +498,14 @@ class SqueezeBackward1(SqueezeBackward0):
 
 
 class SqueezeBackward2(SqueezeBackward0):
+    pass
+
+
+class SqueezeBackward3(SqueezeBackward0):  # squeeze_()
+    pass
+
+
+class SqueezeBackward4(SqueezeBackward0):  # squeeze_(dim), and quantile's last squeeze
     pass
 
 
@@ -1416,7 +1426,11 @@ def _inplace_node(node, offset):
     renamed = f"{stem}{int(name[len(stem):] or 0) + offset}"
     key = (cls, renamed)
     if key not in _INPLACE_NODES:
-        _INPLACE_NODES[key] = type(renamed, (cls,), {})
+        # the record of that name where this module has one with the same backward
+        # (squeeze_'s), else a subclass under the in-place name
+        named = globals().get(renamed)
+        same = isinstance(named, type) and getattr(named, "backward", None) is cls.backward
+        _INPLACE_NODES[key] = named if same else type(renamed, (cls,), {})
     node.__class__ = _INPLACE_NODES[key]
 
 
