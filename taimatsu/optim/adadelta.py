@@ -6,10 +6,8 @@ from .adam import _check_common
 from .optimizer import (
     Optimizer,
     _bump,
-    _evaluate_closure,
     _increment,
     _new_step,
-    _use_grad_for_differentiable,
     _zeros_like,
 )
 
@@ -38,26 +36,17 @@ class Adadelta(Optimizer):
     _setstate_defaults = {"foreach": None, "maximize": False, "differentiable": False,
                           "capturable": False}
 
-    def _init_state(self, p):
-        state = self.state[p]
-        if len(state) == 0:
-            state["step"] = _new_step()
-            state["square_avg"] = _zeros_like(p)
-            state["acc_delta"] = _zeros_like(p)
-        return state
+    def _initial_state(self, group, p):
+        return {"step": _new_step(), "square_avg": _zeros_like(p), "acc_delta": _zeros_like(p)}
 
-    @_use_grad_for_differentiable
-    def step(self, closure=None):
-        """Perform a single optimization step."""
-        loss = _evaluate_closure(closure)
-        for group in self.param_groups:
-            params, grads = self._params_with_grad(group)
-            states = [self._init_state(p) for p in params]
-            adadelta(params, grads, [s["square_avg"] for s in states],
-                     [s["acc_delta"] for s in states], [s["step"] for s in states],
-                     lr=group["lr"], rho=group["rho"], eps=group["eps"],
-                     weight_decay=group["weight_decay"], maximize=group["maximize"])
-        return loss
+    def _update(self, group, params, grads):
+        states = self._states(group, params)
+        adadelta(params, grads, [s["square_avg"] for s in states],
+                 [s["acc_delta"] for s in states], [s["step"] for s in states],
+                 lr=group["lr"], rho=group["rho"], eps=group["eps"],
+                 weight_decay=group["weight_decay"], maximize=group["maximize"])
+
+    step = Optimizer._step
 
 
 def adadelta(params, grads, square_avgs, acc_deltas, state_steps, capturable=False,

@@ -7,10 +7,8 @@ from .adam import _check_common
 from .optimizer import (
     Optimizer,
     _bump,
-    _evaluate_closure,
     _increment,
     _new_step,
-    _use_grad_for_differentiable,
 )
 
 _cpu_xp, _ndarray = _cpu.xp, _cpu.array_type  # per-parameter fast path
@@ -46,37 +44,29 @@ class Adagrad(Optimizer):
                 raise RuntimeError("`fused` and `foreach` cannot be `True` together.")
         # unlike the other optimizers, Adagrad's state exists before the first step
         for group in self.param_groups:
-            for p in group["params"]:
-                self._init_state(p, initial_accumulator_value)
+            self._states(group, group["params"])
 
     _setstate_defaults = {"foreach": None, "maximize": False, "differentiable": False,
                           "fused": None}
 
-    def _init_state(self, p, initial_accumulator_value):
+    def _initial_state(self, group, p):
+        value = self.defaults["initial_accumulator_value"]
         xp = _cpu_xp if type(p) is _ndarray else _xp_of(p)
-        state = self.state[p]
-        state["step"] = _new_step()
-        state["sum"] = _wrap(xp.full_like(p._data, initial_accumulator_value))
+        accumulator = _wrap(xp.full_like(p._data, value))
         if p._data.dtype.kind == "c":
-            A.as_real(state["sum"]._data)[...] = initial_accumulator_value
+            A.as_real(accumulator._data)[...] = value
+        return {"step": _new_step(), "sum": accumulator}
 
     def share_memory(self):
         """A no-op: there are no other processes to share numpy memory with."""
 
-    @_use_grad_for_differentiable
-    def step(self, closure=None):
-        """Perform a single optimization step."""
-        loss = _evaluate_closure(closure)
-        for group in self.param_groups:
-            params, grads = self._params_with_grad(group)
-            for p in params:
-                if len(self.state[p]) == 0:
-                    self._init_state(p, self.defaults["initial_accumulator_value"])
-            adagrad(params, grads, [self.state[p]["sum"] for p in params],
-                    [self.state[p]["step"] for p in params], lr=group["lr"],
-                    weight_decay=group["weight_decay"], lr_decay=group["lr_decay"],
-                    eps=group["eps"], maximize=group["maximize"])
-        return loss
+    def _update(self, group, params, grads):
+        states = self._states(group, params)
+        adagrad(params, grads, [s["sum"] for s in states], [s["step"] for s in states],
+                lr=group["lr"], weight_decay=group["weight_decay"],
+                lr_decay=group["lr_decay"], eps=group["eps"], maximize=group["maximize"])
+
+    step = Optimizer._step
 
 
 def adagrad(params, grads, state_sums, state_steps, fused=None, grad_scale=None,

@@ -6,11 +6,9 @@ from . import _arith as A
 from .optimizer import (
     Optimizer,
     _bump,
-    _evaluate_closure,
     _increment,
     _new_step,
     _to_scalar,
-    _use_grad_for_differentiable,
     _zeros_like,
 )
 
@@ -77,36 +75,24 @@ class Adam(Optimizer):
                           "capturable": False, "differentiable": False,
                           "decoupled_weight_decay": False, "fused": None}
 
-    def _init_group(self, group, params):
-        exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps = [], [], [], []
-        for p in params:
-            state = self.state[p]
-            if len(state) == 0:
-                state["step"] = _new_step()
-                state["exp_avg"] = _zeros_like(p)
-                state["exp_avg_sq"] = _zeros_like(p)
-                if group["amsgrad"]:
-                    state["max_exp_avg_sq"] = _zeros_like(p)
-            exp_avgs.append(state["exp_avg"])
-            exp_avg_sqs.append(state["exp_avg_sq"])
-            if group["amsgrad"]:
-                max_exp_avg_sqs.append(state["max_exp_avg_sq"])
-            steps.append(state["step"])
-        return exp_avgs, exp_avg_sqs, max_exp_avg_sqs, steps
+    def _initial_state(self, group, p):
+        state = {"step": _new_step(), "exp_avg": _zeros_like(p), "exp_avg_sq": _zeros_like(p)}
+        if group["amsgrad"]:
+            state["max_exp_avg_sq"] = _zeros_like(p)
+        return state
 
-    @_use_grad_for_differentiable
-    def step(self, closure=None):
-        """Perform a single optimization step."""
-        loss = _evaluate_closure(closure)
-        for group in self.param_groups:
-            params, grads = self._params_with_grad(group)
-            beta1, beta2 = group["betas"]
-            adam(params, grads, *self._init_group(group, params), amsgrad=group["amsgrad"],
-                 beta1=beta1, beta2=beta2, lr=group["lr"],
-                 weight_decay=group["weight_decay"], eps=group["eps"],
-                 maximize=group["maximize"],
-                 decoupled_weight_decay=group["decoupled_weight_decay"])
-        return loss
+    def _update(self, group, params, grads):
+        states = self._states(group, params)
+        beta1, beta2 = group["betas"]
+        adam(params, grads, [s["exp_avg"] for s in states], [s["exp_avg_sq"] for s in states],
+             [s["max_exp_avg_sq"] for s in states] if group["amsgrad"] else [],
+             [s["step"] for s in states], amsgrad=group["amsgrad"],
+             beta1=beta1, beta2=beta2, lr=group["lr"],
+             weight_decay=group["weight_decay"], eps=group["eps"],
+             maximize=group["maximize"],
+             decoupled_weight_decay=group["decoupled_weight_decay"])
+
+    step = Optimizer._step
 
 
 def adam(params, grads, exp_avgs, exp_avg_sqs, max_exp_avg_sqs, state_steps, foreach=None,

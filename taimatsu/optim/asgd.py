@@ -6,11 +6,9 @@ from .optimizer import (
     Optimizer,
     _bump,
     _check_tensor_lr,
-    _evaluate_closure,
     _get_scalar_dtype,
     _increment,
     _new_step,
-    _use_grad_for_differentiable,
     _zeros_like,
 )
 
@@ -34,27 +32,18 @@ class ASGD(Optimizer):
                     "differentiable": differentiable, "capturable": capturable}
         super().__init__(params, defaults)
 
-    def _init_state(self, group, p):
-        state = self.state[p]
-        if len(state) == 0:
-            state["step"] = _new_step()
-            state["eta"] = _new_step(A.scalar(group["lr"]))
-            state["mu"] = _new_step(1.0)
-            state["ax"] = _zeros_like(p)
-        return state
+    def _initial_state(self, group, p):
+        return {"step": _new_step(), "eta": _new_step(A.scalar(group["lr"])),
+                "mu": _new_step(1.0), "ax": _zeros_like(p)}
 
-    @_use_grad_for_differentiable
-    def step(self, closure=None):
-        """Perform a single optimization step."""
-        loss = _evaluate_closure(closure)
-        for group in self.param_groups:
-            params, grads = self._params_with_grad(group)
-            states = [self._init_state(group, p) for p in params]
-            asgd(params, grads, [s["ax"] for s in states], [s["mu"] for s in states],
-                 [s["eta"] for s in states], [s["step"] for s in states],
-                 lambd=group["lambd"], lr=group["lr"], t0=group["t0"], alpha=group["alpha"],
-                 weight_decay=group["weight_decay"], maximize=group["maximize"])
-        return loss
+    def _update(self, group, params, grads):
+        states = self._states(group, params)
+        asgd(params, grads, [s["ax"] for s in states], [s["mu"] for s in states],
+             [s["eta"] for s in states], [s["step"] for s in states],
+             lambd=group["lambd"], lr=group["lr"], t0=group["t0"], alpha=group["alpha"],
+             weight_decay=group["weight_decay"], maximize=group["maximize"])
+
+    step = Optimizer._step
 
 
 def asgd(params, grads, axs, mus, etas, state_steps, foreach=None, maximize=False,

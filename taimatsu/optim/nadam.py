@@ -6,10 +6,8 @@ from .adam import _check_common
 from .optimizer import (
     Optimizer,
     _bump,
-    _evaluate_closure,
     _increment,
     _new_step,
-    _use_grad_for_differentiable,
     _zeros_like,
 )
 
@@ -37,30 +35,21 @@ class NAdam(Optimizer):
     _setstate_defaults = {"maximize": False, "foreach": None, "capturable": False,
                           "differentiable": False, "decoupled_weight_decay": False}
 
-    def _init_state(self, p):
-        state = self.state[p]
-        if len(state) == 0:
-            state["step"] = _new_step()
-            state["mu_product"] = _new_step(1.0)
-            state["exp_avg"] = _zeros_like(p)
-            state["exp_avg_sq"] = _zeros_like(p)
-        return state
+    def _initial_state(self, group, p):
+        return {"step": _new_step(), "mu_product": _new_step(1.0), "exp_avg": _zeros_like(p),
+                "exp_avg_sq": _zeros_like(p)}
 
-    @_use_grad_for_differentiable
-    def step(self, closure=None):
-        """Perform a single optimization step."""
-        loss = _evaluate_closure(closure)
-        for group in self.param_groups:
-            params, grads = self._params_with_grad(group)
-            states = [self._init_state(p) for p in params]
-            beta1, beta2 = group["betas"]
-            nadam(params, grads, [s["exp_avg"] for s in states],
-                  [s["exp_avg_sq"] for s in states], [s["mu_product"] for s in states],
-                  [s["step"] for s in states], beta1=beta1, beta2=beta2, lr=group["lr"],
-                  weight_decay=group["weight_decay"], momentum_decay=group["momentum_decay"],
-                  eps=group["eps"], maximize=group["maximize"],
-                  decoupled_weight_decay=group["decoupled_weight_decay"])
-        return loss
+    def _update(self, group, params, grads):
+        states = self._states(group, params)
+        beta1, beta2 = group["betas"]
+        nadam(params, grads, [s["exp_avg"] for s in states],
+              [s["exp_avg_sq"] for s in states], [s["mu_product"] for s in states],
+              [s["step"] for s in states], beta1=beta1, beta2=beta2, lr=group["lr"],
+              weight_decay=group["weight_decay"], momentum_decay=group["momentum_decay"],
+              eps=group["eps"], maximize=group["maximize"],
+              decoupled_weight_decay=group["decoupled_weight_decay"])
+
+    step = Optimizer._step
 
 
 def nadam(params, grads, exp_avgs, exp_avg_sqs, mu_products, state_steps,

@@ -387,6 +387,35 @@ class Optimizer:
         """Perform a single optimization step to update parameter."""
         raise NotImplementedError
 
+    # --- the step every built-in optimizer shares (L-BFGS, closure-driven, has its own) --
+    # An optimizer declares its per-parameter state (`_initial_state`) and its update of
+    # one group (`_update`, which calls its functional form, e.g. `adam`); `_step` is the
+    # rest: the closure, the parameters that have a gradient, their states.
+    @_use_grad_for_differentiable
+    def _step(self, closure=None):
+        """Perform a single optimization step."""
+        loss = _evaluate_closure(closure)
+        for group in self.param_groups:
+            params, grads = self._params_with_grad(group)
+            self._update(group, params, grads)
+        return loss
+
+    _step.__name__ = _step.__qualname__ = "step"
+
+    def _initial_state(self, group, p):
+        """A parameter's state before its first step."""
+        return {}
+
+    def _states(self, group, params):
+        """The parameters' states, made on first use."""
+        states = []
+        for p in params:
+            state = self.state[p]
+            if not state:
+                state.update(self._initial_state(group, p))
+            states.append(state)
+        return states
+
     def add_param_group(self, param_group):
         """Add a param group (a dict with 'params' and options) to `param_groups`."""
         if not isinstance(param_group, dict):

@@ -6,10 +6,8 @@ from .adam import _check_common
 from .optimizer import (
     Optimizer,
     _bump,
-    _evaluate_closure,
     _increment,
     _new_step,
-    _use_grad_for_differentiable,
     _zeros_like,
 )
 
@@ -40,32 +38,25 @@ class RMSprop(Optimizer):
     _setstate_defaults = {"momentum": 0, "centered": False, "foreach": None, "maximize": False,
                           "differentiable": False, "capturable": False}
 
-    def _init_state(self, group, p):
-        state = self.state[p]
-        if len(state) == 0:
-            state["step"] = _new_step()
-            state["square_avg"] = _zeros_like(p)
-            if group["momentum"] > 0:
-                state["momentum_buffer"] = _zeros_like(p)
-            if group["centered"]:
-                state["grad_avg"] = _zeros_like(p)
+    def _initial_state(self, group, p):
+        state = {"step": _new_step(), "square_avg": _zeros_like(p)}
+        if group["momentum"] > 0:
+            state["momentum_buffer"] = _zeros_like(p)
+        if group["centered"]:
+            state["grad_avg"] = _zeros_like(p)
         return state
 
-    @_use_grad_for_differentiable
-    def step(self, closure=None):
-        """Perform a single optimization step."""
-        loss = _evaluate_closure(closure)
-        for group in self.param_groups:
-            params, grads = self._params_with_grad(group)
-            states = [self._init_state(group, p) for p in params]
-            rmsprop(params, grads, [s["square_avg"] for s in states],
-                    [s["grad_avg"] for s in states] if group["centered"] else [],
-                    [s["momentum_buffer"] for s in states] if group["momentum"] > 0 else [],
-                    [s["step"] for s in states], lr=group["lr"], alpha=group["alpha"],
-                    eps=group["eps"], weight_decay=group["weight_decay"],
-                    momentum=group["momentum"], centered=group["centered"],
-                    maximize=group["maximize"])
-        return loss
+    def _update(self, group, params, grads):
+        states = self._states(group, params)
+        rmsprop(params, grads, [s["square_avg"] for s in states],
+                [s["grad_avg"] for s in states] if group["centered"] else [],
+                [s["momentum_buffer"] for s in states] if group["momentum"] > 0 else [],
+                [s["step"] for s in states], lr=group["lr"], alpha=group["alpha"],
+                eps=group["eps"], weight_decay=group["weight_decay"],
+                momentum=group["momentum"], centered=group["centered"],
+                maximize=group["maximize"])
+
+    step = Optimizer._step
 
 
 def rmsprop(params, grads, square_avgs, grad_avgs, momentum_buffer_list, state_steps,

@@ -7,10 +7,8 @@ from .optimizer import (
     Optimizer,
     _bump,
     _check_tensor_lr,
-    _evaluate_closure,
     _increment,
     _new_step,
-    _use_grad_for_differentiable,
     _zeros_like,
 )
 
@@ -34,31 +32,22 @@ class Rprop(Optimizer):
                     "capturable": capturable}
         super().__init__(params, defaults)
 
-    def _init_state(self, group, p):
+    def _initial_state(self, group, p):
         xp = _cpu_xp if type(p) is _ndarray else _xp_of(p)
-        state = self.state[p]
-        if len(state) == 0:
-            state["step"] = _new_step()
-            state["prev"] = _zeros_like(p)
-            step_size = _wrap(xp.empty_like(p._grad._data))
-            A.as_real(step_size._data)[...] = A.scalar(group["lr"])
-            state["step_size"] = step_size
-        return state
+        step_size = _wrap(xp.empty_like(p._grad._data))
+        A.as_real(step_size._data)[...] = A.scalar(group["lr"])
+        return {"step": _new_step(), "prev": _zeros_like(p), "step_size": step_size}
 
-    @_use_grad_for_differentiable
-    def step(self, closure=None):
-        """Perform a single optimization step."""
-        loss = _evaluate_closure(closure)
-        for group in self.param_groups:
-            params, grads = self._params_with_grad(group)
-            states = [self._init_state(group, p) for p in params]
-            etaminus, etaplus = group["etas"]
-            step_size_min, step_size_max = group["step_sizes"]
-            rprop(params, grads, [s["prev"] for s in states], [s["step_size"] for s in states],
-                  [s["step"] for s in states], step_size_min=step_size_min,
-                  step_size_max=step_size_max, etaminus=etaminus, etaplus=etaplus,
-                  maximize=group["maximize"])
-        return loss
+    def _update(self, group, params, grads):
+        states = self._states(group, params)
+        etaminus, etaplus = group["etas"]
+        step_size_min, step_size_max = group["step_sizes"]
+        rprop(params, grads, [s["prev"] for s in states], [s["step_size"] for s in states],
+              [s["step"] for s in states], step_size_min=step_size_min,
+              step_size_max=step_size_max, etaminus=etaminus, etaplus=etaplus,
+              maximize=group["maximize"])
+
+    step = Optimizer._step
 
 
 def rprop(params, grads, prevs, step_sizes, state_steps, foreach=None, capturable=False,

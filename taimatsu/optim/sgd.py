@@ -3,8 +3,6 @@ from . import _arith as A
 from .optimizer import (
     Optimizer,
     _check_tensor_lr,
-    _evaluate_closure,
-    _use_grad_for_differentiable,
     _zeros_like,
 )
 
@@ -39,22 +37,20 @@ class SGD(Optimizer):
     _setstate_defaults = {"nesterov": False, "maximize": False, "foreach": None,
                           "differentiable": False, "fused": False}
 
-    @_use_grad_for_differentiable
-    def step(self, closure=None):
-        """Perform a single optimization step."""
-        loss = _evaluate_closure(closure)
-        for group in self.param_groups:
-            params, grads = self._params_with_grad(group)
-            uses_momentum = group["momentum"] != 0
-            buffers = [self.state[p].get("momentum_buffer") for p in params] \
-                if uses_momentum else []
-            sgd(params, grads, buffers, weight_decay=group["weight_decay"],
-                momentum=group["momentum"], lr=group["lr"], dampening=group["dampening"],
-                nesterov=group["nesterov"], maximize=group["maximize"])
-            if uses_momentum:
-                for p, buf in zip(params, buffers):
-                    self.state[p]["momentum_buffer"] = buf
-        return loss
+
+    def _update(self, group, params, grads):
+        # only momentum has state (torch keeps no entry for a parameter without it)
+        uses_momentum = group["momentum"] != 0
+        buffers = [self.state[p].get("momentum_buffer") for p in params] \
+            if uses_momentum else []
+        sgd(params, grads, buffers, weight_decay=group["weight_decay"],
+            momentum=group["momentum"], lr=group["lr"], dampening=group["dampening"],
+            nesterov=group["nesterov"], maximize=group["maximize"])
+        if uses_momentum:
+            for p, buf in zip(params, buffers):
+                self.state[p]["momentum_buffer"] = buf
+
+    step = Optimizer._step
 
 
 def sgd(params, d_p_list, momentum_buffer_list, has_sparse_grad=False, foreach=None,
