@@ -76,3 +76,56 @@ def test_constant_pad_nd(pad, value):
     check(lambda m, x: m.constant_pad_nd(x, pad), [np.arange(12).reshape(3, 4)])
     check_error(lambda m, x: m.constant_pad_nd(x, [1]), [randn(3)])
     check_error(lambda m, x: m.constant_pad_nd(x, [1, 1, 1, 1]), [randn(3)])
+
+
+OUT_WITH_GRAD = [
+    ("mm", lambda m, a, o: m.mm(a, a, out=o)),
+    ("matmul", lambda m, a, o: m.matmul(a.unsqueeze(0), a, out=o)),
+    ("sum", lambda m, a, o: m.sum(a, 0, out=o)),
+    ("cumsum", lambda m, a, o: m.cumsum(a, 0, out=o)),
+    ("gather", lambda m, a, o: m.gather(a, 0, m.zeros(2, 2, dtype=m.long), out=o)),
+    ("cat", lambda m, a, o: m.cat([a, a], out=o)),
+    ("stack", lambda m, a, o: m.stack([a, a], out=o)),
+    ("linalg.inv", lambda m, a, o: m.linalg.inv(a, out=o)),
+    ("exp", lambda m, a, o: m.exp(a, out=o)),
+    ("atan2", lambda m, a, o: m.atan2(a, a, out=o)),
+    ("logaddexp", lambda m, a, o: m.logaddexp(a, a, out=o)),
+    ("max", lambda m, a, o: m.max(a, 0, out=(o, m.empty(2, dtype=m.long)))),
+]
+
+
+@pytest.mark.parametrize("case", OUT_WITH_GRAD, ids=[c[0] for c in OUT_WITH_GRAD])
+def test_out_refuses_inputs_that_need_grad(case):
+    """One out= helper for every family: torch's refusal, naming the op."""
+    check_error(lambda m, a: case[1](m, a.requires_grad_(), m.empty(0)), [randn(2, 2)])
+
+
+OUT_DTYPES = [
+    ("mm", lambda m, a, o: m.mm(a, a, out=o)),
+    ("matmul", lambda m, a, o: m.matmul(a.unsqueeze(0), a, out=o)),
+    ("linalg.inv", lambda m, a, o: m.linalg.inv(a, out=o)),
+    ("gather", lambda m, a, o: m.gather(a, 0, m.zeros(2, 2, dtype=m.long), out=o)),
+    ("sum", lambda m, a, o: m.sum(a, 0, out=o)),
+    ("cumsum", lambda m, a, o: m.cumsum(a, 0, out=o)),
+    ("prod", lambda m, a, o: m.prod(a, 0, out=o)),
+    ("cumprod", lambda m, a, o: m.cumprod(a, 0, out=o)),
+    ("exp", lambda m, a, o: m.exp(a, out=o)),
+    ("cat", lambda m, a, o: m.cat([a, a], out=o)),
+]
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "complex128"])
+@pytest.mark.parametrize("case", OUT_DTYPES, ids=[c[0] for c in OUT_DTYPES])
+def test_out_dtype_rules(case, dtype):
+    """Each family's rule for out='s dtype, as torch: the same dtype (mm, linalg, gather),
+    a cast within the category (elementwise, cat) or any dtype (reductions)."""
+    a = randn(2, 2) * 3
+
+    def run(m, a):
+        return case[1](m, a, m.empty(0, dtype=getattr(m, dtype)))
+    try:
+        run(torch, torch.tensor(a))
+    except Exception:  # noqa: BLE001 - the oracle's exception decides which check
+        check_error(run, [a])
+    else:
+        check(run, [a], grad=False)

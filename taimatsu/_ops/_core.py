@@ -44,6 +44,56 @@ def public(fn=None, *, name=None, inplace=None):
     return fn
 
 
+def _op_name(node):
+    """The aten op behind a node, as torch names it in messages: LinalgInvExBackward0 ->
+    linalg_inv_ex, Log1PBackward0 -> log1p; a fused record's is the op it fuses."""
+    fused = getattr(node, "fused", None)
+    if fused is not None:
+        return fused.split(":")[0]
+    import re
+    stem = type(node).__name__.split("Backward")[0]
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", "_", stem).lower()
+
+
+# the C++ type names torch's "Expected out tensor to have dtype ..." message uses
+_CPP_NAMES = {"float64": "double", "float32": "float", "float16": "c10::Half",
+              "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+              "uint8": "unsigned char", "bool": "bool", "complex64": "c10::complex<float>",
+              "complex128": "c10::complex<double>"}
+
+
+def write_out(out, result, inputs=(), name=None, dtype="cast"):
+    """torch's out= for every op: `result` written into `out` (resized as torch resizes it)
+    and `out` returned, or `result` when there is no `out`.  As torch: no out= where a
+    gradient is needed (`name`, default from the node's name, is the op in the message);
+    never a resize of an out= that is one of the op's `inputs`, nor one that overlaps them
+    in part.  `dtype` is the op's rule for out's dtype: "cast" (elementwise ops: no result
+    of a higher category than out's, float into int), "same" (matrix products, linalg,
+    gather: out's dtype must be the result's) or "any" (reductions: any dtype)."""
+    if out is None:
+        return result
+    if result._requires_grad and GradMode.enabled:
+        if name is None:
+            name = _op_name(result._grad_fn)
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support "
+                           "automatic differentiation, but one of the arguments requires grad.")
+    if out.shape != result.shape and any(out is t for t in inputs):
+        raise RuntimeError(f"output with shape {list(out.shape)} doesn't match the broadcast "
+                           f"shape {list(result.shape)}")
+    from .copy import check_partial_overlap, check_writable_dtype
+    check_partial_overlap(out._data, inputs)
+    if dtype == "cast":
+        check_writable_dtype(out, result._data.dtype)
+    elif dtype == "same" and out._data.dtype != result._data.dtype:
+        want, got = result._data.dtype.name, out._data.dtype.name
+        raise RuntimeError(f"Expected out tensor to have dtype {_CPP_NAMES.get(want, want)}, "
+                           f"but got {_CPP_NAMES.get(got, got)} instead")
+    if out.shape != result.shape:
+        out.resize_(result.shape)
+    out.copy_(result)
+    return out
+
+
 class Op(Node):
     """An op's record: see the module's docstring.
 

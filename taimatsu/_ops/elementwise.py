@@ -14,6 +14,7 @@ from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
 from ._core import (Op, apply, backend_of, binary, public, record, record_binary, unary,
                     zeros_of)
+from ._core import write_out as _into
 from . import _layout
 from ._layout import binary_result
 
@@ -273,27 +274,6 @@ class _NoGrad:
 
     def __exit__(self, *exc):
         GradMode.enabled = self.prev
-
-
-def _into(out, result, inputs=()):
-    """Write `result` into `out` (resized as torch resizes it), `inputs` being the op's
-    operands: torch never resizes an out= that is one of them."""
-    if out is None:
-        return result
-    if result._requires_grad:
-        name = type(result._grad_fn).__name__.split("Backward")[0].lower()
-        raise RuntimeError(f"{name}(): functions with out=... arguments don't support "
-                           "automatic differentiation, but one of the arguments requires grad.")
-    if out.shape != result.shape and any(out is t for t in inputs):
-        raise RuntimeError(f"output with shape {list(out.shape)} doesn't match the broadcast "
-                           f"shape {list(result.shape)}")
-    from .copy import check_partial_overlap
-    check_partial_overlap(out._data, inputs)
-    from .copy import check_writable_dtype
-    check_writable_dtype(out, result._data.dtype)
-    out.resize_(result.shape)
-    out.copy_(result)
-    return out
 
 
 _SUB_TWO_BOOLS = ("Subtraction, the `-` operator, with two bool tensors is not supported. "

@@ -24,6 +24,7 @@ from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from ._core import record
+from ._core import write_out
 from ._core import xp_of as _xp_of
 from .copy import to
 from .creation import finish
@@ -298,10 +299,7 @@ def _into(out, primitive, x, result_fn):
         raise RuntimeError(f"{primitive}(): functions with out=... arguments don't support "
                            f"automatic differentiation, but one of the arguments requires "
                            f"grad.")
-    result = result_fn()
-    out.resize_(result.shape)
-    out.copy_(result)
-    return out
+    return write_out(out, result_fn(), (x,), primitive)
 
 
 # =========================================================================================

@@ -11,6 +11,8 @@ Every gradient here is built from these same ops (`index_put_new`, `gather`,
 """
 import warnings
 
+from functools import partial
+
 from .. import _dtype as D
 from .._backend import backend_of_type, BY_ARRAY_TYPE, cpu, ndarray
 from .._tensor import Tensor, _wrap, _wrap_dim
@@ -19,10 +21,13 @@ from ..autograd.graph import Node
 from . import _layout
 from ._core import public
 from ._core import broadcast_error, broadcast_shapes, record
+from ._core import write_out
 from ._core import xp_of as _xp_of
 from .shape import (AliasBackward0, AsStridedBackward0, IndexUnsqueezeBackward, SelectBackward0,
                     SliceBackward0, _contiguous_strides, _embed, _restride, _strided,
                     basic_view, expand, flat_positions, make_view, reshape)
+# out= with this family dtype rule (see _core.write_out)
+_out = partial(write_out, dtype="same")
 
 _host = cpu.xp  # host data (python lists, numpy arrays) entering an index
 _INT64 = D.int64._np
@@ -813,12 +818,6 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     return _out(out, result)
 
 
-def _out(out, result):
-    if out is None:
-        return result
-    out.resize_(result.shape)
-    out.copy_(result)
-    return out
 
 
 def _scatter_write(out, dim, idx, src, reduce):

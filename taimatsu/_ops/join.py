@@ -10,7 +10,7 @@ from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from . import _layout
-from ._core import numpy_names, public
+from ._core import numpy_names, public, write_out
 from ._core import backend_of, record
 from ._core import xp_of as _xp_of
 
@@ -120,15 +120,18 @@ def _check_shapes(tensors, ref, d):
                                    f"number {i} in the list.")
 
 
+def _write_out(out, result, tensors):
+    """out= of cat and stack: within the dtype category, with cat's own error."""
+    if out is not None and not D.can_cast(D.FROM_NUMPY[result._data.dtype], out.dtype):
+        raise TypeError(f"torch.cat(): input types can't be cast to the desired output type "
+                        f"{out.dtype._legacy[:-6]}")
+    return write_out(out, result, tensors)
+
+
 def _finish(result, tensors, d, bounds, out):
     if GradMode.enabled and any(t._requires_grad for t in tensors):
         record(CatBackward0, tensors, result, dim=d, bounds=bounds)
-    if out is None:
-        return result
-    if out.shape != result.shape:
-        out.resize_(result.shape)
-    out.copy_(result)
-    return out
+    return _write_out(out, result, tensors)
 
 
 concat = concatenate = cat
@@ -154,12 +157,7 @@ def stack(tensors, dim=0, *, out=None):
     result = _wrap(_layout.contiguous(xp.stack(arrays, axis=d)))
     if GradMode.enabled and any(t._requires_grad for t in tensors):
         record(StackBackward0, tensors, result, dim=d)
-    if out is None:
-        return result
-    if out.shape != result.shape:
-        out.resize_(result.shape)
-    out.copy_(result)
-    return out
+    return _write_out(out, result, tensors)
 
 
 public(numpy_names(stack), name="stack")

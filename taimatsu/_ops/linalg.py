@@ -8,6 +8,8 @@ name torch reports at the top of its decomposition (`UnsafeViewBackward0`, ...),
 and its backward undoes the 1-D promotions and leaves the batch reduction to the
 engine.  Backward formulas are themselves products, so gradients of gradients work.
 """
+from functools import partial
+
 from .. import _dtype as D
 from .._backend import BY_ARRAY_TYPE, cpu, ndarray
 from .._tensor import Tensor, _wrap
@@ -16,18 +18,17 @@ from ..autograd.graph import Node
 from . import _layout
 from ._core import public
 from ._core import backend_of, broadcast_shapes, record, record_binary
+from ._core import _CPP_NAMES, write_out
 from ._core import xp_of as _xp_of
 
 _host = cpu.xp
 _host_dot = _host.dot
+# out= with the matrix products' and linalg's dtype rule (see _core.write_out)
+_into = partial(write_out, dtype="same")
 
 _new_object = object.__new__
 # the C type names torch prints in "expected m1 and m2 to have the same dtype"
-_C_NAMES = {
-    "float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int",
-    "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
-    "bool": "bool", "complex64": "c10::complex<float>", "complex128": "c10::complex<double>",
-}
+_C_NAMES = _CPP_NAMES
 
 
 def _legacy(np_dtype):
@@ -67,12 +68,6 @@ def _as_array(r):
     return r if type(r) in BY_ARRAY_TYPE else _host.asarray(r)
 
 
-def _into(out, result):
-    if out is None:
-        return result
-    out.resize_(result.shape)
-    out.copy_(result)
-    return out
 
 
 # --- dot, vdot ---------------------------------------------------------------------------

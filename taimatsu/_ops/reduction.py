@@ -9,6 +9,8 @@ second derivatives work.
 import math
 import warnings
 
+from functools import partial
+
 from .. import _dtype as D
 from .. import return_types
 from .._backend import backend_of_type, BY_ARRAY_TYPE, cpu, ndarray
@@ -18,8 +20,11 @@ from ..autograd.graph import Node
 from .shape import SqueezeBackward4, flip
 from ._core import public
 from ._core import record
+from ._core import write_out
 from ._core import xp_of as _xp_of
 from ._layout import contiguous, contiguous_unless, preserve
+# out= with the reductions' dtype rule (see _core.write_out)
+_out = partial(write_out, dtype="any")
 
 _int = int
 _builtin_min, _builtin_max, _builtin_sum = min, max, sum
@@ -105,13 +110,6 @@ def _unsqueeze_to(grad, dims, keepdim, shape):
     return _restore(grad, dims, keepdim, len(shape)).expand(shape)
 
 
-def _out(out, result):
-    if out is None:
-        return result
-    if out.shape != result.shape:
-        out.resize_(result.shape)
-    out.copy_(result)
-    return out
 
 
 def _wants_grad(input):
@@ -171,6 +169,8 @@ _add_reduce = cpu.xp.add.reduce
 
 @public
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
+    if out is not None and dtype is None:
+        dtype = out.dtype  # torch accumulates in out's dtype
     if axis is not None or keepdims is not None:
         dim, keepdim = _numpy_args("sum", dim, keepdim, axis, keepdims)
     a = input._data
@@ -332,6 +332,8 @@ class ProdBackward1(Node):
 
 @public
 def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    if out is not None and dtype is None:
+        dtype = out.dtype  # torch accumulates in out's dtype
     xp = _xp_of(input)
     a = input._data
     acc = _sum_dtype(a.dtype, dtype)
@@ -365,6 +367,8 @@ def _cum_dim(a, dim):
 
 @public(inplace="method")
 def cumsum(input, dim, *, dtype=None, out=None):
+    if out is not None and dtype is None:
+        dtype = out.dtype  # torch accumulates in out's dtype
     xp = _xp_of(input)
     a = input._data
     d = _cum_dim(a, dim)
@@ -405,6 +409,8 @@ def _cumprod_backward_with_zeros(grad, x, dim):
 
 @public(inplace="method")
 def cumprod(input, dim, *, dtype=None, out=None):
+    if out is not None and dtype is None:
+        dtype = out.dtype  # torch accumulates in out's dtype
     xp = _xp_of(input)
     a = input._data
     d = _cum_dim(a, dim)
