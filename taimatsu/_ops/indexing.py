@@ -20,7 +20,7 @@ from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from . import _layout
 from ._core import public
-from ._core import broadcast_error, broadcast_shapes, record
+from ._core import backend_of, broadcast_error, broadcast_shapes, record
 from ._core import write_out
 from ._core import xp_of as _xp_of
 from .shape import (AliasBackward0, AsStridedBackward0, IndexUnsqueezeBackward, SelectBackward0,
@@ -1359,7 +1359,7 @@ def _fill_value(value, op):
 @public(inplace="method")
 def masked_fill(input, mask, value):
     a = input._data
-    xp = input._xp
+    xp = backend_of(input, mask).xp
     m = _mask_array(mask, "masked_fill_")
     v = xp.asarray(_fill_value(value, "masked_fill_"), dtype=a.dtype) \
         if a.dtype.kind != "b" else xp.asarray(_fill_value(value, "masked_fill_")).astype(bool)

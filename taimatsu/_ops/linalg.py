@@ -11,13 +11,13 @@ engine.  Backward formulas are themselves products, so gradients of gradients wo
 from functools import partial
 
 from .. import _dtype as D
-from .._backend import BY_ARRAY_TYPE, cpu, ndarray
+from .._backend import BY_ARRAY_TYPE, backend_of_type, cpu, ndarray
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from . import _layout
 from ._core import public
-from ._core import backend_of, broadcast_shapes, record, record_binary
+from ._core import backend_of, broadcast_shapes, device_error, record, record_binary
 from ._core import _CPP_NAMES, write_out
 from ._core import xp_of as _xp_of
 
@@ -103,7 +103,7 @@ def _check_vectors(a, b, fn):
 
 @public
 def dot(input, other, *, out=None):
-    xp = _xp_of(input)
+    xp = backend_of(input, other).xp
     _check_tensor(input, "dot", "input", 1)
     _check_tensor(other, "dot", "tensor", 2)
     a, b = input._data, other._data
@@ -117,7 +117,7 @@ def dot(input, other, *, out=None):
 
 @public
 def vdot(input, other, *, out=None):
-    xp = _xp_of(input)
+    xp = backend_of(input, other).xp
     a, b = input._data, other._data
     _check_vectors(a, b, "vdot")
     result = _wrap(_as_array(xp.vdot(a, b)))
@@ -191,14 +191,17 @@ def _dot2(a, b):
     """The product of two matrices.  dot() goes straight to BLAS; numpy's matmul dispatch
     is measurably slower for small and thin matrices (8x for a 100x1 @ 1x32 outer
     product, 2x for 128x256 @ 256x10), with the same result."""
-    if type(a) is ndarray:
+    if type(a) is ndarray and type(b) is ndarray:
         return _host_dot(a, b)
-    return _xp_of(a).dot(a, b)
+    backend = backend_of_type(type(a))
+    if backend_of_type(type(b)) is not backend:
+        raise device_error(a, b)
+    return backend.xp.dot(a, b)
 
 
 @public
 def mv(input, vec, *, out=None):
-    xp = _xp_of(input)
+    xp = backend_of(input, vec).xp
     a, b = input._data, vec._data
     _check_mv(a, b)
     _no_bool(a, "addmv_impl_cpu", b)
@@ -258,7 +261,7 @@ def _check_bmm(a, b, first="batch1", second="batch2"):
 
 @public
 def bmm(input, mat2, *, out=None):
-    xp = _xp_of(input)
+    xp = backend_of(input, mat2).xp
     a, b = input._data, mat2._data
     _check_bmm(a, b)
     _no_bool(a, "bmm", b)
@@ -506,7 +509,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     bias = input._data
     if beta == 1 and alpha == 1 and out is None and a.ndim == 2 and b.ndim == 2 and \
             a.shape[1] == b.shape[0] and a.dtype is b.dtype and bias.dtype is a.dtype and \
-            a.dtype.kind == "f" and bias.ndim <= 2:
+            a.dtype.kind == "f" and bias.ndim <= 2 and type(a) is type(b) is type(bias):
         # nn.Linear's call with well-formed operands: the checks below cannot fail
         product = _dot2(a, b)
         try:
@@ -520,6 +523,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
                 record(AddmmBackward0, (input, mat1, mat2), result, (mat1, mat2), beta=1,
                        alpha=1)
             return result
+    backend_of(input, mat1, mat2)  # torch's error for operands on different devices
     if a.ndim != 2:
         raise RuntimeError(f"mat1 must be a matrix, got {a.ndim}-D tensor")
     if b.ndim != 2:
@@ -533,7 +537,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
 
 @public(inplace="both")
 def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
-    xp = _xp_of(input)
+    xp = backend_of(input, mat, vec).xp
     a, b = mat._data, vec._data
     _check_mv(a, b)
     _check_input_dtype(input, a, "mat")
@@ -543,7 +547,7 @@ def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
 
 @public(inplace="method")
 def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
-    xp = _xp_of(input)
+    xp = backend_of(input, vec1, vec2).xp
     a, b = vec1._data, vec2._data
     if a.ndim != 1 or b.ndim != 1:
         raise RuntimeError(f"addr: Expected 1-D argument vec{1 if a.ndim != 1 else 2}, but "
@@ -553,7 +557,7 @@ def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
 
 @public(inplace="method")
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
-    xp = _xp_of(input)
+    xp = backend_of(input, batch1, batch2).xp
     a, b = batch1._data, batch2._data
     _check_bmm(a, b)
     _no_bool(a)
@@ -562,7 +566,7 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
 
 @public(inplace="method")
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
-    xp = _xp_of(input)
+    xp = backend_of(input, batch1, batch2).xp
     a, b = batch1._data, batch2._data
     _check_bmm(a, b)
     _no_bool(a)
@@ -671,7 +675,7 @@ class LinalgCrossBackward0(Node):
 
 
 def linalg_cross(input, other, *, dim=-1, out=None):
-    xp = _xp_of(input)
+    xp = backend_of(input, other).xp
     a, b = input._data, other._data
     if a.ndim != b.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")

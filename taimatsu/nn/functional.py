@@ -14,7 +14,7 @@ import taimatsu as T
 from .. import _dtype as D
 from .._backend import cpu
 from .._ops import _layout
-from .._ops._core import binary_dtype, broadcast_error, record
+from .._ops._core import backend_of, binary_dtype, broadcast_error, record
 from .._ops._core import xp_of as _xp_of
 from .._ops import activation as _activation
 # the activations: records and functions are _ops/activation's (torch.selu is F.selu)
@@ -224,6 +224,7 @@ def _warn_size(input, target, stacklevel=3):
 
 def _pointwise_loss(node_cls, input, target, reduction, forward, **attrs):
     """Apply a loss computed elementwise from (input, target) arrays, then reduced."""
+    backend_of(input, target)  # torch's error for tensors on different devices
     dt = binary_dtype(input, target)
     x, t = input._data, target._data
     if x.dtype != dt:
@@ -378,7 +379,7 @@ class BinaryCrossEntropyBackward0(Node):
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
                          reduction="mean"):
-    xp = _xp_of(input)
+    xp = backend_of(input, target, weight).xp
     reduction = _reduction(reduction, size_average, reduce)
     if target.shape != input.shape:
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
@@ -840,6 +841,7 @@ def _conv_weight(weight, x, nd):
 def _convnd(nd, input, weight, bias, stride, padding, dilation, groups):
     from .._ops import nn as ops
     name = f"conv{nd}d"
+    backend_of(input, weight, bias)  # torch's error for tensors on different devices
     x, unbatched = _batched(input, nd, name)
     w = _conv_weight(weight, x, nd)
     if x.shape[1] != w.shape[1] * groups:
