@@ -16,7 +16,7 @@ from .._tensor import Tensor, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from . import _layout
-from ._core import backend_of, public, record
+from ._core import Op, apply, backend_of, public, record
 from ._core import xp_of as _xp_of
 from .join import cat as _cat
 from .elementwise import (_no_derivative, _ScaleBackwardBackward, backward_op, erf, relu as
@@ -54,14 +54,6 @@ def _float_input(input, kernel, name=None):
     return a
 
 
-def _unary(node_cls, input, array, saved, **attrs):
-    """Wrap `array` (computed from input), recording node_cls when grad is needed."""
-    out = _new(array)
-    if GradMode.enabled and input._requires_grad:
-        record(node_cls, (input,), out, tuple(out if s is None else s for s in saved), **attrs)
-    return out
-
-
 def _inplace(fn, input, *args):
     """The inplace=True form of activation `fn`: computed out of place, written back (with
     the history rebased onto the result, as torch does)."""
@@ -81,13 +73,26 @@ def _c(a, v):
 # the saved input as an argument (see _ops/elementwise.backward_op): their gradient is then
 # connected to the input, with torch's (mostly zero) second derivatives and node names.
 
-class ThresholdBackward0(Node):
+class ThresholdBackward0(Op):
+    saves = ("self",)
+
+    @staticmethod
+    def forward(xp, a, threshold, value):
+        # both numbers in the input's dtype (an integer input truncates them), nan stays nan
+        return xp.where(a <= _c(a, threshold), _c(a, value), a)
+
     def backward(self, grad):
         (x,) = self.saved()
         return (threshold_backward(grad, x, self.threshold),)
 
 
-class LeakyReluBackward0(Node):
+class LeakyReluBackward0(Op):
+    saves = ("self",)
+
+    @staticmethod
+    def forward(xp, a, negative_slope):
+        return xp.where(a > 0, a, a * _c(a, negative_slope))
+
     def backward(self, grad):
         (x,) = self.saved()
         return (leaky_relu_backward(grad, x, self.negative_slope),)
@@ -130,7 +135,13 @@ def elu_backward(grad_output, alpha, scale, input_scale, input):
                        alpha=alpha, scale=scale, input_scale=input_scale)
 
 
-class EluBackward0(Node):
+class EluBackward0(Op):
+    saves = ("self",)
+
+    @staticmethod
+    def forward(xp, a, alpha, scale, input_scale):
+        return _elu_array(a, alpha, scale, input_scale)
+
     def backward(self, grad):
         (x,) = self.saved()
         return (elu_backward(grad, self.alpha, self.scale, self.input_scale, x),)
@@ -148,7 +159,18 @@ _SQRT1_2 = 1 / math.sqrt(2)
 _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
 
 
-class GeluBackward0(Node):
+class GeluBackward0(Op):
+    saves = ("self",)
+
+    @staticmethod
+    def forward(xp, a, approximate):
+        if approximate == "tanh":
+            inner = (a + a * a * a * _c(a, 0.044715)) * _c(a, _SQRT_2_OVER_PI)
+            r = a * _c(a, 0.5) * (xp.tanh(inner) + _c(a, 1))
+        else:
+            r = a * _c(a, 0.5) * (_erf_ufunc(a * _c(a, _SQRT1_2)).astype(a.dtype) + _c(a, 1))
+        return r.astype(a.dtype, copy=False)
+
     def backward(self, grad):
         (x,) = self.saved()
         if self.approximate == "tanh":
@@ -161,28 +183,52 @@ class GeluBackward0(Node):
         return (grad * (cdf + x * pdf),)
 
 
-class SiluBackward0(Node):
+class SiluBackward0(Op):
+    saves = ("self",)
+
+    @staticmethod
+    def forward(xp, a):
+        return a * _sigmoid_array(a)
+
     def backward(self, grad):
         (x,) = self.saved()
         s = x.sigmoid()
         return (grad * (s * (1 + x * (1 - s))),)
 
 
-class MishBackward0(Node):
+class MishBackward0(Op):
+    saves = ("self",)
+
+    @staticmethod
+    def forward(xp, a):
+        return a * xp.tanh(_softplus_array(a))
+
     def backward(self, grad):
         (x,) = self.saved()
         tsp = softplus(x).tanh()
         return (grad * (tsp + x * x.sigmoid() * (1 - tsp * tsp)),)
 
 
-class SoftplusBackward0(Node):
+class SoftplusBackward0(Op):
+    saves = ("self",)
+
+    @staticmethod
+    def forward(xp, a, beta, threshold):
+        return _softplus_array(a, beta, threshold)
+
     def backward(self, grad):
         (x,) = self.saved()
         bx = x * self.beta
         return (grad * where(bx > self.threshold, 1.0, bx.sigmoid()).to(grad.dtype),)
 
 
-class HardtanhBackward0(Node):
+class HardtanhBackward0(Op):
+    saves = ("self",)
+
+    @staticmethod
+    def forward(xp, a, min_val, max_val):
+        return xp.clip(a, _c(a, min_val), _c(a, max_val))
+
     def backward(self, grad):
         (x,) = self.saved()
         return (hardtanh_backward(grad, x, self.min_val, self.max_val),)
@@ -201,7 +247,13 @@ def hardtanh_backward(grad_output, input, min_val, max_val):
                        min_val=min_val, max_val=max_val)
 
 
-class HardsigmoidBackward0(Node):
+class HardsigmoidBackward0(Op):
+    saves = ("self",)
+
+    @staticmethod
+    def forward(xp, a):
+        return xp.clip(a / _c(a, 6) + _c(a, 0.5), _c(a, 0), _c(a, 1))
+
     def backward(self, grad):
         (x,) = self.saved()
         return (hardsigmoid_backward(grad, x),)
@@ -215,7 +267,13 @@ def hardsigmoid_backward(grad_output, input):
     return _no_derivative("hardsigmoid_backward", (grad_output, input), r)
 
 
-class HardswishBackward0(Node):
+class HardswishBackward0(Op):
+    saves = ("self",)
+
+    @staticmethod
+    def forward(xp, a):
+        return a * xp.clip(a + _c(a, 3), _c(a, 0), _c(a, 6)) / _c(a, 6)
+
     def backward(self, grad):
         (x,) = self.saved()
         return (hardswish_backward(grad, x),)
@@ -288,7 +346,15 @@ def _shrink_backward(node_cls, grad_output, input, lambd):
     return backward_op(node_cls, grad_output, input, r, lambd=lambd)
 
 
-class SoftshrinkBackward0(Node):
+class SoftshrinkBackward0(Op):
+    saves = ("self",)
+
+    @staticmethod
+    def forward(xp, a, lambd):
+        lam = _c(a, lambd)
+        # a * 0 in the middle, so that nan stays nan, as in torch
+        return xp.where(a > lam, a - lam, xp.where(a < -lam, a + lam, a * _c(a, 0)))
+
     def backward(self, grad):
         (x,) = self.saved()
         return (_shrink_backward(SoftshrinkBackwardBackward0, grad, x, self.lambd),)
@@ -299,7 +365,13 @@ class SoftshrinkBackwardBackward0(_ScaleBackwardBackward):
         return _shrink_backward(SoftshrinkBackwardBackward0, grad, x, self.lambd)
 
 
-class HardshrinkBackward0(Node):
+class HardshrinkBackward0(Op):
+    saves = ("self",)
+
+    @staticmethod
+    def forward(xp, a, lambd):
+        return xp.where((a >= -lambd) & (a <= lambd), _c(a, 0), a)  # nan stays nan
+
     def backward(self, grad):
         (x,) = self.saved()
         return (_shrink_backward(HardshrinkBackwardBackward0, grad, x, self.lambd),)
@@ -310,34 +382,63 @@ class HardshrinkBackwardBackward0(_ScaleBackwardBackward):
         return _shrink_backward(HardshrinkBackwardBackward0, grad, x, self.lambd)
 
 
-class LogSigmoidBackward0(Node):
+class LogSigmoidBackward0(Op):
+    saves = ("self",)
+
+    @staticmethod
+    def forward(xp, a):
+        with xp.errstate(over="ignore"):
+            r = xp.minimum(a, 0) - xp.log1p(xp.exp(-xp.abs(a)))
+        return r.astype(a.dtype, copy=False)
+
     def backward(self, grad):
         (x,) = self.saved()
         return (grad * (-x).sigmoid(),)
 
 
-class SoftmaxBackward0(Node):
+class SoftmaxBackward0(Op):
+    saves = ("result",)
+
+    @staticmethod
+    def forward(xp, a, dim):
+        with xp.errstate(invalid="ignore"):
+            e = xp.exp(_shifted(a, dim))
+            r = e / (e.sum(axis=dim, keepdims=True) if a.ndim else e)
+        return _layout.contiguous_unless(r.astype(a.dtype, copy=False), a)
+
     def backward(self, grad):
         (out,) = self.saved()
         return (out * (grad - (grad * out).sum(self.dim, keepdim=True)),)
 
 
-class LogSoftmaxBackward0(Node):
+class LogSoftmaxBackward0(Op):
+    saves = ("result",)
+
+    @staticmethod
+    def forward(xp, a, dim):
+        with xp.errstate(invalid="ignore", divide="ignore"):
+            s = _shifted(a, dim)
+            r = s - (xp.log(xp.exp(s).sum(axis=dim, keepdims=True)) if a.ndim else 0)
+        return _layout.contiguous_unless(r.astype(a.dtype, copy=False), a)
+
     def backward(self, grad):
         (out,) = self.saved()
         return (grad - out.exp() * grad.sum(self.dim, keepdim=True),)
 
 
-class GluBackward0(Node):
+class GluBackward0(Op):
+    saves = ("self",)
+
+    @staticmethod
+    def forward(xp, a, dim):
+        first, second = xp.split(a, 2, axis=dim)
+        return first * _sigmoid_array(second)
+
     def backward(self, grad):
         (x,) = self.saved()
         a, b = x.chunk(2, self.dim)
         s = b.sigmoid()
         return (_cat([grad * s, grad * a * s * (1 - s)], self.dim),)
-
-
-def _activation(node_cls, input, array, **attrs):
-    return _unary(node_cls, input, array, (input,), **attrs)
 
 
 def relu(input, inplace=False):
@@ -351,15 +452,11 @@ def relu_(input):
 
 
 def threshold(input, threshold, value, inplace=False):
-    xp = _xp_of(input)
     if inplace:
         return _inplace(_threshold, input, threshold, value)
-    a = input._data
-    if a.dtype.kind == "b":
+    if input._data.dtype.kind == "b":
         raise NotImplementedError("\"threshold_cpu\" not implemented for 'Bool'")
-    # both numbers in the input's dtype (an integer input truncates them), nan stays nan
-    r = xp.where(a <= _c(a, threshold), _c(a, value), a)
-    return _activation(ThresholdBackward0, input, r, threshold=threshold)
+    return apply(ThresholdBackward0, input, threshold=threshold, value=value)
 
 
 def threshold_(input, threshold_, value):
@@ -371,12 +468,10 @@ def _threshold(input, threshold_, value):
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
-    xp = _xp_of(input)
     if inplace:
         return _inplace(leaky_relu, input, negative_slope)
-    a = _float_input(input, "leaky_relu_cpu", "leaky_relu")
-    r = xp.where(a > 0, a, a * _c(a, negative_slope))
-    return _activation(LeakyReluBackward0, input, r, negative_slope=negative_slope)
+    _float_input(input, "leaky_relu_cpu", "leaky_relu")
+    return apply(LeakyReluBackward0, input, negative_slope=negative_slope)
 
 
 def leaky_relu_(input, negative_slope=0.01):
@@ -393,9 +488,8 @@ def _elu_array(a, alpha, scale, input_scale):
 def elu(input, alpha=1.0, inplace=False):
     if inplace:
         return _inplace(elu, input, alpha)
-    a = _float_input(input, "elu_cpu", "elu")
-    return _activation(EluBackward0, input, _elu_array(a, alpha, 1.0, 1.0),
-                       alpha=alpha, scale=1.0, input_scale=1.0)
+    _float_input(input, "elu_cpu", "elu")
+    return apply(EluBackward0, input, alpha=alpha, scale=1.0, input_scale=1.0)
 
 
 def elu_(input, alpha=1.0):
@@ -410,10 +504,8 @@ _SELU_SCALE = 1.0507009873554804934193349852946
 def selu(input, inplace=False):
     if inplace:
         return _inplace(selu, input)
-    a = _float_input(input, "elu_cpu", "selu")
-    r = _elu_array(a, _SELU_ALPHA, _SELU_SCALE, 1.0)
-    return _activation(EluBackward0, input, r, alpha=_SELU_ALPHA, scale=_SELU_SCALE,
-                       input_scale=1.0)
+    _float_input(input, "elu_cpu", "selu")
+    return apply(EluBackward0, input, alpha=_SELU_ALPHA, scale=_SELU_SCALE, input_scale=1.0)
 
 
 def selu_(input):
@@ -426,10 +518,8 @@ def celu(input, alpha=1.0, inplace=False):
         return _inplace(celu, input, alpha)
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
-    a = _float_input(input, "elu_cpu", "celu")
-    r = _elu_array(a, alpha, 1.0, 1.0 / alpha)
-    return _activation(CeluBackward0, input, r, alpha=alpha, scale=1.0,
-                       input_scale=1.0 / alpha)
+    _float_input(input, "elu_cpu", "celu")
+    return apply(CeluBackward0, input, alpha=alpha, scale=1.0, input_scale=1.0 / alpha)
 
 
 def celu_(input, alpha=1.0):
@@ -437,17 +527,10 @@ def celu_(input, alpha=1.0):
 
 
 def gelu(input, approximate="none"):
-    xp = _xp_of(input)
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
-    a = _float_input(input, "GeluKernelImpl")
-    if approximate == "tanh":
-        inner = (a + a * a * a * _c(a, 0.044715)) * _c(a, _SQRT_2_OVER_PI)
-        r = a * _c(a, 0.5) * (xp.tanh(inner) + _c(a, 1))
-    else:
-        r = a * _c(a, 0.5) * (_erf_ufunc(a * _c(a, _SQRT1_2)).astype(a.dtype) + _c(a, 1))
-    return _unary(GeluBackward0, input, r.astype(a.dtype, copy=False), (input,),
-                  approximate=approximate)
+    _float_input(input, "GeluKernelImpl")
+    return apply(GeluBackward0, input, approximate=approximate)
 
 
 def _sigmoid_array(a):
@@ -460,8 +543,8 @@ def _sigmoid_array(a):
 def silu(input, inplace=False):
     if inplace:
         return _inplace(silu, input)
-    a = _float_input(input, "silu_cpu", "silu")
-    return _activation(SiluBackward0, input, a * _sigmoid_array(a))
+    _float_input(input, "silu_cpu", "silu")
+    return apply(SiluBackward0, input)
 
 
 def _softplus_array(a, beta=1.0, threshold=20.0):
@@ -473,30 +556,25 @@ def _softplus_array(a, beta=1.0, threshold=20.0):
 
 
 def mish(input, inplace=False):
-    xp = _xp_of(input)
     if inplace:
         return _inplace(mish, input)
-    a = _float_input(input, "mish_cpu", "mish")
-    return _activation(MishBackward0, input, a * xp.tanh(_softplus_array(a)))
+    _float_input(input, "mish_cpu", "mish")
+    return apply(MishBackward0, input)
 
 
 def softplus(input, beta=1.0, threshold=20.0):
-    a = _float_input(input, "softplus_cpu", "softplus")
-    return _unary(SoftplusBackward0, input, _softplus_array(a, beta, threshold), (input,),
-                  beta=beta, threshold=threshold)
+    _float_input(input, "softplus_cpu", "softplus")
+    return apply(SoftplusBackward0, input, beta=beta, threshold=threshold)
 
 
 def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
-    xp = _xp_of(input)
     if inplace:
         return _inplace(hardtanh, input, min_val, max_val)
     if min_val > max_val:
         raise ValueError("min_val cannot be greater than max_val")
-    a = input._data
-    if a.dtype.kind == "b":
+    if input._data.dtype.kind == "b":
         raise RuntimeError("Bool inputs not supported for hardtanh")
-    r = xp.clip(a, _c(a, min_val), _c(a, max_val))
-    return _activation(HardtanhBackward0, input, r, min_val=min_val, max_val=max_val)
+    return apply(HardtanhBackward0, input, min_val=min_val, max_val=max_val)
 
 
 def hardtanh_(input, min_val=-1.0, max_val=1.0):
@@ -508,21 +586,17 @@ def relu6(input, inplace=False):
 
 
 def hardsigmoid(input, inplace=False):
-    xp = _xp_of(input)
     if inplace:
         return _inplace(hardsigmoid, input)
-    a = _float_input(input, "hardsigmoid_cpu", "hardsigmoid")
-    r = xp.clip(a / _c(a, 6) + _c(a, 0.5), _c(a, 0), _c(a, 1))
-    return _activation(HardsigmoidBackward0, input, r)
+    _float_input(input, "hardsigmoid_cpu", "hardsigmoid")
+    return apply(HardsigmoidBackward0, input)
 
 
 def hardswish(input, inplace=False):
-    xp = _xp_of(input)
     if inplace:
         return _inplace(hardswish, input)
-    a = _float_input(input, "hardswish_cpu", "hardswish")
-    r = a * xp.clip(a + _c(a, 3), _c(a, 0), _c(a, 6)) / _c(a, 6)
-    return _activation(HardswishBackward0, input, r)
+    _float_input(input, "hardswish_cpu", "hardswish")
+    return apply(HardswishBackward0, input)
 
 
 def prelu(input, weight):
@@ -551,21 +625,15 @@ def prelu(input, weight):
 
 
 def softshrink(input, lambd=0.5):
-    xp = _xp_of(input)
     if lambd < 0:
         raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
-    a = _float_input(input, "softshrink_check", "softshrink")
-    lam = _c(a, lambd)
-    # a * 0 in the middle, so that nan stays nan, as in torch
-    r = xp.where(a > lam, a - lam, xp.where(a < -lam, a + lam, a * _c(a, 0)))
-    return _unary(SoftshrinkBackward0, input, r, (input,), lambd=lambd)
+    _float_input(input, "softshrink_check", "softshrink")
+    return apply(SoftshrinkBackward0, input, lambd=lambd)
 
 
 def hardshrink(input, lambd=0.5):
-    xp = _xp_of(input)
-    a = _float_input(input, "hardshrink_cpu", "hardshrink")
-    r = xp.where((a >= -lambd) & (a <= lambd), _c(a, 0), a)  # nan stays nan
-    return _unary(HardshrinkBackward0, input, r, (input,), lambd=lambd)
+    _float_input(input, "hardshrink_cpu", "hardshrink")
+    return apply(HardshrinkBackward0, input, lambd=lambd)
 
 
 def tanhshrink(input):
@@ -577,11 +645,8 @@ def softsign(input):
 
 
 def logsigmoid(input):
-    xp = _xp_of(input)
-    a = _float_input(input, "log_sigmoid_cpu", "log_sigmoid_forward")
-    with xp.errstate(over="ignore"):
-        r = xp.minimum(a, 0) - xp.log1p(xp.exp(-xp.abs(a)))
-    return _unary(LogSigmoidBackward0, input, r.astype(a.dtype, copy=False), (input,))
+    _float_input(input, "log_sigmoid_cpu", "log_sigmoid_forward")
+    return apply(LogSigmoidBackward0, input)
 
 
 def sigmoid(input):
@@ -624,13 +689,8 @@ def _shifted(a, dim):
 
 @public
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
-    xp = _xp_of(input)
     input, a, dim = _softmax_input(input, dim, dtype, "softmax", _stacklevel)
-    with xp.errstate(invalid="ignore"):
-        e = xp.exp(_shifted(a, dim))
-        r = e / (e.sum(axis=dim, keepdims=True) if a.ndim else e)
-    r = _layout.contiguous_unless(r.astype(a.dtype, copy=False), a)
-    return _unary(SoftmaxBackward0, input, r, (None,), dim=dim)
+    return apply(SoftmaxBackward0, input, dim=dim)
 
 
 def softmin(input, dim=None, _stacklevel=3, dtype=None):
@@ -643,17 +703,11 @@ def softmin(input, dim=None, _stacklevel=3, dtype=None):
 
 @public
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
-    xp = _xp_of(input)
     input, a, dim = _softmax_input(input, dim, dtype, "log_softmax", _stacklevel)
-    with xp.errstate(invalid="ignore", divide="ignore"):
-        s = _shifted(a, dim)
-        r = s - (xp.log(xp.exp(s).sum(axis=dim, keepdims=True)) if a.ndim else 0)
-    r = _layout.contiguous_unless(r.astype(a.dtype, copy=False), a)
-    return _unary(LogSoftmaxBackward0, input, r, (None,), dim=dim)
+    return apply(LogSoftmaxBackward0, input, dim=dim)
 
 
 def glu(input, dim=-1):
-    xp = _xp_of(input)
     if input.dim() == 0:
         raise RuntimeError("glu does not support scalars because halving size must be even")
     dim = _wrap_dim(dim, input.dim())
@@ -661,8 +715,7 @@ def glu(input, dim=-1):
     n = a.shape[dim]
     if n % 2:
         raise RuntimeError(f"Halving dimension must be even, but dimension {dim} is size {n}")
-    first, second = xp.split(a, 2, axis=dim)
-    return _unary(GluBackward0, input, first * _sigmoid_array(second), (input,), dim=dim)
+    return apply(GluBackward0, input, dim=dim)
 
 
 
