@@ -1,0 +1,476 @@
+"""Loss functions with records of their own: mse, l1, smooth l1, huber, soft margin,
+binary cross entropy (with and without logits), nll and cross entropy.
+
+torch's native losses have nodes (MseLossBackward0, NllLossBackward0 ...): their records
+live here, with the functions that run them; `nn.functional` exports them and builds
+the other losses (kl_div, margin losses ...) from these and other ops.
+"""
+import warnings
+
+from .. import _dtype as D
+from .._backend import cpu
+from .._tensor import Tensor
+from ..autograd.grad_mode import GradMode
+from ..autograd.graph import Node
+from ._core import backend_of, binary_dtype, broadcast_error, record
+from ._core import xp_of as _xp_of
+from .activation import _c, _host_scalar, _new, log_softmax, logsigmoid
+from .elementwise import where
+
+_host = cpu.xp  # host-built constants and dtypes; the cpu fast paths
+_ndarray = cpu.array_type
+_I64, _U8, _F32, _F64 = D.int64._np, D.uint8._np, D.float32._np, D.float64._np
+
+
+def _float_array(input, fn):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"{fn}(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(input).__name__}")
+    a = input._data
+    if a.dtype.kind not in "fc":
+        raise RuntimeError(f"\"{fn}\" not implemented for '{input.dtype._legacy[:-6]}'")
+    return a
+
+
+# --- reductions of losses ----------------------------------------------------------------
+
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def _check_reduction(reduction):
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def legacy_get_string(size_average, reduce, emit_warning=True):
+    """The `reduction` meant by the deprecated size_average / reduce arguments."""
+    warning = ("size_average and reduce args will be deprecated, please use reduction='{}' "
+               "instead.")
+    if size_average is None:
+        size_average = True
+    if reduce is None:
+        reduce = True
+    if size_average and reduce:
+        ret = "mean"
+    elif reduce:
+        ret = "sum"
+    else:
+        ret = "none"
+    if emit_warning:
+        warnings.warn(warning.format(ret), stacklevel=2)
+    return ret
+
+
+def _reduction(reduction, size_average, reduce):
+    if size_average is not None or reduce is not None:
+        return legacy_get_string(size_average, reduce)
+    _check_reduction(reduction)
+    return reduction
+
+
+def _reduce_array(a, reduction):
+    xp = _host if type(a) is _ndarray else _xp_of(a)
+    if reduction == "none":
+        return a
+    total = xp.add.reduce(a, axis=None)
+    if reduction == "mean":
+        # sum / n: ndarray.mean costs several microseconds more on small arrays
+        total = total / a.dtype.type(a.size) if a.size else a.dtype.type("nan")
+    return xp.asarray(total, dtype=a.dtype)
+
+
+def _grad_scale(grad, reduction, n):
+    """The incoming gradient as a factor of each element's local derivative."""
+    if reduction == "mean":
+        return grad / n
+    return grad
+
+
+def _warn_size(input, target, stacklevel=3):
+    if target._data.shape != input._data.shape:
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input "
+                      f"size ({input.shape}). This will likely lead to incorrect results due "
+                      "to broadcasting. Please ensure they have the same size.",
+                      stacklevel=stacklevel)
+
+
+def _pointwise_loss(node_cls, input, target, reduction, forward, **attrs):
+    """Apply a loss computed elementwise from (input, target) arrays, then reduced."""
+    backend_of(input, target)  # torch's error for tensors on different devices
+    dt = binary_dtype(input, target)
+    x, t = input._data, target._data
+    if x.dtype != dt:
+        x = x.astype(dt)
+    if t.dtype != dt:
+        t = t.astype(dt)
+    try:
+        pointwise = forward(x, t)
+    except ValueError:
+        raise broadcast_error(x.shape, t.shape) from None
+    n = pointwise.size
+    out = _new(_reduce_array(pointwise, reduction))
+    if GradMode.enabled and (input._requires_grad or target._requires_grad):
+        record(node_cls, (input, target), out, (input, target), reduction=reduction, n=n,
+               **attrs)
+    return out
+
+
+class MseLossBackward0(Node):
+    def backward(self, grad):
+        x, t = self.saved()
+        gx = (x - t) * (_grad_scale(grad, self.reduction, self.n) * 2)
+        return gx, -gx if self._next[1] is not None else None
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    xp = _xp_of(input)
+    reduction = _reduction(reduction, size_average, reduce)
+    _warn_size(input, target)
+    if weight is not None:
+        loss = (input - target) ** 2 * weight
+        return loss if reduction == "none" else (loss.sum() if reduction == "sum"
+                                                 else loss.mean())
+    return _pointwise_loss(MseLossBackward0, input, target, reduction,
+                           lambda x, t: xp.square(x - t))
+
+
+def _reduce(loss, reduction):
+    if reduction == "none":
+        return loss
+    if reduction == "sum":
+        return loss.sum()
+    return loss.mean()
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+    reduction = _reduction(reduction, size_average, reduce)
+    _warn_size(input, target)
+    loss = (input - target).abs()
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+class SmoothL1LossBackward0(Node):
+    def backward(self, grad):
+        x, t = self.saved()
+        d = x - t
+        beta = self.beta
+        local = where(d.abs() < beta, d / beta, d.sign()).to(d.dtype)
+        gx = local * _grad_scale(grad, self.reduction, self.n)
+        return gx, -gx if self._next[1] is not None else None
+
+
+def _smooth_l1(x, t, beta):
+    xp = _xp_of(x)
+    d = xp.abs(x - t)
+    return xp.where(d < beta, _c(d, 0.5) * d * d / _c(d, beta), d - _c(d, 0.5 * beta))
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    reduction = _reduction(reduction, size_average, reduce)
+    _warn_size(input, target)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    if beta == 0.0:
+        return l1_loss(input, target, reduction=reduction)
+    return _pointwise_loss(SmoothL1LossBackward0, input, target, reduction,
+                           lambda x, t: _smooth_l1(x, t, beta), beta=beta)
+
+
+class HuberLossBackward0(Node):
+    def backward(self, grad):
+        x, t = self.saved()
+        d = x - t
+        delta = self.delta
+        local = where(d.abs() <= delta, d, d.sign() * delta).to(d.dtype)
+        gx = local * _grad_scale(grad, self.reduction, self.n)
+        return gx, -gx if self._next[1] is not None else None
+
+
+def _huber(x, t, delta):
+    xp = _xp_of(x)
+    d = xp.abs(x - t)
+    return xp.where(d < delta, _c(d, 0.5) * d * d, _c(d, delta) * (d - _c(d, 0.5 * delta)))
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+    _check_reduction(reduction)
+    _warn_size(input, target)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    if weight is not None:
+        d = (input - target).abs()
+        loss = where(d < delta, d * d * 0.5, (d - 0.5 * delta) * delta) * weight
+        return _reduce(loss, reduction)
+    return _pointwise_loss(HuberLossBackward0, input, target, reduction,
+                           lambda x, t: _huber(x, t, delta), delta=delta)
+
+
+class SoftMarginLossBackward0(Node):
+    def backward(self, grad):
+        if self._next[1] is not None:
+            raise RuntimeError("The function 'soft_margin_loss' is not differentiable with "
+                               "respect to argument 'target'. This input cannot have "
+                               "requires_grad True.")
+        x, y = self.saved()
+        return -y * (-y * x).sigmoid() * _grad_scale(grad, self.reduction, self.n), None
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    xp = _xp_of(input)
+    reduction = _reduction(reduction, size_average, reduce)
+    if target.shape != input.shape:
+        raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
+                         f"size ({input.shape}) is deprecated. Please ensure they have the same "
+                         "size.")
+    return _pointwise_loss(SoftMarginLossBackward0, input, target, reduction,
+                           lambda x, t: xp.logaddexp(_c(x, 0), -t * x).astype(x.dtype))
+
+
+# --- binary cross entropy -----------------------------------------------------------------
+
+_BCE_EPS = 1e-12
+
+
+class BinaryCrossEntropyBackward0(Node):
+    def backward(self, grad):
+        x, t, w = self.saved()
+        scale = _grad_scale(grad, self.reduction, self.n)
+        if w is not None:
+            scale = scale * w
+        gx = gt = None
+        if self._next[0] is not None:
+            denom = (1 - x) * x
+            denom = where(denom > _BCE_EPS, denom, _BCE_EPS).to(x.dtype)
+            gx = (x - t) / denom * scale
+        if self._next[1] is not None:
+            gt = ((1 - x).log() - x.log()) * scale
+        return gx, gt, None
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
+                         reduction="mean"):
+    xp = backend_of(input, target, weight).xp
+    reduction = _reduction(reduction, size_average, reduce)
+    if target.shape != input.shape:
+        raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
+                         f"size ({input.shape}) is deprecated. Please ensure they have the same "
+                         "size.")
+    x = _float_array(input, "binary_cross_entropy")
+    t = target._data
+    if t.dtype != x.dtype:
+        t = t.astype(x.dtype)
+    if not xp.all((x >= 0) & (x <= 1)):
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    with xp.errstate(divide="ignore"):
+        log_x = xp.maximum(xp.log(x), _c(x, -100))
+        log_1mx = xp.maximum(xp.log1p(-x), _c(x, -100))
+    pointwise = -(t * log_x + (1 - t) * log_1mx)
+    if weight is not None:
+        pointwise = pointwise * weight._data.astype(x.dtype, copy=False)
+    out = _new(_reduce_array(pointwise.astype(x.dtype, copy=False), reduction))
+    if GradMode.enabled and (input._requires_grad or target._requires_grad):
+        record(BinaryCrossEntropyBackward0, (input, target, weight), out,
+               (input, target, weight), reduction=reduction, n=pointwise.size)
+    return out
+
+
+class BinaryCrossEntropyWithLogitsBackward0(Node):
+    def backward(self, grad):
+        x, t, w, pw = self.saved()
+        scale = _grad_scale(grad, self.reduction, self.n)
+        if w is not None:
+            scale = scale * w
+        gx = gt = None
+        if self._next[0] is not None:
+            if pw is None:
+                gx = (x.sigmoid() - t) * scale
+            else:
+                pt = pw * t
+                gx = ((pt + 1 - t) * x.sigmoid() - pt) * scale
+        if self._next[1] is not None:
+            if pw is None:
+                gt = -x * scale
+            else:
+                gt = (logsigmoid(-x) - pw * logsigmoid(x)) * scale
+        return gx, gt, None, None
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,
+                                     reduce=None, reduction="mean", pos_weight=None):
+    xp = _host if type(input._data) is _ndarray else _xp_of(input)
+    reduction = _reduction(reduction, size_average, reduce)
+    if target._data.shape != input._data.shape:
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size "
+                         f"({input.shape})")
+    x = _float_array(input, "binary_cross_entropy_with_logits")
+    t = target._data
+    if t.dtype.kind not in "fc":
+        raise RuntimeError(f"result type {input.dtype._legacy[:-6]} can't be cast to the "
+                           f"desired output type {target.dtype._legacy[:-6]}")
+    if t.dtype != x.dtype:
+        t = t.astype(x.dtype)
+    # log(1 + exp(-|x|)) + max(-x, 0) is -log(sigmoid(x)) without overflow (exp of a
+    # non-positive number cannot overflow)
+    log_sig_neg = xp.log1p(xp.exp(-xp.abs(x)))
+    log_sig_neg += xp.maximum(-x, _c(x, 0))
+    if pos_weight is None:
+        pointwise = (1 - t) * x
+        pointwise += log_sig_neg
+    else:
+        pw = pos_weight._data.astype(x.dtype, copy=False)
+        pointwise = (1 - t) * x + (1 + (pw - 1) * t) * log_sig_neg
+    if weight is not None:
+        pointwise = pointwise * weight._data.astype(x.dtype, copy=False)
+    out = _new(_reduce_array(pointwise.astype(x.dtype, copy=False), reduction))
+    if GradMode.enabled and (input._requires_grad or target._requires_grad):
+        record(BinaryCrossEntropyWithLogitsBackward0, (input, target, weight, pos_weight), out,
+               (input, target, weight, pos_weight), reduction=reduction, n=pointwise.size)
+    return out
+
+
+# --- negative log likelihood and cross entropy --------------------------------------------
+
+class NllLossBackward0(Node):
+    def backward(self, grad):
+        if self.reduction == "none":
+            grad = grad.unsqueeze(1 if self.coefficients.ndim > 1 else 0)
+        elif self.reduction == "mean":
+            grad = grad / self.total_weight
+        coefficients = _new(self.coefficients)
+        return (grad * coefficients, None, None)
+
+
+class NllLoss2DBackward0(NllLossBackward0):
+    pass
+
+
+def _class_targets(input, target, weight, ignore_index):
+    """Per-element class index and weight (0 where ignored) for input (N, C, ...)."""
+    xp = _xp_of(input)
+    t = target._data
+    if t.dtype not in (_I64, _U8):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
+                           f"{target.dtype._legacy[:-6]}")
+    n_classes = input.shape[1] if input.dim() > 1 else input.shape[0]
+    ignored = t == ignore_index
+    safe = xp.where(ignored, 0, t)
+    bad = (safe < 0) | (safe >= n_classes)
+    if bad.any():
+        raise IndexError(f"Target {int(t[bad].flat[0])} is out of bounds.")
+    if weight is not None:
+        w = weight._data[safe]
+    else:
+        w = xp.ones(safe.shape, dtype=input._data.dtype)
+    w = xp.where(ignored, _c(w, 0), w).astype(input._data.dtype, copy=False)
+    return safe, w, n_classes
+
+
+def _check_nll_shapes(input, target, weight):
+    if input.dim() < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
+    if input.dim() == 1:
+        if target.dim() != 0:
+            raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    elif target.dim() > 1 and input.dim() == 2:
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if input.dim() >= 2 and input.shape[0] != target.shape[0]:
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
+                         f"batch_size ({target.shape[0]}).")
+    if input.dim() > 2 and tuple(target.shape[1:]) != tuple(input.shape[2:]):
+        raise RuntimeError(f"size mismatch (got input: {list(input.shape)}, "
+                           f"target: {list(target.shape)})")
+    n_classes = input.shape[1] if input.dim() > 1 else input.shape[0]
+    if weight is not None and weight.numel() != n_classes:
+        raise RuntimeError(f"weight tensor should be defined either for all {n_classes} "
+                           f"classes or no classes but got weight tensor of shape: "
+                           f"{list(weight.shape)}")
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
+    xp = _xp_of(input)
+    reduction = _reduction(reduction, size_average, reduce)
+    _check_nll_shapes(input, target, weight)
+    x = _float_array(input, "nll_loss_forward_reduce_cuda_kernel_2d_index")
+    safe, w, _ = _class_targets(input, target, weight, ignore_index)
+    if x.ndim == 1:
+        picked = x[safe]
+    else:
+        picked = xp.take_along_axis(x, xp.expand_dims(safe, 1), axis=1).squeeze(1)
+    losses = -picked * w
+    total_weight = _host_scalar(w.sum())  # the backward divides by it as by a number
+    if reduction == "none":
+        r = losses
+    elif reduction == "sum":
+        r = xp.asarray(losses.sum(), dtype=x.dtype)
+    else:
+        with xp.errstate(invalid="ignore", divide="ignore"):
+            r = xp.asarray(losses.sum() / total_weight, dtype=x.dtype)
+    out = _new(r)
+    if GradMode.enabled and input._requires_grad:
+        # d loss_i / d x[i, c] is -w_i at c = target_i and 0 elsewhere
+        coefficients = xp.zeros(x.shape, dtype=x.dtype)
+        if x.ndim == 1:
+            coefficients[safe] = -w
+        else:
+            xp.put_along_axis(coefficients, xp.expand_dims(safe, 1), xp.expand_dims(-w, 1),
+                              axis=1)
+        node_cls = NllLoss2DBackward0 if x.ndim == 4 else NllLossBackward0
+        record(node_cls, (input, target, weight), out, reduction=reduction,
+               coefficients=coefficients, total_weight=total_weight)
+    return out
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
+                  reduce=None, reduction="mean", label_smoothing=0.0):
+    reduction = _reduction(reduction, size_average, reduce)
+    if label_smoothing < 0.0 or label_smoothing > 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: "
+                           f"{label_smoothing}")
+    class_dim = 0 if input.dim() == 1 else 1
+    log_probs = log_softmax(input, class_dim)
+    if input.shape == target.shape:
+        return _cross_entropy_probs(input, log_probs, target, weight, reduction,
+                                    label_smoothing, class_dim)
+    nll = nll_loss(log_probs, target, weight, None, ignore_index, None, reduction)
+    if label_smoothing == 0.0:
+        return nll
+    n_classes = input.shape[class_dim]
+    ignore_mask = target == ignore_index
+    if weight is not None:
+        shape = [1] * input.dim()
+        shape[class_dim] = n_classes
+        smooth = -(log_probs * weight.reshape(shape)).sum(class_dim)
+    else:
+        smooth = -log_probs.sum(class_dim)
+    smooth = where(ignore_mask, 0.0, smooth).to(smooth.dtype)
+    if reduction == "mean":
+        if weight is not None:
+            kept = target._data[~ignore_mask._data]
+            smooth = smooth.sum() / float(weight._data[kept].sum())
+        else:
+            smooth = smooth.sum() / float((~ignore_mask._data).sum())
+    elif reduction == "sum":
+        smooth = smooth.sum()
+    return nll * (1 - label_smoothing) + smooth * (label_smoothing / n_classes)
+
+
+def _cross_entropy_probs(input, log_probs, target, weight, reduction, label_smoothing,
+                         class_dim):
+    if not target.is_floating_point():
+        raise RuntimeError("Expected floating point type for target with class probabilities, "
+                           f"got {target.dtype._legacy[:-6]}")
+    n_classes = input.shape[class_dim]
+    if label_smoothing > 0:
+        target = target * (1 - label_smoothing) + label_smoothing / n_classes
+    if weight is not None:
+        shape = [1] * input.dim()
+        shape[class_dim] = n_classes
+        log_probs = log_probs * weight.reshape(shape)
+    if reduction == "none":
+        return -(log_probs * target).sum(class_dim)
+    if reduction == "sum":
+        return -(log_probs * target).sum()
+    return -(log_probs * target).sum() / (input.numel() / n_classes)
