@@ -401,10 +401,10 @@ def _cumprod_backward_with_zeros(grad, x, dim):
     eye = _wrap(xp.eye(n, dtype=bool))
     others = xt.unsqueeze(-2).expand(xt._data.shape[:-1] + (n, n))
     from .elementwise import where
-    partial = where(eye, 1.0, others).cumprod(-1)         # [..., i, j]
+    products = where(eye, 1.0, others).cumprod(-1)        # [..., i, j]
     upper = _wrap(xp.triu(xp.ones((n, n), dtype=x._data.dtype)))
     g = grad.transpose(dim, -1).unsqueeze(-2)
-    return (partial * g * upper).sum(-1).transpose(dim, -1)
+    return (products * g * upper).sum(-1).transpose(dim, -1)
 
 
 @public(inplace="method")
