@@ -19,7 +19,7 @@ from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from .shape import SqueezeBackward4, flip
 from ._core import public
-from ._core import record
+from ._core import Op, apply, record
 from ._core import write_out
 from ._core import xp_of as _xp_of
 from ._layout import contiguous, contiguous_unless, preserve
@@ -154,12 +154,28 @@ def _flip(x, dim):
 # ---------------------------------------------------------------------------------------
 # sum, mean, nansum, nanmean
 
-class SumBackward0(Node):
+class SumBackward0(Op):
+    """sum of all elements (`shape`: the input's, for the backward)."""
+
+    @staticmethod
+    def forward(xp, a, shape, dtype, keepdim=False):
+        r = a.sum(dtype=dtype)
+        return r.reshape((1,) * a.ndim) if keepdim else r
+
     def backward(self, grad):
         return (grad.expand(self.shape),)
 
 
-class SumBackward1(Node):
+class SumBackward1(Op):
+    """sum over `dims`."""
+
+    @staticmethod
+    def forward(xp, a, shape, dtype, dims, keepdim):
+        if a.ndim == 0:
+            r = a.sum(dtype=dtype)
+            return r.reshape((1,) * a.ndim) if keepdim else r
+        return contiguous_unless(a.sum(axis=dims, dtype=dtype, keepdims=keepdim), a)
+
     def backward(self, grad):
         return (_unsqueeze_to(grad, self.dims, self.keepdim, self.shape),)
 
@@ -183,27 +199,32 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keep
         return result
     dims = _dims(dim, a.ndim)
     acc = _sum_dtype(a.dtype, dtype)
-    if dims is None or a.ndim == 0:
-        r = a.sum(dtype=acc)
-        if keepdim:
-            r = r.reshape((1,) * a.ndim)
+    if dim is None:
+        result = apply(SumBackward0, input, shape=a.shape, dtype=acc, keepdim=keepdim)
+    elif dims is None:  # an empty dim list: all dims, recorded as torch's sum.dim_IntList
+        result = apply(SumBackward1, input, shape=a.shape, dtype=acc,
+                       dims=tuple(range(a.ndim)), keepdim=keepdim)
     else:
-        r = contiguous_unless(a.sum(axis=dims, dtype=acc, keepdims=keepdim), a)
-    result = _wrap(_array(r))
-    if GradMode.enabled and input._requires_grad:
-        if dim is None:
-            record(SumBackward0, (input,), result, shape=a.shape)
-        else:
-            record(SumBackward1, (input,), result, dims=dims, keepdim=keepdim, shape=a.shape)
+        result = apply(SumBackward1, input, shape=a.shape, dtype=acc, dims=dims,
+                       keepdim=keepdim)
     return _out(out, result)
 
 
-class MeanBackward0(Node):
+class MeanBackward0(Op):
+    """mean of all elements: their sum divided by `count` (as numpy's mean, without its
+    empty-slice warning)."""
+
+    @staticmethod
+    def forward(xp, a, shape, count, dims=None, keepdim=False):
+        return xp.true_divide(_reduce("sum", a, dims, keepdim), count, dtype=a.dtype)
+
     def backward(self, grad):
         return (grad.expand(self.shape) / self.count,)
 
 
-class MeanBackward1(Node):
+class MeanBackward1(MeanBackward0):
+    """mean over `dims`."""
+
     def backward(self, grad):
         return (_unsqueeze_to(grad, self.dims, self.keepdim, self.shape) / self.count,)
 
@@ -218,19 +239,12 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, kee
             "mean(): could not infer output dtype. Input dtype must be either a floating point "
             f"or complex dtype. Got: {_dtype_name(a.dtype)}")
     if dtype is not None:
-        a = a.astype(dtype._np, copy=False)
+        input = input.to(dtype)
     dims = _dims(dim, a.ndim)
     count = _count(a.shape, dims)
-    # sum then divide (as numpy's mean does), without numpy's empty-slice warning
-    r = input._xp.true_divide(_reduce("sum", a, dims, keepdim), count, dtype=a.dtype)
-    result = _wrap(_array(r))
-    if _wants_grad(input):
-        if dim is None:
-            record(MeanBackward0, (input,), result, shape=a.shape, count=count)
-        else:
-            record(MeanBackward1, (input,), result, dims=dims, keepdim=keepdim, shape=a.shape,
-                   count=count)
-    return _out(out, result)
+    node = MeanBackward0 if dim is None else MeanBackward1
+    return _out(out, apply(node, input, shape=a.shape, count=count, dims=dims,
+                           keepdim=keepdim))
 
 
 class NansumBackward0(Node):
