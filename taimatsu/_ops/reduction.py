@@ -247,7 +247,13 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, kee
                            keepdim=keepdim))
 
 
-class NansumBackward0(Node):
+class NansumBackward0(Op):
+    saves = ("self",)
+
+    @staticmethod
+    def forward(xp, a, dims, keepdim, dtype):
+        return _reduce("nansum", a, dims, keepdim, dtype=dtype)
+
     def backward(self, grad):
         (x,) = self.saved()
         keep = _wrap(~x._xp.isnan(x._data))
@@ -257,11 +263,8 @@ class NansumBackward0(Node):
 @public
 def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     a = input._data
-    dims = _dims(dim, a.ndim)
-    result = _wrap(_reduce("nansum", a, dims, keepdim, dtype=_sum_dtype(a.dtype, dtype)))
-    if _wants_grad(input):
-        record(NansumBackward0, (input,), result, (input,), dims=dims, keepdim=keepdim)
-    return _out(out, result)
+    return _out(out, apply(NansumBackward0, input, dims=_dims(dim, a.ndim), keepdim=keepdim,
+                           dtype=_sum_dtype(a.dtype, dtype)))
 
 
 @public
@@ -320,7 +323,15 @@ def _prod_safe_zeros_backward(grad, x, dim):
     return grad * (before * after)
 
 
-class ProdBackward0(Node):
+class ProdBackward0(Op):
+    """prod of all elements."""
+
+    saves = ("self", "result")
+
+    @staticmethod
+    def forward(xp, a, dtype):
+        return a.prod(dtype=dtype)
+
     def backward(self, grad):
         x, result = self.saved()
         if x.dim() == 0:
@@ -331,7 +342,17 @@ class ProdBackward0(Node):
         return (_prod_safe_zeros_backward(grad.reshape(1), flat, 0).reshape(x._data.shape),)
 
 
-class ProdBackward1(Node):
+class ProdBackward1(Op):
+    """prod along `dim`."""
+
+    saves = ("self", "result")
+
+    @staticmethod
+    def forward(xp, a, dtype, dim, keepdim):
+        if a.ndim == 0:
+            return a.astype(dtype)
+        return contiguous_unless(_array(a.prod(axis=dim, dtype=dtype, keepdims=keepdim)), a)
+
     def backward(self, grad):
         x, result = self.saved()
         if x.dim() == 0:
@@ -348,27 +369,23 @@ class ProdBackward1(Node):
 def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     if out is not None and dtype is None:
         dtype = out.dtype  # torch accumulates in out's dtype
-    xp = _xp_of(input)
     a = input._data
     acc = _sum_dtype(a.dtype, dtype)
     if dim is None:
-        result = _wrap(xp.asarray(a.prod(dtype=acc)))
-        if _wants_grad(input):
-            record(ProdBackward0, (input,), result, (input, result))
-        return _out(out, result)
+        return _out(out, apply(ProdBackward0, input, dtype=acc))
     if not isinstance(dim, _int):
         raise TypeError(f"prod(): argument 'dim' must be int, not {type(dim).__name__}")
-    d = _wrap_dim(dim, a.ndim)
-    if a.ndim == 0:
-        result = _wrap(a.astype(acc))
-    else:
-        result = _wrap(contiguous_unless(_array(a.prod(axis=d, dtype=acc, keepdims=keepdim)), a))
-    if _wants_grad(input):
-        record(ProdBackward1, (input,), result, (input, result), dim=d, keepdim=keepdim)
-    return _out(out, result)
+    return _out(out, apply(ProdBackward1, input, dtype=acc, dim=_wrap_dim(dim, a.ndim),
+                           keepdim=keepdim))
 
 
-class CumsumBackward0(Node):
+class CumsumBackward0(Op):
+    @staticmethod
+    def forward(xp, a, dim, dtype):
+        if a.ndim == 0:
+            return a.astype(dtype)
+        return contiguous_unless(xp.cumsum(a, axis=dim, dtype=dtype), a)
+
     def backward(self, grad):
         if grad.dim() == 0:
             return (grad,)
@@ -383,18 +400,20 @@ def _cum_dim(a, dim):
 def cumsum(input, dim, *, dtype=None, out=None):
     if out is not None and dtype is None:
         dtype = out.dtype  # torch accumulates in out's dtype
-    xp = _xp_of(input)
     a = input._data
-    d = _cum_dim(a, dim)
-    acc = _sum_dtype(a.dtype, dtype)
-    r = a.astype(acc) if a.ndim == 0 else contiguous_unless(xp.cumsum(a, axis=d, dtype=acc), a)
-    result = _wrap(r)
-    if _wants_grad(input):
-        record(CumsumBackward0, (input,), result, dim=d)
-    return _out(out, result)
+    return _out(out, apply(CumsumBackward0, input, dim=_cum_dim(a, dim),
+                           dtype=_sum_dtype(a.dtype, dtype)))
 
 
-class CumprodBackward0(Node):
+class CumprodBackward0(Op):
+    saves = ("self", "result")
+
+    @staticmethod
+    def forward(xp, a, dim, dtype):
+        if a.ndim == 0:
+            return a.astype(dtype)
+        return contiguous_unless(xp.cumprod(a, axis=dim, dtype=dtype), a)
+
     def backward(self, grad):
         x, result = self.saved()
         d = self.dim
@@ -425,15 +444,9 @@ def _cumprod_backward_with_zeros(grad, x, dim):
 def cumprod(input, dim, *, dtype=None, out=None):
     if out is not None and dtype is None:
         dtype = out.dtype  # torch accumulates in out's dtype
-    xp = _xp_of(input)
     a = input._data
-    d = _cum_dim(a, dim)
-    acc = _sum_dtype(a.dtype, dtype)
-    r = a.astype(acc) if a.ndim == 0 else contiguous_unless(xp.cumprod(a, axis=d, dtype=acc), a)
-    result = _wrap(r)
-    if _wants_grad(input):
-        record(CumprodBackward0, (input,), result, (input, result), dim=d)
-    return _out(out, result)
+    return _out(out, apply(CumprodBackward0, input, dim=_cum_dim(a, dim),
+                           dtype=_sum_dtype(a.dtype, dtype)))
 
 
 class LogsumexpBackward0(Node):
