@@ -33,9 +33,11 @@ def test_convolution(case, bias):
 
 
 def test_conv2d_float32():
+    # the weight's gradient sums 576 float32 products of size ~1-40: summed in another
+    # order than torch's, a small entry can differ by ~1e-5 absolute
     check(lambda m, x, w, b: m.nn.functional.conv2d(x, w, b, padding=2),
           [randn(4, 1, 12, 12, dtype=np.float32), randn(6, 1, 5, 5, dtype=np.float32),
-           randn(6, dtype=np.float32)], gradgrad=False, atol=1e-5, rtol=1e-4)
+           randn(6, dtype=np.float32)], gradgrad=False, atol=1e-5, rtol=1e-4, grad_atol=1e-4)
 
 
 POOL_CASES = [

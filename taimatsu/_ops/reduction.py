@@ -449,7 +449,23 @@ def cumprod(input, dim, *, dtype=None, out=None):
                            dtype=_sum_dtype(a.dtype, dtype)))
 
 
-class LogsumexpBackward0(Node):
+class LogsumexpBackward0(Op):
+    saves = ("self", "result")
+
+    @staticmethod
+    def forward(xp, a, dims, keepdim):
+        if a.dtype.kind not in "fc":
+            a = a.astype(D.get_default_dtype()._np)
+        if a.size == 0:
+            r = _reduce("sum", xp.exp(a), dims, keepdim)
+            with xp.errstate(divide="ignore"):
+                return xp.log(r)
+        m = _reduce("max", a, dims, True)
+        m = xp.where(xp.isfinite(m), m, 0).astype(a.dtype, copy=False)
+        with xp.errstate(divide="ignore"):
+            s = xp.log(_reduce("sum", xp.exp(a - m), dims, True)) + m
+        return s if keepdim else s.reshape(_reduced_shape(a.shape, dims))
+
     def backward(self, grad):
         x, result = self.saved()
         n = x.dim()
@@ -459,27 +475,8 @@ class LogsumexpBackward0(Node):
 
 @public
 def logsumexp(input, dim, keepdim=False, *, out=None):
-    xp = _xp_of(input)
-    a = input._data
-    if a.dtype.kind not in "fc":
-        a = a.astype(D.get_default_dtype()._np)
-    dims = _dims(dim, a.ndim)
-    if a.size == 0:
-        r = _reduce("sum", xp.exp(a), dims, keepdim)
-        with xp.errstate(divide="ignore"):
-            result = _wrap(xp.log(r))
-    else:
-        m = _reduce("max", a, dims, True)
-        m = xp.where(xp.isfinite(m), m, 0).astype(a.dtype, copy=False)
-        with xp.errstate(divide="ignore"):
-            s = xp.log(_reduce("sum", xp.exp(a - m), dims, True)) + m
-        if not keepdim:
-            s = s.reshape(_reduced_shape(a.shape, dims))
-        result = _wrap(_array(s))
-    if _wants_grad(input):
-        record(LogsumexpBackward0, (input,), result, (input, result), dims=dims,
-               keepdim=keepdim)
-    return _out(out, result)
+    dims = _dims(dim, input._data.ndim)
+    return _out(out, apply(LogsumexpBackward0, input, dims=dims, keepdim=keepdim))
 
 
 def _reduced_shape(shape, dims):
