@@ -184,6 +184,20 @@ def apply(op, *inputs, **params):
     """Run the record `op` on `inputs` (tensors, or numbers and None where the op takes
     them): the one seam every op passes.  `params` go to the forward and become the
     node's attributes.  The forward returns an array or a tuple of arrays."""
+    if len(inputs) == 1 and type(inputs[0]) is Tensor:
+        # one tensor (the activations, reductions ...): its array's backend, one result
+        t = inputs[0]
+        a = t._data
+        xp = BY_ARRAY_TYPE[type(a)].xp
+        r = op.forward(xp, a, **params)
+        if type(r) is not tuple:
+            out = _new_object(Tensor)
+            out._data = r if type(r) in BY_ARRAY_TYPE else xp.asarray(r)
+            if t._requires_grad and GradMode.enabled:
+                saved = (out if i == -1 else t for i in op._save_at) if op._save_at else None
+                record(op, inputs, out, None if saved is None else tuple(saved), **params)
+            return out
+        inputs = (t,)
     xp = backend_of(*inputs).xp
     arrays = [t._data if isinstance(t, Tensor) else t for t in inputs]
     r = op.forward(xp, *arrays, **params)
