@@ -37,7 +37,7 @@ from ._ops._core import TORCH as _TORCH
 
 globals().update(_TORCH)
 del activation, copy, creation, elementwise, extra, indexing, join, linalg, linalg_decomp
-del misc, reduction, shape, special
+del misc, reduction, shape, special, _random_ops
 
 
 # nn, optim, utils, linalg and serialization load on first use (`torch.nn`,

@@ -379,12 +379,17 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
                            keepdim=keepdim))
 
 
+def _cumulative(xp, name, a, dim, dtype):
+    """cumsum / cumprod of an array along `dim`, laid out as torch lays it out."""
+    if a.ndim == 0:
+        return a.astype(dtype)
+    return contiguous_unless(getattr(xp, name)(a, axis=dim, dtype=dtype), a)
+
+
 class CumsumBackward0(Op):
     @staticmethod
     def forward(xp, a, dim, dtype):
-        if a.ndim == 0:
-            return a.astype(dtype)
-        return contiguous_unless(xp.cumsum(a, axis=dim, dtype=dtype), a)
+        return _cumulative(xp, "cumsum", a, dim, dtype)
 
     def backward(self, grad):
         if grad.dim() == 0:
@@ -410,9 +415,7 @@ class CumprodBackward0(Op):
 
     @staticmethod
     def forward(xp, a, dim, dtype):
-        if a.ndim == 0:
-            return a.astype(dtype)
-        return contiguous_unless(xp.cumprod(a, axis=dim, dtype=dtype), a)
+        return _cumulative(xp, "cumprod", a, dim, dtype)
 
     def backward(self, grad):
         x, result = self.saved()
