@@ -678,12 +678,25 @@ def _restore_shape(shape, dims, keepdim):
     return tuple(1 if i in dims else s for i, s in enumerate(shape))
 
 
-class AmaxBackward0(_ScaledByCount):
-    pass
+class AmaxBackward0(Op, _ScaledByCount):
+    """amax over `dims`: as torch, the backward reads the saved result (the values whose
+    ties share the gradient)."""
+
+    saves = ("self", "result")
+
+    @staticmethod
+    def forward(xp, a, dims, keepdim):
+        return _reduce("max", a, dims, keepdim)
+
+    def backward(self, grad):
+        x, result = self.saved()
+        return (self._part(grad, x, result._data),)
 
 
-class AminBackward0(_ScaledByCount):
-    pass
+class AminBackward0(AmaxBackward0):
+    @staticmethod
+    def forward(xp, a, dims, keepdim):
+        return _reduce("min", a, dims, keepdim)
 
 
 class AminmaxBackward0(_ScaledByCount):
@@ -695,16 +708,12 @@ class AminmaxBackward0(_ScaledByCount):
         return (parts[0] if len(parts) == 1 else parts[0] + parts[1],)
 
 
-def _amax_like(name, fn, node):
+def _amax_like(name, node):
     def reduce(input, dim=(), keepdim=False, *, out=None):
         a = input._data
         dims = _dims(dim, a.ndim)
         _check_extreme_dims(name, a, dims)
-        result = _wrap(_reduce(fn, a, dims, keepdim))
-        if _wants_grad(input):
-            record(node, (input,), result, (input,), dims=dims, keepdim=keepdim,
-                   value=result._data)
-        return _out(out, result)
+        return _out(out, apply(node, input, dims=dims, keepdim=keepdim))
     reduce.__name__ = name
     return reduce
 
@@ -721,8 +730,8 @@ def _check_extreme_dims(name, a, dims):
             raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
 
 
-amax = public(_amax_like("amax", "max", AmaxBackward0))
-amin = public(_amax_like("amin", "min", AminBackward0))
+amax = public(_amax_like("amax", AmaxBackward0))
+amin = public(_amax_like("amin", AminBackward0))
 
 
 @public
