@@ -26,6 +26,8 @@ from ._config import (are_deterministic_algorithms_enabled, get_float32_matmul_p
                       get_num_interop_threads, get_num_threads, set_float32_matmul_precision,
                       set_num_interop_threads, set_num_threads, use_deterministic_algorithms)
 from ._utils import typename
+# torch's constants: python floats, as torch's are
+from math import e, inf, nan, pi
 # The ops: each family declares its torch.* names where it defines them
 # (`_ops/_core.public`), with the in-place variants torch has (torch.exp_ ...), which
 # `_ops/inplace.derive_inplace` made when the Tensor class was completed.  Importing the

@@ -129,3 +129,11 @@ def test_out_dtype_rules(case, dtype):
         check_error(run, [a])
     else:
         check(run, [a], grad=False)
+
+
+def test_constants():
+    import math
+    for name in ("pi", "e", "inf", "nan"):
+        ours, theirs = getattr(tm, name), getattr(torch, name)
+        assert type(ours) is type(theirs) is float
+        assert ours == theirs or (math.isnan(ours) and math.isnan(theirs))
