@@ -27,13 +27,6 @@ _host = cpu.xp  # host-built constants and dtypes
 _F32, _F64 = D.float32._np, D.float64._np
 
 
-def _host_scalar(r):
-    """A full reduction's result as numpy gives it (a numpy scalar), whatever the device."""
-    if isinstance(r, _host.generic):
-        return r
-    return backend_of_type(type(r)).to_host(r)[()]
-
-
 def _new(array):
     if type(array) not in BY_ARRAY_TYPE:
         array = _host.asarray(array)  # numpy scalars: cpu results

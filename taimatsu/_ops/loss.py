@@ -8,18 +8,25 @@ the other losses (kl_div, margin losses ...) from these and other ops.
 import warnings
 
 from .. import _dtype as D
-from .._backend import cpu
+from .._backend import backend_of_type, cpu
 from .._tensor import Tensor
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from ._core import backend_of, binary_dtype, broadcast_error, record
 from ._core import xp_of as _xp_of
-from .activation import _c, _host_scalar, _new, log_softmax, logsigmoid
+from .activation import _c, _new, log_softmax, logsigmoid
 from .elementwise import where
 
 _host = cpu.xp  # host-built constants and dtypes; the cpu fast paths
 _ndarray = cpu.array_type
-_I64, _U8, _F32, _F64 = D.int64._np, D.uint8._np, D.float32._np, D.float64._np
+_I64, _U8 = D.int64._np, D.uint8._np
+
+
+def _host_scalar(r):
+    """A full reduction's result as numpy gives it (a numpy scalar), whatever the device."""
+    if isinstance(r, _host.generic):
+        return r
+    return backend_of_type(type(r)).to_host(r)[()]
 
 
 def _float_array(input, fn):
