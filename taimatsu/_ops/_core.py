@@ -98,15 +98,26 @@ class Op(Node):
     """An op's record: see the module's docstring.
 
     - `args`: the names of the forward's array inputs, in order;
-    - `saves`: what backward reads from `self.saved()`, by name: input names or "result";
+    - `saves`: what backward reads from `self.saved()`, by name: input names, "result"
+      (the output), or "result0", "result1" ... (one output of several);
     - `ufunc`: for an op whose forward is one function of the array module, its name
       (`"exp"`): the forward is then made here, as is `cpu_forward`, the same function
-      of numpy bound once, which the fast paths call on cpu arrays without `xp`.
+      of numpy bound once, which the fast paths call on cpu arrays without `xp`;
+    - `view`: the forward returns views of its first input's array, and the results are
+      views of that tensor (its memory, version counter and `_base`), as torch's views;
+    - `differentiable_outputs`: for an op with several outputs, which are differentiable
+      (torch's output_differentiability; default: every float output);
+    - `nondifferentiable`: the names of inputs that get no edge in the graph (a loss's
+      target, batch norm's running statistics), as torch's nodes have none for them; the
+      backward returns gradients for the others only.
     """
 
     args = ("self",)
     saves = ()
     ufunc = None
+    view = False
+    nondifferentiable = ()
+    _edge_at = None  # the positions of the inputs with edges, where some have none
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -116,7 +127,19 @@ class Op(Node):
             cls.cpu_forward = staticmethod(getattr(_cpu_xp, name))
         elif "forward" in cls.__dict__:
             cls.cpu_forward = staticmethod(partial(cls.__dict__["forward"].__func__, _cpu_xp))
-        cls._save_at = tuple(-1 if s == "result" else cls.args.index(s) for s in cls.saves)
+        cls._save_at = tuple(_save_position(cls.args, s) for s in cls.saves)
+        if cls.nondifferentiable:
+            cls._edge_at = tuple(i for i, name in enumerate(cls.args)
+                                 if name not in cls.nondifferentiable)
+
+
+def _save_position(args, name):
+    # an input's position; -1 for the result, -2 - k for the k-th of several results
+    if name == "result":
+        return -1
+    if name.startswith("result"):
+        return -2 - int(name[6:])
+    return args.index(name)
 
 
 def _ufunc_forward(name):
@@ -185,15 +208,27 @@ def apply(op, *inputs, **params):
     them): the one seam every op passes.  `params` go to the forward and become the
     node's attributes.  The forward returns an array or a tuple of arrays."""
     if len(inputs) == 1 and type(inputs[0]) is Tensor:
-        # one tensor (the activations, reductions ...): its array's backend, one result
+        # one tensor (the activations, reductions, views ...): its array's backend, one
+        # result (make_view inlined: backward formulas make many views)
         t = inputs[0]
         a = t._data
         xp = BY_ARRAY_TYPE[type(a)].xp
         r = op.forward(xp, a, **params)
         if type(r) is not tuple:
             out = _new_object(Tensor)
-            out._data = r if type(r) in BY_ARRAY_TYPE else xp.asarray(r)
-            if t._requires_grad and GradMode.enabled:
+            if op.view:
+                out._data = r
+                vc = t._vc
+                if vc is None:
+                    vc = t._vc = [0]
+                out._vc = vc
+                b = t._base
+                out._base = b if b is not None else t
+                if GradMode.enabled:
+                    out._view_version = vc[0]
+            else:
+                out._data = r if type(r) in BY_ARRAY_TYPE else xp.asarray(r)
+            if t._requires_grad and GradMode.enabled and out._data.dtype.kind in "fc":
                 saved = (out if i == -1 else t for i in op._save_at) if op._save_at else None
                 record(op, inputs, out, None if saved is None else tuple(saved), **params)
             return out
@@ -201,14 +236,22 @@ def apply(op, *inputs, **params):
     xp = backend_of(*inputs).xp
     arrays = [t._data if isinstance(t, Tensor) else t for t in inputs]
     r = op.forward(xp, *arrays, **params)
-    if type(r) is tuple:
-        out = tuple(_as_result(xp, a) for a in r)
+    if op.view:
+        base = inputs[0]
+        out = tuple(make_view(base, a) for a in r) if type(r) is tuple else make_view(base, r)
+    elif type(r) is tuple:
+        out = tuple(None if a is None else _as_result(xp, a) for a in r)
     else:
         out = _as_result(xp, r)
-    if GradMode.enabled and any(getattr(t, "_requires_grad", False) for t in inputs):
+    if GradMode.enabled and any(getattr(t, "_requires_grad", False) for t in inputs) and \
+            (type(out) is tuple or out._data.dtype.kind in "fc"):
+        # (an integer or bool result has no gradient: a cast, an index ...)
         saved = None
         if op._save_at:
-            saved = tuple(out if i == -1 else inputs[i] for i in op._save_at)
+            saved = tuple(out if i == -1 else out[-2 - i] if i < -1 else inputs[i]
+                          for i in op._save_at)
+        if op._edge_at is not None:
+            inputs = tuple(inputs[i] for i in op._edge_at)
         record(op, inputs, out, saved, **params)
     return out
 
@@ -218,6 +261,22 @@ def _as_result(xp, r):
     if type(r) not in BY_ARRAY_TYPE:
         r = xp.asarray(r)
     return _wrap(r)
+
+
+def make_view(base, array):
+    """A tensor over `array`, a view of `base`'s array: it shares `base`'s version counter
+    and has `base`'s base (or `base`) as its `_base`, as torch's views."""
+    t = _new_object(Tensor)
+    t._data = array
+    vc = base._vc
+    if vc is None:  # base._get_vc(), inlined: backward formulas make many views
+        vc = base._vc = [0]
+    t._vc = vc
+    b = base._base
+    t._base = b if b is not None else base
+    if GradMode.enabled:
+        t._view_version = vc[0]
+    return t
 
 
 def zeros_of(t):
@@ -292,14 +351,18 @@ def record(node_cls, inputs, out, saved=None, **attrs):
         node.__dict__.update(attrs)
     if multi:
         node._n_outputs = len(out)
+        differentiable = getattr(node_cls, "differentiable_outputs", None)
         for i, o in enumerate(out):
-            if o is not None and o._data.dtype.kind in "fc":
+            if o is not None and o._data.dtype.kind in "fc" and (
+                    differentiable is None or differentiable[i]):
                 o._requires_grad = True
                 o._grad_fn = node
                 o._output_nr = i
         if saved is not None:
-            saved = [SavedOutput(s) if isinstance(s, Tensor) and any(s is o for o in out)
-                     else s for s in saved]
+            # an output with this node as its history is saved without a reference to it;
+            # a non-differentiable one is saved as it is (it has no history to cycle back)
+            saved = [SavedOutput(s) if isinstance(s, Tensor) and s._grad_fn is node else s
+                     for s in saved]
             node._store(saved)
     else:
         out._requires_grad = True

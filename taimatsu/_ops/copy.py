@@ -9,16 +9,32 @@ from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from . import _layout
 from ._core import public
-from ._core import record, zeros_of
+from ._core import Op, apply, record, zeros_of
 
 
 _may_share_memory = cpu.xp.may_share_memory
 
 
-class ToCopyBackward0(Node):
-    # the engine casts the gradient back to the input's dtype; a move between devices
-    # moves it back (`source`: the input's device, set only for a move)
+class ToCopyBackward0(Op):
+    """A copy in `dtype` on the input's device, or (`target`, a backend) on another device.
+    The engine casts the gradient back to the input's dtype; a move between devices
+    moves it back (`source`: the input's device, set only for a move)."""
+
     source = None
+
+    @staticmethod
+    def forward(xp, a, dtype, target=None, source=None):
+        if target is None:
+            if a.dtype.kind == "c" and dtype.kind != "c":
+                a = a.real
+            # torch's copy keeps the input's layout (preserve_format), dense strides for an
+            # expanded or sliced input
+            return _layout.preserve_copy(a, dtype)
+        # through the host: the backends share no memory
+        host = backend_of_type(type(a)).to_host(a)
+        if dtype is not None and dtype != host.dtype:
+            host = host.astype(dtype)
+        return target.from_host(host)
 
     def backward(self, grad):
         if self.source is not None:
@@ -26,7 +42,19 @@ class ToCopyBackward0(Node):
         return (grad,)
 
 
-class CloneBackward0(Node):
+class CloneBackward0(Op):
+    @staticmethod
+    def forward(xp, a, memory_format):
+        if a.flags.c_contiguous and memory_format is not channels_last:
+            return a.copy()
+        if memory_format is None or memory_format is preserve_format:
+            return _layout.preserve_copy(a)
+        if memory_format is channels_last:
+            r = _layout.empty(a.shape, a.dtype, _channels_last_axes(a), xp)
+            xp.copyto(r, a)
+            return r
+        return a.copy()
+
     def backward(self, grad):
         return (grad,)
 
@@ -62,30 +90,17 @@ def to(input, *args, **kwargs):
             return _move(input, backend, dtype)
     if dtype is None or dtype._np == input._data.dtype:
         return clone(input) if copy else input
-    a = input._data
-    if a.dtype.kind == "c" and dtype._np.kind != "c":
+    if input._data.dtype.kind == "c" and dtype._np.kind != "c":
         import warnings
         warnings.warn("Casting complex values to real discards the imaginary part",
                       UserWarning, stacklevel=2)
-        a = a.real
-    # torch's copy keeps the input's layout (preserve_format), dense strides for an
-    # expanded or sliced input
-    result = _wrap(_layout.preserve_copy(a, dtype._np))
-    if GradMode.enabled and input._requires_grad and dtype._np.kind in "fc":
-        record(ToCopyBackward0, (input,), result)
-    return result
+    return apply(ToCopyBackward0, input, dtype=dtype._np)
 
 
 def _move(input, backend, dtype):
-    """A copy on another device (through the host: the backends share no memory)."""
-    source = input._backend
-    host = source.to_host(input._data)
-    if dtype is not None and dtype._np != host.dtype:
-        host = host.astype(dtype._np)
-    result = _wrap(backend.from_host(host))
-    if GradMode.enabled and input._requires_grad and result._data.dtype.kind in "fc":
-        record(ToCopyBackward0, (input,), result, source=source.device)
-    return result
+    """A copy on another device."""
+    return apply(ToCopyBackward0, input, dtype=None if dtype is None else dtype._np,
+                 target=backend, source=input._backend.device)
 
 
 def _cast(dtype):
@@ -109,20 +124,7 @@ cdouble = _cast(D.complex128)
 
 @public
 def clone(input, *, memory_format=None):
-    a = input._data
-    if a.flags.c_contiguous and memory_format is not channels_last:
-        r = a.copy()
-    elif memory_format is None or memory_format is preserve_format:
-        r = _layout.preserve_copy(a)
-    elif memory_format is channels_last:
-        r = _layout.empty(a.shape, a.dtype, _channels_last_axes(a), input._xp)
-        input._xp.copyto(r, a)
-    else:
-        r = a.copy()
-    result = _wrap(r)
-    if GradMode.enabled and input._requires_grad:
-        record(CloneBackward0, (input,), result)
-    return result
+    return apply(CloneBackward0, input, memory_format=memory_format)
 
 
 def _channels_last_axes(a):

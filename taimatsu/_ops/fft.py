@@ -22,9 +22,7 @@ from .._backend import cpu
 from .._device import resolve
 from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
-from ..autograd.graph import Node
-from ._core import record
-from ._core import write_out
+from ._core import Op, apply, write_out
 from ._core import xp_of as _xp_of
 from .copy import to
 from .creation import finish
@@ -59,36 +57,45 @@ def _as(r, np_dtype):
 # =========================================================================================
 # the primitives
 
-class FftC2CBackward0(Node):
+class FftC2CBackward0(Op):
+    @staticmethod
+    def forward(xp, a, dim, normalization, forward):
+        if a.dtype.kind != "c":
+            a = a.astype(_COMPLEX_OF.get(a.dtype, D.complex128._np))
+        if forward:
+            norm = _NUMPY_NORM_FORWARD[normalization]
+            one, many = xp.fft.fft, xp.fft.fftn
+        else:
+            norm = _NUMPY_NORM_INVERSE[normalization]
+            one, many = xp.fft.ifft, xp.fft.ifftn
+        if len(dim) == 1:
+            r = one(a, axis=dim[0], norm=norm)
+        elif dim:
+            r = many(a, axes=dim, norm=norm)
+        else:
+            r = a.copy()
+        return _as(r, a.dtype)
+
     def backward(self, grad):
         return (_fft_c2c(grad, self.dim, self.normalization, not self.forward),)
 
 
 def _fft_c2c(input, dim, normalization, forward):
-    xp = _xp_of(input)
-    a = input._data
-    if a.dtype.kind != "c":
-        a = a.astype(_COMPLEX_OF.get(a.dtype, D.complex128._np))
-    if forward:
+    return apply(FftC2CBackward0, input, dim=dim, normalization=normalization,
+                 forward=forward)
+
+
+class FftR2CBackward0(Op):
+    @staticmethod
+    def forward(xp, a, dim, normalization, onesided, last_dim_size):
         norm = _NUMPY_NORM_FORWARD[normalization]
-        one, many = xp.fft.fft, xp.fft.fftn
-    else:
-        norm = _NUMPY_NORM_INVERSE[normalization]
-        one, many = xp.fft.ifft, xp.fft.ifftn
-    if len(dim) == 1:
-        r = one(a, axis=dim[0], norm=norm)
-    elif dim:
-        r = many(a, axes=dim, norm=norm)
-    else:
-        r = a.copy()
-    result = _wrap(_as(r, a.dtype))
-    if GradMode.enabled and input._requires_grad:
-        record(FftC2CBackward0, (input,), result, None, dim=dim,
-               normalization=normalization, forward=forward)
-    return result
+        if onesided:
+            one, many = xp.fft.rfft, xp.fft.rfftn
+        else:
+            one, many = xp.fft.fft, xp.fft.fftn
+        r = one(a, axis=dim[0], norm=norm) if len(dim) == 1 else many(a, axes=dim, norm=norm)
+        return _as(r, _COMPLEX_OF[a.dtype])
 
-
-class FftR2CBackward0(Node):
     def backward(self, grad):
         # a one-sided result is the full transform with its upper half dropped: its
         # gradient is the full one with zeros there
@@ -103,22 +110,21 @@ class FftR2CBackward0(Node):
 
 
 def _fft_r2c(input, dim, normalization, onesided):
-    xp = _xp_of(input)
-    a = input._data
-    norm = _NUMPY_NORM_FORWARD[normalization]
-    if onesided:
-        one, many = xp.fft.rfft, xp.fft.rfftn
-    else:
-        one, many = xp.fft.fft, xp.fft.fftn
-    r = one(a, axis=dim[0], norm=norm) if len(dim) == 1 else many(a, axes=dim, norm=norm)
-    result = _wrap(_as(r, _COMPLEX_OF[a.dtype]))
-    if GradMode.enabled and input._requires_grad:
-        record(FftR2CBackward0, (input,), result, None, dim=dim, normalization=normalization,
-               onesided=onesided, last_dim_size=a.shape[dim[-1]])
-    return result
+    return apply(FftR2CBackward0, input, dim=dim, normalization=normalization,
+                 onesided=onesided, last_dim_size=input._data.shape[dim[-1]])
 
 
-class FftC2RBackward0(Node):
+class FftC2RBackward0(Op):
+    @staticmethod
+    def forward(xp, a, dim, normalization, last_dim_size):
+        norm = _NUMPY_NORM_INVERSE[normalization]
+        if len(dim) == 1:
+            r = xp.fft.irfft(a, n=last_dim_size, axis=dim[0], norm=norm)
+        else:
+            sizes = [a.shape[d] for d in dim[:-1]] + [last_dim_size]
+            r = xp.fft.irfftn(a, s=sizes, axes=dim, norm=norm)
+        return _as(r, _REAL_OF[a.dtype])
+
     def backward(self, grad):
         gi = _fft_r2c(grad, self.dim, self.normalization, True)
         # each bin of the one-sided input stands for itself and its mirror image, except
@@ -138,31 +144,19 @@ def _doubling_mask(gi, dim, doubled):
 
 
 def _fft_c2r(input, dim, normalization, last_dim_size):
-    xp = _xp_of(input)
-    a = input._data
-    norm = _NUMPY_NORM_INVERSE[normalization]
-    if len(dim) == 1:
-        r = xp.fft.irfft(a, n=last_dim_size, axis=dim[0], norm=norm)
-    else:
-        sizes = [a.shape[d] for d in dim[:-1]] + [last_dim_size]
-        r = xp.fft.irfftn(a, s=sizes, axes=dim, norm=norm)
-    result = _wrap(_as(r, _REAL_OF[a.dtype]))
-    if GradMode.enabled and input._requires_grad:
-        record(FftC2RBackward0, (input,), result, None, dim=dim, normalization=normalization)
-    return result
+    return apply(FftC2RBackward0, input, dim=dim, normalization=normalization,
+                 last_dim_size=last_dim_size)
 
 
-class ConjPhysicalBackward0(Node):
+class ConjPhysicalBackward0(Op):
+    ufunc = "conj"
+
     def backward(self, grad):
         return (_conj_physical(grad),)
 
 
 def _conj_physical(input):
-    xp = _xp_of(input)
-    result = _wrap(xp.conj(input._data))
-    if GradMode.enabled and input._requires_grad:
-        record(ConjPhysicalBackward0, (input,), result)
-    return result
+    return apply(ConjPhysicalBackward0, input)
 
 
 # =========================================================================================

@@ -7,15 +7,23 @@ import functools
 
 from .. import _dtype as D
 from .._tensor import Tensor, _wrap, _wrap_dim
-from ..autograd.grad_mode import GradMode
-from ..autograd.graph import Node
 from . import _layout
-from ._core import numpy_names, public, write_out
-from ._core import backend_of, record
+from ._core import Op, apply, backend_of, numpy_names, public, write_out
 from ._core import xp_of as _xp_of
 
 
-class CatBackward0(Node):
+class CatBackward0(Op):
+    """The inputs, promoted to `dtype`, joined along `dim`; `bounds` is each input's
+    (start, stop) there ((None, None) for a skipped 1-d empty input)."""
+
+    @staticmethod
+    def forward(xp, *arrays, dim, dtype, bounds):
+        arrays = [a if a.dtype == dtype else a.astype(dtype)
+                  for a, (start, _) in zip(arrays, bounds) if start is not None]
+        if not arrays:
+            return xp.empty((0,), dtype)
+        return _concatenate(arrays, dim)
+
     def backward(self, grad):
         xp = _xp_of(grad)
         head = (slice(None),) * self.dim
@@ -30,7 +38,13 @@ class CatBackward0(Node):
         return tuple(grads)
 
 
-class StackBackward0(Node):
+class StackBackward0(Op):
+    @staticmethod
+    def forward(xp, *arrays, dim, dtype):
+        arrays = [a if a.dtype == dtype else a.astype(dtype) for a in arrays]
+        # torch stacks by cat of unsqueezed inputs, which suggest no channels-last format
+        return _layout.contiguous(xp.stack(arrays, axis=dim))
+
     def backward(self, grad):
         head = (slice(None),) * self.dim
         return tuple(grad[head + (i,)] if needed is not None else None
@@ -60,7 +74,7 @@ def _is_legacy_empty(t):
 
 def cat(tensors, dim=0, *, out=None):
     tensors = _check_list("cat", tensors)
-    xp = backend_of(*tensors).xp
+    backend_of(*tensors)  # the device check comes before the others, as torch orders them
     if not tensors:
         raise ValueError("torch.cat(): expected a non-empty list of Tensors")
     for i, t in enumerate(tensors):
@@ -70,13 +84,11 @@ def cat(tensors, dim=0, *, out=None):
     dtype = _common_dtype(tensors)
     parts = [t for t in tensors if not _is_legacy_empty(t)]
     if not parts:
-        result = _wrap(xp.empty((0,), dtype))
-        return _finish(result, tensors, 0, [(None, None)] * len(tensors), out)
-    ref = parts[0]._data.shape
-    d = _wrap_dim(dim, len(ref))
-    _check_shapes(tensors, ref, d)
-    arrays = [t._data if t._data.dtype == dtype else t._data.astype(dtype) for t in parts]
-    result = _wrap(_concatenate(arrays, d))
+        d = 0
+    else:
+        ref = parts[0]._data.shape
+        d = _wrap_dim(dim, len(ref))
+        _check_shapes(tensors, ref, d)
     bounds, start = [], 0
     for t in tensors:
         if _is_legacy_empty(t):
@@ -84,7 +96,8 @@ def cat(tensors, dim=0, *, out=None):
         else:
             bounds.append((start, start + t._data.shape[d]))
             start += t._data.shape[d]
-    return _finish(result, tensors, d, bounds, out)
+    result = apply(CatBackward0, *tensors, dim=d, dtype=dtype, bounds=bounds)
+    return _write_out(out, result, tensors)
 
 
 def _concatenate(arrays, d):
@@ -128,12 +141,6 @@ def _write_out(out, result, tensors):
     return write_out(out, result, tensors)
 
 
-def _finish(result, tensors, d, bounds, out):
-    if GradMode.enabled and any(t._requires_grad for t in tensors):
-        record(CatBackward0, tensors, result, dim=d, bounds=bounds)
-    return _write_out(out, result, tensors)
-
-
 concat = concatenate = cat
 # torch.cat and friends also take numpy's axis= (internal callers call these directly)
 for _name in ("cat", "concat", "concatenate"):
@@ -142,7 +149,7 @@ for _name in ("cat", "concat", "concatenate"):
 
 def stack(tensors, dim=0, *, out=None):
     tensors = _check_list("stack", tensors)
-    xp = backend_of(*tensors).xp
+    backend_of(*tensors)  # the device check comes before the others, as torch orders them
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
     ref = tensors[0]._data.shape
@@ -151,12 +158,7 @@ def stack(tensors, dim=0, *, out=None):
             raise RuntimeError(f"stack expects each tensor to be equal size, but got "
                                f"{list(ref)} at entry 0 and {list(t._data.shape)} at entry {i}")
     d = _wrap_dim(dim, len(ref) + 1)
-    dtype = _common_dtype(tensors)
-    arrays = [t._data if t._data.dtype == dtype else t._data.astype(dtype) for t in tensors]
-    # torch stacks by cat of unsqueezed inputs, which suggest no channels-last format
-    result = _wrap(_layout.contiguous(xp.stack(arrays, axis=d)))
-    if GradMode.enabled and any(t._requires_grad for t in tensors):
-        record(StackBackward0, tensors, result, dim=d)
+    result = apply(StackBackward0, *tensors, dim=d, dtype=_common_dtype(tensors))
     return _write_out(out, result, tensors)
 
 

@@ -6,13 +6,13 @@ live here, with the functions that run them; `nn.functional` exports them and bu
 the other losses (kl_div, margin losses ...) from these and other ops.
 """
 import warnings
+from functools import partial
+from math import prod as _prod
 
 from .. import _dtype as D
 from .._backend import backend_of_type, cpu
 from .._tensor import Tensor
-from ..autograd.grad_mode import GradMode
-from ..autograd.graph import Node
-from ._core import backend_of, binary_dtype, broadcast_error, record
+from ._core import Op, apply, backend_of, binary_dtype, broadcast_error, broadcast_shapes
 from ._core import xp_of as _xp_of
 from .activation import _c, _new, log_softmax, logsigmoid
 from .elementwise import where
@@ -101,44 +101,65 @@ def _warn_size(input, target, stacklevel=3):
                       stacklevel=stacklevel)
 
 
-def _pointwise_loss(node_cls, input, target, reduction, forward, **attrs):
-    """Apply a loss computed elementwise from (input, target) arrays, then reduced."""
-    backend_of(input, target)  # torch's error for tensors on different devices
-    dt = binary_dtype(input, target)
-    x, t = input._data, target._data
-    if x.dtype != dt:
-        x = x.astype(dt)
-    if t.dtype != dt:
-        t = t.astype(dt)
+class _PointwiseLoss(Op):
+    """A loss computed elementwise from (input, target) arrays in `dtype`, then reduced;
+    a record names its elementwise function `pointwise(xp, x, t, **params)`."""
+
+    args = ("self", "target")
+    saves = ("self", "target")
+
+    def __init_subclass__(cls, **kwargs):
+        pointwise = cls.__dict__.get("pointwise")
+        if pointwise is not None:
+            cls.forward = staticmethod(partial(_pointwise_forward, pointwise.__func__))
+        super().__init_subclass__(**kwargs)
+
+    def _scale(self, grad, x, t):
+        """The incoming gradient as a factor of each element's local derivative."""
+        if self.reduction != "mean":
+            return grad
+        shape = x._data.shape
+        if t._data.shape != shape:
+            shape = broadcast_shapes(shape, t._data.shape)
+        return grad / _prod(shape)
+
+
+def _pointwise_forward(pointwise, xp, x, t, dtype, reduction, **params):
+    if x.dtype != dtype:
+        x = x.astype(dtype)
+    if t.dtype != dtype:
+        t = t.astype(dtype)
     try:
-        pointwise = forward(x, t)
+        values = pointwise(xp, x, t, **params)
     except ValueError:
         raise broadcast_error(x.shape, t.shape) from None
-    n = pointwise.size
-    out = _new(_reduce_array(pointwise, reduction))
-    if GradMode.enabled and (input._requires_grad or target._requires_grad):
-        record(node_cls, (input, target), out, (input, target), reduction=reduction, n=n,
-               **attrs)
-    return out
+    return _reduce_array(values, reduction)
 
 
-class MseLossBackward0(Node):
+def _pointwise_loss(node_cls, input, target, reduction, **params):
+    return apply(node_cls, input, target, dtype=binary_dtype(input, target),
+                 reduction=reduction, **params)
+
+
+class MseLossBackward0(_PointwiseLoss):
+    @staticmethod
+    def pointwise(xp, x, t):
+        return xp.square(x - t)
+
     def backward(self, grad):
         x, t = self.saved()
-        gx = (x - t) * (_grad_scale(grad, self.reduction, self.n) * 2)
+        gx = (x - t) * (self._scale(grad, x, t) * 2)
         return gx, -gx if self._next[1] is not None else None
 
 
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
-    xp = _xp_of(input)
     reduction = _reduction(reduction, size_average, reduce)
     _warn_size(input, target)
     if weight is not None:
         loss = (input - target) ** 2 * weight
         return loss if reduction == "none" else (loss.sum() if reduction == "sum"
                                                  else loss.mean())
-    return _pointwise_loss(MseLossBackward0, input, target, reduction,
-                           lambda x, t: xp.square(x - t))
+    return _pointwise_loss(MseLossBackward0, input, target, reduction)
 
 
 def _reduce(loss, reduction):
@@ -158,20 +179,19 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     return _reduce(loss, reduction)
 
 
-class SmoothL1LossBackward0(Node):
+class SmoothL1LossBackward0(_PointwiseLoss):
+    @staticmethod
+    def pointwise(xp, x, t, beta):
+        d = xp.abs(x - t)
+        return xp.where(d < beta, _c(d, 0.5) * d * d / _c(d, beta), d - _c(d, 0.5 * beta))
+
     def backward(self, grad):
         x, t = self.saved()
         d = x - t
         beta = self.beta
         local = where(d.abs() < beta, d / beta, d.sign()).to(d.dtype)
-        gx = local * _grad_scale(grad, self.reduction, self.n)
+        gx = local * self._scale(grad, x, t)
         return gx, -gx if self._next[1] is not None else None
-
-
-def _smooth_l1(x, t, beta):
-    xp = _xp_of(x)
-    d = xp.abs(x - t)
-    return xp.where(d < beta, _c(d, 0.5) * d * d / _c(d, beta), d - _c(d, 0.5 * beta))
 
 
 def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
@@ -181,24 +201,22 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
         raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
     if beta == 0.0:
         return l1_loss(input, target, reduction=reduction)
-    return _pointwise_loss(SmoothL1LossBackward0, input, target, reduction,
-                           lambda x, t: _smooth_l1(x, t, beta), beta=beta)
+    return _pointwise_loss(SmoothL1LossBackward0, input, target, reduction, beta=beta)
 
 
-class HuberLossBackward0(Node):
+class HuberLossBackward0(_PointwiseLoss):
+    @staticmethod
+    def pointwise(xp, x, t, delta):
+        d = xp.abs(x - t)
+        return xp.where(d < delta, _c(d, 0.5) * d * d, _c(d, delta) * (d - _c(d, 0.5 * delta)))
+
     def backward(self, grad):
         x, t = self.saved()
         d = x - t
         delta = self.delta
         local = where(d.abs() <= delta, d, d.sign() * delta).to(d.dtype)
-        gx = local * _grad_scale(grad, self.reduction, self.n)
+        gx = local * self._scale(grad, x, t)
         return gx, -gx if self._next[1] is not None else None
-
-
-def _huber(x, t, delta):
-    xp = _xp_of(x)
-    d = xp.abs(x - t)
-    return xp.where(d < delta, _c(d, 0.5) * d * d, _c(d, delta) * (d - _c(d, 0.5 * delta)))
 
 
 def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
@@ -210,29 +228,30 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
         d = (input - target).abs()
         loss = where(d < delta, d * d * 0.5, (d - 0.5 * delta) * delta) * weight
         return _reduce(loss, reduction)
-    return _pointwise_loss(HuberLossBackward0, input, target, reduction,
-                           lambda x, t: _huber(x, t, delta), delta=delta)
+    return _pointwise_loss(HuberLossBackward0, input, target, reduction, delta=delta)
 
 
-class SoftMarginLossBackward0(Node):
+class SoftMarginLossBackward0(_PointwiseLoss):
+    @staticmethod
+    def pointwise(xp, x, t):
+        return xp.logaddexp(_c(x, 0), -t * x).astype(x.dtype)
+
     def backward(self, grad):
         if self._next[1] is not None:
             raise RuntimeError("The function 'soft_margin_loss' is not differentiable with "
                                "respect to argument 'target'. This input cannot have "
                                "requires_grad True.")
         x, y = self.saved()
-        return -y * (-y * x).sigmoid() * _grad_scale(grad, self.reduction, self.n), None
+        return -y * (-y * x).sigmoid() * self._scale(grad, x, y), None
 
 
 def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
-    xp = _xp_of(input)
     reduction = _reduction(reduction, size_average, reduce)
     if target.shape != input.shape:
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
                          f"size ({input.shape}) is deprecated. Please ensure they have the same "
                          "size.")
-    return _pointwise_loss(SoftMarginLossBackward0, input, target, reduction,
-                           lambda x, t: xp.logaddexp(_c(x, 0), -t * x).astype(x.dtype))
+    return _pointwise_loss(SoftMarginLossBackward0, input, target, reduction)
 
 
 # --- binary cross entropy -----------------------------------------------------------------
@@ -240,10 +259,27 @@ def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="m
 _BCE_EPS = 1e-12
 
 
-class BinaryCrossEntropyBackward0(Node):
+class BinaryCrossEntropyBackward0(Op):
+    args = ("self", "target", "weight")
+    saves = ("self", "target", "weight")
+
+    @staticmethod
+    def forward(xp, x, t, w, reduction):
+        if t.dtype != x.dtype:
+            t = t.astype(x.dtype)
+        if not xp.all((x >= 0) & (x <= 1)):
+            raise RuntimeError("all elements of input should be between 0 and 1")
+        with xp.errstate(divide="ignore"):
+            log_x = xp.maximum(xp.log(x), _c(x, -100))
+            log_1mx = xp.maximum(xp.log1p(-x), _c(x, -100))
+        pointwise = -(t * log_x + (1 - t) * log_1mx)
+        if w is not None:
+            pointwise = pointwise * w.astype(x.dtype, copy=False)
+        return _reduce_array(pointwise.astype(x.dtype, copy=False), reduction)
+
     def backward(self, grad):
         x, t, w = self.saved()
-        scale = _grad_scale(grad, self.reduction, self.n)
+        scale = _grad_scale(grad, self.reduction, x.numel())
         if w is not None:
             scale = scale * w
         gx = gt = None
@@ -258,35 +294,41 @@ class BinaryCrossEntropyBackward0(Node):
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
                          reduction="mean"):
-    xp = backend_of(input, target, weight).xp
+    backend_of(input, target, weight)  # the device check comes first, as torch's
     reduction = _reduction(reduction, size_average, reduce)
     if target.shape != input.shape:
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
                          f"size ({input.shape}) is deprecated. Please ensure they have the same "
                          "size.")
-    x = _float_array(input, "binary_cross_entropy")
-    t = target._data
-    if t.dtype != x.dtype:
-        t = t.astype(x.dtype)
-    if not xp.all((x >= 0) & (x <= 1)):
-        raise RuntimeError("all elements of input should be between 0 and 1")
-    with xp.errstate(divide="ignore"):
-        log_x = xp.maximum(xp.log(x), _c(x, -100))
-        log_1mx = xp.maximum(xp.log1p(-x), _c(x, -100))
-    pointwise = -(t * log_x + (1 - t) * log_1mx)
-    if weight is not None:
-        pointwise = pointwise * weight._data.astype(x.dtype, copy=False)
-    out = _new(_reduce_array(pointwise.astype(x.dtype, copy=False), reduction))
-    if GradMode.enabled and (input._requires_grad or target._requires_grad):
-        record(BinaryCrossEntropyBackward0, (input, target, weight), out,
-               (input, target, weight), reduction=reduction, n=pointwise.size)
-    return out
+    _float_array(input, "binary_cross_entropy")
+    return apply(BinaryCrossEntropyBackward0, input, target, weight, reduction=reduction)
 
 
-class BinaryCrossEntropyWithLogitsBackward0(Node):
+class BinaryCrossEntropyWithLogitsBackward0(Op):
+    args = ("self", "target", "weight", "pos_weight")
+    saves = ("self", "target", "weight", "pos_weight")
+
+    @staticmethod
+    def forward(xp, x, t, w, pw, reduction):
+        if t.dtype != x.dtype:
+            t = t.astype(x.dtype)
+        # log(1 + exp(-|x|)) + max(-x, 0) is -log(sigmoid(x)) without overflow (exp of a
+        # non-positive number cannot overflow)
+        log_sig_neg = xp.log1p(xp.exp(-xp.abs(x)))
+        log_sig_neg += xp.maximum(-x, _c(x, 0))
+        if pw is None:
+            pointwise = (1 - t) * x
+            pointwise += log_sig_neg
+        else:
+            pw = pw.astype(x.dtype, copy=False)
+            pointwise = (1 - t) * x + (1 + (pw - 1) * t) * log_sig_neg
+        if w is not None:
+            pointwise = pointwise * w.astype(x.dtype, copy=False)
+        return _reduce_array(pointwise.astype(x.dtype, copy=False), reduction)
+
     def backward(self, grad):
         x, t, w, pw = self.saved()
-        scale = _grad_scale(grad, self.reduction, self.n)
+        scale = _grad_scale(grad, self.reduction, x.numel())
         if w is not None:
             scale = scale * w
         gx = gt = None
@@ -306,72 +348,90 @@ class BinaryCrossEntropyWithLogitsBackward0(Node):
 
 def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None,
                                      reduce=None, reduction="mean", pos_weight=None):
-    xp = _host if type(input._data) is _ndarray else _xp_of(input)
     reduction = _reduction(reduction, size_average, reduce)
     if target._data.shape != input._data.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")
-    x = _float_array(input, "binary_cross_entropy_with_logits")
-    t = target._data
-    if t.dtype.kind not in "fc":
+    _float_array(input, "binary_cross_entropy_with_logits")
+    if target._data.dtype.kind not in "fc":
         raise RuntimeError(f"result type {input.dtype._legacy[:-6]} can't be cast to the "
                            f"desired output type {target.dtype._legacy[:-6]}")
-    if t.dtype != x.dtype:
-        t = t.astype(x.dtype)
-    # log(1 + exp(-|x|)) + max(-x, 0) is -log(sigmoid(x)) without overflow (exp of a
-    # non-positive number cannot overflow)
-    log_sig_neg = xp.log1p(xp.exp(-xp.abs(x)))
-    log_sig_neg += xp.maximum(-x, _c(x, 0))
-    if pos_weight is None:
-        pointwise = (1 - t) * x
-        pointwise += log_sig_neg
-    else:
-        pw = pos_weight._data.astype(x.dtype, copy=False)
-        pointwise = (1 - t) * x + (1 + (pw - 1) * t) * log_sig_neg
-    if weight is not None:
-        pointwise = pointwise * weight._data.astype(x.dtype, copy=False)
-    out = _new(_reduce_array(pointwise.astype(x.dtype, copy=False), reduction))
-    if GradMode.enabled and (input._requires_grad or target._requires_grad):
-        record(BinaryCrossEntropyWithLogitsBackward0, (input, target, weight, pos_weight), out,
-               (input, target, weight, pos_weight), reduction=reduction, n=pointwise.size)
-    return out
+    return apply(BinaryCrossEntropyWithLogitsBackward0, input, target, weight, pos_weight,
+                 reduction=reduction)
 
 
 # --- negative log likelihood and cross entropy --------------------------------------------
 
-class NllLossBackward0(Node):
-    def backward(self, grad):
+class NllLossBackward0(Op):
+    """torch's nll_loss_forward: (loss, total_weight); the backward reads the target, the
+    weight and the total weight, as torch's."""
+
+    args = ("self", "target", "weight")
+    nondifferentiable = ("target", "weight")
+    differentiable_outputs = (True, False)
+    saves = ("target", "weight", "result1")
+
+    @staticmethod
+    def forward(xp, x, target, weight, reduction, ignore_index, shape):
+        safe, w = _class_targets(xp, x, target, weight, ignore_index)
+        if x.ndim == 1:
+            picked = x[safe]
+        else:
+            picked = xp.take_along_axis(x, xp.expand_dims(safe, 1), axis=1).squeeze(1)
+        losses = -picked * w
+        total_weight = w.sum()
+        if reduction == "none":
+            r = losses
+        elif reduction == "sum":
+            r = xp.asarray(losses.sum(), dtype=x.dtype)
+        else:
+            with xp.errstate(invalid="ignore", divide="ignore"):
+                r = xp.asarray(losses.sum() / total_weight, dtype=x.dtype)
+        return r, xp.asarray(total_weight, dtype=x.dtype)
+
+    def backward(self, grads):
+        grad = grads[0]
+        target, weight, total_weight = self.saved()
+        xp = grad._xp
+        # d loss_i / d x[i, c] is -w_i at c = target_i and 0 elsewhere
+        shape = self.shape
+        safe, w = _class_targets(xp, None, target._data,
+                                 None if weight is None else weight._data, self.ignore_index,
+                                 grad._data.dtype)
+        coefficients = xp.zeros(shape, dtype=grad._data.dtype)
+        if len(shape) == 1:
+            coefficients[safe] = -w
+        else:
+            xp.put_along_axis(coefficients, xp.expand_dims(safe, 1), xp.expand_dims(-w, 1),
+                              axis=1)
         if self.reduction == "none":
-            grad = grad.unsqueeze(1 if self.coefficients.ndim > 1 else 0)
+            grad = grad.unsqueeze(1 if len(shape) > 1 else 0)
         elif self.reduction == "mean":
-            grad = grad / self.total_weight
-        coefficients = _new(self.coefficients)
-        return (grad * coefficients, None, None)
+            # divided by the total weight as by a number, as torch's kernel does
+            grad = grad / _host_scalar(total_weight._data)
+        return (grad * _new(coefficients),)
 
 
 class NllLoss2DBackward0(NllLossBackward0):
     pass
 
 
-def _class_targets(input, target, weight, ignore_index):
-    """Per-element class index and weight (0 where ignored) for input (N, C, ...)."""
-    xp = _xp_of(input)
-    t = target._data
-    if t.dtype not in (_I64, _U8):
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
-                           f"{target.dtype._legacy[:-6]}")
-    n_classes = input.shape[1] if input.dim() > 1 else input.shape[0]
+def _class_targets(xp, x, t, weight, ignore_index, dtype=None):
+    """Per-element class index and weight (0 where ignored) for input `x` (N, C, ...);
+    without `x` (in the backward, the targets checked already), in `dtype`."""
     ignored = t == ignore_index
     safe = xp.where(ignored, 0, t)
-    bad = (safe < 0) | (safe >= n_classes)
-    if bad.any():
-        raise IndexError(f"Target {int(t[bad].flat[0])} is out of bounds.")
+    if x is not None:
+        dtype = x.dtype
+        n_classes = x.shape[1] if x.ndim > 1 else x.shape[0]
+        bad = (safe < 0) | (safe >= n_classes)
+        if bad.any():
+            raise IndexError(f"Target {int(t[bad].flat[0])} is out of bounds.")
     if weight is not None:
-        w = weight._data[safe]
+        w = weight[safe]
     else:
-        w = xp.ones(safe.shape, dtype=input._data.dtype)
-    w = xp.where(ignored, _c(w, 0), w).astype(input._data.dtype, copy=False)
-    return safe, w, n_classes
+        w = xp.ones(safe.shape, dtype=dtype)
+    return safe, xp.where(ignored, _c(w, 0), w).astype(dtype, copy=False)
 
 
 def _check_nll_shapes(input, target, weight):
@@ -397,37 +457,15 @@ def _check_nll_shapes(input, target, weight):
 
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
-    xp = _xp_of(input)
     reduction = _reduction(reduction, size_average, reduce)
     _check_nll_shapes(input, target, weight)
     x = _float_array(input, "nll_loss_forward_reduce_cuda_kernel_2d_index")
-    safe, w, _ = _class_targets(input, target, weight, ignore_index)
-    if x.ndim == 1:
-        picked = x[safe]
-    else:
-        picked = xp.take_along_axis(x, xp.expand_dims(safe, 1), axis=1).squeeze(1)
-    losses = -picked * w
-    total_weight = _host_scalar(w.sum())  # the backward divides by it as by a number
-    if reduction == "none":
-        r = losses
-    elif reduction == "sum":
-        r = xp.asarray(losses.sum(), dtype=x.dtype)
-    else:
-        with xp.errstate(invalid="ignore", divide="ignore"):
-            r = xp.asarray(losses.sum() / total_weight, dtype=x.dtype)
-    out = _new(r)
-    if GradMode.enabled and input._requires_grad:
-        # d loss_i / d x[i, c] is -w_i at c = target_i and 0 elsewhere
-        coefficients = xp.zeros(x.shape, dtype=x.dtype)
-        if x.ndim == 1:
-            coefficients[safe] = -w
-        else:
-            xp.put_along_axis(coefficients, xp.expand_dims(safe, 1), xp.expand_dims(-w, 1),
-                              axis=1)
-        node_cls = NllLoss2DBackward0 if x.ndim == 4 else NllLossBackward0
-        record(node_cls, (input, target, weight), out, reduction=reduction,
-               coefficients=coefficients, total_weight=total_weight)
-    return out
+    if target._data.dtype not in (_I64, _U8):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got "
+                           f"{target.dtype._legacy[:-6]}")
+    node_cls = NllLoss2DBackward0 if x.ndim == 4 else NllLossBackward0
+    return apply(node_cls, input, target, weight, reduction=reduction,
+                 ignore_index=ignore_index, shape=x.shape)[0]
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,

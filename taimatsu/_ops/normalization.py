@@ -1,10 +1,8 @@
 """Batch, layer and group normalisation: their records (NativeBatchNormBackward0 ...)
 and the functions that run them; `nn.functional` exports them."""
 from ..autograd.grad_mode import GradMode, no_grad
-from ..autograd.graph import Node
 from . import _layout
-from ._core import record
-from ._core import xp_of as _xp_of
+from ._core import Op, apply
 from .activation import _new
 
 
@@ -15,14 +13,54 @@ from .activation import _new
 # When a graph of the backward is being built (double backward), mean and invstd are
 # recomputed from the input with tensor ops, so that their own dependence on it is recorded.
 
-class _NormBackward(Node):
-    # attrs: axes (normalised axes of the stats view), stats_shape (None: the input's own),
-    # param_shape (the weight broadcast against the input), param_axes, eps, use_input_stats
+class _NormBackward(Op):
+    """Normalise the input over `axes` of its stats view (`stats_shape`, None: the input's
+    own shape) with its own statistics, or with given ones (`mean`, `var`: the running
+    statistics, broadcasting against the stats view), then apply weight and bias
+    (broadcast as `param_shape`).  The forward returns (out, mean, invstd, var), mean
+    broadcast as invstd: torch's (out, save_mean, save_invstd), and the variance for the
+    running statistics.  The result is contiguous, or channels-last for such an input
+    where `channels_last` (torch's batch_norm and group_norm keep that format, layer_norm
+    does not)."""
 
-    def backward(self, grad):
+    args = ("self", "weight", "bias", "mean", "var")
+    nondifferentiable = ("mean", "var")
+    differentiable_outputs = (True, False, False, False)
+    saves = ("self", "weight", "result1", "result2")
+
+    @staticmethod
+    def forward(xp, a, w, b, mean, var, stats_shape, axes, param_shape, param_axes, eps,
+                use_input_stats, channels_last, bias_shape):
+        x = a if stats_shape is None else a.reshape(stats_shape)
+        if use_input_stats:
+            mean = x.mean(axes, keepdims=True)
+            centred = x - mean
+            var = xp.square(centred).mean(axes, keepdims=True)
+        else:
+            mean = mean.reshape(param_shape).astype(a.dtype, copy=False)
+            var = var.reshape(param_shape).astype(a.dtype, copy=False)
+            centred = x - mean
+        invstd = 1 / xp.sqrt(var + x.dtype.type(eps))
+        out = centred * invstd
+        if stats_shape is not None:
+            out = out.reshape(a.shape)
+        if w is not None:
+            out *= w.reshape(param_shape)
+        if b is not None:
+            out += b.reshape(param_shape)
+        out = out.astype(a.dtype, copy=False)
+        if channels_last:
+            out = _layout.suggested(out, a)
+        else:
+            out = _layout.contiguous_unless(out, a)
+        return out, xp.broadcast_to(mean, invstd.shape), invstd, var
+
+    def backward(self, grads):
+        grad = grads[0]
         input, weight, mean, invstd = self.saved()
+        use_input_stats = self.use_input_stats
         x = input if self.stats_shape is None else input.reshape(self.stats_shape)
-        if self.use_input_stats and GradMode.enabled:
+        if use_input_stats and GradMode.enabled:
             mean = x.mean(self.axes, keepdim=True)
             invstd = ((x - mean).square().mean(self.axes, keepdim=True) + self.eps).rsqrt()
         xhat = (x - mean) * invstd
@@ -31,16 +69,15 @@ class _NormBackward(Node):
             g = grad if weight is None else grad * weight.reshape(self.param_shape)
             if self.stats_shape is not None:
                 g = g.reshape(self.stats_shape)
-            if self.use_input_stats:
+            if use_input_stats:
                 g = g - g.mean(self.axes, keepdim=True) - xhat * (g * xhat).mean(self.axes,
                                                                               keepdim=True)
             grad_in = (g * invstd).reshape(input.shape)
         if weight is not None and self._next[1] is not None:
             grad_w = (grad * xhat.reshape(input.shape)).sum(self.param_axes)
             grad_w = grad_w.reshape(weight.shape)
-        if len(self._next) > 2 and self._next[2] is not None:
-            grad_b = grad.sum(self.param_axes).reshape(weight.shape if weight is not None
-                                                       else self.bias_shape)
+        if self._next[2] is not None:
+            grad_b = grad.sum(self.param_axes).reshape(self.bias_shape)
         return grad_in, grad_w, grad_b
 
 
@@ -57,43 +94,13 @@ class NativeGroupNormBackward0(_NormBackward):
 
 
 def _normalize(node_cls, input, stats, param_shape, param_axes, weight, bias, eps,
-               mean=None, var=None, channels_last=False):
-    """Normalise input over `stats` = (stats_shape or None, axes), or with the given mean
-    and var (arrays broadcasting against the stats view), then apply weight and bias.
-    The result is contiguous, or channels-last for such an input where `channels_last`
-    (torch's batch_norm and group_norm keep that format, layer_norm does not)."""
-    xp = _xp_of(input)
+               running=(None, None), channels_last=False):
+    """The record `node_cls` run: (out, mean, invstd, var); see _NormBackward."""
     stats_shape, axes = stats
-    a = input._data
-    x = a if stats_shape is None else a.reshape(stats_shape)
-    use_input_stats = mean is None
-    if use_input_stats:
-        mean = x.mean(axes, keepdims=True)
-        centred = x - mean
-        var = xp.square(centred).mean(axes, keepdims=True)
-    else:
-        centred = x - mean
-    invstd = 1 / xp.sqrt(var + x.dtype.type(eps))
-    out = centred * invstd
-    if stats_shape is not None:
-        out = out.reshape(a.shape)
-    if weight is not None:
-        out *= weight._data.reshape(param_shape)
-    if bias is not None:
-        out += bias._data.reshape(param_shape)
-    out = out.astype(a.dtype, copy=False)
-    if channels_last:
-        out = _new(_layout.suggested(out, a))
-    else:
-        out = _new(_layout.contiguous_unless(out, a))
-    inputs = (input, weight, bias)
-    if GradMode.enabled and any(getattr(t, "_requires_grad", False) for t in inputs):
-        saved = (input, weight, _new(xp.broadcast_to(mean, invstd.shape)), _new(invstd))
-        record(node_cls, inputs, out, saved, stats_shape=stats_shape, axes=axes,
-               param_shape=param_shape, param_axes=param_axes, eps=eps,
-               use_input_stats=use_input_stats,
-               bias_shape=None if bias is None else bias.shape)
-    return out, mean, var
+    return apply(node_cls, input, weight, bias, *running, stats_shape=stats_shape, axes=axes,
+                 param_shape=param_shape, param_axes=param_axes, eps=eps,
+                 use_input_stats=running[0] is None, channels_last=channels_last,
+                 bias_shape=None if bias is None else bias.shape)
 
 
 def _check_param(name, t, n):
@@ -115,18 +122,18 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         _check_param(name, t, channels)
     axes = (0,) + tuple(range(2, a.ndim))
     param_shape = (channels,) + (1,) * (a.ndim - 2)
-    mean = var = None
+    running = (None, None)
     if not training:
         if running_mean is None or running_var is None:
             raise RuntimeError("running_mean and running_var must be defined in evaluation "
                                "mode")
-        mean = running_mean._data.reshape(param_shape).astype(a.dtype, copy=False)
-        var = running_var._data.reshape(param_shape).astype(a.dtype, copy=False)
-    out, mean, var = _normalize(NativeBatchNormBackward0, input, (None, axes), param_shape,
-                                axes, weight, bias, eps, mean, var, channels_last=True)
+        running = (running_mean, running_var)
+    out, mean, _, var = _normalize(NativeBatchNormBackward0, input, (None, axes), param_shape,
+                                   axes, weight, bias, eps, running, channels_last=True)
     if training:
         n = a.size // channels
         with no_grad():
+            mean, var = mean._data, var._data
             if running_mean is not None:
                 running_mean.mul_(1 - momentum).add_(_new(mean.reshape(channels)),
                                                      alpha=momentum)

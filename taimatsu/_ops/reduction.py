@@ -17,7 +17,7 @@ from .._backend import backend_of_type, BY_ARRAY_TYPE, cpu, ndarray
 from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
-from .shape import SqueezeBackward4, flip
+from .shape import flip
 from ._core import public
 from ._core import Op, apply, record
 from ._core import write_out
@@ -500,35 +500,61 @@ def _ties_mask(a, value):
     return mask
 
 
-class _EvenlyDistributed(Node):
-    """The gradient of a full reduction that picks a value (max(), median()): split
+class _EvenlyDistributed(Op):
+    """A full reduction that picks a value (max(), median()): the gradient is split
     evenly among the elements equal to it."""
 
+    saves = ("self", "result")
+
     def backward(self, grad):
-        (x,) = self.saved()
-        mask = _ties_mask(x._data, self.value)
+        x, result = self.saved()
+        mask = _ties_mask(x._data, result._data)
         return (grad * _wrap((mask / mask.sum()).astype(x._data.dtype, copy=False)),)
 
 
+def _full_extreme(fn):
+    def forward(xp, a):
+        return xp.asarray(getattr(xp, fn)(a))
+    return staticmethod(forward)
+
+
 class MaxBackward1(_EvenlyDistributed):
-    pass
+    forward = _full_extreme("max")
 
 
 class MinBackward1(_EvenlyDistributed):
-    pass
+    forward = _full_extreme("min")
+
+
+def _full_median(ignore_nan):
+    def forward(xp, a):
+        flat = a.reshape(-1)
+        nan = xp.isnan(flat) if flat.dtype.kind == "f" else None
+        if flat.size == 0 or (nan is not None and nan.any() and (not ignore_nan or nan.all())):
+            value = math.nan
+        else:
+            k = (flat.size - (0 if nan is None else int(nan.sum())) - 1) // 2
+            value = xp.partition(flat, k)[k]
+        with xp.errstate(invalid="ignore"):
+            # torch casts the NaN of an empty input to integer and bool dtypes too
+            return xp.asarray(value).astype(a.dtype)
+    return staticmethod(forward)
 
 
 class MedianBackward0(_EvenlyDistributed):
-    pass
+    forward = _full_median(False)
 
 
 class NanmedianBackward0(_EvenlyDistributed):
-    pass
+    forward = _full_median(True)
 
 
-class _ValueSelecting(Node):
-    """The gradient of an op whose values are input elements at `index` along `dim`
-    (max(dim), sort, topk ...): put back where they came from."""
+class _ValueSelecting(Op):
+    """An op whose values are input elements along `dim` (max(dim), sort, topk ...): the
+    forward returns (values, indices), the indices found by the record's `index_of`; the
+    gradient goes back to where the values came from."""
+
+    saves = ("result1",)
     unique = True
 
     def backward(self, grads):
@@ -537,60 +563,23 @@ class _ValueSelecting(Node):
             return (None,)
         if not self.shape:
             return (grad,)
+        (indices,) = self.saved()
+        index = indices._data
         if not self.keepdim:
             grad = grad.unsqueeze(self.dim)
-        return (_scatter(grad, self.dim, self.index, self.shape, self.unique),)
+            index = indices._xp.expand_dims(index, self.dim)
+        return (_scatter(grad, self.dim, index, self.shape, self.unique),)
 
 
-class MaxBackward0(_ValueSelecting):
-    pass
-
-
-class MinBackward0(_ValueSelecting):
-    pass
-
-
-class MedianBackward1(_ValueSelecting):
-    pass
-
-
-class NanmedianBackward1(_ValueSelecting):
-    pass
-
-
-class KthvalueBackward0(_ValueSelecting):
-    pass
-
-
-class ModeBackward0(_ValueSelecting):
-    pass
-
-
-class TopkBackward0(_ValueSelecting):
-    pass
-
-
-class SortBackward0(_ValueSelecting):
-    pass
-
-
-class CummaxBackward0(_ValueSelecting):
-    unique = False
-
-
-class CumminBackward0(_ValueSelecting):
-    unique = False
-
-
-def _selected(node_cls, rtype, input, index, dim, keepdim, keep_layout=False):
-    """The (values, indices) named tuple of a value-selecting op; `index` has the
-    input's number of dims (keepdim form).  Results are C-contiguous, or laid out as
-    the input (`keep_layout`, sort's rule: torch's preserve_format)."""
-    xp = _xp_of(input)
-    a = input._data
-    if a.ndim == 0:
-        values, indices = a.copy(), xp.zeros((), _INT64)
-    else:
+def _selecting(index_of, keep_layout=False):
+    """The forward of a value-selecting record: `index_of(xp, a, dim, **params)` gives
+    the chosen indices in the input's number of dims (keepdim form).  Results are
+    C-contiguous, or laid out as the input (`keep_layout`, sort's rule: torch's
+    preserve_format)."""
+    def forward(xp, a, dim, keepdim, shape, **params):
+        if a.ndim == 0:
+            return a.copy(), xp.zeros((), _INT64)
+        index = index_of(xp, a, dim, **params)
         values = xp.take_along_axis(a, index, dim)
         indices = index
         if not keepdim:
@@ -600,12 +589,28 @@ def _selected(node_cls, rtype, input, index, dim, keepdim, keep_layout=False):
             values, indices = preserve(values, a), preserve(indices, a)
         else:
             values, indices = contiguous(values), contiguous(indices)
-    values = _wrap(values)
-    indices = _wrap(indices.astype(_INT64, copy=False))
-    if _wants_grad(input):
-        record(node_cls, (input,), (values, indices), dim=dim, index=index, keepdim=keepdim,
-               shape=a.shape)
-    return rtype((values, indices))
+        return values, indices.astype(_INT64, copy=False)
+    return staticmethod(forward)
+
+
+def _arg_index(fn):
+    def index_of(xp, a, dim):
+        return getattr(xp, fn)(a, axis=dim, keepdims=True)
+    return index_of
+
+
+class MaxBackward0(_ValueSelecting):
+    forward = _selecting(_arg_index("argmax"))
+
+
+class MinBackward0(_ValueSelecting):
+    forward = _selecting(_arg_index("argmin"))
+
+
+def _selected(node_cls, rtype, input, dim, keepdim, **params):
+    """The (values, indices) named tuple of the value-selecting record `node_cls`."""
+    return rtype(apply(node_cls, input, dim=dim, keepdim=keepdim, shape=input._data.shape,
+                       **params))
 
 
 def _nonempty_dim(name, a, d):
@@ -619,9 +624,8 @@ def _int_dim(name, dim):
                         f"{type(dim).__name__}")
 
 
-def _extreme(name, arg_fn, val_fn, full_node, dim_node, rtype, binary):
+def _extreme(name, full_node, dim_node, rtype, binary):
     def reduce(input, dim=None, keepdim=False, *, out=None):
-        xp = _xp_of(input)
         if isinstance(dim, Tensor):
             from . import elementwise
             return getattr(elementwise, binary)(input, dim, out=out) if out is not None \
@@ -632,15 +636,11 @@ def _extreme(name, arg_fn, val_fn, full_node, dim_node, rtype, binary):
                 raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
                                    "input.numel() == 0. Specify the reduction dim with the "
                                    "'dim' argument.")
-            result = _wrap(xp.asarray(getattr(xp, val_fn)(a)))
-            if _wants_grad(input):
-                record(full_node, (input,), result, (input,), value=result._data)
-            return result
+            return apply(full_node, input)
         _int_dim(name, dim)
         d = _wrap_dim(dim, a.ndim)
         _nonempty_dim(name, a, d)
-        index = getattr(xp, arg_fn)(a, axis=d, keepdims=True) if a.ndim else None
-        result = _selected(dim_node, rtype, input, index, d, keepdim)
+        result = _selected(dim_node, rtype, input, d, keepdim)
         if out is not None:
             return rtype((_out(out[0], result[0]), _out(out[1], result[1])))
         return result
@@ -648,10 +648,8 @@ def _extreme(name, arg_fn, val_fn, full_node, dim_node, rtype, binary):
     return reduce
 
 
-max = public(_extreme("max", "argmax", "max", MaxBackward1, MaxBackward0, return_types.max,
-                      "maximum"))
-min = public(_extreme("min", "argmin", "min", MinBackward1, MinBackward0, return_types.min,
-                      "minimum"))
+max = public(_extreme("max", MaxBackward1, MaxBackward0, return_types.max, "maximum"))
+min = public(_extreme("min", MinBackward1, MinBackward0, return_types.min, "minimum"))
 
 
 class _ScaledByCount(Node):
@@ -699,11 +697,17 @@ class AminBackward0(AmaxBackward0):
         return _reduce("min", a, dims, keepdim)
 
 
-class AminmaxBackward0(_ScaledByCount):
+class AminmaxBackward0(Op, _ScaledByCount):
+    saves = ("self", "result0", "result1")
+
+    @staticmethod
+    def forward(xp, a, dims, keepdim):
+        return _reduce("min", a, dims, keepdim), _reduce("max", a, dims, keepdim)
+
     def backward(self, grads):
-        (x,) = self.saved()
+        x, low, high = self.saved()
         g_min, g_max = grads
-        parts = [self._part(g, x, v) for g, v in ((g_min, self.low), (g_max, self.high))
+        parts = [self._part(g, x, v._data) for g, v in ((g_min, low), (g_max, high))
                  if g is not None]
         return (parts[0] if len(parts) == 1 else parts[0] + parts[1],)
 
@@ -742,12 +746,7 @@ def aminmax(input, *, dim=None, keepdim=False, out=None):
         raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the "
                            "operation has no identity.")
     keep = keepdim and dim is not None
-    low = _wrap(_reduce("min", a, dims, keep))
-    high = _wrap(_reduce("max", a, dims, keep))
-    if _wants_grad(input):
-        record(AminmaxBackward0, (input,), (low, high), (input,), dims=dims, keepdim=keep,
-               low=low._data, high=high._data)
-    return return_types.aminmax((low, high))
+    return return_types.aminmax(apply(AminmaxBackward0, input, dims=dims, keepdim=keep))
 
 
 def _arg_extreme(name, fn):
@@ -797,15 +796,19 @@ def _var_dtype_check(name, a):
         raise RuntimeError(f"{what} only support floating point and complex dtypes")
 
 
-def _var_forward(name, a, dims, correction, keepdim):
-    xp = _xp_of(a)
-    _var_dtype_check(name, a)
-    n = _count(a.shape, dims)
-    dof = _builtin_max(0, n - correction)
+def _var_dof(name, a, dims, correction):
+    """The degrees of freedom of a variance over `dims`, with torch's warning at <= 0."""
+    dof = _builtin_max(0, _count(a.shape, dims) - correction)
     if dof <= 0:
         warnings.warn(f"{name}(): degrees of freedom is <= 0. Correction should be strictly "
                       "less than the reduction factor (input numel divided by output numel).",
                       UserWarning, stacklevel=3)
+    return dof
+
+
+def _var_forward(xp, a, dims, keepdim, dof):
+    """(variance, mean) over `dims`."""
+    n = _count(a.shape, dims)
     with xp.errstate(invalid="ignore", divide="ignore"):
         m = _reduce("sum", a, dims, True) / n if n else _reduce("sum", a, dims, True)
         centered = a - m
@@ -814,7 +817,7 @@ def _var_forward(name, a, dims, correction, keepdim):
         var = _reduce("sum", sq, dims, keepdim) / dof
         mean_ = m if keepdim else m.reshape(_reduced_shape(a.shape, dims))
     real = sq.dtype
-    return _array(var).astype(real, copy=False), _array(mean_).astype(a.dtype, copy=False), dof
+    return _array(var).astype(real, copy=False), _array(mean_).astype(a.dtype, copy=False)
 
 
 def _var_backward(grad, x, dims, keepdim, dof):
@@ -841,26 +844,51 @@ def _nonzero(t, zero):
     return where(zero, 1.0, t)
 
 
-class VarBackward0(Node):
+class VarBackward0(Op):
+    saves = ("self",)
+
+    @staticmethod
+    def forward(xp, a, dims, keepdim, dof):
+        return _var_forward(xp, a, dims, keepdim, dof)[0]
+
     def backward(self, grad):
         (x,) = self.saved()
         return (_var_backward(grad, x, self.dims, self.keepdim, self.dof),)
 
 
-class StdBackward0(Node):
+class StdBackward0(Op):
+    saves = ("self", "result")
+
+    @staticmethod
+    def forward(xp, a, dims, keepdim, dof):
+        return xp.sqrt(_var_forward(xp, a, dims, keepdim, dof)[0])
+
     def backward(self, grad):
         x, result = self.saved()
         grad = _std_grad_scale(grad, result)
         return (_var_backward(grad, x, self.dims, self.keepdim, self.dof),)
 
 
-class VarMeanBackward0(Node):
+class VarMeanBackward0(Op):
+    saves = ("self",)
+
+    @staticmethod
+    def forward(xp, a, dims, keepdim, dof):
+        return _var_forward(xp, a, dims, keepdim, dof)
+
     def backward(self, grads):
         (x,) = self.saved()
         return (_moments_backward(grads[0], grads[1], x, self),)
 
 
-class StdMeanBackward0(Node):
+class StdMeanBackward0(Op):
+    saves = ("self", "result0")
+
+    @staticmethod
+    def forward(xp, a, dims, keepdim, dof):
+        var, mean_ = _var_forward(xp, a, dims, keepdim, dof)
+        return xp.sqrt(var), mean_
+
     def backward(self, grads):
         x, result = self.saved()
         g_std = None if grads[0] is None else _std_grad_scale(grads[0], result)
@@ -882,18 +910,13 @@ def _moment(name, root, with_mean):
             (False, True): VarMeanBackward0, (True, True): StdMeanBackward0}[root, with_mean]
 
     def moment(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
-        xp = _xp_of(input)
         a = input._data
         dim, correction = _var_args(name, dim, unbiased, correction)
         _var_dtype_check(name, a)  # before the dims', as torch checks
         dims = _dims(dim, a.ndim)
-        var, mean_, dof = _var_forward(name, a, dims, correction, keepdim)
-        value = _wrap(xp.sqrt(var) if root else var)
-        outs = (value, _wrap(mean_)) if with_mean else value
-        if _wants_grad(input):
-            saved = (input, value) if root else (input,)
-            record(node, (input,), outs, saved, dims=dims, keepdim=keepdim, dof=dof)
-        return outs if with_mean else _out(out, value)
+        dof = _var_dof(name, a, dims, correction)
+        outs = apply(node, input, dims=dims, keepdim=keepdim, dof=dof)
+        return outs if with_mean else _out(out, outs)
     moment.__name__ = name
     return moment
 
@@ -907,7 +930,13 @@ std_mean = public(_moment("std_mean", True, True))
 # ---------------------------------------------------------------------------------------
 # norms
 
-class LinalgVectorNormBackward0(Node):
+class LinalgVectorNormBackward0(Op):
+    saves = ("self", "result")
+
+    @staticmethod
+    def forward(xp, a, dims, keepdim, ord):
+        return _vector_norm_forward(a, ord, dims, keepdim)
+
     def backward(self, grad):
         x, result = self.saved()
         n = x.dim()
@@ -962,11 +991,7 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
         raise RuntimeError("linalg.vector_norm cannot compute the "
                            f"{ord} norm on an empty tensor because the operation does not "
                            "have an identity")
-    result = _wrap(_vector_norm_forward(a, p, dims, keepdim))
-    if _wants_grad(x):
-        record(LinalgVectorNormBackward0, (x,), result, (x, result), dims=dims,
-               keepdim=keepdim, ord=p)
-    return _out(out, result)
+    return _out(out, apply(LinalgVectorNormBackward0, x, dims=dims, keepdim=keepdim, ord=p))
 
 
 def _vector_norm_forward(a, p, dims, keepdim):
@@ -1054,12 +1079,19 @@ def _argsort_stable(a, axis, descending):
     return (n - 1) - xp.flip(xp.argsort(flipped, axis=axis, kind="stable"), axis)
 
 
+def _sort_index(xp, a, dim, descending, stable):
+    return _sort_order(a, dim, descending, stable)
+
+
+class SortBackward0(_ValueSelecting):
+    forward = _selecting(_sort_index, keep_layout=True)
+
+
 @public
 def sort(input, dim=-1, descending=False, stable=False, *, out=None):
-    a = input._data
-    d = _wrap_dim(dim, a.ndim)
-    index = _sort_order(a, d, descending, stable) if a.ndim else None
-    return _selected(SortBackward0, return_types.sort, input, index, d, True, keep_layout=True)
+    d = _wrap_dim(dim, input._data.ndim)
+    return _selected(SortBackward0, return_types.sort, input, d, True, descending=descending,
+                     stable=stable)
 
 
 @public
@@ -1079,7 +1111,6 @@ def msort(input, *, out=None):
 
 @public
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
-    xp = _xp_of(input)
     a = input._data
     d = _wrap_dim(dim, a.ndim)
     if a.dtype.kind == "b":
@@ -1087,20 +1118,26 @@ def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     size = a.shape[d] if a.ndim else 1
     if not 0 <= k <= size:
         raise RuntimeError("selected index k out of range")
-    if a.ndim == 0:
-        return _selected(TopkBackward0, return_types.topk, input, None, d, True)
-    rows, lead = _rows(a, d)
+    return _selected(TopkBackward0, return_types.topk, input, d, True, k=k, largest=largest,
+                     sorted=sorted)
+
+
+def _topk_index(xp, a, dim, k, largest, sorted):
+    rows, lead = _rows(a, dim)
     chosen = _sort_order(rows, 1, largest, stable=True)[:, :k]
     if k > 0:
         # where ties (or sorted=False) leave the order open, follow the selection torch runs
         picked = rows[xp.arange(len(rows))[:, None], chosen]
         open_ = _ties_mask(rows, picked[:, -1:]).sum(-1) > 1
         open_ |= _ties_mask(picked[:, 1:], picked[:, :-1]).any(-1)
-        open_ |= not sorted and k * 64 > size
+        open_ |= not sorted and k * 64 > a.shape[dim]
         for r in xp.nonzero(open_)[0]:
             chosen[r] = _torch_topk_row(rows[r], k, largest, sorted)
-    index = xp.moveaxis(chosen.reshape(lead + (k,)), -1, d)
-    return _selected(TopkBackward0, return_types.topk, input, index, d, True)
+    return xp.moveaxis(chosen.reshape(lead + (k,)), -1, dim)
+
+
+class TopkBackward0(_ValueSelecting):
+    forward = _selecting(_topk_index)
 
 
 def _torch_topk_row(row, k, largest, sorted_):
@@ -1285,7 +1322,6 @@ def _quickselect_index(row, k):
 
 @public
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
-    xp = _xp_of(input)
     a = input._data
     d = _wrap_dim(dim, a.ndim)
     _nonempty_dim("kthvalue", a, d)
@@ -1294,17 +1330,22 @@ def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     size = a.shape[d] if a.ndim else 1
     if not 1 <= k <= size:
         raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {d}")
-    if a.ndim == 0:
-        return _selected(KthvalueBackward0, return_types.kthvalue, input, None, d, keepdim)
-    rows, lead = _rows(a, d)
+    return _selected(KthvalueBackward0, return_types.kthvalue, input, d, keepdim, k=k)
+
+
+def _kth_index(xp, a, dim, k):
+    rows, lead = _rows(a, dim)
     order = _sort_order(rows, 1, stable=True)
     chosen = order[:, k - 1]
     value = rows[xp.arange(len(rows)), chosen]
     ties = _ties_mask(rows, value[:, None]).sum(-1) > 1
     for r in xp.nonzero(ties)[0]:
         chosen[r] = _quickselect_index(rows[r], k - 1)
-    index = _from_rows(chosen, lead, d)
-    return _selected(KthvalueBackward0, return_types.kthvalue, input, index, d, keepdim)
+    return _from_rows(chosen, lead, dim)
+
+
+class KthvalueBackward0(_ValueSelecting):
+    forward = _selecting(_kth_index)
 
 
 def _median_check(kernel, a):
@@ -1323,58 +1364,56 @@ def nanmedian(input, dim=None, keepdim=False, *, out=None):
 
 
 def _median(name, input, dim, keepdim, ignore_nan):
-    xp = _xp_of(input)
     a = input._data
     if dim is None:
-        flat = a.reshape(-1)
-        if flat.size:
+        if a.size:
             _median_check("median_cpu", a)
-        nan = xp.isnan(flat) if flat.dtype.kind == "f" else None
-        if flat.size == 0 or (nan is not None and nan.any() and (not ignore_nan or nan.all())):
-            value = math.nan
-        else:
-            k = (flat.size - (0 if nan is None else int(nan.sum())) - 1) // 2
-            value = xp.partition(flat, k)[k]
-        with xp.errstate(invalid="ignore"):
-            # torch casts the NaN of an empty input to integer and bool dtypes too
-            result = _wrap(xp.asarray(value).astype(a.dtype))
-        if _wants_grad(input):
-            node = NanmedianBackward0 if ignore_nan else MedianBackward0
-            record(node, (input,), result, (input,), value=result._data)
-        return result
+        return apply(NanmedianBackward0 if ignore_nan else MedianBackward0, input)
     _int_dim(name, dim)
     d = _wrap_dim(dim, a.ndim)
     _nonempty_dim("median", a, d)  # torch's message says median() for nanmedian too
     _median_check("median_out", a)
     node = NanmedianBackward1 if ignore_nan else MedianBackward1
     rtype = return_types.nanmedian if ignore_nan else return_types.median
-    if a.ndim == 0:
-        return _selected(node, rtype, input, None, d, keepdim)
-    rows, lead = _rows(a, d)
-    order = _sort_order(rows, 1, stable=True)
-    nan = xp.isnan(rows) if rows.dtype.kind == "f" else xp.zeros(rows.shape, bool)
-    n_nan = nan.sum(-1)
-    if ignore_nan:
-        k = xp.maximum(rows.shape[1] - n_nan - 1, 0) // 2
-    else:
-        k = xp.full(len(rows), (rows.shape[1] - 1) // 2)
-    chosen = order[xp.arange(len(rows)), k]
-    if not ignore_nan:
-        # torch returns the first NaN of a row that has one
-        has_nan = n_nan > 0
-        chosen = xp.where(has_nan, nan.argmax(-1), chosen)
-    return _selected(node, rtype, input, _from_rows(chosen, lead, d), d, keepdim)
+    return _selected(node, rtype, input, d, keepdim)
+
+
+def _median_index(ignore_nan):
+    def index_of(xp, a, dim):
+        rows, lead = _rows(a, dim)
+        order = _sort_order(rows, 1, stable=True)
+        nan = xp.isnan(rows) if rows.dtype.kind == "f" else xp.zeros(rows.shape, bool)
+        n_nan = nan.sum(-1)
+        if ignore_nan:
+            k = xp.maximum(rows.shape[1] - n_nan - 1, 0) // 2
+        else:
+            k = xp.full(len(rows), (rows.shape[1] - 1) // 2)
+        chosen = order[xp.arange(len(rows)), k]
+        if not ignore_nan:
+            # torch returns the first NaN of a row that has one
+            chosen = xp.where(n_nan > 0, nan.argmax(-1), chosen)
+        return _from_rows(chosen, lead, dim)
+    return index_of
+
+
+class MedianBackward1(_ValueSelecting):
+    forward = _selecting(_median_index(False))
+
+
+class NanmedianBackward1(_ValueSelecting):
+    forward = _selecting(_median_index(True))
 
 
 @public
 def mode(input, dim=-1, keepdim=False, *, out=None):
-    xp = _xp_of(input)
     a = input._data
     d = _wrap_dim(dim, a.ndim)
     _nonempty_dim("mode", a, d)
-    if a.ndim == 0:
-        return _selected(ModeBackward0, return_types.mode, input, None, d, keepdim)
-    rows, lead = _rows(a, d)
+    return _selected(ModeBackward0, return_types.mode, input, d, keepdim)
+
+
+def _mode_of_rows(xp, a, dim):
+    rows, lead = _rows(a, dim)
     chosen = _mode_index(rows)
     # torch sorts each row with std::sort (unstable past 16 elements, and NaN compares
     # equal to everything): where that decides the answer, run it
@@ -1385,8 +1424,11 @@ def mode(input, dim=-1, keepdim=False, *, out=None):
     if open_.sum() * n <= _EMULATION_BUDGET:
         for r in xp.nonzero(open_)[0]:
             chosen[r] = _torch_mode_row(rows[r])
-    index = _from_rows(chosen, lead, d)
-    return _selected(ModeBackward0, return_types.mode, input, index, d, keepdim)
+    return _from_rows(chosen, lead, dim)
+
+
+class ModeBackward0(_ValueSelecting):
+    forward = _selecting(_mode_of_rows)
 
 
 def _torch_mode_row(row):
@@ -1427,12 +1469,26 @@ def _mode_index(rows):
 _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
 
 
+class _QuantileSqueeze(Op):
+    """quantile's result takes its shape: torch squeezes its own temporary in place, so
+    the result is no view."""
+
+    fused = "squeeze_: quantile's last reshape of its temporary"
+
+    @staticmethod
+    def forward(xp, a, size, shape):
+        return a.reshape(size)
+
+    def backward(self, grad):
+        return (grad.reshape(self.shape),)
+
+
+_QuantileSqueeze.__name__ = _QuantileSqueeze.__qualname__ = "SqueezeBackward4"
+
+
 def _reshaped(t, shape):
     """t reshaped to `shape`, recorded as torch's quantile records its last squeeze."""
-    result = _wrap(t._data.reshape(shape))
-    if _wants_grad(t):
-        record(SqueezeBackward4, (t,), result, shape=t._data.shape)
-    return result
+    return apply(_QuantileSqueeze, t, size=shape, shape=t._data.shape)
 
 
 @public
@@ -1526,25 +1582,35 @@ def _lerp(start, end, weights):
 # ---------------------------------------------------------------------------------------
 # cummax, cummin
 
-def _cumulative_extreme(name, ufunc, node, rtype):
-    def cum(input, dim, *, out=None):
-        xp = _xp_of(input)
-        a = input._data
-        d = _wrap_dim(dim, a.ndim)
-        if a.ndim == 0:
-            return _selected(node, rtype, input, None, d, True)
-        running = getattr(xp, ufunc).accumulate(a, axis=d)
+def _running_index(ufunc):
+    def index_of(xp, a, dim):
+        running = getattr(xp, ufunc).accumulate(a, axis=dim)
         # torch moves the index to every new element equal to the running extreme
         at = _ties_mask(a, running)
-        positions = xp.arange(a.shape[d]).reshape((-1,) + (1,) * (a.ndim - 1 - d))
-        index = xp.maximum.accumulate(xp.where(at, positions, 0), axis=d)
-        return _selected(node, rtype, input, index, d, True)
+        positions = xp.arange(a.shape[dim]).reshape((-1,) + (1,) * (a.ndim - 1 - dim))
+        return xp.maximum.accumulate(xp.where(at, positions, 0), axis=dim)
+    return index_of
+
+
+class CummaxBackward0(_ValueSelecting):
+    unique = False
+    forward = _selecting(_running_index("maximum"))
+
+
+class CumminBackward0(_ValueSelecting):
+    unique = False
+    forward = _selecting(_running_index("minimum"))
+
+
+def _cumulative_extreme(name, node, rtype):
+    def cum(input, dim, *, out=None):
+        return _selected(node, rtype, input, _wrap_dim(dim, input._data.ndim), True)
     cum.__name__ = name
     return cum
 
 
-cummax = public(_cumulative_extreme("cummax", "maximum", CummaxBackward0, return_types.cummax))
-cummin = public(_cumulative_extreme("cummin", "minimum", CumminBackward0, return_types.cummin))
+cummax = public(_cumulative_extreme("cummax", CummaxBackward0, return_types.cummax))
+cummin = public(_cumulative_extreme("cummin", CumminBackward0, return_types.cummin))
 
 
 # ---------------------------------------------------------------------------------------

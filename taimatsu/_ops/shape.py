@@ -12,10 +12,8 @@ from .. import _dtype as D
 from .._backend import backend_of_type, cpu, ndarray
 from .._tensor import Size, Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
-from ..autograd.graph import Node
 from . import _layout
-from ._core import public
-from ._core import backend_of, broadcast_error, record
+from ._core import Op, apply, broadcast_error, make_view, public
 from ._core import xp_of as _xp_of
 
 _host = cpu.xp  # index arithmetic on shapes and strides; the cpu fast paths
@@ -27,21 +25,6 @@ _BACKEND_OF = backend_of_type
 
 def _as_strided(a, shape, strides, writeable=True):
     return _BACKEND_OF(type(a)).as_strided(a, shape, strides, writeable)
-
-
-def make_view(base, array):
-    """A tensor over `array`, a numpy view of `base`'s array."""
-    t = _new_object(Tensor)
-    t._data = array
-    vc = base._vc
-    if vc is None:  # base._get_vc(), inlined: backward formulas make many views
-        vc = base._vc = [0]
-    t._vc = vc
-    b = base._base
-    t._base = b if b is not None else base
-    if GradMode.enabled:
-        t._view_version = vc[0]
-    return t
 
 
 def _shape_args(shape):
@@ -100,7 +83,18 @@ def _stride_of(a):
 # ---------------------------------------------------------------------------------------
 # the differentiable pair behind every view's backward
 
-class AliasBackward0(Node):
+class AliasBackward0(Op):
+    """`input[index]` for a basic index (ints, slices, None, Ellipsis): a view."""
+
+    view = True
+
+    @staticmethod
+    def forward(xp, a, index, shape):
+        r = a[index] if Ellipsis in index else a[index + (Ellipsis,)]
+        if None in index:
+            r = _restride(r, _indexed_strides(a, index, r))
+        return r
+
     def backward(self, grad):
         return (_embed(self.shape, [(self.index, grad)]),)
 
@@ -122,8 +116,17 @@ class IndexUnsqueezeBackward(AliasBackward0):
 IndexUnsqueezeBackward.__name__ = IndexUnsqueezeBackward.__qualname__ = "UnsqueezeBackward0"
 
 
-class EmbedBackward(Node):
-    """zeros with pieces written at basic indices: each piece's gradient is its view."""
+class EmbedBackward(Op):
+    """zeros(shape) with pieces written at basic indices (a None piece: left zero); each
+    piece's gradient is its view."""
+
+    @staticmethod
+    def forward(xp, *pieces, shape, indices):
+        out = xp.zeros(shape, dtype=next(p.dtype for p in pieces if p is not None))
+        for index, piece in zip(indices, pieces):
+            if piece is not None:
+                out[index] = piece
+        return out
 
     def backward(self, grad):
         return tuple(basic_view(grad, index, AliasBackward0) if self._next[i] is not None
@@ -131,15 +134,8 @@ class EmbedBackward(Node):
 
 
 def basic_view(input, index, node_cls):
-    """`input[index]` for a numpy basic index (ints, slices, None, Ellipsis): a view."""
-    a = input._data
-    r = a[index] if Ellipsis in index else a[index + (Ellipsis,)]
-    if None in index:
-        r = _restride(r, _indexed_strides(a, index, r))
-    result = make_view(input, r)
-    if GradMode.enabled and input._requires_grad:
-        record(node_cls, (input,), result, shape=a.shape, index=index)
-    return result
+    """`input[index]` for a basic index, recorded as `node_cls` (an AliasBackward0)."""
+    return apply(node_cls, input, index=index, shape=input._data.shape)
 
 
 def _indexed_strides(a, index, r):
@@ -168,24 +164,11 @@ def _indexed_strides(a, index, r):
 def _embed(shape, pieces):
     """zeros(shape) with each (basic index, tensor) piece written in (None: left zero)."""
     if len(pieces) == 1:
-        # the backward of a single view (x[0], x[1:]): no generator, no list building
+        # the backward of a single view (x[0], x[1:])
         index, piece = pieces[0]
-        out = piece._xp.zeros(shape, dtype=piece._data.dtype)
-        out[index] = piece._data
-        result = _wrap(out)
-        if piece._requires_grad and GradMode.enabled:
-            record(EmbedBackward, (piece,), result).indices = [index]
-        return result
-    dtype = next(p._data.dtype for _, p in pieces if p is not None)
-    out = backend_of(*(p for _, p in pieces)).xp.zeros(shape, dtype=dtype)
-    for index, piece in pieces:
-        if piece is not None:
-            out[index] = piece._data
-    result = _wrap(out)
-    tensors = [p for _, p in pieces]
-    if GradMode.enabled and any(p is not None and p._requires_grad for p in tensors):
-        record(EmbedBackward, tensors, result, indices=[i for i, _ in pieces])
-    return result
+        return apply(EmbedBackward, piece, shape=shape, indices=[index])
+    return apply(EmbedBackward, *(p for _, p in pieces), shape=shape,
+                 indices=[i for i, _ in pieces])
 
 
 def _dim_index(dim, item):
@@ -195,7 +178,21 @@ def _dim_index(dim, item):
 # ---------------------------------------------------------------------------------------
 # view and reshape
 
-class ViewBackward0(Node):
+class ViewBackward0(Op):
+    """`input` viewed as `size`; `shape` is the input's."""
+
+    view = True
+
+    @staticmethod
+    def forward(xp, a, size, shape):
+        v = _try_view(a, size)
+        if v is None:
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least "
+                "one dimension spans across two contiguous subspaces). Use .reshape(...) "
+                "instead.")
+        return v
+
     def backward(self, grad):
         return (grad.reshape(self.shape),)
 
@@ -205,15 +202,24 @@ class ReshapeAliasBackward0(ViewBackward0):
 
 
 class UnsafeViewBackward0(ViewBackward0):
-    pass
+    """reshape where no view exists: a copy."""
+
+    view = False
+
+    @staticmethod
+    def forward(xp, a, size, shape):
+        return a.reshape(size)
 
 
 def _try_view(a, shape):
-    try:
-        xp = _host if type(a) is ndarray else _BACKEND_OF(type(a)).xp
-        v = xp.reshape(a, shape, copy=False)
-    except ValueError:
-        return None
+    if a.flags.c_contiguous:
+        v = a.reshape(shape)  # always a view
+    else:
+        try:
+            xp = _host if type(a) is ndarray else _BACKEND_OF(type(a)).xp
+            v = xp.reshape(a, shape, copy=False)
+        except ValueError:
+            return None
     if 1 in shape or 0 in shape:
         # numpy and torch choose different strides for size-1 (and empty) dims
         return _restride(v, _view_strides(a.shape, _stride_of(a), shape, a.size))
@@ -264,16 +270,7 @@ def view(input, *shape, dtype=None):
                                                                           int))):
         return _view_dtype(input, dtype if dtype is not None else shape[0])
     a = input._data
-    shape = _infer(_shape_args(shape), a.size)
-    v = _try_view(a, shape)
-    if v is None:
-        raise RuntimeError(
-            "view size is not compatible with input tensor's size and stride (at least one "
-            "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
-    result = make_view(input, v)
-    if GradMode.enabled and input._requires_grad:
-        record(ViewBackward0, (input,), result, shape=a.shape)
-    return result
+    return apply(ViewBackward0, input, size=_infer(_shape_args(shape), a.size), shape=a.shape)
 
 
 def _view_dtype(input, dtype):
@@ -291,18 +288,13 @@ def _view_dtype(input, dtype):
 @public
 def reshape(input, *shape):
     a = input._data
-    shape = _infer(_shape_args(shape), a.size)
-    v = _try_view(a, shape)
-    if v is not None:
-        result = make_view(input, v)
-        # torch views a non-contiguous input through _reshape_alias
-        node = ViewBackward0 if a.flags.c_contiguous else ReshapeAliasBackward0
+    size = _infer(_shape_args(shape), a.size)
+    if a.flags.c_contiguous:  # always a view
+        node = ViewBackward0
     else:
-        result = _wrap(a.reshape(shape))
-        node = UnsafeViewBackward0
-    if GradMode.enabled and input._requires_grad:
-        record(node, (input,), result, shape=a.shape)
-    return result
+        # torch views a non-contiguous input through _reshape_alias, where it can
+        node = ReshapeAliasBackward0 if _try_view(a, size) is not None else UnsafeViewBackward0
+    return apply(node, input, size=size, shape=a.shape)
 
 
 def view_as(input, other):
@@ -356,7 +348,15 @@ def ravel(input):
 # ---------------------------------------------------------------------------------------
 # expand and broadcasting
 
-class ExpandBackward0(Node):
+class ExpandBackward0(Op):
+    """`input` broadcast to `size` (stride-0 dims); `shape` is the input's."""
+
+    view = True
+
+    @staticmethod
+    def forward(xp, a, size, shape):
+        return a.view() if size == a.shape else _broadcast_view(a, size)
+
     def backward(self, grad):
         return (grad.sum_to_size(self.shape),)
 
@@ -368,10 +368,7 @@ def expand(input, *sizes):
     sizes = _shape_args(sizes)
     if a.ndim == 0 and -1 not in sizes:
         # a reduction's gradient spread back over its input: the hot case in backward
-        result = make_view(input, _broadcast_view(a, sizes))
-        if GradMode.enabled and input._requires_grad:
-            record(ExpandBackward0, (input,), result).shape = ()
-        return result
+        return apply(ExpandBackward0, input, size=sizes, shape=())
     if len(sizes) < a.ndim:
         raise RuntimeError(
             f"expand(torch.{input.dtype._legacy}{{{_list(a.shape)}}}, size={_list(sizes)}): the "
@@ -391,15 +388,7 @@ def expand(input, *sizes):
                 f"The expanded size of the tensor ({s}) must match the existing size "
                 f"({a.shape[i - lead]}) at non-singleton dimension {i}.  Target sizes: "
                 f"{_list(sizes)}.  Tensor sizes: {_list(a.shape)}")
-    target = tuple(target)
-    if target == a.shape:
-        v = a.view()
-    else:
-        v = _broadcast_view(a, target)
-    result = make_view(input, v)
-    if GradMode.enabled and input._requires_grad:
-        record(ExpandBackward0, (input,), result, shape=a.shape)
-    return result
+    return apply(ExpandBackward0, input, size=tuple(target), shape=a.shape)
 
 
 def _expand_strides(a, shape):
@@ -420,13 +409,25 @@ def _expand_strides(a, shape):
 def _broadcast_view(a, shape):
     """A stride-0 view of `a` with `shape`: numpy's broadcast_to is several times slower than
     building the view directly, which matters because every reduction's backward expands."""
+    if not a.ndim and type(a) is ndarray:
+        # a 0-d gradient spread over a reduction's input: the hot case in backward
+        v = ndarray(shape, a.dtype, a, 0, (0,) * len(shape))
+        for n in shape:
+            if n > 1:  # torch refuses writes only where elements really share memory
+                v.flags.writeable = False
+                break
+        return v
     strides = _expand_strides(a, shape)
-    # torch refuses writes only where elements really share memory
-    writeable = a.flags.writeable and all(st or n <= 1 for n, st in zip(shape, strides))
+    writeable = a.flags.writeable
+    for n, st in zip(shape, strides):
+        if not st and n > 1:
+            writeable = False
+            break
     if not a.flags.c_contiguous or type(a) is not ndarray:
         return _as_strided(a, shape, strides, writeable=writeable)
     v = ndarray(shape, a.dtype, a, 0, strides)
-    v.flags.writeable = writeable
+    if not writeable:
+        v.flags.writeable = False
     return v
 
 
@@ -460,7 +461,20 @@ def broadcast_tensors(*tensors):
 # ---------------------------------------------------------------------------------------
 # adding, removing and reordering dims
 
-class UnsqueezeBackward0(Node):
+class UnsqueezeBackward0(Op):
+    view = True
+
+    @staticmethod
+    def forward(xp, a, dim):
+        v = xp.expand_dims(a, dim)
+        # torch gives the new dim the stride that keeps the layout contiguous where it was
+        stride = a.shape[dim] * a.strides[dim] if dim < a.ndim else a.itemsize
+        if v.strides[dim] != stride:
+            strides = list(v.strides)
+            strides[dim] = stride
+            v = _as_strided(v, v.shape, strides, writeable=a.flags.writeable)
+        return v
+
     def backward(self, grad):
         return (grad.squeeze(self.dim),)
 
@@ -472,23 +486,18 @@ def unsqueeze(input, dim=None, *, axis=None):
         if axis is None:
             raise TypeError('unsqueeze() missing 1 required positional arguments: "dim"')
         dim = axis
-    a = input._data
-    dim = _wrap_dim(dim, a.ndim + 1)
-    xp = _host if type(a) is ndarray else _BACKEND_OF(type(a)).xp
-    v = xp.expand_dims(a, dim)
-    # torch gives the new dim the stride that keeps the layout contiguous where it was
-    stride = a.shape[dim] * a.strides[dim] if dim < a.ndim else a.itemsize
-    if v.strides[dim] != stride:
-        strides = list(v.strides)
-        strides[dim] = stride
-        v = _as_strided(v, v.shape, strides, writeable=a.flags.writeable)
-    result = make_view(input, v)
-    if GradMode.enabled and input._requires_grad:
-        record(UnsqueezeBackward0, (input,), result, dim=dim)
-    return result
+    return apply(UnsqueezeBackward0, input, dim=_wrap_dim(dim, input._data.ndim + 1))
 
 
-class SqueezeBackward0(Node):
+class SqueezeBackward0(Op):
+    """`input` without its size-1 dims `axes`; `shape` is the input's."""
+
+    view = True
+
+    @staticmethod
+    def forward(xp, a, axes, shape):
+        return a.squeeze(axes) if axes else a.view()
+
     def backward(self, grad):
         return (grad.reshape(self.shape),)
 
@@ -525,13 +534,16 @@ def squeeze(input, dim=None, *, axis=None):
             dup = next(d for d in wrapped if wrapped.count(d) > 1)
             raise RuntimeError(f"dim {dup} appears multiple times in the list of dims")
         axes = tuple(d for d in wrapped if a.ndim and a.shape[d] == 1)
-    result = make_view(input, a.squeeze(axes) if axes else a.view())
-    if GradMode.enabled and input._requires_grad:
-        record(node, (input,), result, shape=a.shape)
-    return result
+    return apply(node, input, axes=axes, shape=a.shape)
 
 
-class PermuteBackward0(Node):
+class PermuteBackward0(Op):
+    view = True
+
+    @staticmethod
+    def forward(xp, a, dims):
+        return a.transpose(dims)
+
     def backward(self, grad):
         dims = self.dims
         return (grad.permute(sorted(range(len(dims)), key=dims.__getitem__)),)
@@ -551,10 +563,7 @@ def permute(input, *dims):
     dims = tuple(_wrap_dim(d, a.ndim) for d in dims)
     if len(set(dims)) != len(dims):
         raise RuntimeError("permute(): duplicate dims are not allowed.")
-    result = make_view(input, a.transpose(dims))
-    if GradMode.enabled and input._requires_grad:
-        record(PermuteBackward0, (input,), result, dims=dims)
-    return result
+    return apply(PermuteBackward0, input, dims=dims)
 
 
 @public
@@ -584,26 +593,34 @@ def movedim(input, source, destination):
 moveaxis = public(movedim, name="moveaxis")
 
 
-class TransposeBackward0(Node):
+class TransposeBackward0(Op):
+    view = True
+
+    @staticmethod
+    def forward(xp, a, dim0, dim1):
+        return a.swapaxes(dim0, dim1) if a.ndim else a.view()
+
     def backward(self, grad):
         return (grad.transpose(self.dim0, self.dim1),)
 
 
 @public(inplace="method")
 def transpose(input, dim0, dim1):
-    a = input._data
-    d0, d1 = _wrap_dim(dim0, a.ndim), _wrap_dim(dim1, a.ndim)
-    result = make_view(input, a.swapaxes(d0, d1) if a.ndim else a.view())
-    if GradMode.enabled and input._requires_grad:
-        record(TransposeBackward0, (input,), result, dim0=d0, dim1=d1)
-    return result
+    nd = input._data.ndim
+    return apply(TransposeBackward0, input, dim0=_wrap_dim(dim0, nd), dim1=_wrap_dim(dim1, nd))
 
 
 swapdims = public(transpose, name="swapdims", inplace="method")
 swapaxes = public(swapdims, name="swapaxes", inplace="method")
 
 
-class TBackward0(Node):
+class TBackward0(Op):
+    view = True
+
+    @staticmethod
+    def forward(xp, a):
+        return a.T
+
     def backward(self, grad):
         return (grad.t(),)
 
@@ -613,10 +630,7 @@ def t(input):
     a = input._data
     if a.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {a.ndim}D")
-    result = make_view(input, a.T)
-    if GradMode.enabled and input._requires_grad:
-        record(TBackward0, (input,), result)
-    return result
+    return apply(TBackward0, input)
 
 
 def T(input):
@@ -635,10 +649,7 @@ def mT(input):
     nd = a.ndim
     if nd == 2:
         # every mm backward takes one or two of these: skip transpose's argument handling
-        result = make_view(input, a.T)
-        if GradMode.enabled and input._requires_grad:
-            record(TransposeBackward0, (input,), result, dim0=0, dim1=1)
-        return result
+        return apply(TransposeBackward0, input, dim0=0, dim1=1)
     if nd == 0:
         warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity "
                       "in these cases.", UserWarning, stacklevel=2)
@@ -745,8 +756,15 @@ def narrow(input, dim, start, length):
     return basic_view(input, _dim_index(dim, slice(start, start + length)), SliceBackward0)
 
 
-class _PiecesBackward(Node):
-    """The gradient of several views of one input: each written back at its place."""
+class _PiecesBackward(Op):
+    """Several views of one input (`input[index]` for each of `indices`); their gradients
+    are written back at their places."""
+
+    view = True
+
+    @staticmethod
+    def forward(xp, a, indices, shape):
+        return tuple(a[index + (Ellipsis,)] for index in indices)
 
     def backward(self, grads):
         if isinstance(grads, Tensor):
@@ -772,11 +790,7 @@ class SplitWithSizesBackward0(_PiecesBackward):
 
 
 def _views(input, indices, node_cls):
-    a = input._data
-    outs = tuple(make_view(input, a[index + (Ellipsis,)]) for index in indices)
-    if GradMode.enabled and input._requires_grad:
-        record(node_cls, (input,), outs, shape=a.shape, indices=indices)
-    return outs
+    return apply(node_cls, input, indices=indices, shape=input._data.shape)
 
 
 @public
@@ -915,7 +929,13 @@ def _diag_dims(nd, dim1, dim2):
     return d1, d2
 
 
-class DiagonalBackward0(Node):
+class DiagonalBackward0(Op):
+    view = True
+
+    @staticmethod
+    def forward(xp, a, offset, dim1, dim2, shape):
+        return _diagonal_array(a, offset, dim1, dim2)
+
     def backward(self, grad):
         return (diag_embed_into(self.shape, grad, self.offset, self.dim1, self.dim2),)
 
@@ -924,27 +944,25 @@ class DiagonalBackward0(Node):
 def diagonal(input, offset=0, dim1=0, dim2=1):
     a = input._data
     d1, d2 = _diag_dims(a.ndim, dim1, dim2)
-    result = make_view(input, _diagonal_array(a, offset, d1, d2))
-    if GradMode.enabled and input._requires_grad:
-        record(DiagonalBackward0, (input,), result, shape=a.shape, offset=offset, dim1=d1,
-               dim2=d2)
-    return result
+    return apply(DiagonalBackward0, input, offset=offset, dim1=d1, dim2=d2, shape=a.shape)
 
 
-class DiagEmbedBackward0(Node):
+class DiagEmbedBackward0(Op):
+    """zeros(size) with the input on its (offset, dim1, dim2) diagonal."""
+
+    @staticmethod
+    def forward(xp, a, size, offset, dim1, dim2):
+        out = xp.zeros(size, dtype=a.dtype)
+        _diagonal_array(out, offset, dim1, dim2)[...] = a
+        return out
+
     def backward(self, grad):
         return (diagonal(grad, self.offset, self.dim1, self.dim2),)
 
 
 def diag_embed_into(shape, input, offset, d1, d2):
     """zeros(shape) with `input` on its (offset, d1, d2) diagonal."""
-    xp = _xp_of(input)
-    out = xp.zeros(shape, dtype=input._data.dtype)
-    _diagonal_array(out, offset, d1, d2)[...] = input._data
-    result = _wrap(out)
-    if GradMode.enabled and input._requires_grad:
-        record(DiagEmbedBackward0, (input,), result, offset=offset, dim1=d1, dim2=d2)
-    return result
+    return apply(DiagEmbedBackward0, input, size=shape, offset=offset, dim1=d1, dim2=d2)
 
 
 @public
@@ -960,7 +978,13 @@ def diag_embed(input, offset=0, dim1=-2, dim2=-1):
 
 
 class DiagonalBackward0_copy(DiagonalBackward0):
-    pass
+    """diag of a matrix: its diagonal copied."""
+
+    view = False
+
+    @staticmethod
+    def forward(xp, a, offset, dim1, dim2, shape):
+        return _diagonal_array(a, offset, dim1, dim2).copy()
 
 
 @public
@@ -971,62 +995,87 @@ def diag(input, diagonal=0):
         return diag_embed_into((n, n), input, diagonal, 0, 1)
     if a.ndim != 2:
         raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {a.ndim}D")
-    result = _wrap(_diagonal_array(a, diagonal, 0, 1).copy())
-    if GradMode.enabled and input._requires_grad:
-        record(DiagonalBackward0_copy, (input,), result, shape=a.shape, offset=diagonal,
-               dim1=0, dim2=1)
-    return result
+    return apply(DiagonalBackward0_copy, input, offset=diagonal, dim1=0, dim2=1, shape=a.shape)
 
 
-class TrilBackward0(Node):
+def _triangle_forward(lower):
+    def forward(xp, a, diagonal):
+        rows, cols = a.shape[-2:]
+        if lower:
+            keep = xp.tri(rows, cols, diagonal, dtype=bool)
+        else:
+            keep = ~xp.tri(rows, cols, diagonal - 1, dtype=bool)
+        # torch's result is contiguous whatever the input's layout
+        return _layout.contiguous_unless(xp.where(keep, a, xp.zeros((), a.dtype)), a)
+    return staticmethod(forward)
+
+
+class TrilBackward0(Op):
+    forward = _triangle_forward(True)
+
     def backward(self, grad):
         return (tril(grad, self.diagonal),)
 
 
-class TriuBackward0(Node):
+class TriuBackward0(Op):
+    forward = _triangle_forward(False)
+
     def backward(self, grad):
         return (triu(grad, self.diagonal),)
 
 
-def _triangle(input, diagonal, lower, name):
-    xp = _xp_of(input)
-    a = input._data
-    if a.ndim < 2:
+def _triangle(node, input, diagonal, name):
+    if input._data.ndim < 2:
         raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
-    rows, cols = a.shape[-2:]
-    if lower:
-        keep = xp.tri(rows, cols, diagonal, dtype=bool)
-    else:
-        keep = ~xp.tri(rows, cols, diagonal - 1, dtype=bool)
-    # torch's result is contiguous whatever the input's layout
-    return _layout.contiguous_unless(xp.where(keep, a, xp.zeros((), a.dtype)), a)
+    return apply(node, input, diagonal=diagonal)
 
 
 @public(inplace="method")
 def tril(input, diagonal=0):
-    result = _wrap(_triangle(input, diagonal, True, "tril"))
-    if GradMode.enabled and input._requires_grad:
-        record(TrilBackward0, (input,), result, diagonal=diagonal)
-    return result
+    return _triangle(TrilBackward0, input, diagonal, "tril")
 
 
 @public(inplace="method")
 def triu(input, diagonal=0):
-    result = _wrap(_triangle(input, diagonal, False, "triu"))
-    if GradMode.enabled and input._requires_grad:
-        record(TriuBackward0, (input,), result, diagonal=diagonal)
-    return result
+    return _triangle(TriuBackward0, input, diagonal, "triu")
 
 
 # ---------------------------------------------------------------------------------------
 # strided windows: unfold and as_strided
 
-class UnfoldBackward0(Node):
+class UnfoldBackward0(Op):
+    """Windows of `size` every `step` along `dim`, as a new last dim: a view."""
+
+    view = True
+
+    @staticmethod
+    def forward(xp, a, dim, size, step, shape):
+        nd = a.ndim
+        strides = list(_stride_of(a)) if nd else [1]
+        out_shape = list(a.shape) if nd else [1]
+        out_shape[dim] = ((a.shape[dim] if nd else 1) - size) // step + 1
+        inner = strides[dim]
+        strides[dim] *= step
+        r = _strided(a, tuple(out_shape) + (size,), tuple(strides) + (inner,))
+        return r if nd else r.reshape(size)
+
     def backward(self, grad):
         return (unfold_backward(grad, self.shape, self.dim, self.size, self.step),)
 
 
-class UnfoldBackwardBackward0(Node):
+class UnfoldBackwardBackward0(Op):
+    """The input-shaped (`shape`) sum of every window's gradient (windows may overlap)."""
+
+    @staticmethod
+    def forward(xp, g, shape, dim, size, step):
+        out = xp.zeros(shape if shape else (1,), dtype=g.dtype)
+        windows = g.shape[dim] if shape else 1
+        moved = xp.moveaxis(g, -1, 0) if shape else g.reshape(size, 1)
+        for k in range(size):
+            stop = k + step * (windows - 1) + 1
+            out[_dim_index(dim, slice(k, stop, step))] += moved[k]
+        return out.reshape(shape)
+
     def backward(self, grad):
         return (unfold(grad, self.dim, self.size, self.step),)
 
@@ -1041,33 +1090,12 @@ def unfold(input, dimension, size, step):
                            f"is {size}")
     if step <= 0:
         raise RuntimeError(f"step is {step} but must be > 0")
-    strides = list(_stride_of(a)) if nd else [1]
-    shape = list(a.shape) if nd else [1]
-    shape[dim] = (length - size) // step + 1
-    inner = strides[dim]
-    strides[dim] *= step
-    result = make_view(input, _strided(a, tuple(shape) + (size,), tuple(strides) + (inner,)))
-    if nd == 0:
-        result = make_view(input, result._data.reshape(size))
-    if GradMode.enabled and input._requires_grad:
-        record(UnfoldBackward0, (input,), result, shape=a.shape, dim=dim, size=size, step=step)
-    return result
+    return apply(UnfoldBackward0, input, dim=dim, size=size, step=step, shape=a.shape)
 
 
 def unfold_backward(grad, shape, dim, size, step):
     """The input-shaped sum of every window's gradient (windows may overlap)."""
-    xp = _xp_of(grad)
-    g = grad._data
-    out = xp.zeros(shape if shape else (1,), dtype=g.dtype)
-    windows = g.shape[dim] if shape else 1
-    moved = xp.moveaxis(g, -1, 0) if shape else g.reshape(size, 1)
-    for k in range(size):
-        stop = k + step * (windows - 1) + 1
-        out[_dim_index(dim, slice(k, stop, step))] += moved[k]
-    result = _wrap(out.reshape(shape))
-    if GradMode.enabled and grad._requires_grad:
-        record(UnfoldBackwardBackward0, (grad,), result, dim=dim, size=size, step=step)
-    return result
+    return apply(UnfoldBackwardBackward0, grad, shape=shape, dim=dim, size=size, step=step)
 
 
 def _addresses(shape, strides, offset=0, xp=_host):
@@ -1093,13 +1121,20 @@ def flat_positions(view, base):
     return inverse[vaddr]
 
 
-class AsStridedBackward0(Node):
+class AsStridedBackward0(Op):
     """as_strided's, and a view's regenerated from its base after an in-place change:
     the gradient is added at the view's addresses in a flat storage of `span` elements,
     which is then read at the input's addresses (`in_pos`), or, for a whole base, just
-    reshaped to its `shape`."""
+    reshaped to its `shape`.  The forward views the memory of `root`, the array of the
+    input's storage (of `storage` elements), at element `storage_offset`."""
 
     in_pos = None
+    view = True
+
+    @staticmethod
+    def forward(xp, a, root, storage, size, stride, storage_offset, span, out_pos, in_pos):
+        start = _strided(root, (storage,), (1,))[storage_offset:]
+        return _strided(start, size, stride)
 
     def backward(self, grad):
         from .indexing import index_put_new
@@ -1122,16 +1157,16 @@ def as_strided(input, size, stride, storage_offset=None):
                            f"offset {offset}, and itemsize {item} requiring a storage size of "
                            f"{needed * item} are out of bounds for storage of size "
                            f"{storage * item}")
-    start = _strided(r, (storage,), (1,))[offset:]
-    result = make_view(input, _strided(start, size, stride))
+    span = out_pos = in_pos = None
     if GradMode.enabled and input._requires_grad:
+        # what the backward needs: where the view's and the input's elements lie
         in_offset = input.storage_offset()
         span = max(needed, in_offset + 1 + sum((n - 1) * s for n, s in
                                                zip(input._data.shape, input.stride())))
-        record(AsStridedBackward0, (input,), result, span=span,
-               out_pos=_addresses(size, stride, offset, input._xp),
-               in_pos=_addresses(input._data.shape, input.stride(), in_offset, input._xp))
-    return result
+        out_pos = _addresses(size, stride, offset, input._xp)
+        in_pos = _addresses(input._data.shape, input.stride(), in_offset, input._xp)
+    return apply(AsStridedBackward0, input, root=r, storage=storage, size=size, stride=stride,
+                 storage_offset=offset, span=span, out_pos=out_pos, in_pos=in_pos)
 
 
 # ---------------------------------------------------------------------------------------
@@ -1146,24 +1181,23 @@ def _dims_list(dims, nd):
     return wrapped
 
 
-class FlipBackward0(Node):
+class FlipBackward0(Op):
+    @staticmethod
+    def forward(xp, a, dims):
+        # laid out as the input (torch's preserve_format)
+        r = _layout.preserve_empty(a)
+        xp.copyto(r, xp.flip(a, dims) if dims else a)
+        return r
+
     def backward(self, grad):
         return (flip(grad, self.dims),)
 
 
 @public
 def flip(input, *dims):
-    xp = _xp_of(input)
-    a = input._data
     dims = _dims_list(dims[0] if len(dims) == 1 and not isinstance(dims[0], int) else dims,
-                      a.ndim)
-    # laid out as the input (torch's preserve_format)
-    r = _layout.preserve_empty(a)
-    xp.copyto(r, xp.flip(a, dims) if dims else a)
-    result = _wrap(r)
-    if GradMode.enabled and input._requires_grad:
-        record(FlipBackward0, (input,), result, dims=dims)
-    return result
+                      input._data.ndim)
+    return apply(FlipBackward0, input, dims=dims)
 
 
 @public
@@ -1180,21 +1214,25 @@ def flipud(input):
     return flip(input, [0])
 
 
-class RollBackward0(Node):
+class RollBackward0(Op):
+    @staticmethod
+    def forward(xp, a, shifts, dims):
+        if dims is None:
+            return xp.roll(a.reshape(-1), shifts[0]).reshape(a.shape)
+        return _layout.suggested(xp.roll(a, shifts, dims), a)
+
     def backward(self, grad):
         return (roll(grad, [-s for s in self.shifts], self.dims),)
 
 
 @public
 def roll(input, shifts, dims=None):
-    xp = _xp_of(input)
     a = input._data
     shifts = [shifts] if isinstance(shifts, int) else [int(s) for s in shifts]
     if dims is None:
         if len(shifts) != 1:
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
                                "dims:0")
-        result = _wrap(xp.roll(a.reshape(-1), shifts[0]).reshape(a.shape))
         dims_w = None
     else:
         dims_w = [dims] if isinstance(dims, int) else list(dims)
@@ -1202,20 +1240,28 @@ def roll(input, shifts, dims=None):
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, "
                                f"dims:{len(dims_w)}")
         dims_w = [_wrap_dim(d, a.ndim) for d in dims_w]
-        result = _wrap(_layout.suggested(xp.roll(a, shifts, dims_w), a))
-    if GradMode.enabled and input._requires_grad:
-        record(RollBackward0, (input,), result, shifts=shifts, dims=dims_w)
-    return result
+    return apply(RollBackward0, input, shifts=shifts, dims=dims_w)
 
 
-class Rot90Backward0(Node):
+class Rot90Backward0(Op):
+    @staticmethod
+    def forward(xp, a, k, dims):
+        d0, d1 = dims
+        # torch flips (a copy) then transposes (a view): the result's strides follow
+        if k == 1:
+            return xp.swapaxes(xp.flip(a, d1).copy(), d0, d1)
+        if k == 2:
+            return xp.flip(a, (d0, d1)).copy()
+        if k == 3:
+            return xp.swapaxes(xp.flip(a, d0).copy(), d0, d1)
+        return a.copy()
+
     def backward(self, grad):
         return (rot90(grad, -self.k, self.dims),)
 
 
 @public
 def rot90(input, k=1, dims=(0, 1)):
-    xp = _xp_of(input)
     a = input._data
     dims = list(dims)
     if len(dims) != 2:
@@ -1226,23 +1272,14 @@ def rot90(input, k=1, dims=(0, 1)):
     if d0 == d1:
         raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} and "
                            f"dim1 = {d1}")
-    k = k % 4
-    # torch flips (a copy) then transposes (a view): the result's strides follow
-    if k == 1:
-        r = xp.swapaxes(xp.flip(a, d1).copy(), d0, d1)
-    elif k == 2:
-        r = xp.flip(a, (d0, d1)).copy()
-    elif k == 3:
-        r = xp.swapaxes(xp.flip(a, d0).copy(), d0, d1)
-    else:
-        r = a.copy()
-    result = _wrap(r)
-    if GradMode.enabled and input._requires_grad:
-        record(Rot90Backward0, (input,), result, k=k, dims=[d0, d1])
-    return result
+    return apply(Rot90Backward0, input, k=k % 4, dims=[d0, d1])
 
 
-class RepeatBackward0(Node):
+class RepeatBackward0(Op):
+    @staticmethod
+    def forward(xp, a, repeats, shape):
+        return xp.tile(a, repeats) if repeats else a.copy()
+
     def backward(self, grad):
         repeats, shape = self.repeats, self.shape
         lead = len(repeats) - len(shape)
@@ -1257,7 +1294,6 @@ class RepeatBackward0(Node):
 
 
 def repeat(input, *sizes):
-    xp = _xp_of(input)
     a = input._data
     sizes = _shape_args(sizes)
     if len(sizes) < a.ndim:
@@ -1266,10 +1302,7 @@ def repeat(input, *sizes):
     if any(s < 0 for s in sizes):
         raise RuntimeError(f"Trying to create tensor with negative dimension "
                            f"{min(sizes)}: {_list(sizes)}")
-    result = _wrap(xp.tile(a, sizes) if sizes else a.copy())
-    if GradMode.enabled and input._requires_grad:
-        record(RepeatBackward0, (input,), result, repeats=sizes, shape=a.shape)
-    return result
+    return apply(RepeatBackward0, input, repeats=sizes, shape=a.shape)
 
 
 @public
@@ -1460,7 +1493,18 @@ as_strided_ = _metadata_inplace(as_strided, 1)
 
 # --- constant padding (torch.constant_pad_nd; F.pad's constant mode) ----------------------
 
-class ConstantPadNdBackward0(Node):
+class ConstantPadNdBackward0(Op):
+    @staticmethod
+    def forward(xp, a, pad, value):
+        crop = [slice(None)] * a.ndim
+        widths = [(0, 0)] * a.ndim
+        for i in range(len(pad) // 2):
+            dim, lo, hi = a.ndim - 1 - i, pad[2 * i], pad[2 * i + 1]
+            crop[dim] = slice(max(-lo, 0), a.shape[dim] - max(-hi, 0))
+            widths[dim] = (max(lo, 0), max(hi, 0))
+        out = xp.pad(a[tuple(crop)], widths, constant_values=a.dtype.type(value))
+        return _layout.suggested(out, a)  # contiguous, or channels-last as the input
+
     def backward(self, grad):
         # padding by the negated amounts crops what was added (and re-adds what was cut)
         return (constant_pad_nd(grad, [-p for p in self.pad]),)
@@ -1484,16 +1528,6 @@ def pad_pairs(input, pad, functional=True):
 
 @public
 def constant_pad_nd(input, pad, value=0):
-    xp = _xp_of(input)
-    a = input._data
     pad = [int(p) for p in pad]
-    crop = [slice(None)] * a.ndim
-    widths = [(0, 0)] * a.ndim
-    for dim, lo, hi in pad_pairs(input, pad, functional=False):
-        crop[dim] = slice(max(-lo, 0), a.shape[dim] - max(-hi, 0))
-        widths[dim] = (max(lo, 0), max(hi, 0))
-    out = xp.pad(a[tuple(crop)], widths, constant_values=a.dtype.type(value))
-    out = _wrap(_layout.suggested(out, a))  # contiguous, or channels-last as the input
-    if GradMode.enabled and input._requires_grad:
-        record(ConstantPadNdBackward0, (input,), out, None, pad=pad)
-    return out
+    pad_pairs(input, pad, functional=False)  # torch's checks
+    return apply(ConstantPadNdBackward0, input, pad=pad, value=value)
