@@ -99,7 +99,8 @@ class Op(Node):
 
     - `args`: the names of the forward's array inputs, in order;
     - `saves`: what backward reads from `self.saved()`, by name: input names, "result"
-      (the output), or "result0", "result1" ... (one output of several);
+      (the output), or "result0", "result1" ... (one output of several); or "inputs",
+      all of them, however many;
     - `ufunc`: for an op whose forward is one function of the array module, its name
       (`"exp"`): the forward is then made here, as is `cpu_forward`, the same function
       of numpy bound once, which the fast paths call on cpu arrays without `xp`;
@@ -127,7 +128,10 @@ class Op(Node):
             cls.cpu_forward = staticmethod(getattr(_cpu_xp, name))
         elif "forward" in cls.__dict__:
             cls.cpu_forward = staticmethod(partial(cls.__dict__["forward"].__func__, _cpu_xp))
-        cls._save_at = tuple(_save_position(cls.args, s) for s in cls.saves)
+        if cls.saves == "inputs":  # every input, however many (einsum's operands)
+            cls._save_at = "inputs"
+        else:
+            cls._save_at = tuple(_save_position(cls.args, s) for s in cls.saves)
         if cls.nondifferentiable:
             cls._edge_at = tuple(i for i, name in enumerate(cls.args)
                                  if name not in cls.nondifferentiable)
@@ -229,13 +233,45 @@ def apply(op, *inputs, **params):
             else:
                 out._data = r if type(r) in BY_ARRAY_TYPE else xp.asarray(r)
             if t._requires_grad and GradMode.enabled and out._data.dtype.kind in "fc":
-                saved = (out if i == -1 else t for i in op._save_at) if op._save_at else None
-                record(op, inputs, out, None if saved is None else tuple(saved), **params)
+                save_at = op._save_at
+                saved = None
+                if save_at:
+                    saved = inputs if save_at == "inputs" else \
+                        tuple(out if i == -1 else t for i in save_at)
+                record(op, inputs, out, saved, **params)
             return out
         inputs = (t,)
+    elif len(inputs) == 2 and not op.view:
+        # two tensors on one device (the products, losses ...): one result, and for the
+        # common saves, the two-input record unrolled
+        t, u = inputs
+        if type(t) is Tensor and type(u) is Tensor:
+            a = t._data
+            b = u._data
+            if type(a) is type(b):
+                xp = BY_ARRAY_TYPE[type(a)].xp
+                r = op.forward(xp, a, b, **params)
+                if type(r) is not tuple:
+                    out = _new_object(Tensor)
+                    out._data = r if type(r) in BY_ARRAY_TYPE else xp.asarray(r)
+                    if (t._requires_grad or u._requires_grad) and GradMode.enabled and \
+                            out._data.dtype.kind in "fc":
+                        save_at = op._save_at
+                        if op._edge_at is None and (not save_at or save_at == (0, 1)):
+                            node = record_binary(op, t, u, out, bool(save_at))
+                            if params:
+                                node.__dict__.update(params)
+                        else:
+                            _record_applied(op, inputs, out, params)
+                    return out
+                return _finish(op, inputs, xp, r, params)
     xp = backend_of(*inputs).xp
     arrays = [t._data if isinstance(t, Tensor) else t for t in inputs]
-    r = op.forward(xp, *arrays, **params)
+    return _finish(op, inputs, xp, op.forward(xp, *arrays, **params), params)
+
+
+def _finish(op, inputs, xp, r, params):
+    """apply's general path after the forward: wrap the result(s), record the node."""
     if op.view:
         base = inputs[0]
         out = tuple(make_view(base, a) for a in r) if type(r) is tuple else make_view(base, r)
@@ -243,17 +279,25 @@ def apply(op, *inputs, **params):
         out = tuple(None if a is None else _as_result(xp, a) for a in r)
     else:
         out = _as_result(xp, r)
-    if GradMode.enabled and any(getattr(t, "_requires_grad", False) for t in inputs) and \
-            (type(out) is tuple or out._data.dtype.kind in "fc"):
+    if GradMode.enabled and (type(out) is tuple or out._data.dtype.kind in "fc"):
         # (an integer or bool result has no gradient: a cast, an index ...)
-        saved = None
-        if op._save_at:
-            saved = tuple(out if i == -1 else out[-2 - i] if i < -1 else inputs[i]
-                          for i in op._save_at)
-        if op._edge_at is not None:
-            inputs = tuple(inputs[i] for i in op._edge_at)
-        record(op, inputs, out, saved, **params)
+        for t in inputs:
+            if getattr(t, "_requires_grad", False):
+                _record_applied(op, inputs, out, params)
+                break
     return out
+
+
+def _record_applied(op, inputs, out, params):
+    saved = None
+    if op._save_at == "inputs":
+        saved = inputs
+    elif op._save_at:
+        saved = tuple(out if i == -1 else out[-2 - i] if i < -1 else inputs[i]
+                      for i in op._save_at)
+    if op._edge_at is not None:
+        inputs = tuple(inputs[i] for i in op._edge_at)
+    record(op, inputs, out, saved, **params)
 
 
 def _as_result(xp, r):

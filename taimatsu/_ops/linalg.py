@@ -11,18 +11,14 @@ engine.  Backward formulas are themselves products, so gradients of gradients wo
 from functools import partial
 
 from .. import _dtype as D
-from .._backend import BY_ARRAY_TYPE, backend_of_type, cpu, ndarray
+from .._backend import BY_ARRAY_TYPE, cpu
 from .._tensor import Tensor, _wrap
-from ..autograd.grad_mode import GradMode
-from ..autograd.graph import Node
 from . import _layout
-from ._core import public
-from ._core import backend_of, broadcast_shapes, device_error, record, record_binary
+from ._core import Op, apply, backend_of, broadcast_shapes, public
 from ._core import _CPP_NAMES, write_out
 from ._core import xp_of as _xp_of
 
 _host = cpu.xp
-_host_dot = _host.dot
 # out= with the matrix products' and linalg's dtype rule (see _core.write_out)
 _into = partial(write_out, dtype="same")
 
@@ -72,7 +68,18 @@ def _as_array(r):
 
 # --- dot, vdot ---------------------------------------------------------------------------
 
-class DotBackward0(Node):
+class _Product(Op):
+    """A product of two tensors; the backward reads both."""
+
+    args = ("self", "other")
+    saves = ("self", "other")
+
+
+class DotBackward0(_Product):
+    @staticmethod
+    def forward(xp, a, b):
+        return xp.dot(a, b)
+
     def backward(self, grad):
         a, b = self.saved()
         ga = grad * _conj(b) if self._next[0] is not None else None
@@ -80,7 +87,11 @@ class DotBackward0(Node):
         return ga, gb
 
 
-class VdotBackward0(Node):
+class VdotBackward0(_Product):
+    @staticmethod
+    def forward(xp, a, b):
+        return xp.vdot(a, b)
+
     def backward(self, grad):
         a, b = self.saved()
         ga = _conj(grad) * b if self._next[0] is not None else None
@@ -103,32 +114,29 @@ def _check_vectors(a, b, fn):
 
 @public
 def dot(input, other, *, out=None):
-    xp = backend_of(input, other).xp
+    backend_of(input, other)  # the device check comes first, as torch's
     _check_tensor(input, "dot", "input", 1)
     _check_tensor(other, "dot", "tensor", 2)
     a, b = input._data, other._data
     _check_vectors(a, b, "dot")
     _no_bool(a, "dot")
-    result = _wrap(_as_array(xp.dot(a, b)))
-    if GradMode.enabled and (input._requires_grad or other._requires_grad):
-        record(DotBackward0, (input, other), result, (input, other))
-    return _into(out, result)
+    return _into(out, apply(DotBackward0, input, other))
 
 
 @public
 def vdot(input, other, *, out=None):
-    xp = backend_of(input, other).xp
-    a, b = input._data, other._data
-    _check_vectors(a, b, "vdot")
-    result = _wrap(_as_array(xp.vdot(a, b)))
-    if GradMode.enabled and (input._requires_grad or other._requires_grad):
-        record(VdotBackward0, (input, other), result, (input, other))
-    return _into(out, result)
+    backend_of(input, other)
+    _check_vectors(input._data, other._data, "vdot")
+    return _into(out, apply(VdotBackward0, input, other))
 
 
 # --- mv, mm, bmm -------------------------------------------------------------------------
 
-class MvBackward0(Node):
+class MvBackward0(_Product):
+    @staticmethod
+    def forward(xp, a, b):
+        return xp.matmul(a, b)
+
     def backward(self, grad):
         mat, vec = self.saved()
         gmat = outer(grad, _conj(vec)) if self._next[0] is not None else None
@@ -136,7 +144,14 @@ class MvBackward0(Node):
         return gmat, gvec
 
 
-class MmBackward0(Node):
+class MmBackward0(_Product):
+    @staticmethod
+    def forward(xp, a, b):
+        # dot() goes straight to BLAS; numpy's matmul dispatch is measurably slower for
+        # small and thin matrices (8x for a 100x1 @ 1x32 outer product, 2x for
+        # 128x256 @ 256x10), with the same result
+        return xp.dot(a, b)
+
     def backward(self, grad):
         a, b = self.saved()
         ga = _mm_mat1_grad(grad, a, b) if self._next[0] is not None else None
@@ -166,7 +181,11 @@ def _mm_mat2_grad(grad, mat1, mat2):
     return mm(_conj(mat1).mT, grad)
 
 
-class BmmBackward0(Node):
+class BmmBackward0(_Product):
+    @staticmethod
+    def forward(xp, a, b):
+        return xp.matmul(a, b)
+
     def backward(self, grad):
         a, b = self.saved()
         ga = bmm(grad, _conj(b).mT) if self._next[0] is not None else None
@@ -187,28 +206,13 @@ def _check_mv(a, b):
                            f"{_legacy(b.dtype)}")
 
 
-def _dot2(a, b):
-    """The product of two matrices.  dot() goes straight to BLAS; numpy's matmul dispatch
-    is measurably slower for small and thin matrices (8x for a 100x1 @ 1x32 outer
-    product, 2x for 128x256 @ 256x10), with the same result."""
-    if type(a) is ndarray and type(b) is ndarray:
-        return _host_dot(a, b)
-    backend = backend_of_type(type(a))
-    if backend_of_type(type(b)) is not backend:
-        raise device_error(a, b)
-    return backend.xp.dot(a, b)
-
-
 @public
 def mv(input, vec, *, out=None):
-    xp = backend_of(input, vec).xp
+    backend_of(input, vec)
     a, b = input._data, vec._data
     _check_mv(a, b)
     _no_bool(a, "addmv_impl_cpu", b)
-    result = _wrap(_as_array(xp.matmul(a, b)))
-    if GradMode.enabled and (input._requires_grad or vec._requires_grad):
-        record(MvBackward0, (input, vec), result, (input, vec))
-    return _into(out, result)
+    return _into(out, apply(MvBackward0, input, vec))
 
 
 def _check_mm(a, b):
@@ -238,10 +242,7 @@ def mm(input, mat2, *, out=None):
             or a.dtype.kind == "b":
         _check_mm(a, b)
         _no_bool(a, b=b)
-    result = _new_object(Tensor)
-    result._data = _dot2(a, b)
-    if (input._requires_grad or mat2._requires_grad) and GradMode.enabled:
-        record_binary(MmBackward0, input, mat2, result, True)
+    result = apply(MmBackward0, input, mat2)
     return result if out is None else _into(out, result)
 
 
@@ -261,23 +262,25 @@ def _check_bmm(a, b, first="batch1", second="batch2"):
 
 @public
 def bmm(input, mat2, *, out=None):
-    xp = backend_of(input, mat2).xp
+    backend_of(input, mat2)
     a, b = input._data, mat2._data
     _check_bmm(a, b)
     _no_bool(a, "bmm", b)
-    result = _wrap(xp.matmul(a, b))
-    if GradMode.enabled and (input._requires_grad or mat2._requires_grad):
-        record(BmmBackward0, (input, mat2), result, (input, mat2))
-    return _into(out, result)
+    return _into(out, apply(BmmBackward0, input, mat2))
 
 
 # --- matmul ------------------------------------------------------------------------------
 
-class _BroadcastMatmul(Node):
+class _BroadcastMatmul(_Product):
     """A broadcast matmul with 1-D operands promoted as numpy and torch promote them.
     The gradients come out in the broadcast batch shape; the engine sums them down."""
 
     fused = "matmul: torch's expand, reshape, bmm and view, named as its top node"
+
+    @staticmethod
+    def forward(xp, a, b):
+        # numpy may lay a batched product out in its operands' order; torch's is contiguous
+        return _layout.contiguous(_as_array(xp.matmul(a, b)))
 
     def backward(self, grad):
         a, b = self.saved()
@@ -395,13 +398,8 @@ def matmul(input, other, *, out=None):
         return mv(input, other, out=out)
     _check_broadcast_matmul(input, a, b)
     _no_bool(a, b=b)
-    xp = backend_of(input, other).xp
-    # numpy may lay a batched product out in its operands' order; torch's is contiguous
-    result = _wrap(_layout.contiguous(_as_array(xp.matmul(a, b))))
-    if GradMode.enabled and (input._requires_grad or other._requires_grad):
-        record(_matmul_node(input, other, a.shape, b.shape), (input, other), result,
-               (input, other))
-    return _into(out, result)
+    backend_of(input, other)
+    return _into(out, apply(_matmul_node(input, other, a.shape, b.shape), input, other))
 
 
 def rmatmul(self, other):
@@ -412,7 +410,27 @@ def rmatmul(self, other):
 
 # --- fused add-and-multiply --------------------------------------------------------------
 
-class AddmmBackward0(Node):
+class _AddProduct(Op):
+    """beta * input + alpha * (mat1 op mat2); the record's `product(xp, a, b)` is the op."""
+
+    args = ("self", "mat1", "mat2")
+    saves = ("mat1", "mat2")
+
+    def __init_subclass__(cls, **kwargs):
+        product = cls.__dict__.get("product")
+        if product is not None:
+            cls.forward = staticmethod(partial(_add_product,
+                                               getattr(product, "__func__", product)))
+        super().__init_subclass__(**kwargs)
+
+
+def _add_product(product, xp, bias, a, b, beta, alpha):
+    return _add_scaled(product(xp, a, b), bias, beta, alpha)
+
+
+class AddmmBackward0(_AddProduct):
+    product = MmBackward0.forward
+
     def backward(self, grad):
         m1, m2 = self.saved()
         g_in = _scale(grad, self.beta) if self._next[0] is not None else None
@@ -423,7 +441,11 @@ class AddmmBackward0(Node):
         return g_in, g1, g2
 
 
-class AddmvBackward0(Node):
+class AddmvBackward0(_AddProduct):
+    @staticmethod
+    def product(xp, a, b):
+        return _as_array(xp.matmul(a, b))
+
     def backward(self, grad):
         mat, vec = self.saved()
         g_in = _scale(grad, self.beta) if self._next[0] is not None else None
@@ -432,7 +454,11 @@ class AddmvBackward0(Node):
         return g_in, gm, gv
 
 
-class AddrBackward0(Node):
+class AddrBackward0(_AddProduct):
+    @staticmethod
+    def product(xp, a, b):
+        return xp.multiply.outer(a, b)
+
     def backward(self, grad):
         v1, v2 = self.saved()
         g_in = _scale(grad, self.beta) if self._next[0] is not None else None
@@ -441,7 +467,9 @@ class AddrBackward0(Node):
         return g_in, g1, g2
 
 
-class BaddbmmBackward0(Node):
+class BaddbmmBackward0(_AddProduct):
+    product = BmmBackward0.forward
+
     def backward(self, grad):
         b1, b2 = self.saved()
         g_in = _scale(grad, self.beta) if self._next[0] is not None else None
@@ -450,7 +478,15 @@ class BaddbmmBackward0(Node):
         return g_in, g1, g2
 
 
-class AddbmmBackward0(Node):
+class AddbmmBackward0(_AddProduct):
+    @staticmethod
+    def product(xp, a, b):
+        n, k, m = a.shape[1], a.shape[2], b.shape[2]
+        if not k:
+            return xp.zeros((n, m), a.dtype)
+        # one product over the concatenated batch: (n, B*k) @ (B*k, m)
+        return xp.matmul(a.transpose(1, 0, 2).reshape(n, -1), b.reshape(-1, m))
+
     def backward(self, grad):
         b1, b2 = self.saved()
         g_in = _scale(grad, self.beta) if self._next[0] is not None else None
@@ -495,12 +531,8 @@ def _check_input_dtype(input, mat, second="mat2"):
                            f"{_legacy(input._data.dtype)} and {_legacy(mat.dtype)}")
 
 
-def _fused(node_cls, input, x, y, product, beta, alpha, out):
-    """Record `beta * input + alpha * (x op y)` given the product array."""
-    result = _wrap(_add_scaled(product, input._data, beta, alpha))
-    if GradMode.enabled and (input._requires_grad or x._requires_grad or y._requires_grad):
-        record(node_cls, (input, x, y), result, (x, y), beta=beta, alpha=alpha)
-    return _into(out, result)
+def _fused(node_cls, input, x, y, beta, alpha, out):
+    return _into(out, apply(node_cls, input, x, y, beta=beta, alpha=alpha))
 
 
 @public(inplace="method")
@@ -511,18 +543,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
             a.shape[1] == b.shape[0] and a.dtype is b.dtype and bias.dtype is a.dtype and \
             a.dtype.kind == "f" and bias.ndim <= 2 and type(a) is type(b) is type(bias):
         # nn.Linear's call with well-formed operands: the checks below cannot fail
-        product = _dot2(a, b)
-        try:
-            product += bias
-        except ValueError:
-            pass  # a bias that does not broadcast: the general path raises torch's error
-        else:
-            result = _wrap(product)
-            if GradMode.enabled and (input._requires_grad or mat1._requires_grad
-                                     or mat2._requires_grad):
-                record(AddmmBackward0, (input, mat1, mat2), result, (mat1, mat2), beta=1,
-                       alpha=1)
-            return result
+        return apply(AddmmBackward0, input, mat1, mat2, beta=1, alpha=1)
     backend_of(input, mat1, mat2)  # torch's error for operands on different devices
     if a.ndim != 2:
         raise RuntimeError(f"mat1 must be a matrix, got {a.ndim}-D tensor")
@@ -532,49 +553,45 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     _same_dtype_mm(a, b)
     _check_input_dtype(input, b)
     _no_bool(a)
-    return _fused(AddmmBackward0, input, mat1, mat2, _dot2(a, b), beta, alpha, out)
+    return _fused(AddmmBackward0, input, mat1, mat2, beta, alpha, out)
 
 
 @public(inplace="both")
 def addmv(input, mat, vec, *, beta=1, alpha=1, out=None):
-    xp = backend_of(input, mat, vec).xp
+    backend_of(input, mat, vec)
     a, b = mat._data, vec._data
     _check_mv(a, b)
     _check_input_dtype(input, a, "mat")
     _no_bool(a)
-    return _fused(AddmvBackward0, input, mat, vec, _as_array(xp.matmul(a, b)), beta, alpha, out)
+    return _fused(AddmvBackward0, input, mat, vec, beta, alpha, out)
 
 
 @public(inplace="method")
 def addr(input, vec1, vec2, *, beta=1, alpha=1, out=None):
-    xp = backend_of(input, vec1, vec2).xp
+    backend_of(input, vec1, vec2)
     a, b = vec1._data, vec2._data
     if a.ndim != 1 or b.ndim != 1:
         raise RuntimeError(f"addr: Expected 1-D argument vec{1 if a.ndim != 1 else 2}, but "
                            f"got {a.ndim if a.ndim != 1 else b.ndim}-D")
-    return _fused(AddrBackward0, input, vec1, vec2, xp.multiply.outer(a, b), beta, alpha, out)
+    return _fused(AddrBackward0, input, vec1, vec2, beta, alpha, out)
 
 
 @public(inplace="method")
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
-    xp = backend_of(input, batch1, batch2).xp
+    backend_of(input, batch1, batch2)
     a, b = batch1._data, batch2._data
     _check_bmm(a, b)
     _no_bool(a)
-    return _fused(BaddbmmBackward0, input, batch1, batch2, xp.matmul(a, b), beta, alpha, out)
+    return _fused(BaddbmmBackward0, input, batch1, batch2, beta, alpha, out)
 
 
 @public(inplace="method")
 def addbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
-    xp = backend_of(input, batch1, batch2).xp
+    backend_of(input, batch1, batch2)
     a, b = batch1._data, batch2._data
     _check_bmm(a, b)
     _no_bool(a)
-    n, k, m = a.shape[1], a.shape[2], b.shape[2]
-    # one product over the concatenated batch: (n, B*k) @ (B*k, m)
-    product = xp.matmul(a.transpose(1, 0, 2).reshape(n, -1), b.reshape(-1, m)) if k else \
-        xp.zeros((n, m), a.dtype)
-    return _fused(AddbmmBackward0, input, batch1, batch2, product, beta, alpha, out)
+    return _fused(AddbmmBackward0, input, batch1, batch2, beta, alpha, out)
 
 
 # --- outer, inner, tensordot, kron -------------------------------------------------------
@@ -666,7 +683,11 @@ def kron(input, other, *, out=None):
 
 # --- cross, trace -----------------------------------------------------------------------
 
-class LinalgCrossBackward0(Node):
+class LinalgCrossBackward0(_Product):
+    @staticmethod
+    def forward(xp, a, b, dim):
+        return _layout.contiguous(xp.cross(a, b, axis=dim))
+
     def backward(self, grad):
         a, b = self.saved()
         ga = linalg_cross(b, grad, dim=self.dim) if self._next[0] is not None else None
@@ -675,7 +696,7 @@ class LinalgCrossBackward0(Node):
 
 
 def linalg_cross(input, other, *, dim=-1, out=None):
-    xp = backend_of(input, other).xp
+    backend_of(input, other)
     a, b = input._data, other._data
     if a.ndim != b.ndim:
         raise RuntimeError("linalg.cross: inputs must have the same number of dimensions.")
@@ -683,10 +704,7 @@ def linalg_cross(input, other, *, dim=-1, out=None):
     if a.shape[d] != 3 or b.shape[d] != 3:
         raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
                            f"{a.shape[d]} and {b.shape[d]}")
-    result = _wrap(_layout.contiguous(xp.cross(a, b, axis=d)))
-    if GradMode.enabled and (input._requires_grad or other._requires_grad):
-        record(LinalgCrossBackward0, (input, other), result, (input, other), dim=d)
-    return _into(out, result)
+    return _into(out, apply(LinalgCrossBackward0, input, other, dim=d))
 
 
 @public
@@ -703,7 +721,12 @@ def cross(input, other, dim=None, *, out=None):
     return linalg_cross(input, other, dim=dim, out=out)
 
 
-class TraceBackward0(Node):
+class TraceBackward0(Op):
+    @staticmethod
+    def forward(xp, a, shape, dtype):
+        acc = D.int64._np if a.dtype.kind in "biu" else a.dtype
+        return xp.asarray(xp.trace(a, dtype=acc))
+
     def backward(self, grad):
         xp = _xp_of(grad)
         n, m = self.shape
@@ -713,15 +736,10 @@ class TraceBackward0(Node):
 
 @public
 def trace(input):
-    xp = _xp_of(input)
     a = input._data
     if a.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {a.ndim}")
-    acc = D.int64._np if a.dtype.kind in "biu" else a.dtype
-    result = _wrap(xp.asarray(xp.trace(a, dtype=acc)))
-    if GradMode.enabled and input._requires_grad:
-        record(TraceBackward0, (input,), result, shape=a.shape, dtype=a.dtype)
-    return result
+    return apply(TraceBackward0, input, shape=a.shape, dtype=a.dtype)
 
 
 # --- einsum ------------------------------------------------------------------------------
@@ -729,11 +747,25 @@ def trace(input):
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
-class _EinsumBackward(Node):
-    """d out / d operand_i is itself an einsum: the output gradient contracted with the
-    other operands, written out to operand i's subscripts."""
+class _EinsumBackward(Op):
+    """einsum of the operands with subscripts `subs` into `out_sub`.  d out / d operand_i
+    is itself an einsum: the output gradient contracted with the other operands, written
+    out to operand i's subscripts."""
 
     fused = "einsum: torch's permutes, sums, muls and bmm, named as its top node"
+    saves = "inputs"
+
+    @staticmethod
+    def forward(xp, *arrays, subs, out_sub, sizes):
+        eq = ",".join(subs) + "->" + out_sub
+        big = len(arrays) > 1 and sum(a.size for a in arrays) > 4096
+        r = xp.einsum(eq, *arrays, optimize=big)
+        if type(r) not in BY_ARRAY_TYPE:
+            return xp.asarray(r)
+        backend = BY_ARRAY_TYPE[type(r)]
+        if any(backend.may_share_memory(r, a) for a in arrays):
+            r = r.copy()
+        return r
 
     def backward(self, grad):
         operands = self.saved()
@@ -891,19 +923,8 @@ def einsum(*args):
                                f"{_legacy(a.dtype)}")
     if arrays[0].dtype.kind == "b" and len(arrays) > 1 and all(a.size for a in arrays):
         raise NotImplementedError("\"bmm\" not implemented for 'Bool'")
-    eq = ",".join(subs) + "->" + out_sub
-    big = len(arrays) > 1 and sum(a.size for a in arrays) > 4096
-    backend = backend_of(*operands)
-    r = backend.xp.einsum(eq, *arrays, optimize=big)
-    if type(r) not in BY_ARRAY_TYPE:
-        r = _host.asarray(r)
-    elif any(backend.may_share_memory(r, a) for a in arrays):
-        r = r.copy()
-    result = _wrap(r)
-    if GradMode.enabled and any(op._requires_grad for op in operands):
-        record(_einsum_node(subs, out_sub), operands, result, tuple(operands), subs=subs,
-               out_sub=out_sub, sizes=sizes)
-    return result
+    return apply(_einsum_node(subs, out_sub), *operands, subs=subs, out_sub=out_sub,
+                 sizes=sizes)
 
 
 @public
