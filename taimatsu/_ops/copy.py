@@ -163,7 +163,18 @@ def check_writable_dtype(t, result_dtype):
                            f"cast to the desired output type {D.FROM_NUMPY[have]._legacy[:-6]}")
 
 
-class CopyBackwards(Node):
+class CopyBackwards(Op):
+    """self's values replaced by src's (broadcast, cast to self's dtype): copy_, which
+    runs in place and rebases self's history onto this record."""
+
+    args = ("self", "src")
+
+    @staticmethod
+    def forward(xp, a, src):
+        out = xp.empty_like(a)
+        xp.copyto(out, src, casting="unsafe")
+        return out
+
     def backward(self, grad):
         return (zeros_of(grad), grad)
 

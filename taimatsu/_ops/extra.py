@@ -12,10 +12,8 @@ from .. import _dtype as D
 from .._backend import cpu
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
-from ..autograd.graph import Node
 from ..return_types import _structseq
-from ._core import public
-from ._core import record
+from ._core import Op, apply, public
 from ._core import xp_of as _xp_of
 from .linalg import _conj, _legacy, matmul
 from .linalg_decomp import _check_matrix_input, _mH, inv, matrix_norm, svdvals
@@ -25,26 +23,33 @@ _host = cpu.xp  # host data and dtype arithmetic
 # --- complex <-> real views ---------------------------------------------------------------
 
 
-class ViewAsRealBackward0(Node):
+class ViewAsRealBackward0(Op):
+    view = True
+
+    @staticmethod
+    def forward(xp, a):
+        return a[..., None].view(a.real.dtype)
+
     def backward(self, grad):
         return (view_as_complex(grad.contiguous()),)
 
 
-class ViewAsComplexBackward0(Node):
+class ViewAsComplexBackward0(Op):
+    view = True
+
+    @staticmethod
+    def forward(xp, a):
+        return a.view(_COMPLEX_OF[a.dtype.name])[..., 0]
+
     def backward(self, grad):
         return (view_as_real(grad),)
 
 
 @public
 def view_as_real(input):
-    from .shape import make_view
-    a = input._data
-    if a.dtype.kind != "c":
+    if input._data.dtype.kind != "c":
         raise RuntimeError("view_as_real is only supported for complex tensors")
-    result = make_view(input, a[..., None].view(a.real.dtype))
-    if GradMode.enabled and input._requires_grad:
-        record(ViewAsRealBackward0, (input,), result)
-    return result
+    return apply(ViewAsRealBackward0, input)
 
 
 _COMPLEX_OF = {"float32": D.complex64._np, "float64": D.complex128._np}
@@ -52,7 +57,6 @@ _COMPLEX_OF = {"float32": D.complex64._np, "float64": D.complex128._np}
 
 @public
 def view_as_complex(input):
-    from .shape import make_view
     a = input._data
     if a.dtype.name not in _COMPLEX_OF:
         raise RuntimeError("view_as_complex is only supported for half, float and double "
@@ -69,10 +73,7 @@ def view_as_complex(input):
                            "dimension")
     if input.storage_offset() % 2:
         raise RuntimeError("Tensor must have a storage_offset divisible by 2")
-    result = make_view(input, a.view(_COMPLEX_OF[a.dtype.name])[..., 0])
-    if GradMode.enabled and input._requires_grad:
-        record(ViewAsComplexBackward0, (input,), result)
-    return result
+    return apply(ViewAsComplexBackward0, input)
 
 
 # taimatsu's conj() copies, and negation is never lazy: the bits are always clear
@@ -101,7 +102,13 @@ def resolve_neg(input):
 # --- matrix_exp -------------------------------------------------------------------------
 
 
-class LinalgMatrixExpBackward0(Node):
+class LinalgMatrixExpBackward0(Op):
+    saves = ("self",)
+
+    @staticmethod
+    def forward(xp, a):
+        return xp.ascontiguousarray(_expm(a))
+
     def backward(self, grad):
         (a,) = self.saved()
         # torch's trick: d exp(A)[G] is the upper-right block of exp([[A^H, G], [0, A^H]])
@@ -135,12 +142,8 @@ def _expm(a):
 
 @public
 def matrix_exp(A):
-    xp = _xp_of(A)
-    a = _check_matrix_input(A, "linalg.matrix_exp")
-    result = _wrap(xp.ascontiguousarray(_expm(a)))
-    if GradMode.enabled and A._requires_grad:
-        record(LinalgMatrixExpBackward0, (A,), result, (A,))
-    return result
+    _check_matrix_input(A, "linalg.matrix_exp")
+    return apply(LinalgMatrixExpBackward0, A)
 
 
 # --- solve_triangular ----------------------------------------------------------------------
@@ -154,7 +157,25 @@ def _triangle_mask(n, like, upper, unitriangular):
     return _wrap(m)
 
 
-class LinalgSolveTriangularBackward0(Node):
+class LinalgSolveTriangularBackward0(Op):
+    args = ("self", "B")
+    saves = ("self", "result")
+
+    @staticmethod
+    def forward(xp, a, b, upper, left, unitriangular):
+        # torch solves in A's dtype, whatever B's is
+        b = b.astype(a.dtype, copy=False)
+        n = a.shape[-1]
+        tri = xp.triu(a, 1) if upper else xp.tril(a, -1)
+        tri = tri + (xp.eye(n, dtype=a.dtype) if unitriangular
+                     else xp.diagonal(a, 0, -2, -1)[..., None] * xp.eye(n, dtype=a.dtype))
+        if left:
+            r = xp.linalg.solve(tri, b)
+        else:
+            r = xp.swapaxes(xp.linalg.solve(xp.swapaxes(tri, -1, -2), xp.swapaxes(b, -1, -2)),
+                            -1, -2)
+        return xp.ascontiguousarray(r)
+
     def backward(self, grad):
         a, x = self.saved()
         upper, left, unit = self.upper, self.left, self.unitriangular
@@ -167,33 +188,19 @@ class LinalgSolveTriangularBackward0(Node):
 
 
 def solve_triangular(A, B, *, upper, left=True, unitriangular=False, out=None):
-    xp = _xp_of(A)
     a = _check_matrix_input(A, "linalg.solve_triangular")
     b = B._data
     if b.ndim < 2:
         raise RuntimeError("linalg.solve_triangular: The input tensor B must have at least 2 "
                            "dimensions.")
-    # torch solves in A's dtype, whatever B's is
-    b = b.astype(a.dtype, copy=False)
     rows = b.shape[-2] if left else b.shape[-1]
     if rows != a.shape[-1]:
         eq = "AX = B" if left else "XA = B"
         raise RuntimeError(f"linalg.solve_triangular: Incompatible shapes of A and B for the "
                            f"equation {eq} ({a.shape[-2]}x{a.shape[-1]} and "
                            f"{b.shape[-2]}x{b.shape[-1]})")
-    n = a.shape[-1]
-    tri = xp.triu(a, 1) if upper else xp.tril(a, -1)
-    tri = tri + (xp.eye(n, dtype=a.dtype) if unitriangular
-                 else xp.diagonal(a, 0, -2, -1)[..., None] * xp.eye(n, dtype=a.dtype))
-    if left:
-        r = xp.linalg.solve(tri, b)
-    else:
-        r = xp.swapaxes(xp.linalg.solve(xp.swapaxes(tri, -1, -2), xp.swapaxes(b, -1, -2)),
-                        -1, -2)
-    result = _wrap(xp.ascontiguousarray(r))
-    if GradMode.enabled and (A._requires_grad or B._requires_grad):
-        record(LinalgSolveTriangularBackward0, (A, B), result, (A, result), upper=upper,
-               left=left, unitriangular=unitriangular)
+    result = apply(LinalgSolveTriangularBackward0, A, B, upper=upper, left=left,
+                   unitriangular=unitriangular)
     if out is not None:
         from .linalg import _into
         return _into(out, result)
@@ -428,10 +435,24 @@ def _lu_masks(m, n, dtype, xp):
     return (_wrap(xp.tri(m, n, -1, dtype=dtype)), _wrap(xp.triu(xp.ones((m, n), dtype))))
 
 
-class LinalgLuBackward0(Node):
+class LinalgLuBackward0(Op):
+    """torch's linalg_lu: (P, L, U), P without a gradient; the backward reads all three."""
+
+    saves = ("self", "result0", "result1", "result2")
+    differentiable_outputs = (False, True, True)
+
+    @staticmethod
+    def forward(xp, a):
+        m, n = a.shape[-2:]
+        k = min(m, n)
+        packed, _, perm = _getrf(a)
+        lower = xp.tri(m, k, -1, dtype=a.dtype) * packed[..., :, :k] + \
+            xp.eye(m, k, dtype=a.dtype)
+        return _perm_matrix(perm, a.dtype), lower, xp.triu(packed[..., :k, :])
+
     def backward(self, grads):
-        a, lower, upper = self.saved()
-        g_l, g_u = grads
+        a, p, lower, upper = self.saved()
+        _, g_l, g_u = grads
         n = a.shape[-1]
         strict, tri = _lu_masks(n, n, a._data.dtype, a._xp)
         # torch's square case: A = P L U, phi = L^H gL (strictly lower) + gU U^H (upper)
@@ -440,7 +461,6 @@ class LinalgLuBackward0(Node):
             phi = phi + matmul(_mH(lower), g_l) * strict
         if g_u is not None:
             phi = phi + matmul(g_u, _mH(upper)) * tri
-        p = _wrap(self.perm)
         x = solve_triangular(_mH(lower), phi, upper=True, unitriangular=True)
         x = solve_triangular(_mH(upper), x, upper=False, left=False)
         return (matmul(p, x),)
@@ -457,25 +477,15 @@ def _check_lu_input(A, fn):
 
 
 def lu(A, *, pivot=True, out=None):
-    xp = _xp_of(A)
     a = _check_lu_input(A, "linalg.lu")
     if not pivot:
         raise RuntimeError("linalg.lu_factor: LU without pivoting is not implemented on the "
                            "CPU")
     m, n = a.shape[-2:]
-    k = min(m, n)
-    packed, _, perm = _getrf(a)
-    lower = xp.tri(m, k, -1, dtype=a.dtype) * packed[..., :, :k] + xp.eye(m, k, dtype=a.dtype)
-    upper = xp.triu(packed[..., :k, :])
-    p = _wrap(_perm_matrix(perm, a.dtype))
-    lt, ut = _wrap(lower), _wrap(upper)
-    if GradMode.enabled and A._requires_grad:
-        if m != n:
-            raise NotImplementedError("linalg.lu: the derivative for non-square inputs is not "
-                                      "implemented in taimatsu")
-        record(LinalgLuBackward0, (A,), (lt, ut), (A, lt, ut), perm=_perm_matrix(
-            perm, a.dtype))
-    return linalg_lu((p, lt, ut))
+    if GradMode.enabled and A._requires_grad and m != n:
+        raise NotImplementedError("linalg.lu: the derivative for non-square inputs is not "
+                                  "implemented in taimatsu")
+    return linalg_lu(apply(LinalgLuBackward0, A))
 
 
 def lu_factor(A, *, pivot=True, out=None):
@@ -547,7 +557,16 @@ def lu_solve(LU, pivots, B, *, left=True, adjoint=False, out=None):
 
 # --- eig, eigvals -------------------------------------------------------------------------
 
-class LinalgEigBackward0(Node):
+class LinalgEigBackward0(Op):
+    saves = ("self", "result0", "result1")
+
+    @staticmethod
+    def forward(xp, a):
+        values, vectors = xp.linalg.eig(a)
+        cdt = xp.result_type(a.dtype, D.complex64._np)
+        return (values.astype(cdt, copy=False),
+                xp.ascontiguousarray(vectors.astype(cdt, copy=False)))
+
     def backward(self, grads):
         a, values, vectors = self.saved()
         xp = a._xp
@@ -577,15 +596,8 @@ class LinalgEigBackward0(Node):
 
 
 def eig(A, *, out=None):
-    xp = _xp_of(A)
-    a = _check_matrix_input(A, "linalg.eig")
-    values, vectors = xp.linalg.eig(a)
-    cdt = xp.result_type(a.dtype, D.complex64._np)
-    lt = _wrap(values.astype(cdt, copy=False))
-    vt = _wrap(xp.ascontiguousarray(vectors.astype(cdt, copy=False)))
-    if GradMode.enabled and A._requires_grad:
-        record(LinalgEigBackward0, (A,), (lt, vt), (A, lt, vt))
-    return linalg_eig((lt, vt))
+    _check_matrix_input(A, "linalg.eig")
+    return linalg_eig(apply(LinalgEigBackward0, A))
 
 
 def eigvals(A, *, out=None):
@@ -624,7 +636,17 @@ def qr(input, some=True, *, out=None):
     return qr_result(tuple(linalg_qr(input, "reduced" if some else "complete")))
 
 
-class CholeskySolveBackward0(Node):
+class CholeskySolveBackward0(Op):
+    args = ("self", "input2")
+    saves = ("self", "input2", "result")
+
+    @staticmethod
+    def forward(xp, b, f, upper):
+        tri = xp.triu(f) if upper else xp.tril(f)
+        low = xp.swapaxes(tri, -1, -2).conj() if upper else tri
+        x = xp.linalg.solve(xp.swapaxes(low, -1, -2).conj(), xp.linalg.solve(low, b))
+        return xp.ascontiguousarray(x)
+
     def backward(self, grad):
         b, factor, result = self.saved()
         gb = cholesky_solve(grad, factor, self.upper)
@@ -639,19 +661,22 @@ class CholeskySolveBackward0(Node):
 
 @public
 def cholesky_solve(input, input2, upper=False, *, out=None):
-    xp = _xp_of(input)
-    b, f = input._data, input2._data
-    tri = xp.triu(f) if upper else xp.tril(f)
-    low = xp.swapaxes(tri, -1, -2).conj() if upper else tri
-    x = xp.linalg.solve(xp.swapaxes(low, -1, -2).conj(), xp.linalg.solve(low, b))
-    result = _wrap(xp.ascontiguousarray(x))
-    if GradMode.enabled and (input._requires_grad or input2._requires_grad):
-        record(CholeskySolveBackward0, (input, input2), result, (input, input2, result),
-               upper=upper)
-    return result
+    return apply(CholeskySolveBackward0, input, input2, upper=upper)
 
 
-class CholeskyInverseBackward0(Node):
+class CholeskyInverseBackward0(Op):
+    """(L L^H)^-1 from a Cholesky factor L (real matrices)."""
+
+    saves = ("self", "result")
+
+    @staticmethod
+    def forward(xp, a, upper):
+        factor = xp.triu(a) if upper else xp.tril(a)
+        factor_inv = xp.linalg.solve(factor, xp.eye(a.shape[-1], dtype=a.dtype))
+        f_inv_t = xp.swapaxes(factor_inv, -1, -2)
+        r = factor_inv @ f_inv_t if upper else f_inv_t @ factor_inv
+        return xp.ascontiguousarray(r)
+
     def backward(self, grad):
         L, result = self.saved()
         # torch's formula treats L as a full matrix: its other triangle gets gradient too
@@ -664,16 +689,7 @@ class CholeskyInverseBackward0(Node):
 @public
 def cholesky_inverse(input, upper=False, *, out=None):
     """(L L^H)^-1 from a Cholesky factor L (real matrices)."""
-    xp = _xp_of(input)
-    a = input._data
-    factor = xp.triu(a) if upper else xp.tril(a)
-    factor_inv = xp.linalg.solve(factor, xp.eye(a.shape[-1], dtype=a.dtype))
-    f_inv_t = xp.swapaxes(factor_inv, -1, -2)
-    r = factor_inv @ f_inv_t if upper else f_inv_t @ factor_inv
-    result = _wrap(xp.ascontiguousarray(r))
-    if GradMode.enabled and input._requires_grad:
-        record(CholeskyInverseBackward0, (input,), result, (input, result), upper=upper)
-    return result
+    return apply(CholeskyInverseBackward0, input, upper=upper)
 
 
 @public

@@ -7,12 +7,10 @@ differentiable again.
 """
 from .. import _dtype as D
 from .._backend import cpu
-from .._tensor import Tensor, _wrap
+from .._tensor import _wrap
 from ..autograd.grad_mode import GradMode
-from ..autograd.graph import Node
 from ..return_types import _structseq
-from ._core import public
-from ._core import record
+from ._core import Op, apply, public
 from ._core import xp_of as _xp_of
 from .linalg import _conj, _into, _legacy, linalg_cross, matmul
 from .reduction import amax, amin, vector_norm
@@ -94,15 +92,15 @@ def _singular_index(a):
     return a.shape[-1]
 
 
-def _with(node_cls, inputs, result, saved, **attrs):
-    if GradMode.enabled and any(isinstance(t, Tensor) and t._requires_grad for t in inputs):
-        record(node_cls, inputs, result, saved, **attrs)
-    return result
-
-
 # --- det, slogdet ------------------------------------------------------------------------
 
-class LinalgDetBackward0(Node):
+class LinalgDetBackward0(Op):
+    saves = ("self", "result")
+
+    @staticmethod
+    def forward(xp, a):
+        return xp.asarray(xp.linalg.det(a))
+
     def backward(self, grad):
         (a, det) = self.saved()
         scale = _conj(grad * det).unsqueeze(-1).unsqueeze(-1)
@@ -111,13 +109,18 @@ class LinalgDetBackward0(Node):
 
 @public
 def det(A, *, out=None):
-    xp = _xp_of(A)
-    a = _check_matrix_input(A, "linalg.det")
-    result = _wrap(xp.asarray(xp.linalg.det(a)))
-    return _into(out, _with(LinalgDetBackward0, (A,), result, (A, result)))
+    _check_matrix_input(A, "linalg.det")
+    return _into(out, apply(LinalgDetBackward0, A))
 
 
-class LinalgSlogdetBackward0(Node):
+class LinalgSlogdetBackward0(Op):
+    saves = ("self",)
+
+    @staticmethod
+    def forward(xp, a):
+        sign, logabs = xp.linalg.slogdet(a)
+        return xp.asarray(sign), xp.asarray(logabs)
+
     def backward(self, grads):
         (a,) = self.saved()
         g = grads[1]
@@ -127,13 +130,8 @@ class LinalgSlogdetBackward0(Node):
 
 
 def slogdet(A, *, out=None, _result=linalg_slogdet):
-    xp = _xp_of(A)
-    a = _check_matrix_input(A, "linalg.slogdet")
-    sign, logabs = xp.linalg.slogdet(a)
-    outs = (_wrap(xp.asarray(sign)), _wrap(xp.asarray(logabs)))
-    if GradMode.enabled and A._requires_grad:
-        record(LinalgSlogdetBackward0, (A,), outs, (A,))
-    return _result(outs)
+    _check_matrix_input(A, "linalg.slogdet")
+    return _result(apply(LinalgSlogdetBackward0, A))
 
 
 @public(name="slogdet")
@@ -150,7 +148,18 @@ def logdet(input):
 
 # --- inv, solve --------------------------------------------------------------------------
 
-class LinalgInvExBackward0(Node):
+class LinalgInvExBackward0(Op):
+    saves = ("result",)
+
+    @staticmethod
+    def forward(xp, a):
+        try:
+            return xp.linalg.inv(a)
+        except xp.linalg.LinAlgError:
+            raise LinAlgError(f"linalg.inv: The diagonal element {_singular_index(a)} is zero, "
+                              "the inversion could not be completed because the input matrix "
+                              "is singular.") from None
+
     def backward(self, grad):
         (ainv,) = self.saved()
         ainv_h = _mH(ainv)
@@ -158,16 +167,8 @@ class LinalgInvExBackward0(Node):
 
 
 def inv(A, *, out=None):
-    xp = _xp_of(A)
-    a = _check_matrix_input(A, "linalg.inv")
-    try:
-        r = xp.linalg.inv(a)
-    except xp.linalg.LinAlgError:
-        raise LinAlgError(f"linalg.inv: The diagonal element {_singular_index(a)} is zero, the "
-                          "inversion could not be completed because the input matrix is "
-                          "singular.") from None
-    result = _wrap(r)
-    return _into(out, _with(LinalgInvExBackward0, (A,), result, (result,)))
+    _check_matrix_input(A, "linalg.inv")
+    return _into(out, apply(LinalgInvExBackward0, A))
 
 
 def inv_ex(A, *, check_errors=False, out=None):
@@ -180,7 +181,26 @@ def inverse(input, *, out=None):
     return inv(input, out=out)
 
 
-class LinalgSolveExBackward0(Node):
+class LinalgSolveExBackward0(Op):
+    args = ("self", "B")
+    saves = ("self", "result")
+
+    @staticmethod
+    def forward(xp, a, b, vector, left):
+        b2 = b[..., None] if vector else b
+        if not left:
+            a, b2 = xp.swapaxes(a, -1, -2), xp.swapaxes(b2, -1, -2)
+        try:
+            r = xp.linalg.solve(a, b2)
+        except xp.linalg.LinAlgError:
+            raise LinAlgError("torch.linalg.solve: The solver failed because the input matrix "
+                              "is singular.") from None
+        if not left:
+            r = xp.swapaxes(r, -1, -2)
+        if vector:
+            r = r[..., 0]
+        return xp.ascontiguousarray(r)
+
     def backward(self, grad):
         a, x = self.saved()
         vector, left = self.vector, self.left
@@ -216,23 +236,25 @@ def solve(A, B, *, left=True, out=None):
         raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation "
                            f"{'AX = B' if left else 'XA = B'} ({a.shape[-2]}x{a.shape[-1]} and "
                            f"{b2.shape[-2]}x{b2.shape[-1]})")
-    try:
-        r = xp.linalg.solve(a, b2)
-    except xp.linalg.LinAlgError:
-        raise LinAlgError("torch.linalg.solve: The solver failed because the input matrix is "
-                          "singular.") from None
-    if not left:
-        r = xp.swapaxes(r, -1, -2)
-    if vector:
-        r = r[..., 0]
-    result = _wrap(xp.ascontiguousarray(r))
-    return _into(out, _with(LinalgSolveExBackward0, (A, B), result, (A, result), vector=vector,
-                            left=left))
+    return _into(out, apply(LinalgSolveExBackward0, A, B, vector=vector, left=left))
 
 
 # --- cholesky ----------------------------------------------------------------------------
 
-class LinalgCholeskyExBackward0(Node):
+class LinalgCholeskyExBackward0(Op):
+    saves = ("result",)
+
+    @staticmethod
+    def forward(xp, a, upper):
+        try:
+            lower = xp.linalg.cholesky(a)
+        except xp.linalg.LinAlgError:
+            raise LinAlgError("linalg.cholesky: The factorization could not be completed "
+                              "because the input is not positive-definite (the leading minor "
+                              f"of order {_not_positive_definite(a)} is not "
+                              "positive-definite).") from None
+        return xp.ascontiguousarray(xp.swapaxes(lower, -1, -2).conj()) if upper else lower
+
     def backward(self, grad):
         (factor,) = self.saved()
         lower = _mH(factor) if self.upper else factor
@@ -257,17 +279,8 @@ def _not_positive_definite(a):
 
 
 def cholesky(A, *, upper=False, out=None):
-    xp = _xp_of(A)
-    a = _check_matrix_input(A, "linalg.cholesky")
-    try:
-        lower = xp.linalg.cholesky(a)
-    except xp.linalg.LinAlgError:
-        raise LinAlgError("linalg.cholesky: The factorization could not be completed because "
-                          "the input is not positive-definite (the leading minor of order "
-                          f"{_not_positive_definite(a)} is not positive-definite).") from None
-    r = xp.ascontiguousarray(xp.swapaxes(lower, -1, -2).conj()) if upper else lower
-    result = _wrap(r)
-    return _into(out, _with(LinalgCholeskyExBackward0, (A,), result, (result,), upper=upper))
+    _check_matrix_input(A, "linalg.cholesky")
+    return _into(out, apply(LinalgCholeskyExBackward0, A, upper=upper))
 
 
 def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
@@ -278,7 +291,13 @@ def cholesky_ex(A, *, upper=False, check_errors=False, out=None):
 
 # --- eigh, svd, qr -----------------------------------------------------------------------
 
-class LinalgEighBackward0(Node):
+class LinalgEighBackward0(Op):
+    saves = ("result0", "result1")
+
+    @staticmethod
+    def forward(xp, a, UPLO):
+        return tuple(xp.linalg.eigh(a, UPLO=UPLO))
+
     def backward(self, grads):
         lam, v = self.saved()
         g_lam, g_v = grads
@@ -295,22 +314,23 @@ class LinalgEighBackward0(Node):
 
 
 def eigh(A, UPLO="L", *, out=None):
-    xp = _xp_of(A)
-    a = _check_matrix_input(A, "linalg.eigh")
-    w, v = xp.linalg.eigh(a, UPLO=UPLO)
-    outs = (_wrap(w), _wrap(v))
-    if GradMode.enabled and A._requires_grad:
-        record(LinalgEighBackward0, (A,), outs, outs)
-    return linalg_eigh(outs)
+    _check_matrix_input(A, "linalg.eigh")
+    return linalg_eigh(apply(LinalgEighBackward0, A, UPLO=UPLO))
 
 
 def eigvalsh(A, UPLO="L", *, out=None):
     return eigh(A, UPLO)[0]
 
 
-class LinalgSvdBackward0(Node):
+class LinalgSvdBackward0(Op):
     """The reduced SVD's backward (torch's svd_backward, for full_matrices=False or
     square inputs)."""
+
+    saves = ("result0", "result1", "result2")
+
+    @staticmethod
+    def forward(xp, a, full_matrices):
+        return tuple(xp.linalg.svd(a, full_matrices=full_matrices))
 
     def backward(self, grads):
         u, s, vh = self.saved()
@@ -344,13 +364,8 @@ class LinalgSvdBackward0(Node):
 
 
 def svd(A, full_matrices=True, *, driver=None, out=None):
-    xp = _xp_of(A)
-    a = _check_matrix_input(A, "linalg.svd", square=False)
-    u, s, vh = xp.linalg.svd(a, full_matrices=full_matrices)
-    outs = (_wrap(u), _wrap(s), _wrap(vh))
-    if GradMode.enabled and A._requires_grad:
-        record(LinalgSvdBackward0, (A,), outs, outs)
-    return linalg_svd(outs)
+    _check_matrix_input(A, "linalg.svd", square=False)
+    return linalg_svd(apply(LinalgSvdBackward0, A, full_matrices=full_matrices))
 
 
 def svdvals(A, *, driver=None, out=None):
@@ -361,9 +376,16 @@ def svdvals(A, *, driver=None, out=None):
     return svd(A, full_matrices=False)[1]
 
 
-class LinalgQrBackward0(Node):
+class LinalgQrBackward0(Op):
     """torch's linalg_qr_backward for mode='reduced' with m >= n:
     gA = (gQ + Q copyltu(M)) R^-H,  M = R gR^H - gQ^H Q."""
+
+    saves = ("result0", "result1")
+
+    @staticmethod
+    def forward(xp, a, mode):
+        q, r = xp.linalg.qr(a, mode="complete" if mode == "complete" else "reduced")
+        return (q if mode != "r" else xp.empty((0,), a.dtype)), r
 
     def backward(self, grads):
         q, r = self.saved()
@@ -383,22 +405,28 @@ class LinalgQrBackward0(Node):
 
 
 def qr(A, mode="reduced", *, out=None):
-    xp = _xp_of(A)
-    a = _check_matrix_input(A, "linalg.qr", square=False)
+    _check_matrix_input(A, "linalg.qr", square=False)
     if mode not in ("reduced", "complete", "r"):
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of "
                            "'reduced' (default), 'r', or 'complete'")
-    q, r = xp.linalg.qr(a, mode="complete" if mode == "complete" else "reduced")
-    outs = (_wrap(q if mode != "r" else xp.empty((0,), a.dtype)), _wrap(r))
-    if GradMode.enabled and A._requires_grad:
-        record(LinalgQrBackward0, (A,), outs, outs)
-    return linalg_qr(outs)
+    return linalg_qr(apply(LinalgQrBackward0, A, mode=mode))
 
 
 # --- pinv, matrix_rank, lstsq ------------------------------------------------------------
 
-class LinalgPinvBackward0(Node):
+class LinalgPinvBackward0(Op):
     """torch's pinv_backward."""
+
+    saves = ("self", "result")
+
+    @staticmethod
+    def forward(xp, a, atol, rtol, hermitian):
+        s = xp.linalg.svd(a, compute_uv=False)
+        s_max = s[..., :1] if s.shape[-1] else xp.zeros(s.shape[:-1] + (1,), s.dtype)
+        tol = _tolerances(s_max, a.shape, s.dtype, atol, rtol)
+        cutoff = xp.divide(tol, s_max, out=xp.zeros_like(tol), where=s_max != 0)
+        r = xp.linalg.pinv(a, rcond=cutoff[..., 0], hermitian=hermitian)
+        return xp.ascontiguousarray(r)
 
     def backward(self, grad):
         a, p = self.saved()
@@ -428,15 +456,8 @@ def _tolerances(s_max, shape, dtype, atol, rtol):
 
 
 def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
-    xp = _xp_of(A)
-    a = _check_matrix_input(A, "linalg.pinv", square=False)
-    s = xp.linalg.svd(a, compute_uv=False)
-    s_max = s[..., :1] if s.shape[-1] else xp.zeros(s.shape[:-1] + (1,), s.dtype)
-    tol = _tolerances(s_max, a.shape, s.dtype, atol, rtol)
-    cutoff = xp.divide(tol, s_max, out=xp.zeros_like(tol), where=s_max != 0)
-    r = xp.linalg.pinv(a, rcond=cutoff[..., 0], hermitian=hermitian)
-    result = _wrap(xp.ascontiguousarray(r))
-    return _into(out, _with(LinalgPinvBackward0, (A,), result, (A, result)))
+    _check_matrix_input(A, "linalg.pinv", square=False)
+    return _into(out, apply(LinalgPinvBackward0, A, atol=atol, rtol=rtol, hermitian=hermitian))
 
 
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
@@ -451,7 +472,26 @@ def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
     return _into(out, _wrap(xp.asarray((s > tol).sum(-1), dtype=D.int64._np)))
 
 
-class LinalgLstsqBackward0(Node):
+class LinalgLstsqBackward0(Op):
+    """(solution, residuals, rank, singular_values): the residuals, rank and singular
+    values are left empty (gelsy's); the solution and residuals are differentiable, as
+    torch's (the empty residuals get no gradient)."""
+
+    args = ("self", "b")
+    saves = ("self", "b")
+    differentiable_outputs = (True, True, False, False)
+
+    @staticmethod
+    def forward(xp, a, b, rcond):
+        vector = b.ndim == a.ndim - 1
+        b2 = b[..., None] if vector else b
+        x = xp.linalg.pinv(a, rcond=rcond if rcond is not None else
+                           _host.finfo(a.dtype).eps * max(a.shape[-2:])) @ b2
+        if vector:
+            x = x[..., 0]
+        return (xp.ascontiguousarray(x), xp.empty((0,), a.dtype), xp.empty((0,), D.int64._np),
+                xp.empty((0,), a.dtype))
+
     def backward(self, grads):
         a, b = self.saved()
         grad = grads[0]
@@ -464,25 +504,8 @@ class LinalgLstsqBackward0(Node):
 
 
 def lstsq(A, B, rcond=None, *, driver=None):
-    xp = _xp_of(A)
-    a = _check_matrix_input(A, "linalg.lstsq", square=False)
-    b = B._data
-    vector = b.ndim == a.ndim - 1
-    b2 = b[..., None] if vector else b
-    x = xp.linalg.pinv(a, rcond=rcond if rcond is not None else
-                       _host.finfo(a.dtype).eps * max(a.shape[-2:])) @ b2
-    if vector:
-        x = x[..., 0]
-    solution = _wrap(xp.ascontiguousarray(x))
-    empty = _wrap(xp.empty((0,), a.dtype))
-    rank = _wrap(xp.empty((0,), D.int64._np))
-    outs = (solution, empty, rank, _wrap(xp.empty((0,), a.dtype)))
-    if GradMode.enabled and (A._requires_grad or B._requires_grad):
-        record(LinalgLstsqBackward0, (A, B), outs, (A, B))
-        for t in outs[1:]:
-            t._requires_grad = False
-            t._grad_fn = None
-    return linalg_lstsq(outs)
+    _check_matrix_input(A, "linalg.lstsq", square=False)
+    return linalg_lstsq(apply(LinalgLstsqBackward0, A, B, rcond=rcond))
 
 
 # --- products ----------------------------------------------------------------------------
@@ -541,7 +564,7 @@ def matrix_power(A, n, *, out=None):
         eye = xp.broadcast_to(xp.eye(a.shape[-1], dtype=a.dtype), a.shape).copy()
         # the identity copied over A (torch's CopyBackwards): no gradient reaches A
         from .copy import CopyBackwards
-        return _into(out, _with(CopyBackwards, (A, None), _wrap(eye), None))
+        return _into(out, apply(CopyBackwards, A, _wrap(eye)))
     base = inv(A) if n < 0 else A
     n = abs(n)
     result = None

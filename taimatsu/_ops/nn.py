@@ -17,8 +17,7 @@ import math
 
 from .. import _dtype as D
 from .._backend import backend_of_type, cpu
-from ..autograd.graph import Node
-from ._core import record
+from ._core import Op, apply
 from ._core import xp_of as _xp_of
 
 _host = cpu.xp  # integer limits of dtypes
@@ -174,7 +173,22 @@ def _weight_grad_array(x, g, geo, groups, weight_shape):
     return xp.ascontiguousarray(xp.moveaxis(dw, -1, 1)).astype(x.dtype, copy=False)
 
 
-class ConvolutionBackward0(Node):
+def _add_bias(out, b, geometry):
+    if b is not None:
+        out += b.reshape((-1,) + (1,) * len(geometry.kernel))
+    return out
+
+
+class ConvolutionBackward0(Op):
+    """conv(x, w) + b for x (N, C, *S), w (O, C // groups, *K), b (O,) or None."""
+
+    args = ("self", "weight", "bias")
+    saves = ("self", "weight")
+
+    @staticmethod
+    def forward(xp, x, w, b, geometry, groups):
+        return _add_bias(_conv_array(x, w, geometry, groups), b, geometry)
+
     def backward(self, grad):
         x, w = self.saved()
         geo, groups = self.geometry, self.groups
@@ -188,8 +202,15 @@ class ConvolutionBackward0(Node):
         return gx, gw, gb
 
 
-class ConvolutionBackwardBackward0(Node):
+class ConvolutionBackwardBackward0(Op):
     """The node of a convolution's input gradient (a transposed convolution)."""
+
+    args = ("grad_output", "weight")
+    saves = ("grad_output", "weight")
+
+    @staticmethod
+    def forward(xp, g, w, geometry, groups, input_shape):
+        return _input_grad_array(g, w, geometry, groups, tuple(input_shape))
 
     def backward(self, grad):
         g, w = self.saved()
@@ -200,8 +221,15 @@ class ConvolutionBackwardBackward0(Node):
         return dg, dw
 
 
-class _ConvWeightGradBackward(Node):
+class _ConvWeightGradBackward(Op):
     """The node of a convolution's weight gradient."""
+
+    args = ("self", "grad_output")
+    saves = ("self", "grad_output")
+
+    @staticmethod
+    def forward(xp, x, g, geometry, groups, weight_shape):
+        return _weight_grad_array(x, g, geometry, groups, tuple(weight_shape))
 
     def name(self):
         return "ConvolutionBackwardBackward0"
@@ -215,9 +243,15 @@ class _ConvWeightGradBackward(Node):
         return dx, dg
 
 
-class _ConvBiasGradBackward(Node):
+class _ConvBiasGradBackward(Op):
     """The node of a convolution's bias gradient.  Like torch's (one node computes all
     three gradients), it has the input and weight as inputs too, with zero derivative."""
+
+    args = ("grad_output", "self", "weight")
+
+    @staticmethod
+    def forward(xp, g, x, w, grad_shape):
+        return g.sum(axis=(0,) + tuple(range(2, g.ndim)), dtype=g.dtype)
 
     def name(self):
         return "ConvolutionBackwardBackward0"
@@ -228,49 +262,37 @@ class _ConvBiasGradBackward(Node):
 
 
 def conv_bias_grad(g, x, w):
-    a = g._data
-    result = _wrap_new(a.sum(axis=(0,) + tuple(range(2, a.ndim)), dtype=a.dtype))
-    if _needs_grad(g, x, w):
-        record(_ConvBiasGradBackward, (g, x, w), result, None, grad_shape=g.shape)
-    return result
-
-
-def _wrap_new(array):
-    from .._tensor import _wrap
-    return _wrap(array)
+    return apply(_ConvBiasGradBackward, g, x, w, grad_shape=g.shape)
 
 
 def convolution(x, w, b, geo, groups):
     """conv(x, w) + b for tensors x (N, C, *S), w (O, C // groups, *K), b (O,) or None."""
-    out = _conv_array(x._data, w._data, geo, groups)
-    if b is not None:
-        out += b._data.reshape((-1,) + (1,) * len(geo.kernel))
-    result = _wrap_new(out)
-    if _needs_grad(x, w, b):
-        record(ConvolutionBackward0, (x, w, b), result, (x, w), geometry=geo, groups=groups)
-    return result
+    return apply(ConvolutionBackward0, x, w, b, geometry=geo, groups=groups)
 
 
 def conv_input_grad(g, w, geo, groups, input_shape):
-    result = _wrap_new(_input_grad_array(g._data, w._data, geo, groups, tuple(input_shape)))
-    if _needs_grad(g, w):
-        record(ConvolutionBackwardBackward0, (g, w), result, (g, w), geometry=geo,
-               groups=groups)
-    return result
+    return apply(ConvolutionBackwardBackward0, g, w, geometry=geo, groups=groups,
+                 input_shape=input_shape)
 
 
 def conv_weight_grad(x, g, geo, groups, weight_shape):
-    result = _wrap_new(_weight_grad_array(x._data, g._data, geo, groups, tuple(weight_shape)))
-    if _needs_grad(x, g):
-        record(_ConvWeightGradBackward, (x, g), result, (x, g), geometry=geo, groups=groups)
-    return result
+    return apply(_ConvWeightGradBackward, x, g, geometry=geo, groups=groups,
+                 weight_shape=weight_shape)
 
 
-class _ConvTransposeBackward(Node):
+class _ConvTransposeBackward(Op):
     """The node of a transposed convolution (torch records it as ConvolutionBackward0:
     one `convolution` op with transposed=True).  By the adjoint identity above, its input
     gradient is a plain convolution of the output gradient, and its weight gradient
     correlates the output gradient with the input."""
+
+    args = ("self", "weight", "bias")
+    saves = ("self", "weight")
+
+    @staticmethod
+    def forward(xp, x, w, b, geometry, groups, output_shape):
+        return _add_bias(_input_grad_array(x, w, geometry, groups, tuple(output_shape)), b,
+                         geometry)
 
     def name(self):
         return "ConvolutionBackward0"
@@ -291,18 +313,8 @@ def conv_transpose(x, w, b, geo, groups, output_shape):
     """The transposed convolution of x (N, C_in, *S) with w (C_in, C_out // groups, *K),
     plus b (C_out,) or None: the input gradient of the convolution of an input of
     `output_shape` whose windows `geo` places (geo.out is x's spatial size)."""
-    out = _input_grad_array(x._data, w._data, geo, groups, tuple(output_shape))
-    if b is not None:
-        out += b._data.reshape((-1,) + (1,) * len(geo.kernel))
-    result = _wrap_new(out)
-    if _needs_grad(x, w, b):
-        record(_ConvTransposeBackward, (x, w, b), result, (x, w), geometry=geo, groups=groups)
-    return result
-
-
-def _needs_grad(*tensors):
-    from ..autograd.grad_mode import GradMode
-    return GradMode.enabled and any(t is not None and t._requires_grad for t in tensors)
+    return apply(_ConvTransposeBackward, x, w, b, geometry=geo, groups=groups,
+                 output_shape=output_shape)
 
 
 # --- max pooling ------------------------------------------------------------------------
@@ -380,10 +392,18 @@ def _max_pool_arrays(x, geo):
     return best, index
 
 
-class _MaxPoolBackward(Node):
-    def backward(self, grad):
+class _MaxPoolBackward(Op):
+    """(values, indices) of a max pool of x (N, C, *S)."""
+
+    saves = ("result1", "self")
+
+    @staticmethod
+    def forward(xp, x, geometry, nd):
+        return _max_pool_arrays(x, geometry)
+
+    def backward(self, grads):
         indices, x = self.saved()
-        return (max_pool_backward(grad, x, indices, self.nd),)
+        return (max_pool_backward(grads[0], x, indices, self.nd),)
 
 
 class MaxPool1DWithIndicesBackward0(_MaxPoolBackward):
@@ -404,17 +424,27 @@ _MAX_POOL_NODES = {1: MaxPool1DWithIndicesBackward0, 2: MaxPool2DWithIndicesBack
 
 def max_pool(x, geo):
     """(values, indices) of a max pool of x (N, C, *S)."""
-    values, index = _max_pool_arrays(x._data, geo)
-    out, indices = _wrap_new(values), _wrap_new(index)
-    if _needs_grad(x):
-        nd = len(geo.kernel)
-        record(_MAX_POOL_NODES[nd], (x,), out, (indices, x), nd=nd)
-    return out, indices
+    nd = len(geo.kernel)
+    return apply(_MAX_POOL_NODES[nd], x, geometry=geo, nd=nd)
 
 
-class MaxPoolBackwardBackward(Node):
-    """The node of a max pool's input gradient.  As torch's, it has the pooled input as
-    an input too, with zero derivative."""
+class MaxPoolBackwardBackward(Op):
+    """The node of a max pool's input gradient: each output's gradient added at its
+    argmax.  As torch's, it has the pooled input as an input too, with zero derivative."""
+
+    args = ("grad_output", "self", "indices")
+    nondifferentiable = ("indices",)
+    saves = ("indices",)
+
+    @staticmethod
+    def forward(xp, g, x, index, nd):
+        lead = g.shape[:-nd]
+        plane = math.prod(x.shape[-nd:])
+        rows = math.prod(lead)
+        base = (xp.arange(rows) * plane).reshape(lead + (1,) * nd)
+        total = xp.bincount((index + base).reshape(-1), weights=g.reshape(-1),
+                            minlength=rows * plane)
+        return total.astype(g.dtype, copy=False).reshape(x.shape)
 
     def name(self):
         return f"MaxPool{self.nd}DWithIndicesBackwardBackward0"
@@ -428,19 +458,7 @@ class MaxPoolBackwardBackward(Node):
 
 def max_pool_backward(grad, x, indices, nd):
     """The gradient of a max pool of x: each output's gradient added at its argmax."""
-    xp = _xp_of(grad)
-    g, index = grad._data, indices._data
-    input_shape = x.shape
-    lead = g.shape[:-nd]
-    plane = math.prod(input_shape[-nd:])
-    rows = math.prod(lead)
-    base = (xp.arange(rows) * plane).reshape(lead + (1,) * nd)
-    total = xp.bincount((index + base).reshape(-1), weights=g.reshape(-1),
-                        minlength=rows * plane)
-    result = _wrap_new(total.astype(g.dtype, copy=False).reshape(tuple(input_shape)))
-    if _needs_grad(grad, x):
-        record(MaxPoolBackwardBackward, (grad, x), result, (indices,), nd=nd)
-    return result
+    return apply(MaxPoolBackwardBackward, grad, x, indices, nd=nd)
 
 
 # --- average pooling --------------------------------------------------------------------
@@ -463,7 +481,18 @@ def _avg_divisor(geo, count_include_pad, divisor_override, dtype, xp):
     return counts.astype(dtype)
 
 
-class _AvgPoolBackward(Node):
+class _AvgPoolBackward(Op):
+    """Window sums over their divisors (the adjoint of avg_pool_backward)."""
+
+    saves = ("self",)
+
+    @staticmethod
+    def forward(xp, a, geometry, divisor):
+        nd = len(geometry.kernel)
+        total = geometry.windows(geometry.padded(a)).sum(axis=tuple(range(-nd, 0)),
+                                                         dtype=a.dtype)
+        return (total / divisor).astype(a.dtype, copy=False)
+
     def backward(self, grad):
         (x,) = self.saved()
         return (avg_pool_backward(grad, x, self.geometry, self.divisor),)
@@ -490,19 +519,21 @@ def avg_pool(x, geo, count_include_pad=True, divisor_override=None):
 
 
 def _avg_pool_sums(x, geo, divisor):
-    """Window sums over their divisors (the adjoint of avg_pool_backward)."""
-    a = x._data
-    nd = len(geo.kernel)
-    total = geo.windows(geo.padded(a)).sum(axis=tuple(range(-nd, 0)), dtype=a.dtype)
-    result = _wrap_new((total / divisor).astype(a.dtype, copy=False))
-    if _needs_grad(x):
-        record(_AVG_POOL_NODES[nd], (x,), result, (x,), geometry=geo, divisor=divisor)
-    return result
+    return apply(_AVG_POOL_NODES[len(geo.kernel)], x, geometry=geo, divisor=divisor)
 
 
-class AvgPoolBackwardBackward(Node):
+class AvgPoolBackwardBackward(Op):
     """The node of an average pool's input gradient (the pooled input is an input too,
     with zero derivative, as in torch)."""
+
+    args = ("grad_output", "self")
+
+    @staticmethod
+    def forward(xp, g, x, geometry, divisor):
+        nd = len(geometry.kernel)
+        spread = (g / divisor).astype(g.dtype, copy=False)
+        cols = xp.broadcast_to(spread[(Ellipsis,) + (None,) * nd], g.shape + geometry.kernel)
+        return xp.ascontiguousarray(geometry.scatter(cols, x.shape, g.dtype))
 
     def name(self):
         return f"AvgPool{len(self.geometry.kernel)}DBackwardBackward0"
@@ -512,13 +543,4 @@ class AvgPoolBackwardBackward(Node):
 
 
 def avg_pool_backward(grad, x, geo, divisor):
-    xp = _xp_of(grad)
-    g = grad._data
-    input_shape = x.shape
-    nd = len(geo.kernel)
-    spread = (g / divisor).astype(g.dtype, copy=False)
-    cols = xp.broadcast_to(spread[(Ellipsis,) + (None,) * nd], g.shape + geo.kernel)
-    result = _wrap_new(xp.ascontiguousarray(geo.scatter(cols, tuple(input_shape), g.dtype)))
-    if _needs_grad(grad, x):
-        record(AvgPoolBackwardBackward, (grad, x), result, None, geometry=geo, divisor=divisor)
-    return result
+    return apply(AvgPoolBackwardBackward, grad, x, geometry=geo, divisor=divisor)

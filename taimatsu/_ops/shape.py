@@ -122,6 +122,11 @@ class EmbedBackward(Op):
 
     @staticmethod
     def forward(xp, *pieces, shape, indices):
+        if len(pieces) == 1:  # the backward of a single view (x[0], x[1:])
+            piece = pieces[0]
+            out = xp.zeros(shape, dtype=piece.dtype)
+            out[indices[0]] = piece
+            return out
         out = xp.zeros(shape, dtype=next(p.dtype for p in pieces if p is not None))
         for index, piece in zip(indices, pieces):
             if piece is not None:

@@ -10,12 +10,14 @@ dependency: lgamma is a Lanczos approximation with reflection."""
 import math
 
 from .. import _dtype as D
+from functools import partial
+
+from .._backend import BY_ARRAY_TYPE
 from .._tensor import Tensor
-from ..autograd.grad_mode import GradMode
-from ..autograd.graph import Node
 from . import elementwise as ew
-from ._core import public, record
+from ._core import Op, apply, public
 from ._core import xp_of as _xp_of
+from ._layout import binary_result
 
 
 _F64 = D.float64._np
@@ -23,19 +25,6 @@ _LOG_PI = math.log(math.pi)
 _HALF_LOG_2PI = 0.5 * math.log(2 * math.pi)
 _SQRT_2PI = math.sqrt(2 * math.pi)
 _SQRT1_2 = math.sqrt(0.5)
-
-
-def _float_input(name, x, kernel):
-    """x's array in the dtype the op computes in (integers: the default float dtype)."""
-    if not isinstance(x, Tensor):
-        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
-                        f"{type(x).__name__}")
-    a = x._data
-    if a.dtype.kind == "c":
-        raise ew._not_implemented(kernel, a.dtype)
-    if a.dtype.kind != "f":
-        a = a.astype(D.get_default_dtype()._np)
-    return a
 
 
 def _polevl(z, coefficients):
@@ -331,50 +320,101 @@ def _xlog1py_array(xp, x, y):
 
 
 # ---------------------------------------------------------------------------------------
-# the gamma family
+# the records: a float op computes in `dtype` (an integer input in the default float dtype)
 
-class LgammaBackward0(Node):
-    forward = staticmethod(_lgamma_array)
+def _in_dtype(a, dtype):
+    return a if type(a) not in BY_ARRAY_TYPE or a.dtype == dtype else a.astype(dtype)
+
+
+def _as_result(xp, r, dtype):
+    if type(r) not in BY_ARRAY_TYPE:
+        return xp.asarray(r, dtype=dtype)
+    return r if r.dtype == dtype else r.astype(dtype)
+
+
+class _FloatUnary(Op):
+    """A float op of one tensor whose record names its kernel on arrays (`kernel`)."""
+
+    saves = ("self",)
+
+    def __init_subclass__(cls, **kwargs):
+        kernel = cls.__dict__.get("kernel")
+        if kernel is not None:
+            cls.forward = staticmethod(partial(_unary_forward, kernel.__func__))
+        super().__init_subclass__(**kwargs)
+
+
+def _unary_forward(kernel, xp, a, dtype, **params):
+    return _as_result(xp, kernel(_in_dtype(a, dtype), **params), dtype)
+
+
+def _float_dtype(name, x, kernel):
+    """The dtype the op computes x in (integers: the default float dtype), with torch's
+    errors."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not "
+                        f"{type(x).__name__}")
+    dt = x._data.dtype
+    if dt.kind == "c":
+        raise ew._not_implemented(kernel, dt)
+    return dt if dt.kind == "f" else D.get_default_dtype()._np
+
+
+def _unary(node_cls, name, kernel):
+    def op(input, *, out=None):
+        dt = _float_dtype(name, input, kernel)
+        return ew._into(out, apply(node_cls, input, dtype=dt))
+    op.__name__ = name
+    return op
+
+
+# --- the gamma family
+
+class LgammaBackward0(_FloatUnary):
+    kernel = staticmethod(_lgamma_array)
 
     def backward(self, grad):
         (x,) = self.saved()
         return (grad * digamma(x),)
 
 
-class DigammaBackward0(Node):
-    forward = staticmethod(_digamma_array)
+class DigammaBackward0(_FloatUnary):
+    kernel = staticmethod(_digamma_array)
 
     def backward(self, grad):
         (x,) = self.saved()
         return (grad * polygamma(1, x),)
 
 
-class PolygammaBackward0(Node):
+class PolygammaBackward0(_FloatUnary):
+    @staticmethod
+    def kernel(a, n):
+        return _polygamma_array(n, a)
+
     def backward(self, grad):
         (x,) = self.saved()
         return (grad * polygamma(self.n + 1, x),)
 
 
-class MvlgammaBackward0(Node):
+class MvlgammaBackward0(_FloatUnary):
+    """log of the multivariate gamma function of dimension p:
+    sum_i lgamma(x - i/2) + p (p - 1) / 4 log(pi)."""
+
+    @staticmethod
+    def kernel(a, p):
+        xp = _xp_of(a)
+        offsets = xp.arange(-p * 0.5 + 0.5, 0.5, 0.5).astype(a.dtype)
+        return _lgamma_array(a[..., None] + offsets).sum(-1) + \
+            a.dtype.type(p * (p - 1) * 0.25 * _LOG_PI)
+
     def backward(self, grad):
         (x,) = self.saved()
         return (grad * digamma(x.unsqueeze(-1) + _mvlgamma_offsets(self.p, x)).sum(-1),)
 
 
-def _unary_op(node_cls, name, kernel, save="x"):
-    def op(input, *, out=None):
-        a = _float_input(name, input, kernel)
-        result = ew._result(node_cls.forward(a), a.dtype)
-        if GradMode.enabled and input._requires_grad:
-            record(node_cls, (input,), result, (input if save == "x" else result,))
-        return ew._into(out, result)
-    op.__name__ = name
-    return op
-
-
-lgamma = public(_unary_op(LgammaBackward0, "lgamma", "lgamma_vml_cpu"), inplace="method")
+lgamma = public(_unary(LgammaBackward0, "lgamma", "lgamma_vml_cpu"), inplace="method")
 gammaln = lgamma  # torch.special's name
-digamma = public(_unary_op(DigammaBackward0, "digamma", "digamma"), inplace="method")
+digamma = public(_unary(DigammaBackward0, "digamma", "digamma"), inplace="method")
 psi = digamma  # torch.special's name
 
 
@@ -386,11 +426,8 @@ def polygamma(n, input, *, out=None):
     if n < 0:
         raise RuntimeError("polygamma(n, x) does not support negative n.")
     kernel = ("digamma", "trigamma")[n] if n < 2 else "polygamma"
-    a = _float_input("polygamma", input, kernel)
-    result = ew._result(_polygamma_array(n, a), a.dtype)
-    if GradMode.enabled and input._requires_grad:
-        record(PolygammaBackward0, (input,), result, (input,), n=n)
-    return ew._into(out, result)
+    dt = _float_dtype("polygamma", input, kernel)
+    return ew._into(out, apply(PolygammaBackward0, input, dtype=dt, n=n))
 
 
 def _polygamma_method(self, n):
@@ -404,26 +441,42 @@ def _mvlgamma_offsets(p, x):
 
 @public(inplace="method")
 def mvlgamma(input, p, *, out=None):
-    """log of the multivariate gamma function of dimension p:
-    sum_i lgamma(x - i/2) + p (p - 1) / 4 log(pi)."""
-    xp = _xp_of(input)
     if p < 1:
         raise RuntimeError("p has to be greater than or equal to 1")
-    a = _float_input("mvlgamma", input, "arange_cpu")
-    offsets = xp.arange(-p * 0.5 + 0.5, 0.5, 0.5).astype(a.dtype)
-    r = _lgamma_array(a[..., None] + offsets).sum(-1) + a.dtype.type(p * (p - 1) * 0.25 * _LOG_PI)
-    result = ew._result(r, a.dtype)
-    if GradMode.enabled and input._requires_grad:
-        record(MvlgammaBackward0, (input,), result, (input,), p=p)
-    return ew._into(out, result)
+    dt = _float_dtype("mvlgamma", input, "arange_cpu")
+    return ew._into(out, apply(MvlgammaBackward0, input, dtype=dt, p=p))
 
 
 def multigammaln(input, p, *, out=None):
     return mvlgamma(input, p, out=out)
 
 
-class SpecialZetaBackward0(Node):
+# --- ops of two operands, tensors or numbers: one record for each case, as torch's
+
+def _binary_forward(kernel):
+    def forward(xp, x, y, dtype, **params):
+        x, y = _in_dtype(x, dtype), _in_dtype(y, dtype)
+        try:
+            r = kernel(xp, x, y)
+        except ValueError:
+            from ._core import broadcast_error
+            raise broadcast_error(getattr(x, "shape", ()), getattr(y, "shape", ())) from None
+        if type(x) in BY_ARRAY_TYPE and type(r) in BY_ARRAY_TYPE and not x.flags.c_contiguous:
+            r = binary_result(r, x, y)
+        return _as_result(xp, r, dtype)
+    return staticmethod(forward)
+
+
+def _zeta_kernel(xp, x, q):
+    return _zeta_array(x, q)
+
+
+class SpecialZetaBackward0(Op):
     """zeta(tensor, tensor): torch has no derivative in the first argument."""
+
+    args = ("self", "other")
+    saves = ("self", "other")
+    forward = _binary_forward(_zeta_kernel)
 
     def backward(self, grad):
         x, q = self.saved()
@@ -432,61 +485,63 @@ class SpecialZetaBackward0(Node):
         return None, grad * -x * zeta(x + 1.0, q)
 
 
-class SpecialZetaBackward1(Node):
+class SpecialZetaBackward1(SpecialZetaBackward0):
     """zeta(number, tensor)."""
+
+    nondifferentiable = ("self",)
+    saves = ("other",)
 
     def backward(self, grad):
         (q,) = self.saved()
-        return (grad * -self.self_ * zeta(self.self_ + 1.0, q),)
+        return (grad * -self.number * zeta(self.number + 1.0, q),)
 
 
-class SpecialZetaBackward2(Node):
+class SpecialZetaBackward2(SpecialZetaBackward0):
     """zeta(tensor, number)."""
+
+    nondifferentiable = ("other",)
+    saves = ()
 
     def backward(self, grad):
         raise NotImplementedError("the derivative for 'zeta' is not implemented.")
 
 
-def _zeta_forward(x, q):
-    xp = _xp_of(x)
-    dt = xp.result_type(x, q)
-    return _zeta_array(x, q).astype(dt, copy=False)
+def _binary(name, input, other, nodes, out):
+    """Run the record of nodes (tensor-tensor, number-tensor, tensor-number) that fits."""
+    from ._core import as_tensor_operand
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        raise TypeError(f"special_{name}(): argument 'input' (position 1) must be Tensor, "
+                        f"not {type(input).__name__}")
+    dt = ew._real_dtype(name, input, other, floating=True)
+    a, b = as_tensor_operand(input), as_tensor_operand(other)
+    if not isinstance(a, Tensor):
+        result = apply(nodes[1], a, b, dtype=dt, number=a)
+    elif not isinstance(b, Tensor):
+        result = apply(nodes[2], a, b, dtype=dt, number=b)
+    else:
+        result = apply(nodes[0], a, b, dtype=dt)
+    return ew._into(out, result, (a, b))
 
 
 def zeta(input, other, *, out=None):
     """The Hurwitz zeta function sum_k (other + k) ** -input."""
-    from ._core import as_tensor_operand, to_array
-    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
-        raise TypeError("special_zeta(): argument 'input' (position 1) must be Tensor, not "
-                        f"{type(input).__name__}")
-    dt = ew._real_dtype("zeta", input, other, floating=True)
-    a, b = as_tensor_operand(input), as_tensor_operand(other)
-    r = ew._broadcasting(_zeta_forward, to_array(a, dt), to_array(b, dt), a, b)
-    result = ew._result(r, dt)
-    if GradMode.enabled and (getattr(a, "_requires_grad", False)
-                             or getattr(b, "_requires_grad", False)):
-        if not isinstance(a, Tensor):
-            record(SpecialZetaBackward1, (b,), result, (b,), self_=a)
-        elif not isinstance(b, Tensor):
-            record(SpecialZetaBackward2, (a,), result)
-        else:
-            record(SpecialZetaBackward0, (a, b), result, (a, b))
-    return ew._into(out, result, (a, b))
+    return _binary("zeta", input, other, (SpecialZetaBackward0, SpecialZetaBackward1,
+                                          SpecialZetaBackward2), out)
 
 
-# ---------------------------------------------------------------------------------------
-# Bessel functions, the normal distribution, entropy
+# --- Bessel functions, the normal distribution, entropy
 
-class I0Backward0(Node):
-    forward = staticmethod(_i0_array)
+class I0Backward0(_FloatUnary):
+    kernel = staticmethod(_i0_array)
 
     def backward(self, grad):
         (x,) = self.saved()
         return (grad * i1(x),)
 
 
-class SpecialI0EBackward0(Node):
-    forward = staticmethod(_i0e_array)
+class SpecialI0EBackward0(_FloatUnary):
+    kernel = staticmethod(_i0e_array)
+    saves = ("self", "result")
 
     def backward(self, grad):
         x, result = self.saved()
@@ -500,8 +555,9 @@ def _tiny_safe(x):
     return not_tiny, ew.where(not_tiny, x, eps)
 
 
-class SpecialI1Backward0(Node):
-    forward = staticmethod(_i1_array)
+class SpecialI1Backward0(_FloatUnary):
+    kernel = staticmethod(_i1_array)
+    saves = ("self", "result")
 
     def backward(self, grad):
         x, result = self.saved()
@@ -510,8 +566,9 @@ class SpecialI1Backward0(Node):
         return (grad * ew.where(not_tiny, gradx, 0.5),)
 
 
-class SpecialI1EBackward0(Node):
-    forward = staticmethod(_i1e_array)
+class SpecialI1EBackward0(_FloatUnary):
+    kernel = staticmethod(_i1e_array)
+    saves = ("self", "result")
 
     def backward(self, grad):
         x, result = self.saved()
@@ -520,59 +577,49 @@ class SpecialI1EBackward0(Node):
         return (grad * ew.where(not_tiny, gradx, 0.5),)
 
 
-class SpecialNdtriBackward0(Node):
-    forward = staticmethod(_ndtri_array)
+class SpecialNdtriBackward0(_FloatUnary):
+    kernel = staticmethod(_ndtri_array)
+    saves = ("result",)
 
     def backward(self, grad):
         (result,) = self.saved()
         return (grad * _SQRT_2PI * (result.square() / 2).exp(),)
 
 
-class SpecialLogNdtrBackward0(Node):
-    forward = staticmethod(_log_ndtr_array)
+class SpecialLogNdtrBackward0(_FloatUnary):
+    kernel = staticmethod(_log_ndtr_array)
+    saves = ("self", "result")
 
     def backward(self, grad):
         x, result = self.saved()
         return (grad / _SQRT_2PI * (result + x.pow(2) / 2).neg().exp(),)
 
 
-class SpecialErfcxBackward0(Node):
-    forward = staticmethod(_erfcx_array)
+class SpecialErfcxBackward0(_FloatUnary):
+    kernel = staticmethod(_erfcx_array)
+    saves = ("self", "result")
 
     def backward(self, grad):
         x, result = self.saved()
         return ((2.0 * x * result - 2.0 / math.sqrt(math.pi)) * grad,)
 
 
-class SpecialEntrBackward0(Node):
-    forward = staticmethod(_entr_array)
+class SpecialEntrBackward0(_FloatUnary):
+    kernel = staticmethod(_entr_array)
 
     def backward(self, grad):
         (x,) = self.saved()
         return (grad * -(1 + x.log()),)
 
 
-def _unary_saving(node_cls, name, kernel, saves):
-    """A float unary op whose backward reads `saves` (a tuple of "x" and "out")."""
-    def op(input, *, out=None):
-        a = _float_input(name, input, kernel)
-        result = ew._result(node_cls.forward(a), a.dtype)
-        if GradMode.enabled and input._requires_grad:
-            saved = tuple(input if s == "x" else result for s in saves)
-            record(node_cls, (input,), result, saved)
-        return ew._into(out, result)
-    op.__name__ = name
-    return op
-
-
-i0 = public(_unary_saving(I0Backward0, "i0", "i0_vml_cpu", ("x",)), inplace="both")
-i0e = _unary_saving(SpecialI0EBackward0, "i0e", "i0e_cpu", ("x", "out"))
-i1 = _unary_saving(SpecialI1Backward0, "i1", "i1_cpu", ("x", "out"))
-i1e = _unary_saving(SpecialI1EBackward0, "i1e", "i1e_cpu", ("x", "out"))
-ndtri = _unary_saving(SpecialNdtriBackward0, "ndtri", "ndtri_cpu", ("out",))
-log_ndtr = _unary_saving(SpecialLogNdtrBackward0, "log_ndtr", "log_ndtr_cpu", ("x", "out"))
-erfcx = _unary_saving(SpecialErfcxBackward0, "erfcx", "erfcx_cpu", ("x", "out"))
-entr = _unary_saving(SpecialEntrBackward0, "entr", "entr_cpu", ("x",))
+i0 = public(_unary(I0Backward0, "i0", "i0_vml_cpu"), inplace="both")
+i0e = _unary(SpecialI0EBackward0, "i0e", "i0e_cpu")
+i1 = _unary(SpecialI1Backward0, "i1", "i1_cpu")
+i1e = _unary(SpecialI1EBackward0, "i1e", "i1e_cpu")
+ndtri = _unary(SpecialNdtriBackward0, "ndtri", "ndtri_cpu")
+log_ndtr = _unary(SpecialLogNdtrBackward0, "log_ndtr", "log_ndtr_cpu")
+erfcx = _unary(SpecialErfcxBackward0, "erfcx", "erfcx_cpu")
+entr = _unary(SpecialEntrBackward0, "entr", "entr_cpu")
 
 
 def ndtr(input, *, out=None):
@@ -586,11 +633,14 @@ def expit(input, *, out=None):
     return ew.sigmoid(input, out=out)
 
 
-# ---------------------------------------------------------------------------------------
-# xlog1py
+# --- xlog1py
 
-class SpecialXlog1PyBackward0(Node):
-    forward = staticmethod(_xlog1py_array)
+class SpecialXlog1PyBackward0(Op):
+    """input * log1p(other), 0 where input is 0 (unless other is nan)."""
+
+    args = ("self", "other")
+    saves = ("self", "other")
+    forward = _binary_forward(_xlog1py_array)
 
     def backward(self, grad):
         x, y = self.saved()
@@ -602,36 +652,31 @@ class SpecialXlog1PyBackward0(Node):
         return gx, gy
 
 
-class SpecialXlog1PyBackward1(Node):
+class SpecialXlog1PyBackward1(SpecialXlog1PyBackward0):
     """xlog1py(number, tensor)."""
+
+    nondifferentiable = ("self",)
+    saves = ("other",)
 
     def backward(self, grad):
         (y,) = self.saved()
-        return (grad * self.self_ / (y + 1),)
+        return (grad * self.number / (y + 1),)
 
 
-class SpecialXlog1PyBackward2(Node):
+class SpecialXlog1PyBackward2(SpecialXlog1PyBackward0):
     """xlog1py(tensor, number)."""
 
+    nondifferentiable = ("other",)
+    saves = ()
+
     def backward(self, grad):
-        return (grad * math.log1p(self.other),)
+        return (grad * math.log1p(self.number),)
 
 
 def xlog1py(input, other, *, out=None):
     """input * log1p(other), 0 where input is 0 (unless other is nan)."""
-    from ._core import to_array
-    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
-        raise TypeError("special_xlog1py(): argument 'input' (position 1) must be Tensor, "
-                        f"not {type(input).__name__}")
-    dt = ew._real_dtype("xlog1py", input, other, floating=True)
-    if isinstance(input, Tensor):
-        return ew._binary_op(SpecialXlog1PyBackward0, "xlog1py", input, other, dt, ("a", "b"),
-                             SpecialXlog1PyBackward2, out)
-    xp = other._xp
-    r = ew._result(_xlog1py_array(xp, to_array(input, dt, xp), to_array(other, dt, xp)), dt)
-    if GradMode.enabled and other._requires_grad:
-        record(SpecialXlog1PyBackward1, (other,), r, (other,), self_=input)
-    return ew._into(out, r)
+    return _binary("xlog1py", input, other, (SpecialXlog1PyBackward0, SpecialXlog1PyBackward1,
+                                             SpecialXlog1PyBackward2), out)
 
 
 # ---------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import taimatsu as T
 
 from .. import _dtype as D
 from .._backend import cpu
-from .._ops._core import backend_of, record
+from .._ops._core import Op, apply, backend_of
 from .._ops._core import xp_of as _xp_of
 from .._ops import activation as _activation
 # the activations: records and functions are _ops/activation's (torch.selu is F.selu)
@@ -31,8 +31,6 @@ from .._ops.loss import (binary_cross_entropy, binary_cross_entropy_with_logits,
 from .._ops.loss import _check_reduction, _reduce, _reduction
 from .._ops.normalization import batch_norm, group_norm, layer_norm  # noqa: F401
 from .._tensor import Tensor, _wrap
-from ..autograd.grad_mode import GradMode
-from ..autograd.graph import Node
 
 _new_object = object.__new__
 _host = cpu.xp  # host-built constants and dtypes; the cpu fast paths
@@ -633,7 +631,17 @@ def adaptive_avg_pool3d(input, output_size):
 #
 # batch, layer and group norm: records and functions are _ops/normalization's
 
-class EmbeddingBackward0(Node):
+class EmbeddingBackward0(Op):
+    """The rows of `weight` at the indices; the backward reads the indices."""
+
+    args = ("weight", "indices")
+    nondifferentiable = ("indices",)
+    saves = ("indices",)
+
+    @staticmethod
+    def forward(xp, w, idx, padding_idx, scale_grad_by_freq, num_weights):
+        return w[idx]
+
     def backward(self, grad):
         (indices,) = self.saved()
         flat = indices.reshape(-1)
@@ -670,11 +678,8 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
         raise IndexError("index out of range in self")
     if max_norm is not None:
         _embedding_renorm(weight, idx, max_norm, norm_type)
-    out = _new(weight._data[idx])
-    if GradMode.enabled and weight._requires_grad:
-        record(EmbeddingBackward0, (weight,), out, (input,), padding_idx=padding_idx,
-               scale_grad_by_freq=scale_grad_by_freq, num_weights=num)
-    return out
+    return apply(EmbeddingBackward0, weight, input, padding_idx=padding_idx,
+                 scale_grad_by_freq=scale_grad_by_freq, num_weights=num)
 
 
 def _embedding_renorm(weight, idx, max_norm, norm_type):
@@ -1140,12 +1145,20 @@ def _pixel_arrays(a, r, inverse):
     return xp.ascontiguousarray(b.transpose(perm)).reshape(lead + (c // (r * r), h * r, w * r))
 
 
-class PixelShuffleBackward0(Node):
+class PixelShuffleBackward0(Op):
+    @staticmethod
+    def forward(xp, a, factor):
+        return _pixel_arrays(a, factor, False)
+
     def backward(self, grad):
         return (pixel_unshuffle(grad, self.factor),)
 
 
-class PixelUnshuffleBackward0(Node):
+class PixelUnshuffleBackward0(Op):
+    @staticmethod
+    def forward(xp, a, factor):
+        return _pixel_arrays(a, factor, True)
+
     def backward(self, grad):
         return (pixel_shuffle(grad, self.factor),)
 
@@ -1169,11 +1182,8 @@ def _pixel_op(name, input, factor, inverse):
                                    f"downscale_factor, but input.size("
                                    f"{-2 if side == 'height' else -1})={n} is not divisible by "
                                    f"{factor}")
-    out = _new(_pixel_arrays(input._data, factor, inverse))
-    if GradMode.enabled and input._requires_grad:
-        node = PixelUnshuffleBackward0 if inverse else PixelShuffleBackward0
-        record(node, (input,), out, None, factor=factor)
-    return out
+    return apply(PixelUnshuffleBackward0 if inverse else PixelShuffleBackward0, input,
+                 factor=factor)
 
 
 def pixel_shuffle(input, upscale_factor):
@@ -1206,38 +1216,40 @@ def _blocks_error(geo, prefix):
                        f"least one.")
 
 
-class Im2ColBackward0(Node):
+class Im2ColBackward0(Op):
+    """(N, C, H, W) -> (N, C * kh * kw, L): each column one window, channel-major."""
+
+    @staticmethod
+    def forward(xp, a, geometry):
+        win = geometry.windows(geometry.padded(a))                   # N, C, oh, ow, kh, kw
+        cols = xp.ascontiguousarray(win.transpose(0, 1, 4, 5, 2, 3))
+        return cols.reshape(a.shape[0], -1, math.prod(geometry.out))
+
     def backward(self, grad):
         return (_col2im(grad, self.geometry),)
 
 
-class Col2ImBackward0(Node):
+class Col2ImBackward0(Op):
+    """The adjoint of im2col: (N, C * kh * kw, L) summed back into (N, C, H, W)."""
+
+    @staticmethod
+    def forward(xp, a, geometry):
+        n = a.shape[0]
+        blocks = a.reshape((n, -1) + geometry.kernel + geometry.out).transpose(0, 1, 4, 5, 2,
+                                                                               3)
+        shape = (n, blocks.shape[1]) + geometry.spatial
+        return xp.ascontiguousarray(geometry.scatter(blocks, shape, a.dtype))
+
     def backward(self, grad):
         return (_im2col(grad, self.geometry),)
 
 
 def _im2col(x, geo):
-    """(N, C, H, W) -> (N, C * kh * kw, L): each column one window, channel-major."""
-    xp = _xp_of(x)
-    a = x._data
-    win = geo.windows(geo.padded(a))                                     # N, C, oh, ow, kh, kw
-    cols = xp.ascontiguousarray(win.transpose(0, 1, 4, 5, 2, 3))
-    out = _new(cols.reshape(a.shape[0], -1, math.prod(geo.out)))
-    if GradMode.enabled and x._requires_grad:
-        record(Im2ColBackward0, (x,), out, None, geometry=geo)
-    return out
+    return apply(Im2ColBackward0, x, geometry=geo)
 
 
 def _col2im(cols, geo):
-    """The adjoint of _im2col: (N, C * kh * kw, L) summed back into (N, C, H, W)."""
-    a = cols._data
-    n = a.shape[0]
-    blocks = a.reshape((n, -1) + geo.kernel + geo.out).transpose(0, 1, 4, 5, 2, 3)
-    shape = (n, blocks.shape[1]) + geo.spatial
-    out = _new(cols._xp.ascontiguousarray(geo.scatter(blocks, shape, a.dtype)))
-    if GradMode.enabled and cols._requires_grad:
-        record(Col2ImBackward0, (cols,), out, None, geometry=geo)
-    return out
+    return apply(Col2ImBackward0, cols, geometry=geo)
 
 
 def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
@@ -1332,13 +1344,18 @@ def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
     return y_soft
 
 
-class ChannelShuffleBackward0(Node):
+class ChannelShuffleBackward0(Op):
+    @staticmethod
+    def forward(xp, a, groups):
+        c = a.shape[1]
+        b = a.reshape((a.shape[0], groups, c // groups) + a.shape[2:]).swapaxes(1, 2)
+        return xp.ascontiguousarray(b).reshape(a.shape)
+
     def backward(self, grad):
         return (channel_shuffle(grad, grad.shape[1] // self.groups),)
 
 
 def channel_shuffle(input, groups):
-    xp = _xp_of(input)
     if input.dim() <= 2:
         raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with "
                            f"sizes {list(input.shape)}")
@@ -1349,12 +1366,7 @@ def channel_shuffle(input, groups):
     if c % groups:
         raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels "
                            f"and {groups} groups.")
-    a = input._data
-    b = a.reshape((a.shape[0], groups, c // groups) + a.shape[2:]).swapaxes(1, 2)
-    out = _new(xp.ascontiguousarray(b).reshape(a.shape))
-    if GradMode.enabled and input._requires_grad:
-        record(ChannelShuffleBackward0, (input,), out, None, groups=groups)
-    return out
+    return apply(ChannelShuffleBackward0, input, groups=groups)
 
 
 def _margin_input(input):
