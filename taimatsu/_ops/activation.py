@@ -13,13 +13,11 @@ import warnings
 from .. import _dtype as D
 from .._backend import backend_of_type, BY_ARRAY_TYPE, cpu
 from .._tensor import Tensor, _wrap_dim
-from ..autograd.grad_mode import GradMode
-from ..autograd.graph import Node
 from . import _layout
-from ._core import Op, apply, backend_of, public, record
+from ._core import Op, apply, public
 from ._core import xp_of as _xp_of
 from .join import cat as _cat
-from .elementwise import (_no_derivative, _ScaleBackwardBackward, backward_op, erf, relu as
+from .elementwise import (_no_derivative, _ScaleBackwardBackward, erf, relu as
                           _relu, threshold_backward, where, zeros_of)
 
 _new_object = object.__new__
@@ -92,19 +90,31 @@ class LeakyReluBackward0(Op):
 
 
 class LeakyReluBackwardBackward0(_ScaleBackwardBackward):
+    @staticmethod
+    def forward(xp, g, x, negative_slope):
+        return xp.where(x > 0, g, g * negative_slope)
+
     def again(self, grad, x):
         return leaky_relu_backward(grad, x, self.negative_slope)
 
 
 def leaky_relu_backward(grad_output, input, negative_slope):
-    xp = _xp_of(input)
-    g = grad_output._data
-    return backward_op(LeakyReluBackwardBackward0, grad_output, input,
-                       xp.where(input._data > 0, g, g * negative_slope),
-                       negative_slope=negative_slope)
+    return apply(LeakyReluBackwardBackward0, grad_output, input, negative_slope=negative_slope)
 
 
-class EluBackwardBackward0(Node):
+class EluBackwardBackward0(Op):
+    """torch's elu_backward (for a saved input, not result): scale on the positive side,
+    alpha * scale * input_scale * exp(input * input_scale) on the rest."""
+
+    args = ("grad_output", "self")
+    saves = ("grad_output", "self")
+
+    @staticmethod
+    def forward(xp, g, x, alpha, scale, input_scale):
+        # the minimum keeps exp from overflowing on the positive side, which where() discards
+        negative = xp.exp(xp.minimum(x, 0) * input_scale) * (alpha * scale * input_scale)
+        return xp.where(x <= 0, g * negative, g * scale if scale != 1 else g)
+
     def backward(self, grad):
         grad_output, x = self.saved()
         alpha, scale, input_scale = self.alpha, self.scale, self.input_scale
@@ -117,15 +127,8 @@ class EluBackwardBackward0(Node):
 
 
 def elu_backward(grad_output, alpha, scale, input_scale, input):
-    """torch's elu_backward (for a saved input, not result): scale on the positive side,
-    alpha * scale * input_scale * exp(input * input_scale) on the rest."""
-    g, x = grad_output._data, input._data
-    xp = backend_of(grad_output, input).xp
-    # the minimum keeps exp from overflowing on the positive side, which where() discards
-    negative = xp.exp(xp.minimum(x, 0) * input_scale) * (alpha * scale * input_scale)
-    r = xp.where(x <= 0, g * negative, g * scale if scale != 1 else g)
-    return backward_op(EluBackwardBackward0, grad_output, input, r, (grad_output, input),
-                       alpha=alpha, scale=scale, input_scale=input_scale)
+    return apply(EluBackwardBackward0, grad_output, input, alpha=alpha, scale=scale,
+                 input_scale=input_scale)
 
 
 class EluBackward0(Op):
@@ -228,16 +231,17 @@ class HardtanhBackward0(Op):
 
 
 class HardtanhBackwardBackward0(_ScaleBackwardBackward):
+    @staticmethod
+    def forward(xp, g, x, min_val, max_val):
+        return xp.where((x <= min_val) | (x >= max_val), 0, g)
+
     def again(self, grad, x):
         return hardtanh_backward(grad, x, self.min_val, self.max_val)
 
 
 def hardtanh_backward(grad_output, input, min_val, max_val):
-    xp = _xp_of(input)
-    g, x = grad_output._data, input._data
-    r = xp.where((x <= min_val) | (x >= max_val), 0, g)
-    return backward_op(HardtanhBackwardBackward0, grad_output, input, r,
-                       min_val=min_val, max_val=max_val)
+    return apply(HardtanhBackwardBackward0, grad_output, input, min_val=min_val,
+                 max_val=max_val)
 
 
 class HardsigmoidBackward0(Op):
@@ -272,7 +276,16 @@ class HardswishBackward0(Op):
         return (hardswish_backward(grad, x),)
 
 
-class HardswishBackwardBackward0(Node):
+class HardswishBackwardBackward0(Op):
+    """0 up to -3, grad from 3 on (and at nan), grad * (x / 3 + 1/2) between."""
+
+    args = ("grad_output", "self")
+    saves = ("grad_output", "self")
+
+    @staticmethod
+    def forward(xp, g, x):
+        return xp.where(x <= -3, 0, xp.where(x < 3, g * (x / 3 + 0.5), g))
+
     def backward(self, grad):
         grad_output, x = self.saved()
         gg = hardswish_backward(grad, x) if self._next[0] is not None else None
@@ -282,22 +295,37 @@ class HardswishBackwardBackward0(Node):
 
 
 def hardswish_backward(grad_output, input):
-    """0 up to -3, grad from 3 on (and at nan), grad * (x / 3 + 1/2) between."""
-    xp = _xp_of(input)
-    g, x = grad_output._data, input._data
-    r = xp.where(x <= -3, 0, xp.where(x < 3, g * (x / 3 + 0.5), g))
-    return backward_op(HardswishBackwardBackward0, grad_output, input, r, (grad_output, input))
+    return apply(HardswishBackwardBackward0, grad_output, input)
 
 
-class PreluKernelBackward0(Node):
+class PreluKernelBackward0(Op):
+    args = ("self", "weight")
+    saves = ("self", "weight")
+
+    @staticmethod
+    def forward(xp, a, w):
+        return xp.where(a > 0, a, w * a).astype(a.dtype, copy=False)
+
     def backward(self, grad):
         x, w = self.saved()
         return _prelu_kernel_backward(grad, x, w, self._next[0] is not None,
                                       self._next[1] is not None)
 
 
-class PreluKernelBackwardBackward0(Node):
-    """torch's derivatives of _prelu_kernel_backward (with its `>= 0`, not `> 0`)."""
+class PreluKernelBackwardBackward0(Op):
+    """(grad where input > 0 else weight * grad, 0 where input > 0 else input * grad), each
+    only where wanted; the weight's gradient is in the broadcast shape (the engine reduces
+    it).  Its backward: torch's derivatives of _prelu_kernel_backward (with its `>= 0`)."""
+
+    args = ("grad_output", "self", "weight")
+    saves = ("grad_output", "self", "weight")
+
+    @staticmethod
+    def forward(xp, g, x, w, want_input, want_weight):
+        positive = x > 0
+        gx = xp.where(positive, g, w * g).astype(g.dtype, copy=False) if want_input else None
+        gw = xp.where(positive, 0, x * g).astype(g.dtype, copy=False) if want_weight else None
+        return gx, gw
 
     def backward(self, grads):
         grad_output, x, w = self.saved()
@@ -316,27 +344,13 @@ class PreluKernelBackwardBackward0(Node):
 
 
 def _prelu_kernel_backward(grad_output, input, weight, want_input=True, want_weight=True):
-    """(grad where input > 0 else weight * grad, 0 where input > 0 else input * grad); the
-    weight's gradient is in the broadcast shape (the engine reduces it)."""
-    xp = _xp_of(input)
-    g, x, w = grad_output._data, input._data, weight._data
-    positive = x > 0
-    gx = _new(xp.where(positive, g, w * g).astype(g.dtype, copy=False)) if want_input else None
-    gw = _new(xp.where(positive, 0, x * g).astype(g.dtype, copy=False)) \
-        if want_weight else None
-    if GradMode.enabled and (grad_output._requires_grad or input._requires_grad
-                             or weight._requires_grad):
-        record(PreluKernelBackwardBackward0, (grad_output, input, weight), (gx, gw),
-               (grad_output, input, weight))
-    return gx, gw
+    return apply(PreluKernelBackwardBackward0, grad_output, input, weight,
+                 want_input=want_input, want_weight=want_weight)
 
 
 def _shrink_backward(node_cls, grad_output, input, lambd):
     """grad_output outside [-lambd, lambd], 0 inside: softshrink's and hardshrink's."""
-    xp = _xp_of(input)
-    g, x = grad_output._data, input._data
-    r = xp.where((x >= -lambd) & (x <= lambd), 0, g)
-    return backward_op(node_cls, grad_output, input, r, lambd=lambd)
+    return apply(node_cls, grad_output, input, lambd=lambd)
 
 
 class SoftshrinkBackward0(Op):
@@ -353,7 +367,13 @@ class SoftshrinkBackward0(Op):
         return (_shrink_backward(SoftshrinkBackwardBackward0, grad, x, self.lambd),)
 
 
+def _shrink_grad(xp, g, x, lambd):
+    return xp.where((x >= -lambd) & (x <= lambd), 0, g)
+
+
 class SoftshrinkBackwardBackward0(_ScaleBackwardBackward):
+    forward = staticmethod(_shrink_grad)
+
     def again(self, grad, x):
         return _shrink_backward(SoftshrinkBackwardBackward0, grad, x, self.lambd)
 
@@ -371,6 +391,8 @@ class HardshrinkBackward0(Op):
 
 
 class HardshrinkBackwardBackward0(_ScaleBackwardBackward):
+    forward = staticmethod(_shrink_grad)
+
     def again(self, grad, x):
         return _shrink_backward(HardshrinkBackwardBackward0, grad, x, self.lambd)
 
@@ -593,8 +615,7 @@ def hardswish(input, inplace=False):
 
 
 def prelu(input, weight):
-    xp = _xp_of(input)
-    a = _float_input(input, "prelu_cpu", "prelu")
+    _float_input(input, "prelu_cpu", "prelu")
     if weight.numel() != 1:
         if input.dim() == 0:
             raise RuntimeError("Not allow zero-dim input tensor.")
@@ -610,11 +631,7 @@ def prelu(input, weight):
         w = weight.reshape([1, -1] + [1] * (input.dim() - 2))
     else:
         w = weight.reshape(()) if weight.dim() else weight
-    wa = w._data
-    out = _new(xp.where(a > 0, a, wa * a).astype(a.dtype, copy=False))
-    if GradMode.enabled and (input._requires_grad or w._requires_grad):
-        record(PreluKernelBackward0, (input, w), out, (input, w))
-    return out
+    return apply(PreluKernelBackward0, input, w)
 
 
 def softshrink(input, lambd=0.5):
@@ -713,24 +730,36 @@ def glu(input, dim=-1):
 
 
 
-class RreluWithNoiseBackward0(Node):
+class RreluWithNoiseBackward0(Op):
+    """In training, the input times the drawn slopes (`noise`); else leaky_relu's with the
+    mean slope."""
+
+    saves = ("self",)
+
+    @staticmethod
+    def forward(xp, a, noise, slope):
+        if noise is not None:
+            return xp.ascontiguousarray(a) * noise._data
+        return xp.where(a > 0, a, a * _c(a, slope))
+
     def backward(self, grad):
         (x,) = self.saved()
         return (rrelu_with_noise_backward(grad, x, self.noise, self.slope),)
 
 
 class RreluWithNoiseBackwardBackward0(_ScaleBackwardBackward):
+    """In training, the drawn slopes (1 on the positive side); else leaky_relu's."""
+
+    @staticmethod
+    def forward(xp, g, x, noise, slope):
+        return g * noise._data if noise is not None else xp.where(x > 0, g, g * slope)
+
     def again(self, grad, x):
         return rrelu_with_noise_backward(grad, x, self.noise, self.slope)
 
 
 def rrelu_with_noise_backward(grad_output, input, noise, slope):
-    """In training, the drawn slopes (1 on the positive side); else leaky_relu's."""
-    g = grad_output._data
-    r = g * noise._data if noise is not None else \
-        _xp_of(input).where(input._data > 0, g, g * slope)
-    return backward_op(RreluWithNoiseBackwardBackward0, grad_output, input, r,
-                       noise=noise, slope=slope)
+    return apply(RreluWithNoiseBackwardBackward0, grad_output, input, noise=noise, slope=slope)
 
 
 def _rrelu_noise(input, lower, upper, generator):
@@ -756,21 +785,13 @@ def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
     """torch.rrelu (F.rrelu adds `inplace`): random slopes on the negative side in
     training, their mean otherwise; one node, RreluWithNoiseBackward0, either way."""
     kernel = "rrelu_with_noise_out_cpu" if training else "leaky_relu_cpu"
-    a = _float_input(input, kernel, "rrelu")
+    _float_input(input, kernel, "rrelu")
     if lower > upper:
         raise RuntimeError("Lower bound should be less than or equal to the upper bound")
     noise = None
-    slope = (lower + upper) / 2
     if training:
-        a, noise = _rrelu_noise(input, lower, upper, generator)
-        r = a * noise
-    else:
-        r = _xp_of(a).where(a > 0, a, a * _c(a, slope))
-    result = _new(r)
-    if GradMode.enabled and input._requires_grad:
-        record(RreluWithNoiseBackward0, (input,), result, (input,),
-               noise=None if noise is None else _new(noise), slope=slope)
-    return result
+        noise = _new(_rrelu_noise(input, lower, upper, generator)[1])
+    return apply(RreluWithNoiseBackward0, input, noise=noise, slope=(lower + upper) / 2)
 
 
 @public

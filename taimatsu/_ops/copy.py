@@ -6,7 +6,6 @@ from .._device import channels_last, contiguous_format, preserve_format
 from .._device import resolve
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
-from ..autograd.graph import Node
 from . import _layout
 from ._core import public
 from ._core import Op, apply, record, zeros_of
@@ -297,11 +296,17 @@ def fill_(self, value):
     self._data[...] = value
     self._bump_version()
     if GradMode.enabled and self._requires_grad:
-        rebase(self, FillBackward2, (_history(self),))  # torch's fill_.Scalar
+        rebase(self, FillBackward2, (_history(self),), value=value)  # torch's fill_.Scalar
     return self
 
 
-class FillBackward0(Node):
+class FillBackward0(Op):
+    """self filled with `value` (fill_, zero_: in place, rebasing self onto this record)."""
+
+    @staticmethod
+    def forward(xp, a, value):
+        return xp.full(a.shape, value, a.dtype)
+
     def backward(self, grad):
         return (zeros_of(grad),)
 
@@ -319,9 +324,17 @@ class FillBackward2(FillBackward0):
     pass
 
 
-class FillBackward3(Node):
+class FillBackward3(Op):
     """fill_ with a 0-d tensor (and `t[...] = value` of a whole tensor): the old value gets
     no gradient, the value all of it."""
+
+    args = ("self", "value")
+
+    @staticmethod
+    def forward(xp, a, value):
+        out = xp.empty_like(a)
+        out[...] = value
+        return out
 
     def backward(self, grad):
         return (zeros_of(grad) if self._next[0] is not None else None,
@@ -329,4 +342,6 @@ class FillBackward3(Node):
 
 
 class ZeroBackward0(FillBackward0):
-    pass
+    @staticmethod
+    def forward(xp, a):
+        return xp.zeros_like(a)

@@ -466,7 +466,24 @@ negative = public(neg, name="negative", inplace="both")
 # --- powers -----------------------------------------------------------------------------
 
 class PowBackward0(Op):
-    """x ** c for a number c."""
+    """x ** c for a number c, in the promoted dtype."""
+
+    saves = ("self",)
+
+    @staticmethod
+    def forward(xp, a, exponent):
+        from ._core import _with_scalar
+        dt = _with_scalar(a.dtype, exponent)
+        x = a if a.dtype == dt else a.astype(dt)
+        if exponent == 2:
+            r = xp.multiply(x, x)
+        elif exponent == 0.5 and dt.kind == "f":
+            r = xp.sqrt(x)
+        elif dt.kind == "b":
+            r = x | (not exponent)
+        else:
+            r = xp.power(x, exponent)
+        return _in_dtype(xp, r, dt)
 
     def backward(self, grad):
         (x,) = self.saved()
@@ -525,26 +542,12 @@ def pow(input, exponent, *, out=None):
         return _into(out, _scalar_pow(input, exponent))
     if isinstance(exponent, Tensor):
         return _into(out, _tensor_pow(input, exponent), (input, exponent))
-    from ._core import as_tensor_operand, binary_dtype, to_array
+    from ._core import as_tensor_operand
     exponent = as_tensor_operand(exponent)
     if isinstance(exponent, Tensor):
         return pow(input, exponent, out=out)
     _check_int_pow(input, exponent)
-    dt = binary_dtype(input, exponent)
-    xp = input._xp
-    x = to_array(input, dt, xp)
-    if exponent == 2:
-        r = xp.multiply(x, x)
-    elif exponent == 0.5 and dt.kind == "f":
-        r = xp.sqrt(x)
-    elif dt.kind == "b":
-        r = x | (not exponent)
-    else:
-        r = xp.power(x, exponent)
-    result = _result(r, dt)
-    if GradMode.enabled and input._requires_grad:
-        record(PowBackward0, (input,), result, (input,), exponent=exponent)
-    return _into(out, result)
+    return _into(out, apply(PowBackward0, input, exponent=exponent))
 
 
 def _tensor_pow(input, exponent):
@@ -685,23 +688,16 @@ class ReluBackward0(Op):
 # The gradient of a piecewise op is grad scaled by a function of a saved input.  Written as
 # `grad * (x > 0)` the scale is a constant, so the gradient's own graph never reaches x and
 # autograd.grad(g, x) fails where torch returns zeros.  Like torch's threshold_backward, these
-# ops take the saved tensor as an input; in no-grad mode (ordinary training) they are one
-# array expression and a wrapper.  Their where(mask, 0, grad) zeroes even a nan or inf
+# ops are records of their own over (grad_output, input), run by apply like any op (so that
+# a traced backward sees them too).  Their where(mask, 0, grad) zeroes even a nan or inf
 # gradient, as torch's kernels do (a python 0 takes grad's dtype).
-
-def backward_op(node_cls, grad, saved, array, keep=None, **attrs):
-    """Wrap `array`, a gradient computed from `grad` and the tensor `saved`, recording
-    node_cls over both (saving `keep`, default (saved,)) when a graph is being built."""
-    out = _new_object(Tensor)
-    out._data = array if type(array) in _ARRAYS else _as_ndarray(array)
-    if GradMode.enabled and (grad._requires_grad or saved._requires_grad):
-        record(node_cls, (grad, saved), out, keep or (saved,), **attrs)
-    return out
-
 
 class _ScaleBackwardBackward(Op):
     """The node of a *_backward op that is grad times a function of the saved input alone:
     for grad, the same op again (`again`); for the input, zeros."""
+
+    args = ("grad_output", "self")
+    saves = ("self",)
 
     def backward(self, grad):
         (x,) = self.saved()
@@ -710,26 +706,24 @@ class _ScaleBackwardBackward(Op):
 
 
 class ThresholdBackwardBackward0(_ScaleBackwardBackward):
+    """grad_output where input > threshold, else 0 (a nan input passes the gradient)."""
+
+    @staticmethod
+    def forward(xp, g, x, threshold):
+        ints = _SAME_SIZE_INT.get(g.dtype)
+        if ints is not None and g.ndim and g.shape == x.shape and g.flags.c_contiguous:
+            # where()'s per-element branch costs twice this: AND the gradient's bits with a
+            # mask of all ones (keep) or zeros (0 <= threshold gives +0.0, as torch's kernel)
+            mask = xp.subtract(xp.less_equal(x, threshold), True, dtype=ints)
+            return xp.bitwise_and(g.view(ints), mask, out=mask).view(g.dtype)
+        return xp.where(x <= threshold, 0, g)
+
     def again(self, grad, x):
         return threshold_backward(grad, x, self.threshold)
 
 
 def threshold_backward(grad_output, input, threshold):
-    """grad_output where input > threshold, else 0 (a nan input passes the gradient)."""
-    g = grad_output._data
-    x = input._data
-    xp = _cpu_xp if type(g) is ndarray and type(x) is ndarray else \
-        backend_of(grad_output, input).xp
-    ints = _SAME_SIZE_INT.get(g.dtype)
-    if ints is not None and g.ndim and g.shape == x.shape and g.flags.c_contiguous:
-        # where()'s per-element branch costs twice this: AND the gradient's bits with a
-        # mask of all ones (keep) or zeros (0 <= threshold gives +0.0, as torch's kernel)
-        mask = xp.subtract(xp.less_equal(x, threshold), True, dtype=ints)
-        r = xp.bitwise_and(g.view(ints), mask, out=mask).view(g.dtype)
-    else:
-        r = xp.where(x <= threshold, 0, g)
-    return backward_op(ThresholdBackwardBackward0, grad_output, input, r,
-                       threshold=threshold)
+    return apply(ThresholdBackwardBackward0, grad_output, input, threshold=threshold)
 
 
 _SAME_SIZE_INT = {D.float16._np: D.int16._np, D.float32._np: D.int32._np,
@@ -882,7 +876,33 @@ def conj(input):
 
 # --- selection ----------------------------------------------------------------------------
 
+def _in_dtype(xp, r, dt):
+    """A result of the array module in dtype dt (0-d numpy scalars become arrays)."""
+    if type(r) not in _ARRAYS:
+        return xp.asarray(r, dtype=dt)
+    return r if r.dtype == dt else r.astype(dt)
+
+
 class WhereBackward0(Op):
+    """input where condition, else other, in `dtype` (either may be a number)."""
+
+    args = ("condition", "self", "other")
+    saves = ("condition",)
+
+    @staticmethod
+    def forward(xp, cond, x, y, dtype):
+        from ._core import broadcast_error, to_array
+        x, y = to_array(x, dtype, xp), to_array(y, dtype, xp)
+        try:
+            r = xp.where(cond, x, y)
+        except ValueError:
+            raise broadcast_error(getattr(x, "shape", ()), getattr(y, "shape", ())) from None
+        if not cond.flags.c_contiguous and r.ndim > 1:
+            # torch's layout follows the condition, where numpy falls back to C order
+            operands = [a for a in (cond, x, y) if type(a) in _ARRAYS and a.ndim]
+            r = _layout.in_order(r, _layout.iterator_axes(r.shape, operands))
+        return _in_dtype(xp, r, dtype)
+
     def backward(self, grad):
         (condition,) = self.saved()
         zero = grad * 0
@@ -893,28 +913,14 @@ class WhereBackward0(Op):
 def where(condition, input=None, other=None, *, out=None):
     if input is None and other is None:
         return condition.nonzero(as_tuple=True)
-    from ._core import as_tensor_operand, binary_dtype, broadcast_error, shape_of, to_array
+    from ._core import as_tensor_operand, binary_dtype
     input, other = as_tensor_operand(input), as_tensor_operand(other)
     dt = binary_dtype(input, other)
-    cond = condition._data
-    if cond.dtype.kind != "b":
+    if condition._data.dtype.kind != "b":
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
                            f"with dtype {condition.dtype}")
-    xp = backend_of(condition, input, other).xp
-    x, y = to_array(input, dt, xp), to_array(other, dt, xp)
-    try:
-        r = xp.where(cond, x, y)
-    except ValueError:
-        shapes = [cond.shape, shape_of(input), shape_of(other)]
-        raise broadcast_error(shapes[1], shapes[2]) from None
-    if not cond.flags.c_contiguous and r.ndim > 1:
-        # torch's layout follows the condition, where numpy falls back to C order
-        operands = [a for a in (cond, x, y) if type(a) in _ARRAYS and a.ndim]
-        r = _layout.in_order(r, _layout.iterator_axes(r.shape, operands))
-    result = _result(r, dt)
-    if GradMode.enabled and (getattr(input, "_requires_grad", False)
-                             or getattr(other, "_requires_grad", False)):
-        record(WhereBackward0, (condition, input, other), result, (condition,))
+    backend_of(condition, input, other)  # the device check comes first, as torch's
+    result = apply(WhereBackward0, condition, input, other, dtype=dt)
     return _into(out, result, (condition, input, other))
 
 
@@ -1410,8 +1416,31 @@ def _grad_where(mask, grad):
     return _wrap(grad._xp.where(mask, g, 0))
 
 
+def _clamp_forward(xp, a, lo, hi, dtype):
+    """a clamped to [lo, hi] (either None; numbers or arrays) in `dtype`."""
+    from ._core import to_array
+    r = a if a.dtype == dtype else a.astype(dtype)
+    try:
+        if lo is not None:
+            r = xp.maximum(r, to_array(lo, dtype, xp))
+        if hi is not None:
+            r = xp.minimum(r, to_array(hi, dtype, xp))
+    except ValueError:
+        from ._core import broadcast_error
+        bad = next(getattr(b, "shape", ()) for b in (lo, hi)
+                   if b is not None and _broadcast_fails(a.shape, getattr(b, "shape", ())))
+        raise broadcast_error(a.shape, bad) from None
+    return _in_dtype(xp, r, dtype)
+
+
 class ClampBackward1(Op):
     """clamp with number bounds."""
+
+    saves = ("self",)
+
+    @staticmethod
+    def forward(xp, a, min, max, dtype):
+        return _clamp_forward(xp, a, min, max, dtype)
 
     def backward(self, grad):
         (x,) = self.saved()
@@ -1422,7 +1451,14 @@ class ClampBackward1(Op):
 
 
 class ClampBackward0(Op):
-    """clamp with tensor bounds (either may be None)."""
+    """clamp with tensor bounds (either may be None, or a number)."""
+
+    args = ("self", "min", "max")
+    saves = ("self", "min", "max")
+
+    @staticmethod
+    def forward(xp, a, lo, hi, dtype):
+        return _clamp_forward(xp, a, lo, hi, dtype)
 
     def backward(self, grad):
         x, lo, hi = self.saved()
@@ -1439,18 +1475,37 @@ class ClampBackward0(Op):
 
 
 class ClampMinBackward0(Op):
+    saves = ("self",)
+
+    @staticmethod
+    def forward(xp, a, min, dtype):
+        return _clamp_forward(xp, a, min, None, dtype)
+
     def backward(self, grad):
         (x,) = self.saved()
         return (_grad_where(x._data >= self.min, grad),)
 
 
 class ClampMaxBackward0(Op):
+    saves = ("self",)
+
+    @staticmethod
+    def forward(xp, a, max, dtype):
+        return _clamp_forward(xp, a, None, max, dtype)
+
     def backward(self, grad):
         (x,) = self.saved()
         return (_grad_where(x._data <= self.max, grad),)
 
 
 class ClampMinBackward1(Op):
+    args = ("self", "min")
+    saves = ("self", "min")
+
+    @staticmethod
+    def forward(xp, a, lo, dtype):
+        return _clamp_forward(xp, a, lo, None, dtype)
+
     def backward(self, grad):
         x, lo = self.saved()
         zero = grad * 0
@@ -1458,6 +1513,13 @@ class ClampMinBackward1(Op):
 
 
 class ClampMaxBackward1(Op):
+    args = ("self", "max")
+    saves = ("self", "max")
+
+    @staticmethod
+    def forward(xp, a, hi, dtype):
+        return _clamp_forward(xp, a, None, hi, dtype)
+
     def backward(self, grad):
         x, hi = self.saved()
         zero = grad * 0
@@ -1467,35 +1529,22 @@ class ClampMaxBackward1(Op):
 _REAL_NUMBER = (int, float, type(None))
 
 
-def _clamp_arrays(input, lo, hi):
-    """The clamped array in the promoted dtype of input and the bounds."""
+def _clamp_dtype(input, lo, hi):
+    """The dtype clamp computes in: input's and the bounds' promoted, with torch's errors;
+    the bounds as operands (numpy numbers as python numbers)."""
+    from ._core import as_tensor_operand
+    lo = None if lo is None else as_tensor_operand(lo)
+    hi = None if hi is None else as_tensor_operand(hi)
     a = input._data
     if a.dtype.kind == "f" and type(lo) in _REAL_NUMBER and type(hi) in _REAL_NUMBER:
-        # the common case, number bounds on a float tensor, skips promotion
-        xp = input._xp
-        r = a if lo is None else xp.maximum(a, lo)
-        r = r if hi is None else xp.minimum(r, hi)
-        return _result(r, a.dtype)
-    from ._core import as_tensor_operand, to_array
+        return a.dtype, lo, hi  # the common case, number bounds on a float tensor
     if a.dtype.kind == "c":
         raise NotImplementedError("clamp is not supported for complex types")
-    bounds = [as_tensor_operand(b) for b in (lo, hi) if b is not None]
-    dt = D.result_type(input, *bounds)._np
+    dt = D.result_type(input, *(b for b in (lo, hi) if b is not None))._np
     if dt.kind == "c":
         raise _not_implemented("clamp_cpu", dt)
-    xp = backend_of(input, lo, hi).xp
-    r = to_array(input, dt, xp)
-    try:
-        if lo is not None:
-            r = xp.maximum(r, to_array(as_tensor_operand(lo), dt, xp))
-        if hi is not None:
-            r = xp.minimum(r, to_array(as_tensor_operand(hi), dt, xp))
-    except ValueError:
-        from ._core import broadcast_error, shape_of
-        shapes = [shape_of(input)] + [shape_of(b) for b in bounds]
-        bad = next(s for s in shapes[1:] if _broadcast_fails(shapes[0], s))
-        raise broadcast_error(shapes[0], bad) from None
-    return _result(r, dt)
+    backend_of(input, lo, hi)
+    return dt, lo, hi
 
 
 def _broadcast_fails(a, b):
@@ -1512,44 +1561,31 @@ def clamp(input, min=None, max=None, *, out=None):
     _need_tensor("clamp", input)
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
-    result = _clamp_arrays(input, min, max)
-    if GradMode.enabled and any(getattr(t, "_requires_grad", False) for t in (input, min, max)):
-        if isinstance(min, Tensor) or isinstance(max, Tensor):
-            lo = min if min is None or isinstance(min, Tensor) else _scalar_like(min, input)
-            hi = max if max is None or isinstance(max, Tensor) else _scalar_like(max, input)
-            record(ClampBackward0, (input, lo, hi), result, (input, lo, hi))
-        else:
-            record(ClampBackward1, (input,), result, (input,), min=min, max=max)
+    dt, lo, hi = _clamp_dtype(input, min, max)
+    if isinstance(lo, Tensor) or isinstance(hi, Tensor):
+        result = apply(ClampBackward0, input, lo, hi, dtype=dt)
+    else:
+        result = apply(ClampBackward1, input, min=lo, max=hi, dtype=dt)
     return _into(out, result, (input, min, max))
 
 
 clip = public(clamp, name="clip", inplace="both")
 
 
-def _scalar_like(value, t):
-    return _wrap(t._xp.asarray(value, dtype=t._data.dtype))
-
-
 @public(inplace="both")
 def clamp_min(input, min, *, out=None):
-    result = _clamp_arrays(input, min, None)
-    if GradMode.enabled and (input._requires_grad or getattr(min, "_requires_grad", False)):
-        if isinstance(min, Tensor):
-            record(ClampMinBackward1, (input, min), result, (input, min))
-        else:
-            record(ClampMinBackward0, (input,), result, (input,), min=min)
-    return _into(out, result)
+    dt, lo, _ = _clamp_dtype(input, min, None)
+    if isinstance(lo, Tensor):
+        return _into(out, apply(ClampMinBackward1, input, lo, dtype=dt))
+    return _into(out, apply(ClampMinBackward0, input, min=lo, dtype=dt))
 
 
 @public(inplace="both")
 def clamp_max(input, max, *, out=None):
-    result = _clamp_arrays(input, None, max)
-    if GradMode.enabled and (input._requires_grad or getattr(max, "_requires_grad", False)):
-        if isinstance(max, Tensor):
-            record(ClampMaxBackward1, (input, max), result, (input, max))
-        else:
-            record(ClampMaxBackward0, (input,), result, (input,), max=max)
-    return _into(out, result)
+    dt, _, hi = _clamp_dtype(input, None, max)
+    if isinstance(hi, Tensor):
+        return _into(out, apply(ClampMaxBackward1, input, hi, dtype=dt))
+    return _into(out, apply(ClampMaxBackward0, input, max=hi, dtype=dt))
 
 
 # --- elementwise (more): binary ops -----------------------------------------------------------

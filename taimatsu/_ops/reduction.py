@@ -158,7 +158,7 @@ class SumBackward0(Op):
     """sum of all elements (`shape`: the input's, for the backward)."""
 
     @staticmethod
-    def forward(xp, a, shape, dtype, keepdim=False):
+    def forward(xp, a, shape, dtype=None, keepdim=False):
         r = a.sum(dtype=dtype)
         return r.reshape((1,) * a.ndim) if keepdim else r
 

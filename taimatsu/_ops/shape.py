@@ -96,7 +96,8 @@ class AliasBackward0(Op):
         return r
 
     def backward(self, grad):
-        return (_embed(self.shape, [(self.index, grad)]),)
+        # _embed of the one piece, without its list
+        return (apply(EmbedBackward, grad, shape=self.shape, indices=(self.index,)),)
 
 
 class SelectBackward0(AliasBackward0):
@@ -171,7 +172,7 @@ def _embed(shape, pieces):
     if len(pieces) == 1:
         # the backward of a single view (x[0], x[1:])
         index, piece = pieces[0]
-        return apply(EmbedBackward, piece, shape=shape, indices=[index])
+        return apply(EmbedBackward, piece, shape=shape, indices=(index,))
     return apply(EmbedBackward, *(p for _, p in pieces), shape=shape,
                  indices=[i for i, _ in pieces])
 

@@ -12,11 +12,9 @@ from collections import namedtuple
 import taimatsu as T
 
 from ..._dtype import int64
-from ..._ops._core import record
+from ..._ops._core import Op, apply
 from ..._ops._core import xp_of as _xp_of
 from ..._tensor import _wrap
-from ...autograd.grad_mode import GradMode
-from ...autograd.graph import Node
 
 __all__ = ["PackedSequence", "invert_permutation", "pack_padded_sequence",
            "pad_packed_sequence", "pad_sequence", "unpad_sequence", "pack_sequence",
@@ -162,9 +160,25 @@ def _packed_to_padded(data, batch_sizes, steps, padding_value):
     return output
 
 
-class PackPaddedSequenceBackward0(Node):
-    def backward(self, grad):
-        padded = _packed_to_padded(grad, self.batch_sizes, self.steps, 0)
+class PackPaddedSequenceBackward0(Op):
+    """torch's _pack_padded_sequence: (data, batch_sizes) from a padded batch whose
+    `lengths` (host integers, as torch's CPU lengths) are sorted in decreasing order."""
+
+    saves = ("result1",)
+
+    @staticmethod
+    def forward(xp, a, lengths, steps, batch_first):
+        if batch_first:
+            a = a.swapaxes(0, 1)
+        # rows (step t, sequence b) with t < length[b], in C order: time-major, as packed;
+        # a length beyond the padded size reads no rows, as torch's clamped slice does
+        data = a[xp.arange(steps)[:, None] < lengths[None, :]]
+        running = lengths[None, :] > xp.arange(lengths[0])[:, None]
+        return data, running.sum(1, dtype=int64._np)
+
+    def backward(self, grads):
+        (batch_sizes,) = self.saved()
+        padded = _packed_to_padded(grads[0], batch_sizes, self.steps, 0)
         return (padded.transpose(0, 1) if self.batch_first else padded,)
 
 
@@ -193,24 +207,13 @@ def _check_lengths(lengths, batch_size):
 
 
 def _pack(input, lengths, batch_first):
-    """torch's _pack_padded_sequence: (data, batch_sizes) from a padded batch whose
-    lengths are sorted in decreasing order."""
-    xp = _xp_of(input)
+    """torch's _pack_padded_sequence (see PackPaddedSequenceBackward0)."""
     a = input._data.swapaxes(0, 1) if batch_first else input._data
     if a.size == 0:
         raise RuntimeError("Cannot pack empty tensors.")
     _check_lengths(lengths, a.shape[1])
-    values = lengths._data
-    steps = a.shape[0]
-    # rows (step t, sequence b) with t < length[b], in C order: time-major, as packed;
-    # a length beyond the padded size reads no rows, as torch's clamped slice does
-    data = _wrap(a[xp.arange(steps)[:, None] < values[None, :]])
-    running = values[None, :] > xp.arange(values[0])[:, None]
-    batch_sizes = _wrap(running.sum(1, dtype=int64._np))
-    if GradMode.enabled and input._requires_grad:
-        record(PackPaddedSequenceBackward0, (input,), data, (), batch_sizes=batch_sizes,
-               steps=steps, batch_first=batch_first)
-    return data, batch_sizes
+    return apply(PackPaddedSequenceBackward0, input, lengths=lengths._data, steps=a.shape[0],
+                 batch_first=batch_first)
 
 
 def pack_padded_sequence(input, lengths, batch_first=False, enforce_sorted=True):
