@@ -265,9 +265,34 @@ def apply(op, *inputs, **params):
                             _record_applied(op, inputs, out, params)
                     return out
                 return _finish(op, inputs, xp, r, params)
-    xp = backend_of(*inputs).xp
-    arrays = [t._data if isinstance(t, Tensor) else t for t in inputs]
-    return _finish(op, inputs, xp, op.forward(xp, *arrays, **params), params)
+    # the general path: one pass over the inputs finds the arrays, the device (torch's
+    # error for two) and whether a gradient is needed
+    first = None
+    grad = False
+    arrays = []
+    for t in inputs:
+        if type(t) is Tensor or isinstance(t, Tensor):
+            a = t._data
+            if first is None:
+                first = a
+            elif type(a) is not type(first) and \
+                    backend_of_type(type(a)) is not backend_of_type(type(first)):
+                raise device_error(first, a)
+            if t._requires_grad:
+                grad = True
+            arrays.append(a)
+        else:
+            arrays.append(t)
+    # (backend_of_type: a numpy scalar that some numpy function left in a tensor is cpu's)
+    xp = _cpu_xp if first is None else backend_of_type(type(first)).xp
+    r = op.forward(xp, *arrays, **params)
+    if type(r) is not tuple and not op.view:
+        out = _new_object(Tensor)
+        out._data = r if type(r) in BY_ARRAY_TYPE else xp.asarray(r)
+        if grad and GradMode.enabled and out._data.dtype.kind in "fc":
+            _record_applied(op, inputs, out, params)
+        return out
+    return _finish(op, inputs, xp, r, params)
 
 
 def _finish(op, inputs, xp, r, params):

@@ -723,6 +723,13 @@ class ThresholdBackwardBackward0(_ScaleBackwardBackward):
 
 
 def threshold_backward(grad_output, input, threshold):
+    g, x = grad_output._data, input._data
+    if type(g) is ndarray and type(x) is ndarray and not (
+            GradMode.enabled and (grad_output._requires_grad or input._requires_grad)):
+        # relu's gradient in an ordinary backward: apply specialised for cpu arrays
+        out = _new_object(Tensor)
+        out._data = ThresholdBackwardBackward0.forward(_cpu_xp, g, x, threshold)
+        return out
     return apply(ThresholdBackwardBackward0, grad_output, input, threshold=threshold)
 
 
@@ -751,11 +758,11 @@ class SgnBackward0(Op):
     real = False  # sgn of a real tensor is sign: recorded by _sign, zero gradient
 
     @staticmethod
-    def forward(xp, x):
+    def forward(xp, x, real=False):
         if x.dtype.kind == "c":
             mag = xp.abs(x)
             return xp.where(mag == 0, 0, x / xp.where(mag == 0, 1, mag)).astype(x.dtype)
-        return xp.sign(x)
+        return _sign_array(xp, x)
 
     def backward(self, grad):
         if self.real:
@@ -835,31 +842,32 @@ def sign(input, *, out=None):
     return _sign(input, out, SignBackward0)
 
 
+def _sign_array(xp, a):
+    if a.dtype.kind == "b":
+        return a.copy()
+    if a.dtype.kind == "f":
+        # (x > 0) - (x < 0) makes sign(nan) 0, as torch has it
+        return xp.subtract(a > 0, a < 0, dtype=a.dtype)
+    return xp.sign(a)
+
+
 def _sign(input, out, node_cls, **attrs):
-    a = input._data
-    if a.dtype.kind == "c":
+    if input._data.dtype.kind == "c":
         raise NotImplementedError("Unlike NumPy, torch.sign is not intended to support complex "
                                   "numbers. Please use torch.sgn instead.")
-    if a.dtype.kind == "b":
-        r = a.copy()
-    elif a.dtype.kind == "f":
-        # (x > 0) - (x < 0) makes sign(nan) 0, as torch has it
-        r = input._xp.subtract(a > 0, a < 0, dtype=a.dtype)
-    else:
-        r = input._xp.sign(a)
-    result = _result(r)
-    if GradMode.enabled and input._requires_grad:
-        record(node_cls, (input,), result, **attrs)
-    return _into(out, result)
+    return _into(out, apply(node_cls, input, **attrs))
 
 
 class SignBackward0(Op):
+    forward = staticmethod(_sign_array)
+
     def backward(self, grad):
         return (zeros_of(grad),)
 
 
-
 class ConjBackward0(Op):
+    ufunc = "conj"
+
     def backward(self, grad):
         return (grad.conj(),)
 
@@ -868,10 +876,7 @@ class ConjBackward0(Op):
 def conj(input):
     if input._data.dtype.kind != "c":
         return input
-    result = _wrap(input._xp.conj(input._data))
-    if GradMode.enabled and input._requires_grad:
-        record(ConjBackward0, (input,), result)
-    return result
+    return apply(ConjBackward0, input)
 
 
 # --- selection ----------------------------------------------------------------------------
@@ -1994,7 +1999,28 @@ def lerp(input, end, weight, *, out=None):
     return _into(out, result, (input, end, weight))
 
 
+def _fused_forward(combine):
+    """input + value * combine(tensor1, tensor2) in `dtype`, `combine` the name of a
+    function of the array module."""
+    def forward(xp, x, y, z, value, dtype):
+        x, y, z = (a.astype(dtype, copy=False) for a in (x, y, z))
+        try:
+            r = x + getattr(xp, combine)(y, z) * value if value != 1 else \
+                x + getattr(xp, combine)(y, z)
+        except ValueError:
+            from ._core import broadcast_error
+            shapes = [x.shape, y.shape, z.shape]
+            raise broadcast_error(*shapes[:2] if _broadcast_fails(*shapes[:2])
+                                  else shapes[1:]) from None
+        return _in_dtype(xp, r, dtype)
+    return staticmethod(forward)
+
+
 class AddcmulBackward0(Op):
+    args = ("self", "tensor1", "tensor2")
+    saves = ("tensor1", "tensor2")
+    forward = _fused_forward("multiply")
+
     def backward(self, grad):
         t1, t2 = self.saved()
         v = self.value
@@ -2004,6 +2030,10 @@ class AddcmulBackward0(Op):
 
 
 class AddcdivBackward0(Op):
+    args = ("self", "tensor1", "tensor2")
+    saves = ("tensor1", "tensor2")
+    forward = _fused_forward("true_divide")
+
     def backward(self, grad):
         t1, t2 = self.saved()
         v = self.value
@@ -2021,34 +2051,21 @@ _ADDCDIV_INT = (
     "for all dtypes.")
 
 
-def _fused(node_cls, name, combine, input, tensor1, tensor2, value, out):
-    """input + value * combine(tensor1, tensor2), `combine` the name of a function of the
-    array module."""
+def _fused(node_cls, name, input, tensor1, tensor2, value, out):
     for position, (arg, t) in enumerate((("input", input), ("tensor1", tensor1),
                                          ("tensor2", tensor2))):
         _need_tensor(name, t, arg, position + 1)
     dt = D.result_type(input, tensor1, tensor2)._np
     if dt.kind == "b":
         raise _not_implemented(f"{name}_cpu_out", dt)
-    x, y, z = (t._data.astype(dt, copy=False) for t in (input, tensor1, tensor2))
-    combine = getattr(backend_of(input, tensor1, tensor2).xp, combine)
-    try:
-        r = x + combine(y, z) * value if value != 1 else x + combine(y, z)
-    except ValueError:
-        from ._core import broadcast_error
-        shapes = [t._data.shape for t in (input, tensor1, tensor2)]
-        raise broadcast_error(*shapes[:2] if _broadcast_fails(*shapes[:2]) else shapes[1:]) \
-            from None
-    result = _result(r, dt)
-    if GradMode.enabled and any(t._requires_grad for t in (input, tensor1, tensor2)):
-        record(node_cls, (input, tensor1, tensor2), result, (tensor1, tensor2), value=value)
+    backend_of(input, tensor1, tensor2)
+    result = apply(node_cls, input, tensor1, tensor2, value=value, dtype=dt)
     return _into(out, result, (input, tensor1, tensor2))
 
 
 @public(inplace="method")
 def addcmul(input, tensor1, tensor2, *, value=1, out=None):
-    return _fused(AddcmulBackward0, "addcmul", "multiply", input, tensor1, tensor2, value,
-                  out)
+    return _fused(AddcmulBackward0, "addcmul", input, tensor1, tensor2, value, out)
 
 
 @public(inplace="method")
@@ -2057,13 +2074,21 @@ def addcdiv(input, tensor1, tensor2, *, value=1, out=None):
     if isinstance(tensor1, Tensor) and isinstance(tensor2, Tensor) and \
             tensor1._data.dtype.kind in "biu" and tensor2._data.dtype.kind in "biu":
         raise RuntimeError(_ADDCDIV_INT)
-    return _fused(AddcdivBackward0, "addcdiv", "true_divide", input, tensor1, tensor2, value,
-                  out)
+    return _fused(AddcdivBackward0, "addcdiv", input, tensor1, tensor2, value, out)
 
 
 # --- elementwise (more): logit, nan_to_num, activations --------------------------------------
 
 class LogitBackward0(Op):
+    saves = ("self",)
+
+    @staticmethod
+    def forward(xp, a, eps):
+        if a.dtype.kind != "f":
+            a = a.astype(D.get_default_dtype()._np)
+        z = a if eps is None else xp.clip(a, eps, 1 - eps)
+        return _in_dtype(xp, xp.log(z / (1 - z)), a.dtype)
+
     def backward(self, grad):
         (x,) = self.saved()
         eps = self.eps
@@ -2075,21 +2100,18 @@ class LogitBackward0(Op):
 
 @public(inplace="both")
 def logit(input, eps=None, *, out=None):
-    a = input._data
-    if a.dtype.kind == "c":
-        raise _not_implemented("logit_cpu", a.dtype)
-    if a.dtype.kind != "f":
-        a = a.astype(D.get_default_dtype()._np)
-    xp = input._xp
-    z = a if eps is None else xp.clip(a, eps, 1 - eps)
-    r = xp.log(z / (1 - z))
-    result = _result(r, a.dtype)
-    if GradMode.enabled and input._requires_grad:
-        record(LogitBackward0, (input,), result, (input,), eps=eps)
-    return _into(out, result)
+    if input._data.dtype.kind == "c":
+        raise _not_implemented("logit_cpu", input._data.dtype)
+    return _into(out, apply(LogitBackward0, input, eps=eps))
 
 
 class NanToNumBackward0(Op):
+    saves = ("self",)
+
+    @staticmethod
+    def forward(xp, a, nan, posinf, neginf):
+        return _in_dtype(xp, _nan_to_num_array(xp, a, nan, posinf, neginf), a.dtype)
+
     def backward(self, grad):
         (x,) = self.saved()
         return (grad * x.isfinite(),)
@@ -2109,10 +2131,7 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     a = input._data
     if a.dtype.kind not in "fc":
         return _into(out, _wrap(a.copy()))
-    result = _result(_nan_to_num_array(input._xp, a, nan, posinf, neginf), a.dtype)
-    if GradMode.enabled and input._requires_grad:
-        record(NanToNumBackward0, (input,), result, (input,))
-    return _into(out, result)
+    return _into(out, apply(NanToNumBackward0, input, nan=nan, posinf=posinf, neginf=neginf))
 
 
 # --- elementwise (more): complex parts and predicates -----------------------------------------
@@ -2212,6 +2231,17 @@ def polar(abs, angle, *, out=None):
 
 
 class AngleBackward0(Op):
+    saves = ("self",)
+
+    @staticmethod
+    def forward(xp, a):
+        if a.dtype.kind == "c":
+            return xp.angle(a)
+        if a.dtype.kind != "f":
+            a = a.astype(D.get_default_dtype()._np)
+        # pi for negative numbers, nan stays nan
+        return xp.where(a < 0, _PI, xp.where(xp.isnan(a), a, 0)).astype(a.dtype, copy=False)
+
     def backward(self, grad):
         (x,) = self.saved()
         if x._data.dtype.kind != "c":
@@ -2222,19 +2252,7 @@ class AngleBackward0(Op):
 
 @public
 def angle(input, *, out=None):
-    a = input._data
-    xp = input._xp
-    if a.dtype.kind == "c":
-        r = xp.angle(a)
-    else:
-        if a.dtype.kind != "f":
-            a = a.astype(D.get_default_dtype()._np)
-        # pi for negative numbers, nan stays nan
-        r = xp.where(a < 0, _PI, xp.where(xp.isnan(a), a, 0)).astype(a.dtype, copy=False)
-    result = _result(r)
-    if GradMode.enabled and input._requires_grad:
-        record(AngleBackward0, (input,), result, (input,))
-    return _into(out, result)
+    return _into(out, apply(AngleBackward0, input))
 
 
 @public

@@ -11,14 +11,16 @@ engine.  Backward formulas are themselves products, so gradients of gradients wo
 from functools import partial
 
 from .. import _dtype as D
-from .._backend import BY_ARRAY_TYPE, cpu
+from .._backend import BY_ARRAY_TYPE, cpu, ndarray
 from .._tensor import Tensor, _wrap
+from ..autograd.grad_mode import GradMode
 from . import _layout
-from ._core import Op, apply, backend_of, broadcast_shapes, public
+from ._core import Op, apply, backend_of, broadcast_shapes, public, record, record_binary
 from ._core import _CPP_NAMES, write_out
 from ._core import xp_of as _xp_of
 
 _host = cpu.xp
+_host_dot = _host.dot
 # out= with the matrix products' and linalg's dtype rule (see _core.write_out)
 _into = partial(write_out, dtype="same")
 
@@ -242,7 +244,14 @@ def mm(input, mat2, *, out=None):
             or a.dtype.kind == "b":
         _check_mm(a, b)
         _no_bool(a, b=b)
-    result = apply(MmBackward0, input, mat2)
+    if type(a) is ndarray and type(b) is ndarray:
+        # apply's two-tensor path, specialised for cpu arrays (every Linear backward)
+        result = _new_object(Tensor)
+        result._data = _host_dot(a, b)
+        if (input._requires_grad or mat2._requires_grad) and GradMode.enabled:
+            record_binary(MmBackward0, input, mat2, result, True)
+    else:
+        result = apply(MmBackward0, input, mat2)
     return result if out is None else _into(out, result)
 
 
@@ -542,8 +551,14 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     if beta == 1 and alpha == 1 and out is None and a.ndim == 2 and b.ndim == 2 and \
             a.shape[1] == b.shape[0] and a.dtype is b.dtype and bias.dtype is a.dtype and \
             a.dtype.kind == "f" and bias.ndim <= 2 and type(a) is type(b) is type(bias):
-        # nn.Linear's call with well-formed operands: the checks below cannot fail
-        return apply(AddmmBackward0, input, mat1, mat2, beta=1, alpha=1)
+        # nn.Linear's call with well-formed operands: the checks below cannot fail, and
+        # apply's general path is specialised (the record and its parameters are apply's)
+        result = _new_object(Tensor)
+        result._data = AddmmBackward0.forward(_xp_of(a), bias, a, b, 1, 1)
+        if GradMode.enabled and (input._requires_grad or mat1._requires_grad
+                                 or mat2._requires_grad):
+            record(AddmmBackward0, (input, mat1, mat2), result, (mat1, mat2), beta=1, alpha=1)
+        return result
     backend_of(input, mat1, mat2)  # torch's error for operands on different devices
     if a.ndim != 2:
         raise RuntimeError(f"mat1 must be a matrix, got {a.ndim}-D tensor")

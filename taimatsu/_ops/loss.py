@@ -368,8 +368,10 @@ class NllLossBackward0(Op):
 
     args = ("self", "target", "weight")
     nondifferentiable = ("target", "weight")
-    differentiable_outputs = (True, False)
-    saves = ("target", "weight", "result1")
+    # (loss, total_weight) as torch's, and each element's class and weight, which the
+    # backward reads rather than finding them again
+    differentiable_outputs = (True, False, False, False)
+    saves = ("result1", "result2", "result3")
 
     @staticmethod
     def forward(xp, x, target, weight, reduction, ignore_index, shape):
@@ -387,17 +389,15 @@ class NllLossBackward0(Op):
         else:
             with xp.errstate(invalid="ignore", divide="ignore"):
                 r = xp.asarray(losses.sum() / total_weight, dtype=x.dtype)
-        return r, xp.asarray(total_weight, dtype=x.dtype)
+        return r, xp.asarray(total_weight, dtype=x.dtype), safe, w
 
     def backward(self, grads):
         grad = grads[0]
-        target, weight, total_weight = self.saved()
+        total_weight, safe, w = self.saved()
         xp = grad._xp
         # d loss_i / d x[i, c] is -w_i at c = target_i and 0 elsewhere
         shape = self.shape
-        safe, w = _class_targets(xp, None, target._data,
-                                 None if weight is None else weight._data, self.ignore_index,
-                                 grad._data.dtype)
+        safe, w = safe._data, w._data
         coefficients = xp.zeros(shape, dtype=grad._data.dtype)
         if len(shape) == 1:
             coefficients[safe] = -w
@@ -416,22 +416,16 @@ class NllLoss2DBackward0(NllLossBackward0):
     pass
 
 
-def _class_targets(xp, x, t, weight, ignore_index, dtype=None):
-    """Per-element class index and weight (0 where ignored) for input `x` (N, C, ...);
-    without `x` (in the backward, the targets checked already), in `dtype`."""
+def _class_targets(xp, x, t, weight, ignore_index):
+    """Per-element class index and weight (0 where ignored) for input `x` (N, C, ...)."""
     ignored = t == ignore_index
     safe = xp.where(ignored, 0, t)
-    if x is not None:
-        dtype = x.dtype
-        n_classes = x.shape[1] if x.ndim > 1 else x.shape[0]
-        bad = (safe < 0) | (safe >= n_classes)
-        if bad.any():
-            raise IndexError(f"Target {int(t[bad].flat[0])} is out of bounds.")
-    if weight is not None:
-        w = weight[safe]
-    else:
-        w = xp.ones(safe.shape, dtype=dtype)
-    return safe, xp.where(ignored, _c(w, 0), w).astype(dtype, copy=False)
+    n_classes = x.shape[1] if x.ndim > 1 else x.shape[0]
+    bad = (safe < 0) | (safe >= n_classes)
+    if bad.any():
+        raise IndexError(f"Target {int(t[bad].flat[0])} is out of bounds.")
+    w = weight[safe] if weight is not None else xp.ones(safe.shape, dtype=x.dtype)
+    return safe, xp.where(ignored, _c(w, 0), w).astype(x.dtype, copy=False)
 
 
 def _check_nll_shapes(input, target, weight):

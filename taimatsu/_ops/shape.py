@@ -13,7 +13,7 @@ from .._backend import backend_of_type, cpu, ndarray
 from .._tensor import Size, Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from . import _layout
-from ._core import Op, apply, broadcast_error, make_view, public
+from ._core import Op, apply, broadcast_error, make_view, public, record
 from ._core import xp_of as _xp_of
 
 _host = cpu.xp  # index arithmetic on shapes and strides; the cpu fast paths
@@ -636,7 +636,11 @@ def t(input):
     a = input._data
     if a.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {a.ndim}D")
-    return apply(TBackward0, input)
+    # apply specialised (its record): every Linear calls weight.t()
+    result = make_view(input, a.T)
+    if GradMode.enabled and input._requires_grad:
+        record(TBackward0, (input,), result)
+    return result
 
 
 def T(input):
@@ -654,8 +658,12 @@ def mT(input):
     a = input._data
     nd = a.ndim
     if nd == 2:
-        # every mm backward takes one or two of these: skip transpose's argument handling
-        return apply(TransposeBackward0, input, dim0=0, dim1=1)
+        # every mm backward takes one or two of these: apply specialised (its record and
+        # parameters), without transpose's argument handling
+        result = make_view(input, a.T)
+        if GradMode.enabled and input._requires_grad:
+            record(TransposeBackward0, (input,), result, dim0=0, dim1=1)
+        return result
     if nd == 0:
         warnings.warn("Tensor.mT is deprecated on 0-D tensors. This function is the identity "
                       "in these cases.", UserWarning, stacklevel=2)
