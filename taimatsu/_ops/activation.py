@@ -4,8 +4,9 @@ The records of torch's native activations (their node names: EluBackward0, GeluB
 SoftmaxBackward0 ...) and the functions that run them.  `nn.functional` and the torch
 namespace both take them from here, so each has one forward and one backward.  The
 backward formulas of piecewise activations call torch's *_backward ops, which take the
-saved input as an argument (see elementwise.backward_op): their gradient is then connected
-to the input, with torch's (mostly zero) second derivatives and node names.
+saved input as an argument (records of their own, as elementwise's threshold_backward):
+their gradient is then connected to the input, with torch's (mostly zero) second
+derivatives and node names.
 """
 import math
 import warnings
@@ -61,8 +62,9 @@ def _c(a, v):
 # activations
 
 # The backward formulas of piecewise activations call torch's *_backward ops, which take
-# the saved input as an argument (see _ops/elementwise.backward_op): their gradient is then
-# connected to the input, with torch's (mostly zero) second derivatives and node names.
+# the saved input as an argument (records of their own, as elementwise's threshold_backward):
+# their gradient is then connected to the input, with torch's (mostly zero) second
+# derivatives and node names.
 
 class ThresholdBackward0(Op):
     saves = ("self",)

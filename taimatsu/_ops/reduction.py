@@ -112,10 +112,6 @@ def _unsqueeze_to(grad, dims, keepdim, shape):
 
 
 
-def _wants_grad(input):
-    return GradMode.enabled and input._requires_grad
-
-
 def _dtype_name(np_dtype):
     return D.FROM_NUMPY[np_dtype]._legacy[:-6]
 
@@ -653,11 +649,8 @@ min = public(_extreme("min", MinBackward1, MinBackward0, return_types.min, "mini
 
 
 class _ScaledByCount(Node):
-    """amax/amin: the gradient split evenly among the elements equal to the result."""
-
-    def backward(self, grad):
-        (x,) = self.saved()
-        return (self._part(grad, x, self.value),)
+    """amax/amin/aminmax: the gradient split evenly among the elements equal to the
+    result."""
 
     def _part(self, grad, x, value):
         xp = _xp_of(grad)
