@@ -276,9 +276,9 @@ NOT_YET = {
         "SelectBackward0", "XlogyBackward1", "XlogyBackward2")
 } | {
     ("indexing", name) for name in (
-        "CopyBackwards", "CopySlices", "GatherBackward0", "IndexAddBackward0",
+        "CopyBackwards", "CopySlices", "IndexAddBackward0",
         "IndexBackward0", "IndexCopyBackward0", "IndexFillBackward0", "IndexFillBackward1",
-        "IndexPutBackward0", "IndexPutNewBackward", "IndexSelectBackward0",
+        "IndexPutBackward0", "IndexPutNewBackward",
         "MaskedFillBackward0", "MaskedFillBackward1", "MaskedScatterBackward0",
         "MaskedSelectBackward0", "PutBackward0", "ScatterAddBackward0", "ScatterBackward0",
         "ScatterBackward1", "ScatterReduceBackward0", "TakeBackward0", "ZeroRegionBackward",
@@ -373,6 +373,8 @@ REPLAYED = [
     ("mse", lambda x, y: F.mse_loss(x, y), "xy"), ("clone", lambda x: x.clone(), "x"),
     ("to float32", lambda x: x.float(), "x"), ("lgamma", lambda x: x.lgamma(), "x"),
     ("fft", lambda x: tm.fft.fft(x), "x"),
+    ("gather", lambda x, i: x.gather(1, i), "xI"),
+    ("index_select", lambda x, t: x.index_select(1, t), "xt"),
     ("layer_norm", lambda x, *none: F.layer_norm(x, (4,)), "x----"),
     ("addmm", lambda x, m1, m2: tm.addmm(x, m1, m2), "xxM"),
 ]
@@ -384,11 +386,11 @@ def test_a_recorded_node_replays_its_op(name, fn, args):
     x = tm.tensor(rng.standard_normal((3, 4)), requires_grad=True)
     y = tm.tensor(rng.standard_normal((3, 4)), requires_grad=True)
     # X: x transposed (a non-contiguous input); Y: y as a (4, 3) matrix; r: x's first
-    # row; M: a (4, 4) matrix; B, C: batches of one matrix; t: class targets; -: an absent
+    # row; M: a (4, 4) matrix; B, C: batches of one matrix; t, I: indices; -: an absent
     # optional input
     pick = {"x": x, "y": y, "X": x.mT, "Y": y.mT.contiguous(), "r": x[:1], "M": y.mT @ y,
             "B": x.unsqueeze(0), "C": y.mT.unsqueeze(0), "-": None,
-            "t": tm.tensor([0, 3, 1])}
+            "t": tm.tensor([0, 3, 1]), "I": tm.tensor([[0, 3], [1, 1], [2, 0]])}
     inputs = [pick[c] for c in args]
     out = fn(*inputs)
     again = _replay(out.grad_fn, inputs)

@@ -19,7 +19,7 @@ from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from . import _layout
-from ._core import public
+from ._core import Op, apply, public
 from ._core import backend_of, broadcast_error, broadcast_shapes, record
 from ._core import write_out
 from ._core import xp_of as _xp_of
@@ -792,30 +792,34 @@ def _check_gather_like(self_shape, index, dim, op, src_shape=None):
 # ---------------------------------------------------------------------------------------
 # gather and scatter
 
-class GatherBackward0(Node):
+class GatherBackward0(Op):
+    """input's elements at `index` along `dim`; the backward reads the index."""
+
+    args = ("self", "index")
+    nondifferentiable = ("index",)
+    saves = ("index",)
+
+    @staticmethod
+    def forward(xp, a, idx, dim, shape):
+        if a.ndim == 0:
+            return a.reshape(1)[idx].reshape(idx.shape)
+        return xp.take_along_axis(_prefix(a, idx.shape[:dim] + a.shape[dim:dim + 1]
+                                          + idx.shape[dim + 1:]), idx, dim)
+
     def backward(self, grad):
-        xp = _xp_of(grad)
-        zeros = _wrap(xp.zeros(self.shape, dtype=grad._data.dtype))
-        return (scatter_add(zeros, self.dim, self.index, grad),)
+        (index,) = self.saved()
+        zeros = _wrap(grad._xp.zeros(self.shape, dtype=grad._data.dtype))
+        return (scatter_add(zeros, self.dim, index, grad),)
 
 
 @public
 def gather(input, dim, index, *, sparse_grad=False, out=None):
-    xp = _xp_of(input)
     a = input._data
     dim = _wrap_dim(dim, a.ndim)
     idx = _index_array(index, "gather")
     _check_gather_like(a.shape, idx, dim, "gather")
-    if a.ndim == 0:
-        r = a.reshape(1)[idx].reshape(idx.shape)
-    else:
-        r = xp.take_along_axis(_prefix(a, idx.shape[:dim] + a.shape[dim:dim + 1]
-                                       + idx.shape[dim + 1:]), idx, dim)
-    result = _wrap(r)
-    if GradMode.enabled and input._requires_grad:
-        record(GatherBackward0, (input,), result, shape=a.shape, dim=dim,
-               index=_wrap(idx))
-    return _out(out, result)
+    index = index if isinstance(index, Tensor) and index._data is idx else _wrap(idx)
+    return _out(out, apply(GatherBackward0, input, index, dim=dim, shape=a.shape))
 
 
 
@@ -1081,16 +1085,25 @@ def _vector_index(index, op, ndim_error):
     return idx.reshape(-1)
 
 
-class IndexSelectBackward0(Node):
+class IndexSelectBackward0(Op):
+    """input's slices at the (vector) index along `dim`; the backward reads the index."""
+
+    args = ("self", "index")
+    nondifferentiable = ("index",)
+    saves = ("index",)
+
+    @staticmethod
+    def forward(xp, a, idx, dim, shape):
+        return xp.take(a, idx, axis=dim) if a.ndim else a.reshape(1)[idx].reshape(())
+
     def backward(self, grad):
-        xp = _xp_of(grad)
-        zeros = _wrap(xp.zeros(self.shape, dtype=grad._data.dtype))
-        return (index_add(zeros, self.dim, self.index, grad),)
+        (index,) = self.saved()
+        zeros = _wrap(grad._xp.zeros(self.shape, dtype=grad._data.dtype))
+        return (index_add(zeros, self.dim, index, grad),)
 
 
 @public
 def index_select(input, dim, index, *, out=None):
-    xp = _xp_of(input)
     a = input._data
     dim = _wrap_dim(dim, a.ndim)
     idx = _vector_index(index, "index_select", "index_select(): Index is supposed to be a "
@@ -1098,12 +1111,8 @@ def index_select(input, dim, index, *, out=None):
     size = a.shape[dim] if a.ndim else 1
     if idx.size and (idx.max() >= size or idx.min() < -size):
         raise IndexError("index out of range in self")
-    r = xp.take(a, idx, axis=dim) if a.ndim else a.reshape(1)[idx].reshape(())
-    result = _wrap(r)
-    if GradMode.enabled and input._requires_grad:
-        record(IndexSelectBackward0, (input,), result, shape=a.shape, dim=dim,
-               index=_wrap(idx))
-    return _out(out, result)
+    index = index if isinstance(index, Tensor) and index._data is idx else _wrap(idx)
+    return _out(out, apply(IndexSelectBackward0, input, index, dim=dim, shape=a.shape))
 
 
 def _index_source_args(self, dim, index, source, op):
