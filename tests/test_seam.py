@@ -396,3 +396,30 @@ def test_a_recorded_node_replays_its_op(name, fn, args):
     again = _replay(out.grad_fn, inputs)
     again = again[out.output_nr] if isinstance(again, tuple) else again
     np.testing.assert_array_equal(again.detach().numpy(), out.detach().numpy())
+
+
+def test_inputs_without_edges_are_torchs():
+    """Records' `nondifferentiable` inputs get no edge, as torch's nodes have none: the
+    same number of next_functions as torch's."""
+    torch = load_oracle()
+    rng = np.random.default_rng(1)
+    x, w = rng.standard_normal((4, 3, 6, 6)), rng.standard_normal((5, 3))
+
+    def cases(m):
+        xt = m.tensor(x, requires_grad=True)
+        wt = m.tensor(w, requires_grad=True)
+        F = m.nn.functional
+        logp = xt[:, :, 0, 0].log_softmax(1)
+        f64 = m.float64
+        bn_w = m.ones(3, dtype=f64, requires_grad=True)
+        bn_b = m.zeros(3, dtype=f64, requires_grad=True)
+        return [F.nll_loss(logp, m.tensor([0, 2, 1, 0])),
+                F.embedding(m.tensor([[0, 4], [2, 2]]), wt),
+                F.batch_norm(xt, m.zeros(3, dtype=f64), m.ones(3, dtype=f64), bn_w, bn_b,
+                             training=False),
+                F.max_pool2d(xt, 2),
+                xt.gather(1, m.tensor([[[[0]]]]).expand(4, 1, 6, 6)),
+                xt.index_select(1, m.tensor([2, 0]))]
+    for ours, theirs in zip(cases(tm), cases(torch)):
+        assert len(ours.grad_fn.next_functions) == len(theirs.grad_fn.next_functions), \
+            type(ours.grad_fn).__name__

@@ -397,13 +397,16 @@ def _cum_dim(a, dim):
     return _wrap_dim(dim, a.ndim)
 
 
-@public(inplace="method")
-def cumsum(input, dim, *, dtype=None, out=None):
+def _run_cumulative(node, input, dim, dtype, out):
     if out is not None and dtype is None:
         dtype = out.dtype  # torch accumulates in out's dtype
     a = input._data
-    return _out(out, apply(CumsumBackward0, input, dim=_cum_dim(a, dim),
-                           dtype=_sum_dtype(a.dtype, dtype)))
+    return _out(out, apply(node, input, dim=_cum_dim(a, dim), dtype=_sum_dtype(a.dtype, dtype)))
+
+
+@public(inplace="method")
+def cumsum(input, dim, *, dtype=None, out=None):
+    return _run_cumulative(CumsumBackward0, input, dim, dtype, out)
 
 
 class CumprodBackward0(Op):
@@ -441,11 +444,7 @@ def _cumprod_backward_with_zeros(grad, x, dim):
 
 @public(inplace="method")
 def cumprod(input, dim, *, dtype=None, out=None):
-    if out is not None and dtype is None:
-        dtype = out.dtype  # torch accumulates in out's dtype
-    a = input._data
-    return _out(out, apply(CumprodBackward0, input, dim=_cum_dim(a, dim),
-                           dtype=_sum_dtype(a.dtype, dtype)))
+    return _run_cumulative(CumprodBackward0, input, dim, dtype, out)
 
 
 class LogsumexpBackward0(Op):
