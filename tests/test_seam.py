@@ -76,9 +76,11 @@ def test_node_names_are_unique():
     x = tm.ones(1, 2, requires_grad=True) * 1
     x.squeeze_().unsqueeze_(0).squeeze_(0).unsqueeze_(1).t_().transpose_(0, 1)
     x.as_strided_((2,), (1,))
+    from taimatsu._ops._core import NotImplementedOp
     by_name = collections.defaultdict(list)
     for cls in _node_classes():
-        if getattr(cls, "fused", None) is None:
+        # (the ops without a derivative share torch's one NotImplemented node)
+        if getattr(cls, "fused", None) is None and not issubclass(cls, NotImplementedOp):
             by_name[cls.__name__].append(f"{cls.__module__}.{cls.__qualname__}")
     duplicated = {name: where for name, where in by_name.items() if len(where) > 1}
     assert not duplicated, duplicated
@@ -267,32 +269,6 @@ NOT_OPS = {("graph", "AccumulateGrad"), ("function", "BackwardCFunction"),
            ("function", "DelayedError"), ("function", "InplaceFunctionBackward"),
            ("_hooks", "BackwardHookFunctionBackward")}
 
-# the records not yet converted (issue 7): recorded by hand, without a forward of their
-# own.  Converting one must remove it here (the test fails on a stale entry).
-NOT_YET = {
-    ("elementwise", name) for name in (
-        "CopysignBackward1", "DivBackward2", "DivBackward3", "FmodBackward0", "LerpBackward0",
-        "LerpBackward1", "NotImplemented", "PowBackward2", "RemainderBackward0",
-        "SelectBackward0", "XlogyBackward1", "XlogyBackward2")
-} | {
-    ("indexing", name) for name in (
-        "CopyBackwards", "CopySlices", "IndexAddBackward0",
-        "IndexBackward0", "IndexCopyBackward0", "IndexFillBackward0", "IndexFillBackward1",
-        "IndexPutBackward0", "IndexPutNewBackward",
-        "MaskedFillBackward0", "MaskedFillBackward1", "MaskedScatterBackward0",
-        "MaskedSelectBackward0", "PutBackward0", "ScatterAddBackward0", "ScatterBackward0",
-        "ScatterBackward1", "ScatterReduceBackward0", "TakeBackward0", "ZeroRegionBackward",
-        "_NoDerivative")
-} | {
-    ("random", name) for name in (
-        "BernoulliBackward0", "BernoulliBackward1", "BernoulliBackward2", "CauchyBackward0",
-        "ExponentialBackward0", "GeometricBackward0", "LogNormalBackward0", "NormalBackward0",
-        "NormalBackward1", "NormalBackward2", "NormalBackward3", "PoissonBackward0",
-        "RandomBackward0", "RandomBackward1", "RandomBackward2", "UniformBackward0",
-        "_BernoulliFloatBackward")
-}
-
-
 def _runnable(cls):
     from taimatsu._ops._core import Op
     return issubclass(cls, Op) and callable(getattr(cls, "forward", None))
@@ -300,24 +276,17 @@ def _runnable(cls):
 
 def test_every_op_is_a_record_apply_can_run():
     """Each node an op records is an Op record with its forward, which apply runs (and a
-    compiler can replay), but for the nodes listed above."""
-    from taimatsu._ops._core import Op
-    hand, stale, seen = [], [], set()
+    compiler can replay)."""
+    from taimatsu._ops._core import NotImplementedOp, Op
+    hand = []
     for cls in _node_classes():
-        if cls is Op or (cls.__name__.startswith("_") and cls.__subclasses__()):
+        if cls in (Op, NotImplementedOp) or (cls.__name__.startswith("_") and
+                                             cls.__subclasses__()):
             continue  # a base of records
         key = (cls.__module__.split(".")[-1], cls.__qualname__)
-        seen.add(key)
-        if key in NOT_OPS:
-            continue
-        if _runnable(cls):
-            if key in NOT_YET:
-                stale.append(key)
-        elif key not in NOT_YET:
+        if key not in NOT_OPS and not _runnable(cls):
             hand.append(key)
     assert not hand, f"records without a forward, run by hand: {sorted(hand)}"
-    stale += sorted(NOT_YET - seen)
-    assert not stale, f"converted or gone, remove them from NOT_YET: {sorted(stale)}"
 
 
 def _replay(node, inputs):
@@ -377,6 +346,33 @@ REPLAYED = [
     ("index_select", lambda x, t: x.index_select(1, t), "xt"),
     ("layer_norm", lambda x, *none: F.layer_norm(x, (4,)), "x----"),
     ("addmm", lambda x, m1, m2: tm.addmm(x, m1, m2), "xxM"),
+    ("advanced index", lambda x: x[[2, 0, 3]], "X"), ("mask index", lambda x: x[x > 0], "x"),
+    ("scatter", lambda x, i, y: x.scatter(1, i, y), "xIy"),
+    ("scatter value", lambda x, i: x.scatter(1, i, 2.5), "xI"),
+    ("scatter reduce=", lambda x, i, y: x.scatter(1, i, y, reduce="multiply"), "xIy"),
+    ("scatter_add", lambda x, i, y: x.scatter_add(1, i, y), "xIy"),
+    ("scatter_reduce", lambda x, i, y: x.scatter_reduce(1, i, y, "amax"), "xIy"),
+    ("index_add", lambda x, t, s: x.index_add(1, t, s, alpha=2), "xtS"),
+    ("index_copy", lambda x, t, s: x.index_copy(1, t, s), "xtS"),
+    ("index_fill", lambda x, t: x.index_fill(1, t, -1.0), "xt"),
+    ("index_fill 0-d", lambda x, t, s: x.index_fill(1, t, s), "xts"),
+    ("index_put", lambda x, r: x.index_put((tm.tensor([0, 2]),), r, accumulate=True), "xr"),
+    ("masked_fill", lambda x, m: x.masked_fill(m, 0.5), "xm"),
+    ("masked_fill 0-d", lambda x, m, s: x.masked_fill(m, s), "xms"),
+    ("masked_scatter", lambda x, m, y: x.masked_scatter(m, y), "xmy"),
+    ("masked_select", lambda x, m: x.masked_select(m), "xm"),
+    ("take", lambda x, t: x.take(t), "xt"),
+    ("put", lambda x, t, v: x.put(t, v, accumulate=True), "xtv"),
+    ("div floor", lambda x, y: x.div(y, rounding_mode="floor"), "xy"),
+    ("div trunc number", lambda x, n: x.div(n, rounding_mode="trunc"), "xn"),
+    ("floor_divide", lambda x, y: tm.floor_divide(x, y), "xy"),
+    ("fmod number", lambda x: x.fmod(0.7), "x"), ("remainder number", lambda x: x % 0.7, "x"),
+    ("number ** x", lambda x: 2.0 ** x, "x"), ("xlogy number", lambda x: x.xlogy(3.0), "x"),
+    ("number xlogy", lambda y: tm.xlogy(2.0, y), "y"),
+    ("copysign number", lambda x: x.copysign(-1.0), "x"),
+    ("lerp", lambda x, y: x.lerp(y, 0.3), "xy"),
+    ("lerp tensor", lambda x, y, w: x.lerp(y, w), "xyx"),
+    ("heaviside", lambda x, y: x.heaviside(y), "xy"),
 ]
 
 
@@ -386,15 +382,91 @@ def test_a_recorded_node_replays_its_op(name, fn, args):
     x = tm.tensor(rng.standard_normal((3, 4)), requires_grad=True)
     y = tm.tensor(rng.standard_normal((3, 4)), requires_grad=True)
     # X: x transposed (a non-contiguous input); Y: y as a (4, 3) matrix; r: x's first
-    # row; M: a (4, 4) matrix; B, C: batches of one matrix; t, I: indices; -: an absent
-    # optional input
+    # row; M: a (4, 4) matrix; B, C: batches of one matrix; S, v, s: a (3, 3) matrix, a
+    # vector, a 0-d tensor; t, I: indices; m: a mask; n: a number; -: an absent optional
+    # input
     pick = {"x": x, "y": y, "X": x.mT, "Y": y.mT.contiguous(), "r": x[:1], "M": y.mT @ y,
             "B": x.unsqueeze(0), "C": y.mT.unsqueeze(0), "-": None,
-            "t": tm.tensor([0, 3, 1]), "I": tm.tensor([[0, 3], [1, 1], [2, 0]])}
+            "t": tm.tensor([0, 3, 1]), "I": tm.tensor([[0, 3], [1, 1], [2, 0]]),
+            "S": y[:, :3], "v": y[0, :3], "s": y[1, 1], "m": x.detach() > 0, "n": 0.3}
     inputs = [pick[c] for c in args]
     out = fn(*inputs)
     again = _replay(out.grad_fn, inputs)
     again = again[out.output_nr] if isinstance(again, tuple) else again
+    np.testing.assert_array_equal(again.detach().numpy(), out.detach().numpy())
+
+
+@pytest.mark.parametrize("write", ["setitem", "setitem number", "setitem whole",
+                                   "through a view"])
+def test_an_index_write_replays_out_of_place(write):
+    """`t[index] = value` runs in place; its record's forward computes the value it
+    writes out of place, from t's old value and the value written."""
+    x = tm.arange(12.0).reshape(3, 4).requires_grad_()
+    v = tm.tensor([10.0, 20.0], requires_grad=True)
+    old = x.detach().clone()
+    y = x * 1
+    if write == "setitem":
+        y[[0, 2], 1] = v
+        inputs = (old, v)
+    elif write == "setitem number":
+        y[1:, 2] = -1.0
+        inputs = (old, -1.0)
+    elif write == "setitem whole":
+        y[...] = v.sum()
+        inputs = (old, v.sum().detach())
+    else:
+        y[1, 1:3].mul_(v)  # the base is rebased onto the view's new value
+        inputs = (old, (old[1, 1:3] * v).detach())
+    again = _replay(y.grad_fn, inputs)
+    np.testing.assert_array_equal(again.numpy(), y.detach().numpy())
+
+
+def _inplace(sample, *extra):
+    # an in-place sampler: its record's inputs are the tensor's old value (and `extra`)
+    def prepare(x):
+        return [x.detach().clone(), *extra], lambda: sample(x, *extra)
+    return prepare
+
+
+def _factory(make_inputs, sample):
+    def prepare(x):
+        inputs = make_inputs(x)
+        return inputs, lambda: sample(*inputs)
+    return prepare
+
+
+P = tm.full((4,), 0.6)
+RANDOM = [
+    ("uniform_", _inplace(lambda x: x.uniform_(-2, 3))),
+    ("normal_", _inplace(lambda x: x.normal_(1, 2))),
+    ("normal_ non-contiguous", _factory(lambda x: [(x.mT * 1).detach()],
+                                        lambda y: y.requires_grad_().mul(1).normal_())),
+    ("random_", _inplace(lambda x: x.random_(0, 10))),
+    ("bernoulli_", _inplace(lambda x: x.bernoulli_(0.3))),
+    ("bernoulli_ tensor", _inplace(lambda x, p: x.bernoulli_(p), P)),
+    ("exponential_", _inplace(lambda x: x.exponential_(2.0))),
+    ("cauchy_", _inplace(lambda x: x.cauchy_())),
+    ("log_normal_", _inplace(lambda x: x.log_normal_())),
+    ("geometric_", _inplace(lambda x: x.geometric_(0.4))),
+    ("normal(t, float)", _factory(lambda x: [x], lambda m: tm.normal(m, 2.0))),
+    ("normal(float, t)", _factory(lambda x: [x.abs()], lambda s: tm.normal(1.0, s))),
+    ("normal(t, t)", _factory(lambda x: [x, x.abs()], lambda m, s: tm.normal(m, s))),
+    ("bernoulli", _factory(lambda x: [x.sigmoid()], tm.bernoulli)),
+    ("bernoulli p", _factory(lambda x: [x], lambda x: tm.bernoulli(x, 0.5))),
+    ("poisson", _factory(lambda x: [x.abs()], tm.poisson)),
+]
+
+
+@pytest.mark.parametrize("name,prepare", RANDOM, ids=[r[0] for r in RANDOM])
+def test_a_random_record_replays_its_draws(name, prepare):
+    """A random op's record draws from the generator it holds: replayed from the same
+    generator state, it draws the same samples."""
+    x = tm.randn(3, 4, requires_grad=True) * 1
+    inputs, sample = prepare(x)
+    state = tm.get_rng_state()
+    out = sample()
+    tm.set_rng_state(state)
+    again = _replay(out.grad_fn, inputs)
     np.testing.assert_array_equal(again.detach().numpy(), out.detach().numpy())
 
 
@@ -419,7 +491,17 @@ def test_inputs_without_edges_are_torchs():
                              training=False),
                 F.max_pool2d(xt, 2),
                 xt.gather(1, m.tensor([[[[0]]]]).expand(4, 1, 6, 6)),
-                xt.index_select(1, m.tensor([2, 0]))]
+                xt.index_select(1, m.tensor([2, 0])),
+                xt[:, 0, 0].scatter(1, m.tensor([[0, 1, 2, 0]]).T, wt[:4, :1]),
+                xt[:, 0, 0].scatter_add(1, m.tensor([[0, 1, 2, 0]]).T, wt[:4, :1]),
+                xt[:, 0, 0].scatter_reduce(1, m.tensor([[0, 1, 2, 0]]).T, wt[:4, :1], "prod"),
+                xt[:, 0, 0].scatter(1, m.tensor([[0, 1, 2, 0]]).T, 1.0),
+                xt[:, 0, 0].index_fill(1, m.tensor([1]), wt[0, 0]),
+                wt.index_add(0, m.tensor([1, 0]), xt[0, :2, 0, :3]),
+                wt.masked_fill(wt > 0, wt[0, 0]), wt.masked_fill(wt > 0, 1.0),
+                wt.masked_scatter(wt > 0, xt[0, 0, :3, :5]), wt.masked_select(wt > 0),
+                wt.take(m.tensor([1, 2])), wt.put(m.tensor([1, 2]), xt[0, 0, 0, :2]),
+                xt[m.tensor([1, 0])]]
     for ours, theirs in zip(cases(tm), cases(torch)):
         assert len(ours.grad_fn.next_functions) == len(theirs.grad_fn.next_functions), \
             type(ours.grad_fn).__name__

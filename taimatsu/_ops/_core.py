@@ -137,6 +137,25 @@ class Op(Node):
                                  if name not in cls.nondifferentiable)
 
 
+class NotImplementedOp(Op):
+    """The record of an op that torch has no derivative formula for: torch records a
+    NotImplemented node, and a backward through it fails.  Each such op is a subclass
+    holding its forward (`aten`: the op's name in the error); all share torch's node
+    name."""
+
+    aten = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.__name__ = "NotImplemented"
+
+    def name(self):
+        return "torch::autograd::NotImplemented"
+
+    def backward(self, grad):
+        raise RuntimeError(f"derivative for aten::{self.aten} is not implemented")
+
+
 def _save_position(args, name):
     # an input's position; -1 for the result, -2 - k for the k-th of several results
     if name == "result":
@@ -283,8 +302,12 @@ def apply(op, *inputs, **params):
             arrays.append(a)
         else:
             arrays.append(t)
-    # (backend_of_type: a numpy scalar that some numpy function left in a tensor is cpu's)
-    xp = _cpu_xp if first is None else backend_of_type(type(first)).xp
+    if first is None:
+        xp = _cpu_xp
+    else:
+        backend = BY_ARRAY_TYPE.get(type(first))
+        # (backend_of_type: a numpy scalar some numpy function left in a tensor is cpu's)
+        xp = (backend if backend is not None else backend_of_type(type(first))).xp
     r = op.forward(xp, *arrays, **params)
     if type(r) is not tuple and not op.view:
         out = _new_object(Tensor)
@@ -314,14 +337,21 @@ def _finish(op, inputs, xp, r, params):
 
 
 def _record_applied(op, inputs, out, params):
+    # (loops, not generators: this runs for every recorded op of the general path)
+    save_at = op._save_at
     saved = None
-    if op._save_at == "inputs":
+    if save_at == "inputs":
         saved = inputs
-    elif op._save_at:
-        saved = tuple(out if i == -1 else out[-2 - i] if i < -1 else inputs[i]
-                      for i in op._save_at)
-    if op._edge_at is not None:
-        inputs = tuple(inputs[i] for i in op._edge_at)
+    elif save_at:
+        saved = []
+        for i in save_at:
+            saved.append(inputs[i] if i >= 0 else out if i == -1 else out[-2 - i])
+    edge_at = op._edge_at
+    if edge_at is not None:
+        kept = []
+        for i in edge_at:
+            kept.append(inputs[i])
+        inputs = kept
     record(op, inputs, out, saved, **params)
 
 

@@ -15,10 +15,10 @@ from .. import _dtype as D
 from .._backend import backend_of_type, BY_ARRAY_TYPE, cpu
 from .._tensor import Tensor, _wrap_dim
 from . import _layout
-from ._core import Op, apply, public
+from ._core import NotImplementedOp, Op, apply, public
 from ._core import xp_of as _xp_of
 from .join import cat as _cat
-from .elementwise import (_no_derivative, _ScaleBackwardBackward, erf, relu as
+from .elementwise import (_ScaleBackwardBackward, erf, relu as
                           _relu, threshold_backward, where, zeros_of)
 
 _new_object = object.__new__
@@ -258,12 +258,20 @@ class HardsigmoidBackward0(Op):
         return (hardsigmoid_backward(grad, x),)
 
 
+class HardsigmoidBackwardNotImplemented(NotImplementedOp):
+    """hardsigmoid's gradient: torch has no derivative for it, so a second derivative
+    fails there."""
+
+    args = ("grad_output", "self")
+    aten = "hardsigmoid_backward"
+
+    @staticmethod
+    def forward(xp, g, x):
+        return xp.where((x > -3) & (x < 3), g / 6, 0).astype(g.dtype, copy=False)
+
+
 def hardsigmoid_backward(grad_output, input):
-    xp = _xp_of(input)
-    g, x = grad_output._data, input._data
-    r = _new(xp.where((x > -3) & (x < 3), g / 6, 0))
-    # torch has no derivative for hardsigmoid_backward: a second derivative fails there
-    return _no_derivative("hardsigmoid_backward", (grad_output, input), r)
+    return apply(HardsigmoidBackwardNotImplemented, grad_output, input)
 
 
 class HardswishBackward0(Op):

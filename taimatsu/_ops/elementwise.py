@@ -12,8 +12,8 @@ from .. import _dtype as D
 from .._backend import backend_of_type, BY_ARRAY_TYPE, cpu, ndarray
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
-from ._core import (Op, apply, backend_of, binary, public, record, record_binary, unary,
-                    zeros_of)
+from ._core import (NotImplementedOp, Op, apply, backend_of, binary, public, record,
+                    record_binary, unary, zeros_of)
 from ._core import write_out as _into
 from . import _layout
 from ._layout import binary_result
@@ -353,8 +353,52 @@ def _true_div(a, b):
     return binary(DivBackward0, a, b, dtype=dt, save=DivBackward0.save)
 
 
+def _operand(xp, v, dtype):
+    """An operand's array (or number) in the computation's dtype, as `binary` casts it."""
+    if type(v) in _ARRAYS:
+        return v if v.dtype == dtype else v.astype(dtype)
+    from ._core import to_array
+    return to_array(v, dtype, xp)
+
+
+def _binary_out(xp, r, x, y, dtype):
+    """A binary forward's result: an array of `dtype`, laid out as torch lays out the
+    result of operands x, y."""
+    r = _in_dtype(xp, r, dtype)
+    if type(x) in _ARRAYS and not x.flags.c_contiguous:
+        r = binary_result(r, x, y)
+    return r
+
+
+def _check_broadcast(a, b):
+    from ._core import broadcast_error, broadcast_shapes, shape_of
+    sa, sb = shape_of(a), shape_of(b)
+    if sa != sb:
+        try:
+            broadcast_shapes(sa, sb)
+        except ValueError:
+            raise broadcast_error(sa, sb) from None
+
+
+def _rounded_forward(xp, x, y, rounding_mode, dtype):
+    x, y = _operand(xp, x, dtype), _operand(xp, y, dtype)
+    if rounding_mode == "floor":
+        r = xp.floor_divide(x, y)
+    elif dtype.kind in "iu":
+        q = xp.floor_divide(x, y)
+        # floor and trunc differ where the division is inexact and the signs differ
+        r = q + ((xp.remainder(x, y) != 0) & ((xp.asarray(x) < 0) != (xp.asarray(y) < 0)))
+    else:
+        r = xp.trunc(xp.true_divide(x, y))
+    return _binary_out(xp, r, x, y, dtype)
+
+
 class DivBackward2(Op):
-    """div with a rounding mode: piecewise constant, so zero gradients."""
+    """div with a rounding mode ("trunc", "floor"): piecewise constant, so zero gradients.
+    The operands (tensors or numbers) are cast to `dtype`, the promoted one."""
+
+    args = ("self", "other")
+    forward = staticmethod(_rounded_forward)
 
     def backward(self, grad):
         # torch's zeros_like(grad): a constant (no graph, no nan from grad)
@@ -362,77 +406,63 @@ class DivBackward2(Op):
         return zero, zero
 
 
-class DivBackward3(Op):
-    def backward(self, grad):
-        return (zeros_of(grad),)
-
-
 def _integer_division(x, y, dt):
     if dt.kind in "iu" and bool((y == 0).any() if type(y) in _ARRAYS else y == 0):
         raise RuntimeError("ZeroDivisionError")
 
 
-def _rounded_div(a, b, mode):
-    from ._core import as_tensor_operand, binary_dtype, to_array
+def _division_args(a, b, kernel):
+    """The operands and promoted dtype of a rounded division, with torch's errors."""
+    from ._core import as_tensor_operand, binary_dtype
     a, b = as_tensor_operand(a), as_tensor_operand(b)
     dt = binary_dtype(a, b)
     if dt.kind in "bc":
-        raise _not_implemented(f"div_{mode}_cpu", dt)
-    xp = backend_of(a, b).xp
-    x, y = to_array(a, dt, xp), to_array(b, dt, xp)
-    _integer_division(x, y, dt)
-    if mode == "floor":
-        r = _broadcasting(xp.floor_divide, x, y, a, b)
-    elif dt.kind in "iu":
-        q = _broadcasting(xp.floor_divide, x, y, a, b)
-        # floor and trunc differ where the division is inexact and the signs differ
-        r = q + ((xp.remainder(x, y) != 0) & ((xp.asarray(x) < 0) != (xp.asarray(y) < 0)))
-    else:
-        r = xp.trunc(_broadcasting(xp.true_divide, x, y, a, b))
-    result = _result(r, dt)
-    if GradMode.enabled and (getattr(a, "_requires_grad", False)
-                             or getattr(b, "_requires_grad", False)):
-        if isinstance(b, Tensor):
-            record(DivBackward2, (a, b), result)
-        else:
-            record(DivBackward3, (a,), result)
-    return result
+        raise _not_implemented(kernel, dt)
+    backend_of(a, b)  # torch's error for two devices
+    _integer_division(a, b._data if isinstance(b, Tensor) else b, dt)
+    _check_broadcast(a, b)
+    return a, b, dt
+
+
+def _rounded_div(a, b, mode):
+    a, b, dt = _division_args(a, b, f"div_{mode}_cpu")
+    # a number operand is an input without an edge, as torch wraps it into a tensor
+    return apply(DivBackward2, a, b, rounding_mode=mode, dtype=dt)
 
 
 divide = public(div, name="divide", inplace="method")
 true_divide = public(divide, name="true_divide", inplace="method")
 
 
-class _NotImplementedNode(Op):
-    """torch records ops without a derivative formula; backward through them fails."""
+class FloorDivideNotImplemented(NotImplementedOp):
+    """floor_divide of two tensors (or a number and a tensor): no derivative in torch."""
 
-    def backward(self, grad):
-        raise RuntimeError(f"derivative for aten::{self.op} is not implemented")
+    args = ("self", "other")
+    aten = "floor_divide"
+
+    @staticmethod
+    def forward(xp, x, y, dtype):
+        return _rounded_forward(xp, x, y, "floor", dtype)
 
 
-_NotImplementedNode.__name__ = _NotImplementedNode.__qualname__ = "NotImplemented"
+class FloorDivideScalarNotImplemented(NotImplementedOp):
+    """floor_divide of a tensor by a number."""
 
+    aten = "floor_divide"
 
-def _no_derivative(op, inputs, result):
-    if GradMode.enabled and result._data.dtype.kind in "fc" and any(
-            getattr(t, "_requires_grad", False) for t in inputs):
-        record(_NotImplementedNode, tuple(t for t in inputs if isinstance(t, Tensor)), result,
-               op=op)
-    return result
+    @staticmethod
+    def forward(xp, x, other, dtype):
+        return _rounded_forward(xp, x, other, "floor", dtype)
 
 
 @public(inplace="method")
 def floor_divide(input, other, *, out=None):
-    from ._core import as_tensor_operand, binary_dtype, to_array
-    input, other = as_tensor_operand(input), as_tensor_operand(other)
-    dt = binary_dtype(input, other)
-    if dt.kind in "bc":
-        raise _not_implemented("div_floor_cpu", dt)
-    xp = backend_of(input, other).xp
-    x, y = to_array(input, dt, xp), to_array(other, dt, xp)
-    _integer_division(x, y, dt)
-    result = _result(_broadcasting(xp.floor_divide, x, y, input, other), dt)
-    return _into(out, _no_derivative("floor_divide", (input, other), result), (input, other))
+    input, other, dt = _division_args(input, other, "div_floor_cpu")
+    if isinstance(input, Tensor) and not isinstance(other, Tensor):
+        result = apply(FloorDivideScalarNotImplemented, input, other=other, dtype=dt)
+    else:
+        result = apply(FloorDivideNotImplemented, input, other, dtype=dt)
+    return _into(out, result, (input, other))
 
 
 def _not_implemented(kernel, np_dtype):
@@ -514,7 +544,17 @@ class PowBackward1(_Binary):
 
 
 class PowBackward2(Op):
-    """c ** x for a number c."""
+    """c ** x for a number c (`base`), in the promoted dtype."""
+
+    args = ("exponent",)
+    saves = ("result",)
+
+    @staticmethod
+    def forward(xp, y, base, dtype):
+        y = _operand(xp, y, dtype)
+        c = dtype.type(base)
+        return _binary_out(xp, _int_power(xp, c, y) if dtype.kind in "iu" else
+                           xp.power(c, y), y, c, dtype)
 
     def backward(self, grad):
         (result,) = self.saved()
@@ -585,17 +625,11 @@ def _check_int_pow(input, exponent):
 
 
 def _scalar_pow(base, exponent):
-    from ._core import binary_dtype, to_array
+    from ._core import binary_dtype
     dt = binary_dtype(base, exponent)
     if dt.kind == "b":
         raise _not_implemented("pow", dt)
-    xp = exponent._xp
-    y = to_array(exponent, dt, xp)
-    r = _int_power(xp, dt.type(base), y) if dt.kind in "iu" else xp.power(dt.type(base), y)
-    result = _result(r, dt)
-    if GradMode.enabled and exponent._requires_grad:
-        record(PowBackward2, (exponent,), result, (result,), base=base)
-    return result
+    return apply(PowBackward2, exponent, base=base, dtype=dt)
 
 
 @public(inplace="method")
@@ -1596,23 +1630,24 @@ def clamp_max(input, max, *, out=None):
 # --- elementwise (more): binary ops -----------------------------------------------------------
 
 def _binary_op(node_cls, name, a, b, dt, save=None, scalar_node=None, out=None):
-    """Compute node_cls.forward in dtype dt and record it.  When b is a number and
-    `scalar_node` is given, that node (with b as attribute `other`) is recorded instead."""
-    from ._core import as_tensor_operand, to_array
+    """`binary` of node_cls in dtype dt; when b is a number and `scalar_node` is given,
+    that record runs instead, with b as its parameter `other` (torch's Scalar overload)."""
+    from ._core import as_tensor_operand
     a, b = as_tensor_operand(a), as_tensor_operand(b)
-    xp = backend_of(a, b).xp
-    r = _broadcasting(lambda x, y: node_cls.forward(xp, x, y), to_array(a, dt, xp),
-                      to_array(b, dt, xp), a, b)
-    result = _result(r, dt)
-    if GradMode.enabled and (getattr(a, "_requires_grad", False)
-                             or getattr(b, "_requires_grad", False)):
-        if scalar_node is not None and not isinstance(b, Tensor):
-            record(scalar_node, (a,), result, (a, result), other=b)
-        else:
-            saved = None if save is None else tuple(
-                a if s == "a" else b if s == "b" else result for s in save)
-            record(node_cls, (a, b), result, saved)
+    if scalar_node is not None and not isinstance(b, Tensor):
+        result = apply(scalar_node, a, other=b, dtype=dt)
+    else:
+        result = binary(node_cls, a, b, dtype=dt, save=save)
     return _into(out, result, (a, b))
+
+
+def _with_number(binary_cls):
+    """The forward of binary_cls's op with a number `other` as its second operand, both
+    cast to `dtype`: the records of torch's Scalar overloads."""
+    def forward(xp, x, other, dtype):
+        x, y = _operand(xp, x, dtype), _operand(xp, other, dtype)
+        return _binary_out(xp, binary_cls.forward(xp, x, y), x, y, dtype)
+    return staticmethod(forward)
 
 
 def _real_dtype(name, a, b, kernel=None, floating=False, integral=True):
@@ -1659,11 +1694,6 @@ def _check_zero_divisor(other, dt):
             raise RuntimeError("ZeroDivisionError")
 
 
-class FmodBackward0(Op):
-    def backward(self, grad):
-        return (grad,)
-
-
 class FmodBackward1(_Binary):
     ufunc = "fmod"
 
@@ -1671,6 +1701,15 @@ class FmodBackward1(_Binary):
         x, y = self.saved()
         gy = -grad * (x / y).trunc() if self._next[1] is not None else None
         return grad, gy
+
+
+class FmodBackward0(Op):
+    """fmod(tensor, number)."""
+
+    forward = _with_number(FmodBackward1)
+
+    def backward(self, grad):
+        return (grad,)
 
 
 @public(inplace="method")
@@ -1685,11 +1724,6 @@ def fmod(input, other, *, out=None):
     return _binary_op(FmodBackward1, "fmod", input, other, dt, ("a", "b"), FmodBackward0, out)
 
 
-class RemainderBackward0(Op):
-    def backward(self, grad):
-        return (grad,)
-
-
 class RemainderBackward1(_Binary):
     ufunc = "remainder"
 
@@ -1699,6 +1733,27 @@ class RemainderBackward1(_Binary):
         return grad, gy
 
 
+class RemainderBackward0(Op):
+    """remainder(tensor, number)."""
+
+    forward = _with_number(RemainderBackward1)
+
+    def backward(self, grad):
+        return (grad,)
+
+
+class RemainderNotImplemented(NotImplementedOp):
+    """remainder(number, tensor): no derivative in torch."""
+
+    args = ("other",)
+    aten = "remainder"
+
+    @staticmethod
+    def forward(xp, y, self_, dtype):
+        x, y = _operand(xp, self_, dtype), _operand(xp, y, dtype)
+        return _binary_out(xp, xp.remainder(x, y), y, x, dtype)
+
+
 @public(inplace="method")
 def remainder(input, other, *, out=None):
     dt = _real_dtype("remainder", input, other)
@@ -1706,10 +1761,7 @@ def remainder(input, other, *, out=None):
         raise _not_implemented("remainder_cpu", dt)
     _check_zero_divisor(other, dt)
     if not isinstance(input, Tensor):
-        from ._core import to_array
-        xp = other._xp
-        r = _result(xp.remainder(to_array(input, dt, xp), to_array(other, dt, xp)), dt)
-        return _into(out, _no_derivative("remainder", (other,), r))
+        return _into(out, apply(RemainderNotImplemented, other, self_=input, dtype=dt))
     return _binary_op(RemainderBackward1, "remainder", input, other, dt, ("a", "b"),
                       RemainderBackward0, out)
 
@@ -1858,6 +1910,14 @@ class XlogyBackward0(_Binary):
 class XlogyBackward1(Op):
     """xlogy(number, tensor)."""
 
+    args = ("other",)
+    saves = ("other",)
+
+    @staticmethod
+    def forward(xp, y, self_, dtype):
+        x, y = _operand(xp, self_, dtype), _operand(xp, y, dtype)
+        return _binary_out(xp, _xlogy_array(xp, x, y), y, x, dtype)
+
     def backward(self, grad):
         (y,) = self.saved()
         return (grad * self.self_ / y,)
@@ -1866,15 +1926,21 @@ class XlogyBackward1(Op):
 class XlogyBackward2(Op):
     """xlogy(tensor, number)."""
 
+    saves = ("self",)
+
+    @staticmethod
+    def forward(xp, x, other, dtype):
+        x, y = _operand(xp, x, dtype), _operand(xp, other, dtype)
+        return _binary_out(xp, _xlogy_array(xp, x, y), x, y, dtype)
+
     def backward(self, grad):
-        x, _ = self.saved()
+        (x,) = self.saved()
         g = xlogy(grad, self.other)
         return (where(x == 0, 0.0, g) if self.other <= 0 else g,)
 
 
 @public(inplace="both")
 def xlogy(input, other, *, out=None):
-    from ._core import to_array
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         raise TypeError("xlogy(): argument 'input' (position 1) must be Tensor, not "
                         f"{type(input).__name__}")
@@ -1882,11 +1948,7 @@ def xlogy(input, other, *, out=None):
     if isinstance(input, Tensor):
         return _binary_op(XlogyBackward0, "xlogy", input, other, dt, ("a", "b"),
                           XlogyBackward2, out)
-    xp = other._xp
-    r = _result(_xlogy_array(xp, to_array(input, dt, xp), to_array(other, dt, xp)), dt)
-    if GradMode.enabled and other._requires_grad:
-        record(XlogyBackward1, (other,), r, (other,), self_=input)
-    return _into(out, r)
+    return _into(out, apply(XlogyBackward1, other, self_=input, dtype=dt))
 
 
 class CopysignBackward0(_Binary):
@@ -1900,6 +1962,15 @@ class CopysignBackward0(_Binary):
 
 
 class CopysignBackward1(Op):
+    """copysign(tensor, number)."""
+
+    saves = ("self", "result")
+
+    @staticmethod
+    def forward(xp, x, other, dtype):
+        x, y = _operand(xp, x, dtype), _operand(xp, other, dtype)
+        return _binary_out(xp, xp.copysign(x, y), x, y, dtype)
+
     def backward(self, grad):
         x, result = self.saved()
         return (_copysign_self_grad(grad, x, result),)
@@ -1920,6 +1991,17 @@ def copysign(input, other, *, out=None):
                       CopysignBackward1, out)
 
 
+class HeavisideNotImplemented(NotImplementedOp):
+    """heaviside(input, values): no derivative in torch."""
+
+    args = ("self", "values")
+    aten = "heaviside"
+
+    @staticmethod
+    def forward(xp, x, v):
+        return _binary_out(xp, xp.where(x == 0, v, x > 0), x, v, x.dtype)
+
+
 @public(inplace="method")
 def heaviside(input, values, *, out=None):
     _need_tensor("heaviside", input)
@@ -1930,10 +2012,8 @@ def heaviside(input, values, *, out=None):
     if a.dtype != v.dtype:
         raise RuntimeError("heaviside is not yet implemented for tensors with different "
                            "dtypes.")
-    xp = backend_of(input, values).xp
-    r = _broadcasting(lambda x, y: xp.where(x == 0, y, x > 0), a, v, input, values)
-    result = _result(r, a.dtype)
-    return _into(out, _no_derivative("heaviside", (input, values), result))
+    _check_broadcast(input, values)
+    return _into(out, apply(HeavisideNotImplemented, input, values))
 
 
 # --- elementwise (more): interpolation and fused arithmetic ---------------------------------
@@ -1941,12 +2021,27 @@ def heaviside(input, values, *, out=None):
 class LerpBackward0(Op):
     """lerp with a number weight."""
 
+    args = ("self", "end")
+
+    @staticmethod
+    def forward(xp, x, y, weight):
+        return _lerp_array(xp, x, y, weight)
+
     def backward(self, grad):
         w = self.weight
         return grad * (1 - w), grad * w
 
 
 class LerpBackward1(Op):
+    """lerp with a tensor weight."""
+
+    args = ("self", "end", "weight")
+    saves = ("self", "end", "weight")
+
+    @staticmethod
+    def forward(xp, x, y, w):
+        return _lerp_array(xp, x, y, w)
+
     def backward(self, grad):
         start, end, weight = self.saved()
         gs = grad * (1 - weight).conj() if self._next[0] is not None else None
@@ -1983,19 +2078,13 @@ def lerp(input, end, weight, *, out=None):
     if a.dtype.kind not in "fc":
         kernel = "lerp_kernel_tensor" if weighted else "lerp_kernel_scalar"
         raise _not_implemented(kernel, a.dtype)
-    w = weight._data if weighted else weight
-    try:
-        r = _lerp_array(backend_of(input, end, weight).xp, a, end._data, w)
-    except ValueError:
-        from ._core import broadcast_error
-        raise broadcast_error(a.shape, end._data.shape) from None
-    result = _result(r, a.dtype)
-    if GradMode.enabled and any(getattr(t, "_requires_grad", False)
-                                for t in (input, end, weight)):
-        if weighted:
-            record(LerpBackward1, (input, end, weight), result, (input, end, weight))
-        else:
-            record(LerpBackward0, (input, end), result, weight=weight)
+    _check_broadcast(input, end)
+    if weighted:
+        _check_broadcast(input, weight)
+        _check_broadcast(end, weight)
+        result = apply(LerpBackward1, input, end, weight)
+    else:
+        result = apply(LerpBackward0, input, end, weight=weight)
     return _into(out, result, (input, end, weight))
 
 
@@ -2140,17 +2229,18 @@ class SelectBackward0(Op):
     """real() / imag() of a complex tensor: torch views it as real pairs and selects."""
 
     fused = "real/imag: torch's view_as_real and select"
+    view = True
+
+    @staticmethod
+    def forward(xp, a, part, unit):
+        return getattr(a, part)
 
     def backward(self, grad):
         return (grad * self.unit,)
 
 
 def _complex_part(input, part, unit):
-    from .shape import make_view
-    result = make_view(input, getattr(input._data, part))
-    if GradMode.enabled and input._requires_grad:
-        record(SelectBackward0, (input,), result, unit=unit)
-    return result
+    return apply(SelectBackward0, input, part=part, unit=unit)
 
 
 @public

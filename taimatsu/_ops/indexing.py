@@ -19,8 +19,8 @@ from .._tensor import Tensor, _wrap, _wrap_dim
 from ..autograd.grad_mode import GradMode
 from ..autograd.graph import Node
 from . import _layout
-from ._core import Op, apply, public
-from ._core import backend_of, broadcast_error, broadcast_shapes, record
+from ._core import NotImplementedOp, Op, apply, public
+from ._core import broadcast_error, broadcast_shapes, record
 from ._core import write_out
 from ._core import xp_of as _xp_of
 from .shape import (AliasBackward0, AsStridedBackward0, IndexUnsqueezeBackward, SelectBackward0,
@@ -284,30 +284,32 @@ def _check_broadcast(arrays):
 # ---------------------------------------------------------------------------------------
 # reading: t[index]
 
-class IndexBackward0(Node):
+class IndexBackward0(Op):
+    """`input[index]` for an advanced numpy index (slices and integer arrays): a copy, laid
+    out as torch lays it out; the gradient is added back at the index."""
+
+    @staticmethod
+    def forward(xp, a, index, shape):
+        r = a[index]
+        if not r.size:
+            # numpy gives empty arrays zero strides; torch gives them contiguous ones
+            return _strided(r, r.shape, _contiguous_strides(r.shape))
+        if not a.flags.c_contiguous and r.ndim > 1:
+            return _layout.in_order(r, _index_axes(a, index, r.shape))
+        if not r.flags.c_contiguous:
+            return xp.ascontiguousarray(r)
+        if 1 in r.shape:
+            # numpy's result may carry any stride on a size-1 dim; torch's are contiguous
+            return _restride(r, _contiguous_strides(r.shape))
+        return r
+
     def backward(self, grad):
         return (index_put_new(self.shape, grad._data.dtype, self.index, grad, True),)
 
 
 def advanced_index(input, index):
     """`input[index]` for an advanced numpy index (slices and int arrays): a copy."""
-    xp = _xp_of(input)
-    a = input._data
-    r = a[index]
-    if not r.size:
-        # numpy gives empty arrays zero strides; torch gives them contiguous ones
-        r = _strided(r, r.shape, _contiguous_strides(r.shape))
-    elif not a.flags.c_contiguous and r.ndim > 1:
-        r = _layout.in_order(r, _index_axes(a, index, r.shape))
-    elif not r.flags.c_contiguous:
-        r = xp.ascontiguousarray(r)
-    elif 1 in r.shape:
-        # numpy's result may carry any stride on a size-1 dim; torch's are contiguous ones
-        r = _restride(r, _contiguous_strides(r.shape))
-    result = _wrap(r)
-    if GradMode.enabled and input._requires_grad:
-        record(IndexBackward0, (input,), result, shape=a.shape, index=index)
-    return result
+    return apply(IndexBackward0, input, index=index, shape=input._data.shape)
 
 
 def _index_axes(a, index, shape):
@@ -371,10 +373,21 @@ def getitem(input, index):
     return result
 
 
-class IndexPutNewBackward(Node):
-    """The gradient-scattering op's own backward: gather the gradient back."""
+class IndexPutNewBackward(Op):
+    """zeros(shape) with the values put at an advanced index (added, where `accumulate`):
+    an advanced index's gradient.  Its own backward gathers the gradient back."""
 
+    args = ("values",)
     fused = "index_put_ into a new zero tensor (an advanced index's gradient)"
+
+    @staticmethod
+    def forward(xp, v, shape, dtype, index, accumulate):
+        out = xp.zeros(shape, dtype=dtype)
+        if accumulate:
+            _ufunc_at("add", out, index, v)
+        else:
+            out[index] = v
+        return out
 
     def backward(self, grad):
         return (advanced_index(grad, self.index),)
@@ -385,38 +398,47 @@ IndexPutNewBackward.__name__ = "IndexPutBackward0"
 
 def index_put_new(shape, dtype, index, values, accumulate=False):
     """zeros(shape) with `values` put at the advanced `index` (added when `accumulate`)."""
-    backend = values._backend
-    out = backend.xp.zeros(shape, dtype=dtype)
-    if accumulate:
-        backend.ufunc_at("add", out, index, values._data)
-    else:
-        out[index] = values._data
-    result = _wrap(out)
-    if GradMode.enabled and values._requires_grad:
-        record(IndexPutNewBackward, (values,), result, index=index)
-    return result
+    return apply(IndexPutNewBackward, values, shape=shape, dtype=dtype, index=index,
+                 accumulate=accumulate)
 
 
 # ---------------------------------------------------------------------------------------
 # writing: t[index] = value
 
-class ZeroRegionBackward(Node):
+def _write_region(a, basic, advanced, v, xp):
+    """a[basic][advanced] = v, in place (v: an array of any shape that torch broadcasts to
+    the region once leading size-1 dims are dropped, or a number)."""
+    target = a[basic + (Ellipsis,)] if basic is not None else a
+    if type(v) in BY_ARRAY_TYPE:
+        if v.ndim:
+            shape = _strip_ones(v.shape, len(_target_shape(target, advanced)))
+            if shape != v.shape:
+                v = v.reshape(shape)
+        if v.dtype.kind == "c" and a.dtype.kind != "c":
+            v = v.real
+    if advanced is not None:
+        target[advanced] = v
+    else:
+        xp.copyto(target, v, casting="unsafe")
+
+
+class ZeroRegionBackward(Op):
+    """A copy of the input with the region `[basic][advanced]` set to zero: the gradient
+    of what an index write overwrote."""
+
+    @staticmethod
+    def forward(xp, a, basic, advanced):
+        out = a.copy()
+        _write_region(out, basic, advanced, 0, xp)
+        return out
+
     def backward(self, grad):
         return (zero_region(grad, self.basic, self.advanced),)
 
 
 def zero_region(input, basic, advanced):
     """A copy of `input` with the indexed region set to zero (differentiable)."""
-    out = input._data.copy()
-    target = out[basic + (Ellipsis,)] if basic is not None else out
-    if advanced is not None:
-        target[advanced] = 0
-    else:
-        target[...] = 0
-    result = _wrap(out)
-    if GradMode.enabled and input._requires_grad:
-        record(ZeroRegionBackward, (input,), result, basic=basic, advanced=advanced)
-    return result
+    return apply(ZeroRegionBackward, input, basic=basic, advanced=advanced)
 
 
 def region(input, basic, advanced):
@@ -446,12 +468,21 @@ def _strip_ones(shape, ndim):
     return shape
 
 
-class CopySlices(Node):
+class CopySlices(Op):
     """`t[index] = value`: t's old value gets the gradient outside the region, the value
-    the gradient inside it."""
+    the gradient inside it.  The write runs in place; the forward is its out-of-place
+    value (what a replay computes)."""
+
+    args = ("self", "src")
 
     def name(self):
         return "torch::autograd::CopySlices"
+
+    @staticmethod
+    def forward(xp, a, v, basic, advanced, value_shape):
+        out = a.copy()
+        _write_region(out, basic, advanced, v, xp)
+        return out
 
     def backward(self, grad):
         gt = gv = None
@@ -565,7 +596,7 @@ def setitem(input, index, value):
     if GradMode.enabled and (input._requires_grad or value_grad
                              or _base_requires_grad(input)):
         whole = target.shape == a.shape and target.strides == a.strides
-        _record_setitem(input, basic, advanced, value if isinstance(value, Tensor) else None,
+        _record_setitem(input, basic, advanced, value if isinstance(value, Tensor) else v,
                         whole)
 
 
@@ -588,8 +619,9 @@ def _base_requires_grad(t):
 
 
 def _record_setitem(input, basic, advanced, value, whole=False):
+    """`value`: the tensor written, or the number or array (without an edge)."""
     from .copy import _history, rebase
-    vshape = value._data.shape if value is not None else ()
+    vshape = value._data.shape if isinstance(value, Tensor) else ()
     if input._base is None:
         node_cls = CopySlices
         if whole:
@@ -627,6 +659,12 @@ class _BaseCopySlices(CopySlices):
     base's old value, the gradient inside it to the view's new value."""
 
     fused = "CopySlices of a view given by its flat positions in the base"
+
+    @staticmethod
+    def forward(xp, b, r, positions, shape):
+        out = b.copy(order="C")  # positions are C-order flat indices
+        out.reshape(-1)[positions] = r
+        return out
 
     def backward(self, grad):
         flat = reshape(grad, -1)
@@ -818,7 +856,7 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     dim = _wrap_dim(dim, a.ndim)
     idx = _index_array(index, "gather")
     _check_gather_like(a.shape, idx, dim, "gather")
-    index = index if isinstance(index, Tensor) and index._data is idx else _wrap(idx)
+    index = _index_input(index, idx)
     return _out(out, apply(GatherBackward0, input, index, dim=dim, shape=a.shape))
 
 
@@ -837,14 +875,38 @@ def _scatter_write(out, dim, idx, src, reduce):
         _ufunc_at("multiply", target, mesh, src)
 
 
-class ScatterBackward0(Node):
+def _index_input(index, idx):
+    """The index tensor an op takes as an input without an edge: `index` itself, or its
+    int64 array when it had to be converted."""
+    return index if isinstance(index, Tensor) and index._data is idx else _wrap(idx)
+
+
+class _Indexed(Op):
+    """An op writing src's elements into a copy of input at an index (an input without an
+    edge, saved for the backward: torch's nodes save it too)."""
+
+    args = ("self", "index", "src")
+    nondifferentiable = ("index",)
+    saves = ("index",)
+
+
+class ScatterBackward0(_Indexed):
+    """input with src's elements written at `index` along `dim`."""
+
+    @staticmethod
+    def forward(xp, a, idx, src, dim, src_shape):
+        r = a.copy()
+        _scatter_write(r, dim, idx, src, None)
+        return r
+
     def backward(self, grad):
+        (index,) = self.saved()
         gs = gsrc = None
         if self._next[0] is not None:
-            gs = scatter(grad, self.dim, self.index, 0.0)
-        if self._next[2] is not None:
-            gsrc = _pad_to(gather(grad, self.dim, self.index), self.src_shape)
-        return gs, None, gsrc
+            gs = scatter(grad, self.dim, index, 0.0)
+        if self._next[1] is not None:
+            gsrc = _pad_to(gather(grad, self.dim, index), self.src_shape)
+        return gs, gsrc
 
 
 def _pad_to(grad, shape):
@@ -854,14 +916,36 @@ def _pad_to(grad, shape):
     return _embed(tuple(shape), [(tuple(slice(0, s) for s in grad._data.shape), grad)])
 
 
-class ScatterBackward1(Node):
+class ScatterBackward1(Op):
+    """input with a number written at `index` along `dim`."""
+
+    args = ("self", "index")
+    nondifferentiable = ("index",)
+    saves = ("index",)
+
+    @staticmethod
+    def forward(xp, a, idx, dim, value):
+        r = a.copy()
+        _scatter_write(r, dim, idx, value, None)
+        return r
+
     def backward(self, grad):
-        return (scatter(grad, self.dim, self.index, 0.0),)
+        (index,) = self.saved()
+        return (scatter(grad, self.dim, index, 0.0),)
 
 
-class _NoDerivative(Node):
-    def backward(self, grad):
-        raise RuntimeError(f"derivative for aten::{self.op} is not implemented")
+class ScatterReduceNotImplemented(NotImplementedOp):
+    """scatter with reduce= (src a tensor or a number): torch has no derivative for it."""
+
+    args = ("self", "index", "src")
+    nondifferentiable = ("index",)
+    aten = "scatter"
+
+    @staticmethod
+    def forward(xp, a, idx, src, dim, reduce):
+        r = a.copy()
+        _scatter_write(r, dim, idx, src, reduce)
+        return r
 
 
 def _scatter_args(input, dim, index, src, value, reduce, op):
@@ -888,19 +972,14 @@ def _scatter_data(src):
 @public(inplace="method")
 def scatter(input, dim, index, src=None, value=None, *, reduce=None, out=None):
     dim, idx, src = _scatter_args(input, dim, index, src, value, reduce, "scatter")
-    r = input._data.copy()
-    _scatter_write(r, dim, idx, _scatter_data(src), reduce)
-    result = _wrap(r)
-    src_t = src if isinstance(src, Tensor) else None
-    if GradMode.enabled and (input._requires_grad or (src_t is not None
-                                                      and src_t._requires_grad)):
-        if reduce is not None:
-            record(_NoDerivative, (input, None, src_t), result, op="scatter")
-        elif src_t is not None:
-            record(ScatterBackward0, (input, None, src_t), result, dim=dim, index=_wrap(idx),
-                   src_shape=src_t._data.shape)
-        else:
-            record(ScatterBackward1, (input,), result, dim=dim, index=_wrap(idx))
+    index = _index_input(index, idx)
+    if reduce is not None:
+        result = apply(ScatterReduceNotImplemented, input, index, src, dim=dim, reduce=reduce)
+    elif isinstance(src, Tensor):
+        result = apply(ScatterBackward0, input, index, src, dim=dim,
+                       src_shape=src._data.shape)
+    else:
+        result = apply(ScatterBackward1, input, index, dim=dim, value=src)
     return _out(out, result)
 
 
@@ -912,24 +991,28 @@ def scatter_(self, dim, index, src=None, value=None, *, reduce=None):
         [src_v if isinstance(src_v, Tensor) else None])
 
 
-class ScatterAddBackward0(Node):
+class ScatterAddBackward0(_Indexed):
+    """input with src's elements added at `index` along `dim`."""
+
+    @staticmethod
+    def forward(xp, a, idx, src, dim, src_shape):
+        r = a.copy()
+        _scatter_write(r, dim, idx, src, "add")
+        return r
+
     def backward(self, grad):
         gsrc = None
-        if self._next[2] is not None:
-            gsrc = _pad_to(gather(grad, self.dim, self.index), self.src_shape)
-        return grad, None, gsrc
+        if self._next[1] is not None:
+            (index,) = self.saved()
+            gsrc = _pad_to(gather(grad, self.dim, index), self.src_shape)
+        return grad, gsrc
 
 
 @public(inplace="method")
 def scatter_add(input, dim, index, src, *, out=None):
     dim, idx, src = _scatter_args(input, dim, index, src, None, None, "scatter_add")
-    r = input._data.copy()
-    _scatter_write(r, dim, idx, src._data, "add")
-    result = _wrap(r)
-    if GradMode.enabled and (input._requires_grad or src._requires_grad):
-        record(ScatterAddBackward0, (input, None, src), result, dim=dim, index=_wrap(idx),
-               src_shape=src._data.shape)
-    return _out(out, result)
+    return _out(out, apply(ScatterAddBackward0, input, _index_input(index, idx), src, dim=dim,
+                           src_shape=src._data.shape))
 
 
 def scatter_add_(self, dim, index, src):
@@ -976,72 +1059,86 @@ def _scatter_reduce_write(out, dim, idx, src, reduce, include_self):
             target[scattered] //= count[scattered]
 
 
-class ScatterReduceBackward0(Node):
+class ScatterReduceBackward0(Op):
+    """input with src's elements reduced into it at `index` along `dim` (sum, prod, mean,
+    amax, amin; with or without input's own values)."""
+
+    args = ("self", "index", "src")
+    nondifferentiable = ("index",)
+    saves = ("self", "index", "src", "result")
+
+    @staticmethod
+    def forward(xp, a, idx, src, dim, reduce, include_self):
+        r = a.copy()
+        _scatter_reduce_write(r, dim, idx, src, reduce, include_self)
+        return r
+
     def backward(self, grad):
-        self_, src, result = self.saved()
-        gs, gsrc = _SCATTER_REDUCE_GRADS[self.reduce](self, grad, self_, src, result)
-        if self._next[2] is None:
+        self_, index, src, result = self.saved()
+        gs, gsrc = _SCATTER_REDUCE_GRADS[self.reduce](self, grad, self_, src, result, index)
+        if self._next[1] is None:
             gsrc = None
         elif gsrc is not None:
             gsrc = _pad_to(gsrc, src._data.shape)
-        return gs if self._next[0] is not None else None, None, gsrc
+        return gs if self._next[0] is not None else None, gsrc
 
 
-def _scattered_mask(node, like):
+def _scattered_mask(node, like, index):
     """Where some src element was scattered to (a constant)."""
     hit = like._xp.zeros(like._data.shape, dtype=bool)
     target = hit if hit.ndim else hit.reshape(1)
-    target[_open_mesh(node.index._data, node.dim) if hit.ndim else (node.index._data,)] = True
+    target[_open_mesh(index._data, node.dim) if hit.ndim else (index._data,)] = True
     return _wrap(hit)
 
 
-def _grad_sum(node, grad, self_, src, result):
-    gs = grad if node.include_self else grad.masked_fill(_scattered_mask(node, grad), 0)
-    return gs, gather(grad, node.dim, node.index)
+def _grad_sum(node, grad, self_, src, result, index):
+    gs = grad if node.include_self else grad.masked_fill(_scattered_mask(node, grad, index), 0)
+    return gs, gather(grad, node.dim, index)
 
 
-def _count(node, grad):
+def _count(node, grad, index):
     """How many values each output of a mean reduction averaged (a constant, at least 1)."""
     xp = _xp_of(grad)
     count = xp.full(grad._data.shape, 1 if node.include_self else 0, dtype=grad._data.dtype)
     target = count if count.ndim else count.reshape(1)
-    idx = node.index._data
+    idx = index._data
     _ufunc_at("add", target, _open_mesh(idx, node.dim) if count.ndim else (idx,), 1)
     return _wrap(xp.maximum(count, 1))
 
 
-def _grad_mean(node, grad, self_, src, result):
-    scaled = grad / _count(node, grad)
-    gs = scaled if node.include_self else scaled.masked_fill(_scattered_mask(node, grad), 0)
-    return gs, gather(scaled, node.dim, node.index)
+def _grad_mean(node, grad, self_, src, result, index):
+    scaled = grad / _count(node, grad, index)
+    gs = scaled if node.include_self else \
+        scaled.masked_fill(_scattered_mask(node, grad, index), 0)
+    return gs, gather(scaled, node.dim, index)
 
 
-def _src_part(node, src):
-    return src[tuple(slice(0, s) for s in node.index._data.shape)]
+def _src_part(src, index):
+    return src[tuple(slice(0, s) for s in index._data.shape)]
 
 
-def _grad_extreme(node, grad, self_, src, result):
+def _grad_extreme(node, grad, self_, src, result, index):
     # the gradient is shared evenly between the elements equal to the result
     self_hit = (self_ == result)
     if not node.include_self:
-        self_hit = self_hit.logical_and(_scattered_mask(node, grad).logical_not())
-    src_hit = _src_part(node, src) == gather(result, node.dim, node.index)
+        self_hit = self_hit.logical_and(_scattered_mask(node, grad, index).logical_not())
+    src_hit = _src_part(src, index) == gather(result, node.dim, index)
     dt = D.FROM_NUMPY[grad._data.dtype]
-    count = scatter_add(self_hit.to(dt), node.dim, node.index, src_hit.to(dt))
+    count = scatter_add(self_hit.to(dt), node.dim, index, src_hit.to(dt))
     share = grad / count
     gs = share.masked_fill(self_hit.logical_not(), 0)
-    gsrc = gather(share, node.dim, node.index).masked_fill(src_hit.logical_not(), 0)
+    gsrc = gather(share, node.dim, index).masked_fill(src_hit.logical_not(), 0)
     return gs, gsrc
 
 
-def _grad_prod(node, grad, self_, src, result):
+def _grad_prod(node, grad, self_, src, result, index):
     # the quotient form: valid where the factors are nonzero
     gr = grad * result
     if node.include_self:
         gs = gr / self_
     else:
-        gs = grad.masked_fill(_scattered_mask(node, grad), 0)
-    return gs, gather(gr, node.dim, node.index) / _src_part(node, src)
+        gs = grad.masked_fill(_scattered_mask(node, grad, index), 0)
+    return gs, gather(gr, node.dim, index) / _src_part(src, index)
 
 
 _SCATTER_REDUCE_GRADS = {"sum": _grad_sum, "mean": _grad_mean, "amax": _grad_extreme,
@@ -1058,13 +1155,8 @@ def _scatter_reduce_args(input, dim, index, src, reduce, op):
 @public(inplace="method")
 def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=None):
     dim, idx, src = _scatter_reduce_args(input, dim, index, src, reduce, "scatter_reduce")
-    r = input._data.copy()
-    _scatter_reduce_write(r, dim, idx, src._data, reduce, include_self)
-    result = _wrap(r)
-    if GradMode.enabled and (input._requires_grad or src._requires_grad):
-        record(ScatterReduceBackward0, (input, None, src), result, (input, src, result),
-               dim=dim, index=_wrap(idx), reduce=reduce, include_self=include_self)
-    return _out(out, result)
+    return _out(out, apply(ScatterReduceBackward0, input, _index_input(index, idx), src,
+                           dim=dim, reduce=reduce, include_self=include_self))
 
 
 def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
@@ -1111,7 +1203,7 @@ def index_select(input, dim, index, *, out=None):
     size = a.shape[dim] if a.ndim else 1
     if idx.size and (idx.max() >= size or idx.min() < -size):
         raise IndexError("index out of range in self")
-    index = index if isinstance(index, Tensor) and index._data is idx else _wrap(idx)
+    index = _index_input(index, idx)
     return _out(out, apply(IndexSelectBackward0, input, index, dim=dim, shape=a.shape))
 
 
@@ -1150,27 +1242,33 @@ def _dim_index(dim, item):
     return (slice(None),) * dim + (item,)
 
 
-class IndexAddBackward0(Node):
+class IndexAddBackward0(_Indexed):
+    """input with source's slices (times alpha) added at the vector `index` along `dim`."""
+
+    args = ("self", "index", "source")
+
+    @staticmethod
+    def forward(xp, a, idx, src, dim, alpha, source_shape):
+        r = a.copy()
+        _index_add_write(r, dim, idx, src, alpha)
+        return r
+
     def backward(self, grad):
         gsrc = None
-        if self._next[2] is not None:
-            gsrc = index_select(grad, self.dim, self.index)
+        if self._next[1] is not None:
+            (index,) = self.saved()
+            gsrc = index_select(grad, self.dim, index)
             if self.alpha != 1:
                 gsrc = gsrc * self.alpha
             gsrc = reshape(gsrc, self.source_shape)
-        return grad, None, gsrc
+        return grad, gsrc
 
 
 @public(inplace="method")
 def index_add(input, dim, index, source, *, alpha=1, out=None):
     dim, idx = _index_source_args(input, dim, index, source, "index_add_")
-    r = input._data.copy()
-    _index_add_write(r, dim, idx, source._data, alpha)
-    result = _wrap(r)
-    if GradMode.enabled and (input._requires_grad or source._requires_grad):
-        record(IndexAddBackward0, (input, None, source), result, dim=dim, index=_wrap(idx),
-               alpha=alpha, source_shape=source._data.shape)
-    return _out(out, result)
+    return _out(out, apply(IndexAddBackward0, input, _index_input(index, idx), source, dim=dim,
+                           alpha=alpha, source_shape=source._data.shape))
 
 
 def index_add_(self, dim, index, source, *, alpha=1):
@@ -1180,14 +1278,25 @@ def index_add_(self, dim, index, source, *, alpha=1):
                        [source])
 
 
-class IndexCopyBackward0(Node):
+class IndexCopyBackward0(_Indexed):
+    """input with source's slices written at the vector `index` along `dim`."""
+
+    args = ("self", "index", "source")
+
+    @staticmethod
+    def forward(xp, a, idx, src, dim, source_shape):
+        r = a.copy()
+        _index_copy_write(r, dim, idx, src)
+        return r
+
     def backward(self, grad):
+        (index,) = self.saved()
         gs = gsrc = None
         if self._next[0] is not None:
-            gs = index_fill(grad, self.dim, self.index, 0)
-        if self._next[2] is not None:
-            gsrc = reshape(index_select(grad, self.dim, self.index), self.source_shape)
-        return gs, None, gsrc
+            gs = index_fill(grad, self.dim, index, 0)
+        if self._next[1] is not None:
+            gsrc = reshape(index_select(grad, self.dim, index), self.source_shape)
+        return gs, gsrc
 
 
 def _index_copy_write(a, dim, idx, src):
@@ -1200,13 +1309,8 @@ def _index_copy_write(a, dim, idx, src):
 @public(inplace="method")
 def index_copy(input, dim, index, source, *, out=None):
     dim, idx = _index_source_args(input, dim, index, source, "index_copy_")
-    r = input._data.copy()
-    _index_copy_write(r, dim, idx, source._data)
-    result = _wrap(r)
-    if GradMode.enabled and (input._requires_grad or source._requires_grad):
-        record(IndexCopyBackward0, (input, None, source), result, dim=dim, index=_wrap(idx),
-               source_shape=source._data.shape)
-    return _out(out, result)
+    return _out(out, apply(IndexCopyBackward0, input, _index_input(index, idx), source,
+                           dim=dim, source_shape=source._data.shape))
 
 
 def index_copy_(self, dim, index, source):
@@ -1215,19 +1319,45 @@ def index_copy_(self, dim, index, source):
                        lambda a: _index_copy_write(a, dim_w, idx, source._data), (), [source])
 
 
-class IndexFillBackward0(Node):
+class IndexFillBackward0(Op):
+    """input with a number written at the vector `index` along `dim`."""
+
+    args = ("self", "index")
+    nondifferentiable = ("index",)
+    saves = ("index",)
+
+    @staticmethod
+    def forward(xp, a, idx, dim, value):
+        r = _layout.preserve_copy(a)  # torch clones, keeping the layout
+        _index_fill_write(r, dim, idx, value)
+        return r
+
     def backward(self, grad):
-        return (index_fill(grad, self.dim, self.index, 0),)
+        (index,) = self.saved()
+        return (index_fill(grad, self.dim, index, 0),)
 
 
-class IndexFillBackward1(Node):
+class IndexFillBackward1(Op):
+    """input with a 0-d tensor's value written at the vector `index` along `dim`."""
+
+    args = ("self", "index", "value")
+    nondifferentiable = ("index",)
+    saves = ("index",)
+
+    @staticmethod
+    def forward(xp, a, idx, v, dim):
+        r = _layout.preserve_copy(a)
+        _index_fill_write(r, dim, idx, v)
+        return r
+
     def backward(self, grad):
+        (index,) = self.saved()
         gs = gv = None
         if self._next[0] is not None:
-            gs = index_fill(grad, self.dim, self.index, 0)
-        if self._next[3] is not None:
-            gv = index_select(grad, self.dim, self.index).sum()
-        return gs, None, None, gv
+            gs = index_fill(grad, self.dim, index, 0)
+        if self._next[1] is not None:
+            gv = index_select(grad, self.dim, index).sum()
+        return gs, gv
 
 
 def _index_fill_args(self, dim, index, value):
@@ -1242,7 +1372,7 @@ def _index_fill_args(self, dim, index, value):
 
 
 def _index_fill_write(a, dim, idx, value):
-    v = value._data if isinstance(value, Tensor) else value
+    v = value._data if isinstance(value, Tensor) else value  # (an array, or a number)
     if a.ndim == 0:
         if idx.size:
             a[...] = v
@@ -1253,17 +1383,10 @@ def _index_fill_write(a, dim, idx, value):
 @public(inplace="method")
 def index_fill(input, dim, index, value):
     dim, idx = _index_fill_args(input, dim, index, value)
-    r = _layout.preserve_copy(input._data)  # torch clones, keeping the layout
-    _index_fill_write(r, dim, idx, value)
-    result = _wrap(r)
-    vt = value if isinstance(value, Tensor) else None
-    if GradMode.enabled and (input._requires_grad or (vt is not None and vt._requires_grad)):
-        if vt is None:
-            record(IndexFillBackward0, (input,), result, dim=dim, index=_wrap(idx))
-        else:
-            record(IndexFillBackward1, (input, None, None, vt), result, dim=dim,
-                   index=_wrap(idx))
-    return result
+    index = _index_input(index, idx)
+    if isinstance(value, Tensor):
+        return apply(IndexFillBackward1, input, index, value, dim=dim)
+    return apply(IndexFillBackward0, input, index, dim=dim, value=value)
 
 
 def index_fill_(self, dim, index, value):
@@ -1273,7 +1396,17 @@ def index_fill_(self, dim, index, value):
                        lambda a: _index_fill_write(a, dim_w, idx, value), (), [vt])
 
 
-class IndexPutBackward0(Node):
+class IndexPutBackward0(Op):
+    """input with values put (or added, where `accumulate`) at an advanced index."""
+
+    args = ("self", "values")
+
+    @staticmethod
+    def forward(xp, a, v, index, accumulate, value_shape):
+        r = _layout.preserve_copy(a)  # torch clones, keeping the layout
+        _index_put_write(r, index, v, accumulate)
+        return r
+
     def backward(self, grad):
         gs = gv = None
         if self._next[0] is not None:
@@ -1303,30 +1436,29 @@ def _index_put_args(self, indices, values):
 
 def _index_put_write(a, advanced, v, accumulate):
     xp = _xp_of(a)
+    tshape = _target_shape(a, advanced)
+    stripped = _strip_ones(v.shape, len(tshape))
+    if stripped != v.shape:
+        v = v.reshape(stripped)
     if accumulate:
-        _ufunc_at("add", a, advanced, xp.broadcast_to(v, _target_shape(a, advanced)))
+        _ufunc_at("add", a, advanced, xp.broadcast_to(v, tshape))
     else:
         a[advanced] = v
 
 
 @public(inplace="both")
 def index_put(input, indices, values, accumulate=False):
-    advanced, stripped = _index_put_args(input, indices, values)
-    r = _layout.preserve_copy(input._data)  # torch clones, keeping the layout
-    _index_put_write(r, advanced, values._data.reshape(stripped), accumulate)
-    result = _wrap(r)
-    if GradMode.enabled and (input._requires_grad or values._requires_grad):
-        record(IndexPutBackward0, (input, values), result, index=advanced,
-               accumulate=accumulate, value_shape=values._data.shape)
-    return result
+    advanced, _ = _index_put_args(input, indices, values)
+    return apply(IndexPutBackward0, input, values, index=advanced, accumulate=accumulate,
+                 value_shape=values._data.shape)
 
 
 @public
 def index_put_(self, indices, values, accumulate=False):
-    advanced, stripped = _index_put_args(self, indices, values)
+    advanced, _ = _index_put_args(self, indices, values)
     return run_inplace(
         self, lambda s: index_put(s, indices, values, accumulate),
-        lambda a: _index_put_write(a, advanced, values._data.reshape(stripped), accumulate),
+        lambda a: _index_put_write(a, advanced, values._data, accumulate),
         (), [values], _PUT_EXPANDED)
 
 
@@ -1341,19 +1473,47 @@ def _mask_array(mask, op):
     return m
 
 
-class MaskedFillBackward0(Node):
+class MaskedFillBackward0(Op):
+    """input with a number written where the (broadcast) mask is true."""
+
+    args = ("self", "mask")
+    nondifferentiable = ("mask",)
+    saves = ("mask",)
+
+    @staticmethod
+    def forward(xp, a, m, value):
+        return _masked_fill(xp, a, m, value)
+
     def backward(self, grad):
-        return (grad.masked_fill(self.mask, 0), None)
+        (mask,) = self.saved()
+        return (grad.masked_fill(mask, 0),)
 
 
-class MaskedFillBackward1(Node):
+class MaskedFillBackward1(Op):
+    """input with a 0-d tensor's value written where the (broadcast) mask is true."""
+
+    args = ("self", "mask", "value")
+    nondifferentiable = ("mask",)
+    saves = ("mask",)
+
+    @staticmethod
+    def forward(xp, a, m, v):
+        return _masked_fill(xp, a, m, v)
+
     def backward(self, grad):
+        (mask,) = self.saved()
         gs = gv = None
         if self._next[0] is not None:
-            gs = grad.masked_fill(self.mask, 0)
-        if self._next[2] is not None:
-            gv = masked_select(grad, self.mask).sum()
-        return gs, None, gv
+            gs = grad.masked_fill(mask, 0)
+        if self._next[1] is not None:
+            gv = masked_select(grad, mask).sum()
+        return gs, gv
+
+
+def _masked_fill(xp, a, m, value):
+    v = xp.asarray(value, dtype=a.dtype) if a.dtype.kind != "b" else \
+        xp.asarray(value).astype(bool)
+    return _layout.contiguous(xp.where(m, v, a))  # torch fills a contiguous clone
 
 
 def _fill_value(value, op):
@@ -1368,22 +1528,13 @@ def _fill_value(value, op):
 @public(inplace="method")
 def masked_fill(input, mask, value):
     a = input._data
-    xp = backend_of(input, mask).xp
     m = _mask_array(mask, "masked_fill_")
-    v = xp.asarray(_fill_value(value, "masked_fill_"), dtype=a.dtype) \
-        if a.dtype.kind != "b" else xp.asarray(_fill_value(value, "masked_fill_")).astype(bool)
-    try:
-        r = xp.where(m, v, a)
-    except ValueError:
-        raise broadcast_error(a.shape, m.shape) from None
-    result = _wrap(_layout.contiguous(r))  # torch fills a contiguous clone
-    vt = value if isinstance(value, Tensor) else None
-    if GradMode.enabled and (input._requires_grad or (vt is not None and vt._requires_grad)):
-        if vt is None:
-            record(MaskedFillBackward0, (input, None), result, mask=mask)
-        else:
-            record(MaskedFillBackward1, (input, None, vt), result, mask=mask)
-    return result
+    v = _fill_value(value, "masked_fill_")
+    if a.shape != m.shape and not _broadcasts(a.shape, m.shape):
+        raise broadcast_error(a.shape, m.shape)
+    if isinstance(value, Tensor):
+        return apply(MaskedFillBackward1, input, mask, value)
+    return apply(MaskedFillBackward0, input, mask, value=v)
 
 
 def masked_fill_(self, mask, value):
@@ -1410,21 +1561,34 @@ def _broadcasts(*shapes):
     return True
 
 
-class MaskedScatterBackward0(Node):
+class MaskedScatterBackward0(Op):
+    """input (broadcast with the mask) with source's leading elements written, in order,
+    where the mask is true."""
+
+    args = ("self", "mask", "source")
+    nondifferentiable = ("mask",)
+    saves = ("mask",)
+
+    @staticmethod
+    def forward(xp, a, m, s, source_shape):
+        r = xp.broadcast_to(a, broadcast_shapes(a.shape, m.shape)).copy()
+        _masked_scatter_write(r, m, s)
+        return r
+
     def backward(self, grad):
-        xp = _xp_of(grad)
+        (mask,) = self.saved()
         gs = gsrc = None
         if self._next[0] is not None:
-            gs = grad.masked_fill(self.mask, 0)
-        if self._next[2] is not None:
-            picked = masked_select(grad, self.mask)
+            gs = grad.masked_fill(mask, 0)
+        if self._next[1] is not None:
+            picked = masked_select(grad, mask)
             n = 1
             for s in self.source_shape:
                 n *= s
             flat = index_put_new((n,), grad._data.dtype,
-                                 (xp.arange(picked._data.size, dtype=_INT64),), picked)
+                                 (grad._xp.arange(picked._data.size, dtype=_INT64),), picked)
             gsrc = reshape(flat, self.source_shape)
-        return gs, None, gsrc
+        return gs, gsrc
 
 
 def _masked_scatter_args(a, mask, source):
@@ -1447,20 +1611,11 @@ def _masked_scatter_write(r, m, s):
 
 @public(inplace="method")
 def masked_scatter(input, mask, source):
-    xp = _xp_of(input)
     a = input._data
     m, s = _masked_scatter_args(a, mask, source)
-    try:
-        shape = broadcast_shapes(a.shape, m.shape)
-    except ValueError:
-        raise broadcast_error(a.shape, m.shape) from None
-    r = xp.broadcast_to(a, shape).copy()
-    _masked_scatter_write(r, m, s)
-    result = _wrap(r)
-    if GradMode.enabled and (input._requires_grad or source._requires_grad):
-        record(MaskedScatterBackward0, (input, None, source), result, mask=mask,
-               source_shape=s.shape)
-    return result
+    if not _broadcasts(a.shape, m.shape):
+        raise broadcast_error(a.shape, m.shape)
+    return apply(MaskedScatterBackward0, input, mask, source, source_shape=s.shape)
 
 
 def masked_scatter_(self, mask, source):
@@ -1469,27 +1624,32 @@ def masked_scatter_(self, mask, source):
                        lambda a: _masked_scatter_write(a, m, s), (), [source])
 
 
-class MaskedSelectBackward0(Node):
+class MaskedSelectBackward0(Op):
+    """input's elements (broadcast with the mask) where the mask is true, in order."""
+
+    args = ("self", "mask")
+    nondifferentiable = ("mask",)
+    saves = ("mask",)
+
+    @staticmethod
+    def forward(xp, a, m, shape):
+        return xp.broadcast_to(a, shape)[xp.broadcast_to(m, shape)]
+
     def backward(self, grad):
-        xp = _xp_of(grad)
-        zeros = _wrap(xp.zeros(self.shape, dtype=grad._data.dtype))
-        return (masked_scatter(zeros, self.mask, grad), None)
+        (mask,) = self.saved()
+        zeros = _wrap(grad._xp.zeros(self.shape, dtype=grad._data.dtype))
+        return (masked_scatter(zeros, mask, grad),)
 
 
 @public
 def masked_select(input, mask, *, out=None):
-    xp = _xp_of(input)
     a = input._data
     m = _mask_array(mask, "masked_select")
     try:
         shape = broadcast_shapes(a.shape, m.shape)
     except ValueError:
         raise broadcast_error(a.shape, m.shape) from None
-    r = xp.broadcast_to(a, shape)[xp.broadcast_to(m, shape)]
-    result = _wrap(r)
-    if GradMode.enabled and input._requires_grad:
-        record(MaskedSelectBackward0, (input, None), result, shape=shape, mask=mask)
-    return _out(out, result)
+    return _out(out, apply(MaskedSelectBackward0, input, mask, shape=shape))
 
 
 # ---------------------------------------------------------------------------------------
@@ -1524,37 +1684,57 @@ def _flat_index(index, numel):
     return idx
 
 
-class TakeBackward0(Node):
+class TakeBackward0(Op):
+    """input's elements at flat positions `index` (negative ones from the end)."""
+
+    args = ("self", "index")
+    nondifferentiable = ("index",)
+    saves = ("index",)
+
+    @staticmethod
+    def forward(xp, a, idx, shape):
+        return a.reshape(-1)[idx]
+
     def backward(self, grad):
+        (index,) = self.saved()
         n = 1
         for s in self.shape:
             n *= s
-        flat = index_put_new((n,), grad._data.dtype, (self.index,), grad, True)
-        return (reshape(flat, self.shape), None)
+        flat = index_put_new((n,), grad._data.dtype, (index._data,), grad, True)
+        return (reshape(flat, self.shape),)
 
 
 @public
 def take(input, index):
     a = input._data
     idx = _flat_index(index, a.size)
-    result = _wrap(a.reshape(-1)[idx])
-    if GradMode.enabled and input._requires_grad:
-        record(TakeBackward0, (input, None), result, shape=a.shape, index=idx)
-    return result
+    return apply(TakeBackward0, input, _index_input(index, idx), shape=a.shape)
 
 
-class PutBackward0(Node):
+class PutBackward0(_Indexed):
+    """input with source's elements written (or added, where `accumulate`) at flat
+    positions `index`."""
+
+    args = ("self", "index", "source")
+
+    @staticmethod
+    def forward(xp, a, idx, s, accumulate, shape, source_shape):
+        r = a.copy()
+        _put_write(r, idx.reshape(-1), s.reshape(-1), accumulate)
+        return r
+
     def backward(self, grad):
+        (index,) = self.saved()
         gs = gsrc = None
         if self._next[0] is not None:
             if self.accumulate:
                 gs = grad
             else:
-                flat = zero_region(reshape(grad, -1), None, (self.index.reshape(-1),))
+                flat = zero_region(reshape(grad, -1), None, (index._data.reshape(-1),))
                 gs = reshape(flat, self.shape)
-        if self._next[2] is not None:
-            gsrc = reshape(take(grad, _wrap(self.index)), self.source_shape)
-        return gs, None, gsrc
+        if self._next[1] is not None:
+            gsrc = reshape(take(grad, index), self.source_shape)
+        return gs, gsrc
 
 
 def _put_args(a, index, source):
@@ -1584,14 +1764,9 @@ def _put_write(r, idx, s, accumulate):
 @public(inplace="method")
 def put(input, index, source, accumulate=False):
     a = input._data
-    idx, s = _put_args(a, index, source)
-    r = a.copy()
-    _put_write(r, idx, s, accumulate)
-    result = _wrap(r)
-    if GradMode.enabled and (input._requires_grad or source._requires_grad):
-        record(PutBackward0, (input, None, source), result, shape=a.shape, index=idx,
-               accumulate=accumulate, source_shape=source._data.shape)
-    return result
+    idx = _put_args(a, index, source)[0]
+    return apply(PutBackward0, input, _index_input(index, idx), source,
+                 accumulate=accumulate, shape=a.shape, source_shape=source._data.shape)
 
 
 def put_(self, index, source, accumulate=False):

@@ -11,6 +11,7 @@ from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
 from ._core import as_tensor_operand, backend_of, binary_dtype, broadcast_error
 from .copy import check_inplace, check_partial_overlap
+from . import _layout
 
 
 def _castable(t, result_np_dtype):
@@ -23,7 +24,7 @@ def _castable(t, result_np_dtype):
 
 def _snapshot(t):
     """The tensor's current value and history, before an in-place op overwrites them."""
-    old = _wrap(t._data.copy())
+    old = _wrap(_layout.preserve_copy(t._data))  # t's layout: random ops draw in it
     old._requires_grad = t._requires_grad
     old._grad_fn = t._grad_fn
     old._output_nr = t._output_nr

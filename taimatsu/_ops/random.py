@@ -13,11 +13,10 @@ from .. import _generator as G
 from .._backend import cpu
 from .._device import resolve
 from .._tensor import Size, Tensor, _wrap
-from ._core import public
-from ._core import broadcast_shapes
+from .._backend import backend_of_type
+from ._core import NotImplementedOp, Op, apply, broadcast_shapes, public
 from ._core import xp_of as _xp_of
 from ..autograd.grad_mode import GradMode
-from ..autograd.graph import Node
 from .copy import check_inplace
 
 _host = cpu.xp  # the generator works on the host; dtypes
@@ -118,98 +117,268 @@ def _empty_like_array(a, np_dtype):
     return preserve_empty(a, np_dtype)
 
 
-# --------------------------------------------------------------------------- autograd
-class _Resampled(Node):
-    """A random op's node: the samples do not depend on the values of the inputs (a
-    tensor filled in place, a mean, a probability), so every input's gradient is zero,
-    as in torch's formulas (`zeros_like(grad)`)."""
+# ------------------------------------------------------------------- the ops' records
+class _Resampled(Op):
+    """A random op's record.  The forward draws fresh samples from `generator` (a
+    parameter: a replay draws new ones, as the op would) into a new array laid out as its
+    first input, as torch.empty_like lays it out, in that array's memory order.  The
+    samples do not depend on the values of the inputs (a tensor filled in place, a mean,
+    a probability), so every input's gradient is zero, as in torch's formulas
+    (`zeros_like(grad)`).
+
+    The in-place samplers (`uniform_` ...) record the same op: the forward computes, out
+    of place, the value they write; `draw(generator, n, np_dtype, **params)` gives the n
+    host samples both draw."""
 
     def backward(self, grad):
         return tuple(None if e is None else grad.new_zeros(grad.shape) for e in self._next)
 
 
-def _node(name):
-    return type(name, (_Resampled,), {"__module__": __name__})
+def _draw_into(array, draw, generator, params):
+    """Write draw(generator, n, dtype, **params) into `array` in memory order."""
+    view = _memory_order(array)
+    if view.size:
+        values = draw(generator, view.size, array.dtype, **params).reshape(view.shape)
+        view[...] = _to_device(array, values)
 
 
-UniformBackward0 = _node("UniformBackward0")
-NormalBackward0 = _node("NormalBackward0")
-NormalBackward1 = _node("NormalBackward1")   # normal(Tensor mean, float std)
-NormalBackward2 = _node("NormalBackward2")   # normal(float mean, Tensor std)
-NormalBackward3 = _node("NormalBackward3")   # normal(Tensor mean, Tensor std)
-RandomBackward0 = _node("RandomBackward0")   # random_(from, to)
-RandomBackward1 = _node("RandomBackward1")   # random_(to)
-RandomBackward2 = _node("RandomBackward2")   # random_()
-BernoulliBackward0 = _node("BernoulliBackward0")   # bernoulli(p)
-BernoulliBackward1 = _node("BernoulliBackward1")   # bernoulli_(Tensor p)
-BernoulliBackward2 = _node("BernoulliBackward2")   # bernoulli_(float p)
-ExponentialBackward0 = _node("ExponentialBackward0")
-CauchyBackward0 = _node("CauchyBackward0")
-LogNormalBackward0 = _node("LogNormalBackward0")
-GeometricBackward0 = _node("GeometricBackward0")
-PoissonBackward0 = _node("PoissonBackward0")
+def _to_device(array, values):
+    """The generator's host draws (numpy arrays), moved to `array`'s device."""
+    if type(values) is type(array):
+        return values
+    return backend_of_type(type(array)).from_host(values)
 
 
-class _BernoulliFloatBackward(Node):
-    """torch has no derivative for bernoulli(input, p) with a float p: its graph holds a
-    node named NotImplemented that refuses to run."""
+def _drawn_like(a, draw, generator, **params):
+    out = _empty_like_array(a, a.dtype)
+    _draw_into(out, draw, generator, params)
+    return out
 
-    def name(self):
-        return "torch::autograd::NotImplemented"
 
-    def backward(self, grad):
-        raise RuntimeError("derivative for aten::bernoulli is not implemented")
+class UniformBackward0(_Resampled):
+    @staticmethod
+    def draw(generator, n, np_dtype, low, high):
+        return G.uniform(generator, n, np_dtype, low, high)
+
+    @staticmethod
+    def forward(xp, a, generator, low, high):
+        return _drawn_like(a, UniformBackward0.draw, generator, low=low, high=high)
+
+
+class NormalBackward0(_Resampled):
+    @staticmethod
+    def draw(generator, n, np_dtype, mean, std, contiguous):
+        # torch vectorises only contiguous tensors; others go element by element
+        return G.normal(generator, n, np_dtype, mean, std, contiguous)
+
+    @staticmethod
+    def forward(xp, a, generator, mean, std, contiguous):
+        return _drawn_like(a, NormalBackward0.draw, generator, mean=mean, std=std,
+                           contiguous=contiguous)
+
+
+def _standard_normals(generator, array, std=1.0):
+    _draw_into(array, NormalBackward0.draw, generator,
+               {"mean": 0.0, "std": std, "contiguous": array.flags.c_contiguous})
+
+
+class NormalBackward1(_Resampled):
+    """normal(Tensor mean, float std)."""
+
+    args = ("mean",)
+
+    @staticmethod
+    def forward(xp, mean, generator, std):
+        result = _empty_like_array(mean, mean.dtype)
+        _standard_normals(generator, result, std)
+        result[...] = result + mean
+        return result
+
+
+class NormalBackward2(_Resampled):
+    """normal(float mean, Tensor std)."""
+
+    args = ("std",)
+
+    @staticmethod
+    def forward(xp, std, generator, mean):
+        result = _empty_like_array(std, std.dtype)
+        _standard_normals(generator, result)
+        result[...] = result * std
+        result[...] = result + xp.asarray(mean, result.dtype)
+        return result
+
+
+class NormalBackward3(_Resampled):
+    """normal(Tensor mean, Tensor std): N(0, 1) samples in mean's dtype, scaled and
+    shifted in place."""
+
+    args = ("mean", "std")
+
+    @staticmethod
+    def forward(xp, mean, std, generator):
+        result = xp.empty(broadcast_shapes(mean.shape, std.shape), mean.dtype)
+        _standard_normals(generator, result)
+        result[...] = result * std
+        result[...] = result + mean
+        return result
+
+
+class _Random(_Resampled):
+    """random_'s integers with torch's modulo: `bounds` None (random_()), "full" (the
+    whole 64-bit range) or (base, span)."""
+
+    @staticmethod
+    def draw(generator, n, np_dtype, bounds):
+        if bounds is None:
+            return G.random_default(generator, n, np_dtype)
+        if bounds == "full":
+            return G.random_full_range(generator, n, np_dtype)
+        return G.random_from_to(generator, n, np_dtype, *bounds)
+
+    @staticmethod
+    def forward(xp, a, generator, bounds):
+        return _drawn_like(a, _Random.draw, generator, bounds=bounds)
+
+
+class RandomBackward0(_Random):
+    """random_(from, to)."""
+
+
+class RandomBackward1(_Random):
+    """random_(to)."""
+
+
+class RandomBackward2(_Random):
+    """random_()."""
+
+
+def _bernoulli_into(array, probs, generator):
+    """Bernoulli draws with probabilities `probs` (broadcast to `array`, read in the order
+    `array` is written) into `array`."""
+    axes = _memory_axes(array)
+    order = _memory_order(_xp_of(array).broadcast_to(probs, array.shape), axes)
+    view = _memory_order(array, axes)
+    if view.size:
+        view[...] = _to_device(array, _cast(G.bernoulli_tensor(generator, order), array.dtype))
+
+
+class BernoulliBackward0(_Resampled):
+    """bernoulli(input): draws with probabilities `input`."""
+
+    @staticmethod
+    def forward(xp, probs, generator):
+        out = _empty_like_array(probs, probs.dtype)
+        _bernoulli_into(out, probs, generator)
+        return out
+
+
+class BernoulliBackward1(_Resampled):
+    """bernoulli_(Tensor p)."""
+
+    args = ("self", "p")
+
+    @staticmethod
+    def forward(xp, a, probs, generator):
+        out = _empty_like_array(a, a.dtype)
+        _bernoulli_into(out, probs, generator)
+        return out
+
+
+class BernoulliBackward2(_Resampled):
+    """bernoulli_(float p)."""
+
+    @staticmethod
+    def draw(generator, n, np_dtype, p):
+        return _cast(G.bernoulli_scalar(generator, n, p), np_dtype)
+
+    @staticmethod
+    def forward(xp, a, generator, p):
+        return _drawn_like(a, BernoulliBackward2.draw, generator, p=p)
+
+
+class BernoulliFloatNotImplemented(NotImplementedOp):
+    """bernoulli(input, p) with a float p: torch has no derivative for it."""
+
+    aten = "bernoulli"
+
+    @staticmethod
+    def forward(xp, a, generator, p):
+        return _drawn_like(a, BernoulliBackward2.draw, generator, p=p)
+
+
+class ExponentialBackward0(_Resampled):
+    @staticmethod
+    def draw(generator, n, np_dtype, lambd):
+        return _cast(G.exponential(generator, n, lambd), np_dtype)
+
+    @staticmethod
+    def forward(xp, a, generator, lambd):
+        return _drawn_like(a, ExponentialBackward0.draw, generator, lambd=lambd)
+
+
+class CauchyBackward0(_Resampled):
+    @staticmethod
+    def draw(generator, n, np_dtype, median, sigma):
+        return _cast(G.cauchy(generator, n, median, sigma), np_dtype)
+
+    @staticmethod
+    def forward(xp, a, generator, median, sigma):
+        return _drawn_like(a, CauchyBackward0.draw, generator, median=median, sigma=sigma)
+
+
+class LogNormalBackward0(_Resampled):
+    @staticmethod
+    def draw(generator, n, np_dtype, mean, std):
+        return _cast(G.log_normal(generator, n, mean, std), np_dtype)
+
+    @staticmethod
+    def forward(xp, a, generator, mean, std):
+        return _drawn_like(a, LogNormalBackward0.draw, generator, mean=mean, std=std)
+
+
+class GeometricBackward0(_Resampled):
+    @staticmethod
+    def draw(generator, n, np_dtype, p):
+        return _cast(G.geometric(generator, n, p), np_dtype)
+
+    @staticmethod
+    def forward(xp, a, generator, p):
+        return _drawn_like(a, GeometricBackward0.draw, generator, p=p)
+
+
+class PoissonBackward0(_Resampled):
+    @staticmethod
+    def forward(xp, rates, generator):
+        result = _empty_like_array(rates, rates.dtype)
+        axes = _memory_axes(result)
+        order = _memory_order(rates, axes)
+        _memory_order(result, axes)[...] = _cast(G.poisson(generator, order),
+                                                 rates.dtype).reshape(order.shape)
+        return result
 
 
 def _tracked(*tensors):
     return GradMode.enabled and any(getattr(t, "_requires_grad", False) for t in tensors)
 
 
-def _record_sample(node_cls, result, inputs):
-    """`result` (fresh samples) as the output of node_cls over `inputs`, when tracked."""
-    if _tracked(*inputs) and result._data.dtype.kind in "fc":
-        from ._core import record
-        record(node_cls, tuple(inputs), result)
-    return result
-
-
-def _on_device(t, values):
-    """The generator's host draws (numpy arrays), moved to t's device."""
-    return values if type(t._data) is type(values) else t._backend.from_host(values)
-
-
-def _fill(t, draw, node_cls=None):
-    """Write draw(n) into tensor t in memory order, as an in-place random op does; with
-    a graph being built, t's history becomes node_cls (zero gradient to its old value)."""
+def _fill(t, op, generator, **params):
+    """The in-place sampler of record `op`: draws written into t in memory order; with a
+    graph being built, t's old value goes through `op` (as its input, zero gradient) and
+    t takes the result's history, as torch rebases an in-place op."""
     check_inplace(t)
-    if node_cls is not None and _tracked(t):
-        return _fill_recorded(t, lambda view: draw(view.size).reshape(view.shape), node_cls)
-    view = _memory_order(t._data)
-    if view.size:
-        view[...] = _on_device(t, draw(view.size).reshape(view.shape))
+    if _tracked(t):
+        from .inplace import apply_inplace
+        return apply_inplace(lambda old: apply(op, old, generator=generator, **params), t)
+    _draw_into(t._data, op.draw, generator, params)
     t._bump_version()
     return t
-
-
-def _fill_recorded(t, values, node_cls, *inputs):
-    """The in-place fill of t, through the in-place machinery that rewires t's history
-    (and its base's, for a view): the samples are drawn into an array laid out as t, in
-    the same memory order as the plain fill draws them."""
-    from .inplace import apply_inplace
-
-    def fresh(old, *rest):
-        a = _empty_like_array(t._data, t._data.dtype)
-        view = _memory_order(a)
-        if view.size:
-            view[...] = _on_device(t, values(view))
-        return _record_sample(node_cls, _wrap(a), (old,) + rest)
-    return apply_inplace(fresh, t, *inputs)
 
 
 def _new(array, out=None, requires_grad=False, device=None):
     """Wrap a fresh result, or store it into `out=` (resized as torch resizes)."""
     if out is not None:
-        array = _on_device(out, array)
+        array = _to_device(out._data, array)
         if out._data.shape == array.shape:
             out._data[...] = array
         else:
@@ -243,7 +412,7 @@ def uniform_(self, from_=0.0, to=1.0, *, generator=None, **kwargs):
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found "
                            f"from={_fmt(from_)} > to={_fmt(to)}")
     gen = _gen(generator)
-    return _fill(self, lambda n: G.uniform(gen, n, np_dtype, from_, to), UniformBackward0)
+    return _fill(self, UniformBackward0, gen, low=from_, high=to)
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
@@ -252,11 +421,8 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None):
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(std)}")
     _require_float(np_dtype, "normal_kernel_cpu")
-    gen = _gen(generator)
-    # torch vectorises only contiguous tensors; others go element by element
-    contiguous = self._data.flags.c_contiguous
-    return _fill(self, lambda n: G.normal(gen, n, np_dtype, mean, std, contiguous),
-                 NormalBackward0)
+    return _fill(self, NormalBackward0, _gen(generator), mean=mean, std=std,
+                 contiguous=self._data.flags.c_contiguous)
 
 
 def random_(self, *args, generator=None, **kwargs):
@@ -274,7 +440,7 @@ def random_(self, *args, generator=None, **kwargs):
     np_dtype = self._data.dtype
     gen = _gen(generator)
     if low is None:
-        return _fill(self, lambda n: G.random_default(gen, n, np_dtype), RandomBackward2)
+        return _fill(self, RandomBackward2, gen, bounds=None)
     # torch's overloads: random_(to) records RandomBackward1, random_(from, to) the 0th
     node_cls = RandomBackward0 if two_bounds else RandomBackward1
     low = int(low)
@@ -284,35 +450,27 @@ def random_(self, *args, generator=None, **kwargs):
         if np_dtype.name not in ("int64", "float64", "float32"):
             raise RuntimeError("random_full_64_bits_range_kernel_cpu handles only int64, "
                                "double, float and bfloat16")
-        return _fill(self, lambda n: G.random_full_range(gen, n, np_dtype), node_cls)
-    return _fill(self, lambda n: G.random_from_to(gen, n, np_dtype, base, span), node_cls)
+        return _fill(self, node_cls, gen, bounds="full")
+    return _fill(self, node_cls, gen, bounds=(base, span))
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
-    xp = _xp_of(self)
     gen = _gen(generator)
-    np_dtype = self._data.dtype
     if isinstance(p, Tensor):
-        probs = p._data
-        _check_probabilities(probs)
+        _check_probabilities(p._data)
         check_inplace(self)
-        # p broadcasts to self and is read in the order self is written
-        axes = _memory_axes(self._data)
-        order = _memory_order(xp.broadcast_to(probs, self._data.shape), axes)
         if _tracked(self, p):
-            return _fill_recorded(self, lambda view: _cast(G.bernoulli_tensor(gen, order),
-                                                           np_dtype),
-                                  BernoulliBackward1, p)
-        view = _memory_order(self._data, axes)
-        if view.size:
-            view[...] = _cast(G.bernoulli_tensor(gen, order), np_dtype)
+            from .inplace import apply_inplace
+            return apply_inplace(
+                lambda old, probs: apply(BernoulliBackward1, old, probs, generator=gen),
+                self, p)
+        _bernoulli_into(self._data, p._data, gen)
         self._bump_version()
         return self
     p = _as_double(p)
     if not 0 <= p <= 1:
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={_fmt(p)}")
-    return _fill(self, lambda n: _cast(G.bernoulli_scalar(gen, n, p), np_dtype),
-                 BernoulliBackward2)
+    return _fill(self, BernoulliBackward2, gen, p=p)
 
 
 def _check_probabilities(probs):
@@ -340,8 +498,7 @@ def exponential_(self, lambd=1.0, *, generator=None):
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={_fmt(lambd)}")
     gen = _gen(generator)
-    return _fill(self, lambda n: _cast(G.exponential(gen, n, lambd), np_dtype),
-                 ExponentialBackward0)
+    return _fill(self, ExponentialBackward0, gen, lambd=lambd)
 
 
 def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
@@ -351,8 +508,7 @@ def cauchy_(self, median=0.0, sigma=1.0, *, generator=None):
         raise RuntimeError(f"cauchy_ expects sigma > 0.0, but found sigma={_fmt(sigma)}")
     _require_float(np_dtype, "cauchy_cpu")
     gen = _gen(generator)
-    return _fill(self, lambda n: _cast(G.cauchy(gen, n, median, sigma), np_dtype),
-                 CauchyBackward0)
+    return _fill(self, CauchyBackward0, gen, median=median, sigma=sigma)
 
 
 def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
@@ -362,8 +518,7 @@ def log_normal_(self, mean=1.0, std=2.0, *, generator=None):
         raise RuntimeError(f"log_normal_ expects std > 0.0, but found std={_fmt(std)}")
     _require_float(np_dtype, "log_normal_cpu")
     gen = _gen(generator)
-    return _fill(self, lambda n: _cast(G.log_normal(gen, n, mean, std), np_dtype),
-                 LogNormalBackward0)
+    return _fill(self, LogNormalBackward0, gen, mean=mean, std=std)
 
 
 def geometric_(self, p, *, generator=None):
@@ -374,7 +529,7 @@ def geometric_(self, p, *, generator=None):
     if np_dtype == _host.bool_:
         raise NotImplementedError("\"geometric_cpu\" not implemented for 'Bool'")
     gen = _gen(generator)
-    return _fill(self, lambda n: _cast(G.geometric(gen, n, p), np_dtype), GeometricBackward0)
+    return _fill(self, GeometricBackward0, gen, p=p)
 
 
 # -------------------------------------------------------------------------- factories
@@ -516,42 +671,30 @@ def normal(mean, std=None, size=None, *, generator=None, out=None, dtype=None, l
     if not std_is_tensor and float(std) < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(std)}")
     if mean_is_tensor and std_is_tensor:
-        # samples of N(0, 1) in mean's dtype, then scaled and shifted in place
-        shape = broadcast_shapes(mean._data.shape, std._data.shape)
-        result = xp.empty(shape, mean._data.dtype)
-        _standard_normals(gen, result, 0.0, 1.0)
-        result[...] = result * std._data
-        result[...] = result + mean._data
+        result = apply(NormalBackward3, mean, std, generator=gen)
     elif mean_is_tensor:
-        result = _empty_like_array(mean._data, mean._data.dtype)
-        _standard_normals(gen, result, 0.0, float(std))
-        result[...] = result + mean._data
+        result = apply(NormalBackward1, mean, generator=gen, std=float(std))
     else:
-        result = _empty_like_array(std._data, std._data.dtype)
-        _standard_normals(gen, result, 0.0, 1.0)
-        result[...] = result * std._data
-        result[...] = result + xp.asarray(mean, result.dtype)
-    if out is None:
-        node_cls, inputs = ((NormalBackward3, (mean, std)) if mean_is_tensor and std_is_tensor
-                            else (NormalBackward1, (mean,)) if mean_is_tensor
-                            else (NormalBackward2, (std,)))
-        return _record_sample(node_cls, _wrap(result), inputs)
-    return _new(result, out, False, None)
-
-
-def _standard_normals(gen, array, mean, std):
-    normal_(_wrap(array), mean, std, generator=gen)
+        result = apply(NormalBackward2, std, generator=gen, mean=mean)
+    return result if out is None else _new(result._data, out, False, None)
 
 
 @public(inplace="method")
 def bernoulli(input, p=None, *, generator=None, out=None):
     """bernoulli(input): draws with probabilities `input`; bernoulli(input, p): with p."""
-    result = _wrap(_empty_like_array(input._data, input._data.dtype))
-    bernoulli_(result, input if p is None else p, generator=generator)
-    if out is None:
-        return _record_sample(BernoulliBackward0 if p is None else _BernoulliFloatBackward,
-                              result, (input,))
-    return _new(result._data, out)
+    gen = _gen(generator)
+    if p is None:
+        _check_probabilities(input._data)
+        result = apply(BernoulliBackward0, input, generator=gen)
+    elif isinstance(p, Tensor):
+        result = bernoulli_(_wrap(_empty_like_array(input._data, input._data.dtype)), p,
+                            generator=gen)
+    else:
+        p = _as_double(p)
+        if not 0 <= p <= 1:
+            raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={_fmt(p)}")
+        result = apply(BernoulliFloatNotImplemented, input, generator=gen, p=p)
+    return result if out is None else _new(result._data, out)
 
 
 @public
@@ -614,13 +757,6 @@ def _check_multinomial_rows(rows):
 
 @public
 def poisson(input, generator=None):
-    xp = _xp_of(input)
-    rates = input._data
-    if bool(xp.any(rates < 0)):
+    if bool(_xp_of(input).any(input._data < 0)):
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
-    result = _empty_like_array(rates, rates.dtype)
-    axes = _memory_axes(result)
-    order = _memory_order(rates, axes)
-    _memory_order(result, axes)[...] = _cast(G.poisson(_gen(generator), order),
-                                       rates.dtype).reshape(order.shape)
-    return _record_sample(PoissonBackward0, _wrap(result), (input,))
+    return apply(PoissonBackward0, input, generator=_gen(generator))
