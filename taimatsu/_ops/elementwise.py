@@ -1446,15 +1446,6 @@ def frac(input, *, out=None):
 
 # --- elementwise (more): clamp ----------------------------------------------------------------
 
-def _grad_where(mask, grad):
-    """torch's where(mask, grad, 0) in a backward formula: no graph to the input (the mask
-    is a comparison), a WhereBackward0 node when the gradient itself has a graph."""
-    if GradMode.enabled and grad._requires_grad:
-        return where(_wrap(mask), grad, 0.0)
-    g = grad._data
-    return _wrap(grad._xp.where(mask, g, 0))
-
-
 def _clamp_forward(xp, a, lo, hi, dtype):
     """a clamped to [lo, hi] (either None; numbers or arrays) in `dtype`."""
     from ._core import to_array
@@ -1483,10 +1474,10 @@ class ClampBackward1(Op):
 
     def backward(self, grad):
         (x,) = self.saved()
-        a, lo, hi = x._data, self.min, self.max
+        lo, hi = self.min, self.max
         if lo is not None and hi is not None:
-            return (_grad_where((a >= lo) & (a <= hi), grad),)
-        return (_grad_where(a >= lo if lo is not None else a <= hi, grad),)
+            return (where(logical_and(x >= lo, x <= hi), grad, 0.0),)
+        return (where(x >= lo if lo is not None else x <= hi, grad, 0.0),)
 
 
 class ClampBackward0(Op):
@@ -1522,7 +1513,7 @@ class ClampMinBackward0(Op):
 
     def backward(self, grad):
         (x,) = self.saved()
-        return (_grad_where(x._data >= self.min, grad),)
+        return (where(x >= self.min, grad, 0.0),)
 
 
 class ClampMaxBackward0(Op):
@@ -1534,7 +1525,7 @@ class ClampMaxBackward0(Op):
 
     def backward(self, grad):
         (x,) = self.saved()
-        return (_grad_where(x._data <= self.max, grad),)
+        return (where(x <= self.max, grad, 0.0),)
 
 
 class ClampMinBackward1(Op):

@@ -1696,12 +1696,10 @@ class TakeBackward0(Op):
         return a.reshape(-1)[idx]
 
     def backward(self, grad):
+        # torch's take_backward: zeros, with the gradient added at the positions
         (index,) = self.saved()
-        n = 1
-        for s in self.shape:
-            n *= s
-        flat = index_put_new((n,), grad._data.dtype, (index._data,), grad, True)
-        return (reshape(flat, self.shape),)
+        zeros = _wrap(grad._xp.zeros(self.shape, dtype=grad._data.dtype))
+        return (put(zeros, index, grad, accumulate=True),)
 
 
 @public
@@ -1730,8 +1728,9 @@ class PutBackward0(_Indexed):
             if self.accumulate:
                 gs = grad
             else:
-                flat = zero_region(reshape(grad, -1), None, (index._data.reshape(-1),))
-                gs = reshape(flat, self.shape)
+                # torch's grad.put(index, zeros_like(source)): the written places get none
+                zeros = _wrap(grad._xp.zeros(self.source_shape, dtype=grad._data.dtype))
+                gs = put(grad, index, zeros)
         if self._next[1] is not None:
             gsrc = reshape(take(grad, index), self.source_shape)
         return gs, gsrc

@@ -10,23 +10,16 @@ from functools import partial
 from math import prod as _prod
 
 from .. import _dtype as D
-from .._backend import backend_of_type, cpu
+from .._backend import cpu
 from .._tensor import Tensor
 from ._core import Op, apply, backend_of, binary_dtype, broadcast_error, broadcast_shapes
 from ._core import xp_of as _xp_of
-from .activation import _c, _new, log_softmax, logsigmoid
+from .activation import _c, log_softmax, logsigmoid
 from .elementwise import where
 
 _host = cpu.xp  # host-built constants and dtypes; the cpu fast paths
 _ndarray = cpu.array_type
 _I64, _U8 = D.int64._np, D.uint8._np
-
-
-def _host_scalar(r):
-    """A full reduction's result as numpy gives it (a numpy scalar), whatever the device."""
-    if isinstance(r, _host.generic):
-        return r
-    return backend_of_type(type(r)).to_host(r)[()]
 
 
 def _float_array(input, fn):
@@ -394,22 +387,30 @@ class NllLossBackward0(Op):
     def backward(self, grads):
         grad = grads[0]
         total_weight, safe, w = self.saved()
-        xp = grad._xp
-        # d loss_i / d x[i, c] is -w_i at c = target_i and 0 elsewhere
-        shape = self.shape
-        safe, w = safe._data, w._data
-        coefficients = xp.zeros(shape, dtype=grad._data.dtype)
+        coefficients = apply(_NllCoefficients, safe, w, shape=self.shape)
+        if self.reduction == "none":
+            grad = grad.unsqueeze(1 if len(self.shape) > 1 else 0)
+        elif self.reduction == "mean":
+            # divided by the total weight (in the loss's dtype, as torch's kernel does)
+            grad = grad / total_weight
+        return (grad * coefficients,)
+
+
+class _NllCoefficients(Op):
+    """d loss_i / d x[i, c] of nll_loss: -w_i at c = target_i and 0 elsewhere (from each
+    element's class and weight, which never require grad: never recorded)."""
+
+    args = ("target", "weight")
+
+    @staticmethod
+    def forward(xp, safe, w, shape):
+        coefficients = xp.zeros(shape, dtype=w.dtype)
         if len(shape) == 1:
             coefficients[safe] = -w
         else:
             xp.put_along_axis(coefficients, xp.expand_dims(safe, 1), xp.expand_dims(-w, 1),
                               axis=1)
-        if self.reduction == "none":
-            grad = grad.unsqueeze(1 if len(shape) > 1 else 0)
-        elif self.reduction == "mean":
-            # divided by the total weight as by a number, as torch's kernel does
-            grad = grad / _host_scalar(total_weight._data)
-        return (grad * _new(coefficients),)
+        return coefficients
 
 
 class NllLoss2DBackward0(NllLossBackward0):

@@ -132,13 +132,13 @@ def _gather(x, dim, index):
 
 
 def _scatter(src, dim, index, shape, unique=False):
-    """zeros(shape) with src put at `index` along `dim`: torch scatters unique indices
-    (ScatterBackward0) and adds repeated ones (ScatterAddBackward0)."""
+    """zeros(shape) with src put at the index tensor `index` along `dim`: torch scatters
+    unique indices (ScatterBackward0) and adds repeated ones (ScatterAddBackward0)."""
     from .indexing import scatter, scatter_add
     zeros = _wrap(src._xp.zeros(shape, dtype=src._data.dtype))
-    if src._data.shape != index.shape:
-        src = src.expand(index.shape)
-    return (scatter if unique else scatter_add)(zeros, dim, _wrap(index), src)
+    if src._data.shape != index._data.shape:
+        src = src.expand(index._data.shape)
+    return (scatter if unique else scatter_add)(zeros, dim, index, src)
 
 
 def _flip(x, dim):
@@ -252,7 +252,7 @@ class NansumBackward0(Op):
 
     def backward(self, grad):
         (x,) = self.saved()
-        keep = _wrap(~x._xp.isnan(x._data))
+        keep = x.isnan().logical_not()
         return (_restore(grad, self.dims, self.keepdim, x.dim()) * keep,)
 
 
@@ -332,7 +332,7 @@ class ProdBackward0(Op):
         x, result = self.saved()
         if x.dim() == 0:
             return (grad,)
-        if not (x._data == 0).any():
+        if not (x == 0).any():
             return (grad * (result / x),)
         flat = x.reshape(-1)
         return (_prod_safe_zeros_backward(grad.reshape(1), flat, 0).reshape(x._data.shape),)
@@ -356,7 +356,7 @@ class ProdBackward1(Op):
         if not self.keepdim:
             grad = grad.unsqueeze(self.dim)
             result = result.unsqueeze(self.dim)
-        if not (x._data == 0).any():
+        if not (x == 0).any():
             return (grad * (result / x),)
         return (_prod_safe_zeros_backward(grad, x, self.dim),)
 
@@ -421,7 +421,7 @@ class CumprodBackward0(Op):
         d = self.dim
         if x.dim() == 0:
             return (grad,)
-        if not (x._data == 0).any():
+        if not (x == 0).any():
             # sum over j >= i of grad_j * out_j / x_i
             return (_flip(_flip(grad * result, d).cumsum(d), d) / x,)
         return (_cumprod_backward_with_zeros(grad, x, d),)
@@ -495,6 +495,17 @@ def _ties_mask(a, value):
     return mask
 
 
+def _ties_share(x, value, dims=None):
+    """Each element's share of a reduced gradient: 1/k where x equals the (broadcast)
+    reduced `value` (NaN matching NaN) and k elements do, 0 elsewhere; in x's dtype.  Made
+    of ops, as the backward formulas that use it are."""
+    mask = x == value
+    if x.is_floating_point() or x.is_complex():
+        mask = mask.logical_or(x.isnan().logical_and(value.isnan()))
+    mask = mask.to(x.dtype)  # (the division in x's dtype, as numpy's true division was)
+    return mask / (mask.sum() if dims is None else mask.sum(dims, keepdim=True))
+
+
 class _EvenlyDistributed(Op):
     """A full reduction that picks a value (max(), median()): the gradient is split
     evenly among the elements equal to it."""
@@ -503,8 +514,7 @@ class _EvenlyDistributed(Op):
 
     def backward(self, grad):
         x, result = self.saved()
-        mask = _ties_mask(x._data, result._data)
-        return (grad * _wrap((mask / mask.sum()).astype(x._data.dtype, copy=False)),)
+        return (grad * _ties_share(x, result),)
 
 
 def _full_extreme(fn):
@@ -558,11 +568,10 @@ class _ValueSelecting(Op):
             return (None,)
         if not self.shape:
             return (grad,)
-        (indices,) = self.saved()
-        index = indices._data
+        (index,) = self.saved()
         if not self.keepdim:
             grad = grad.unsqueeze(self.dim)
-            index = indices._xp.expand_dims(index, self.dim)
+            index = index.unsqueeze(self.dim)
         return (_scatter(grad, self.dim, index, self.shape, self.unique),)
 
 
@@ -652,14 +661,10 @@ class _ScaledByCount(Node):
     result."""
 
     def _part(self, grad, x, value):
-        xp = _xp_of(grad)
-        n = x.dim()
-        mask = _ties_mask(x._data, _array(value).reshape(
-            _restore_shape(x._data.shape, self.dims, self.keepdim)))
-        with xp.errstate(invalid="ignore", divide="ignore"):
-            scale = mask / _reduce("sum", mask, self.dims, True)
-        return _restore(grad, self.dims, self.keepdim, n) * \
-            _wrap(scale.astype(x._data.dtype, copy=False))
+        value = value.reshape(_restore_shape(x.shape, self.dims, self.keepdim))
+        dims = tuple(range(x.dim())) if self.dims is None else self.dims
+        return _restore(grad, self.dims, self.keepdim, x.dim()) * \
+            _ties_share(x, value, dims if x.dim() else None)
 
 
 def _restore_shape(shape, dims, keepdim):
@@ -680,7 +685,7 @@ class AmaxBackward0(Op, _ScaledByCount):
 
     def backward(self, grad):
         x, result = self.saved()
-        return (self._part(grad, x, result._data),)
+        return (self._part(grad, x, result),)
 
 
 class AminBackward0(AmaxBackward0):
@@ -699,7 +704,7 @@ class AminmaxBackward0(Op, _ScaledByCount):
     def backward(self, grads):
         x, low, high = self.saved()
         g_min, g_max = grads
-        parts = [self._part(g, x, v._data) for g, v in ((g_min, low), (g_max, high))
+        parts = [self._part(g, x, v) for g, v in ((g_min, low), (g_max, high))
                  if g is not None]
         return (parts[0] if len(parts) == 1 else parts[0] + parts[1],)
 
