@@ -26,6 +26,8 @@ from ._config import (are_deterministic_algorithms_enabled, get_float32_matmul_p
                       get_num_interop_threads, get_num_threads, set_float32_matmul_precision,
                       set_num_interop_threads, set_num_threads, use_deterministic_algorithms)
 from ._utils import typename
+# the legacy tensor types (torch.FloatTensor ...)
+from ._legacy import LEGACY as _LEGACY
 # torch's constants: python floats, as torch's are
 from math import e, inf, nan, pi
 # The ops: each family declares its torch.* names where it defines them
@@ -38,6 +40,7 @@ from ._ops import (activation, copy, creation, elementwise, extra, indexing, joi
 from ._ops._core import TORCH as _TORCH
 
 globals().update(_TORCH)
+globals().update(_LEGACY)
 del activation, copy, creation, elementwise, extra, indexing, join, linalg, linalg_decomp
 del misc, reduction, shape, special, _random_ops
 

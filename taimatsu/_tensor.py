@@ -195,6 +195,48 @@ class Tensor:
     def is_meta(self):
         return False
 
+    @property
+    def is_xpu(self):
+        return False
+
+    @property
+    def is_mps(self):
+        return False
+
+    @property
+    def nbytes(self):
+        return self._data.size * self._data.itemsize
+
+    @property
+    def itemsize(self):
+        return self._data.itemsize
+
+    def is_pinned(self, device=None):
+        return False
+
+    def pin_memory(self, device=None):
+        # what a cpu-only torch answers: pinned memory belongs to an accelerator
+        raise RuntimeError("Cannot access accelerator device when none is available.")
+
+    def fill_diagonal_(self, fill_value, wrap=False):
+        """The main diagonal (all indices equal) set to fill_value, in place; with `wrap`,
+        a tall matrix's diagonal starts again every columns + 1 rows, as torch's."""
+        shape = self._data.shape
+        if len(shape) < 2:
+            raise RuntimeError("dimensions must larger than 1")
+        if len(shape) > 2 and any(n != shape[0] for n in shape):
+            raise RuntimeError("all dimensions of input must be of equal length")
+        height, width = shape[0], shape[1]
+        stride = sum(self.stride())
+        offset = self.storage_offset()
+        self.as_strided((min(height, width),), (stride,), offset).fill_(fill_value)
+        if wrap and len(shape) == 2 and height > width + 1:
+            step = width + 1
+            size = (self.numel() + step - 1) // step - min(height, width)
+            self.as_strided((size,), (stride,), offset + self.stride(0) * step).fill_(
+                fill_value)
+        return self
+
     def get_device(self):
         index = self.device.index
         return -1 if self.is_cpu else (index or 0)
@@ -553,27 +595,16 @@ def _wrap(array):
 
 
 def _legacy_new(cls, args, kwargs):
-    """torch.Tensor(...): Tensor(data) copies data into the default float dtype,
-    Tensor(d0, d1, ...) makes an uninitialised tensor of that shape."""
+    """torch.Tensor(...): as torch.FloatTensor(...) in the default dtype (sizes, data),
+    but any tensor is aliased whatever its dtype."""
     if cls is not Tensor:
         return _new_object(cls)
-    dtype = D.get_default_dtype()
-    if kwargs.get("device") is not None:
-        from ._device import device as _device
-        from ._backend import for_device
-        for_device(_device(kwargs["device"]).type)
-    if not args:
-        return _wrap(np.empty((0,), dtype=dtype._np))
-    if len(args) == 1 and isinstance(args[0], Tensor):
-        return args[0]
-    if all(isinstance(a, int) and not isinstance(a, bool) for a in args):
-        return _wrap(np.empty(args, dtype=dtype._np))
-    if len(args) == 1 and isinstance(args[0], (tuple, Size)) and isinstance(args[0], Size):
-        return _wrap(np.empty(tuple(args[0]), dtype=dtype._np))
-    if len(args) == 1:
-        from ._ops.creation import tensor
-        return tensor(args[0], dtype=dtype)
-    raise TypeError("new(): invalid data type")
+    if len(args) == 1 and isinstance(args[0], Tensor) and not kwargs:
+        return args[0].detach()
+    from ._legacy import legacy_new
+    kwargs = dict(kwargs)
+    device = kwargs.pop("device", None)
+    return legacy_new(D.get_default_dtype(), args, device, kwargs)
 
 
 # ---------------------------------------------------------------------------------------
@@ -953,6 +984,16 @@ Tensor.new_ones = _new_factory("ones")
 Tensor.new_empty = _new_factory("empty")
 Tensor.new_full = _new_factory("full")
 Tensor.new_tensor = _new_factory("tensor")
+
+
+def _new_method(self, *args, device=None, **kwargs):
+    """`x.new(...)`: torch's legacy constructor in x's dtype and device (sizes, data, or a
+    tensor of x's dtype to alias)."""
+    from ._legacy import legacy_new
+    return legacy_new(self.dtype, args, self.device if device is None else device, kwargs)
+
+
+Tensor.new = _new_method
 
 # more torch functions as methods: diff, searchsorted-family, in-place metadata changes
 Tensor.diff = _shp.diff

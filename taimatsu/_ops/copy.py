@@ -67,6 +67,8 @@ def _parse_to(args, kwargs):
     if kwargs:
         raise TypeError(f"to() received an invalid combination of arguments: {sorted(kwargs)}")
     for a in args:
+        if a is None:
+            continue  # to(None): torch's no-op (a device or dtype left unset)
         if isinstance(a, D.dtype):
             dtype = a
         elif isinstance(a, Tensor):

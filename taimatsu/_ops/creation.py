@@ -17,16 +17,27 @@ def _xp(device):
     return resolve(device).xp
 
 
-def size_args(size):
-    """zeros(2, 3), zeros((2, 3)), zeros([2, 3]) and zeros(torch.Size(...)) all mean (2, 3)."""
+def size_args(size, keyword=None, name="zeros"):
+    """zeros(2, 3), zeros((2, 3)), zeros([2, 3]), zeros(torch.Size(...)) and
+    zeros(size=(2, 3)) all mean (2, 3)."""
+    if keyword is not None:
+        if size:
+            raise TypeError(f"{name}() got multiple values for argument 'size'")
+        size = (keyword,)
+    unpacked = True  # sizes given one by one (torch's message differs)
     if len(size) == 1 and isinstance(size[0], (tuple, list, Size)):
         size = size[0]
+        unpacked = False
     out = []
     for s in size:
         if isinstance(s, Tensor):
             s = s.item()
         if not isinstance(s, (int, _host.integer)) or isinstance(s, bool):
-            raise TypeError(f"zeros(): argument 'size' must be tuple of ints, but found element "
+            if unpacked:
+                raise TypeError(f"{name}(): argument 'size' failed to unpack the object at pos "
+                                f"{len(out) + 1} with error \"type must be tuple of ints,but "
+                                f"got {type(s).__name__}\"")
+            raise TypeError(f"{name}(): argument 'size' must be tuple of ints, but found element "
                             f"of type {type(s).__name__} at pos {len(out)}")
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
@@ -94,7 +105,10 @@ def _array_from_data(data):
     if not isinstance(data, (list, tuple)):
         if hasattr(data, "__array__"):
             return _host.asarray(data).copy(), False
-        raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
+        from collections.abc import Sequence
+        if not isinstance(data, Sequence):
+            raise RuntimeError(f"Could not infer dtype of {type(data).__name__}")
+        data = list(data)  # any sequence, as torch's (a range, a deque)
     leaf = _first_leaf(data)
     try:
         arr = _host.array(data)
@@ -189,24 +203,24 @@ def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
 # --- filled ------------------------------------------------------------------------------
 
 @public
-def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-          pin_memory=False):
-    return finish(_xp(device).zeros(size_args(size), dtype=_np_dtype(dtype)), requires_grad,
-                  device)
+def zeros(*sizes, size=None, out=None, dtype=None, layout=None, device=None,
+          requires_grad=False, pin_memory=False):
+    return finish(_xp(device).zeros(size_args(sizes, size, "zeros"), dtype=_np_dtype(dtype)),
+                  requires_grad, device)
 
 
 @public
-def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-         pin_memory=False):
-    return finish(_xp(device).ones(size_args(size), dtype=_np_dtype(dtype)), requires_grad,
-                  device)
+def ones(*sizes, size=None, out=None, dtype=None, layout=None, device=None,
+         requires_grad=False, pin_memory=False):
+    return finish(_xp(device).ones(size_args(sizes, size, "ones"), dtype=_np_dtype(dtype)),
+                  requires_grad, device)
 
 
 @public
-def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False,
-          pin_memory=False, memory_format=None):
-    return finish(_xp(device).empty(size_args(size), dtype=_np_dtype(dtype)), requires_grad,
-                  device)
+def empty(*sizes, size=None, out=None, dtype=None, layout=None, device=None,
+          requires_grad=False, pin_memory=False, memory_format=None):
+    return finish(_xp(device).empty(size_args(sizes, size, "empty"), dtype=_np_dtype(dtype)),
+                  requires_grad, device)
 
 
 @public

@@ -97,7 +97,7 @@ def _as_item(item, backend):
         return int(item)
     if type(item) in BY_ARRAY_TYPE and type(item) is not ndarray:
         return _as_item(_wrap(item), backend)  # an array of a device (op code's own index)
-    if isinstance(item, (list, tuple, ndarray)):
+    if isinstance(item, (list, tuple, range, ndarray)):  # (y[range(n), t], as tutorials do)
         if isinstance(item, (list, tuple)) and any(isinstance(i, Tensor) for i in item):
             item = [i._host() if isinstance(i, Tensor) else i for i in item]
         return _array_item(backend.from_host(_host.asarray(item)), is_tensor=False)

@@ -67,23 +67,22 @@ def _require_float(np_dtype, kernel):
 
 def _size(name, size):
     """rand(2, 3), rand((2, 3)), rand([2, 3]) and rand(torch.Size(...)) all mean (2, 3)."""
-    if len(size) == 1 and isinstance(size[0], (tuple, list, Size)):
-        size = size[0]
-    elif not size:
+    if not size:
         raise TypeError(f"{name}() received an invalid combination of arguments - got (), but "
                         f"expected (tuple of ints size, ...)")
-    out = []
-    for s in size:
-        if isinstance(s, Tensor):
-            s = s.item()
-        if isinstance(s, bool) or not isinstance(s, (int, _host.integer)):
-            raise TypeError(f"{name}(): argument 'size' must be tuple of ints, but found "
-                            f"element of type {type(s).__name__} at pos {len(out)}")
-        if s < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
-                               f"{list(size)}")
-        out.append(int(s))
-    return tuple(out)
+    from .creation import size_args
+    return size_args(size, None, name)
+
+
+def _sizes(sizes, size, name):
+    """The sizes given positionally, or as the keyword `size=` (torch takes either)."""
+    if size is None:
+        return sizes
+    if sizes:
+        got = ", ".join(type(s).__name__ for s in sizes)
+        raise TypeError(f"{name}() received an invalid combination of arguments - got ({got}, "
+                        f"size={type(size).__name__}), but expected (tuple of ints size, ...)")
+    return (size,)
 
 
 def _np_dtype(dtype, default):
@@ -544,17 +543,17 @@ def _float_samples(name, kernel, sampler, size, generator, out, dtype, requires_
 
 
 @public
-def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None,
-         requires_grad=False, pin_memory=False):
-    return _float_samples("rand", "check_uniform_bounds", G.uniform, size, generator, out,
-                          dtype, requires_grad, device)
+def rand(*sizes, size=None, generator=None, out=None, dtype=None, layout=None,
+         device=None, requires_grad=False, pin_memory=False):
+    return _float_samples("rand", "check_uniform_bounds", G.uniform, _sizes(sizes, size, "rand"),
+                          generator, out, dtype, requires_grad, device)
 
 
 @public
-def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
-          requires_grad=False, pin_memory=False):
-    return _float_samples("randn", "normal_kernel_cpu", G.normal, size, generator, out,
-                          dtype, requires_grad, device)
+def randn(*sizes, size=None, generator=None, out=None, dtype=None, layout=None,
+          device=None, requires_grad=False, pin_memory=False):
+    return _float_samples("randn", "normal_kernel_cpu", G.normal, _sizes(sizes, size, "randn"),
+                          generator, out, dtype, requires_grad, device)
 
 
 @public

@@ -1,0 +1,116 @@
+"""The everyday surface real programs reach for at their first lines (issue 12), against
+torch: factories' size= keyword, sequences as data, indexing with a range, to(None)."""
+import collections
+
+import numpy as np
+import pytest
+
+import taimatsu as tm
+from conftest import load_oracle
+
+
+def both():
+    return tm, load_oracle()
+
+
+@pytest.mark.parametrize("name", ["zeros", "ones", "empty", "rand", "randn"])
+def test_factories_take_size_as_a_keyword(name):
+    for m in both():
+        f = getattr(m, name)
+        assert f(size=(2, 3)).shape == (2, 3)
+        assert f(size=[4]).shape == (4,)
+        assert f(size=m.Size([1, 2]), dtype=m.float64).dtype == m.float64
+    messages = []
+    for m in both():
+        with pytest.raises(TypeError) as e:
+            getattr(m, name)(2, size=(3,))
+        messages.append(str(e.value).split(" - ")[0].split(",")[0])
+    assert messages[0] == messages[1]
+
+
+@pytest.mark.parametrize("name", ["zeros", "ones", "empty", "rand", "randn"])
+def test_sizes_one_by_one_that_are_not_ints(name):
+    messages = []
+    for m in both():
+        with pytest.raises(TypeError) as e:
+            getattr(m, name)(2, "a")
+        messages.append(str(e.value).splitlines()[0])
+    assert messages[0] == messages[1]
+
+
+def test_seeded_size_keyword_draws_the_same_numbers():
+    torch = load_oracle()
+    tm.manual_seed(3)
+    torch.manual_seed(3)
+    np.testing.assert_array_equal(tm.randn(size=(5,)).numpy(), torch.randn(size=(5,)).numpy())
+
+
+@pytest.mark.parametrize("data", [collections.deque([1, 2, 3]), range(4), range(2, 9, 3),
+                                  collections.deque([1.5, 2.0])],
+                         ids=["deque", "range", "stepped range", "float deque"])
+def test_any_sequence_is_data(data):
+    ours, theirs = (m.tensor(data) for m in both())
+    assert str(ours.dtype) == str(theirs.dtype)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+@pytest.mark.parametrize("index", [
+    lambda m: (range(3), m.tensor([0, 1, 3])), lambda m: range(1, 3),
+    lambda m: (slice(None), range(0, 4, 2)), lambda m: (range(3), [0, 1, 3])],
+    ids=["range and tensor", "range", "slice and range", "range and list"])
+def test_indexing_with_a_range(index):
+    results = []
+    for m in both():
+        x = m.arange(12.0).reshape(3, 4).requires_grad_()
+        y = x[index(m)]
+        y.sum().backward()
+        results.append((y.detach().numpy(), x.grad.numpy()))
+    for a, b in zip(*results):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_to_none_is_a_no_op():
+    for m in both():
+        x = m.zeros(2)
+        assert x.to(None) is x
+        assert x.to(None, m.float64).dtype == m.float64
+
+
+def test_device_predicates_and_sizes_in_bytes():
+    for m in both():
+        x = m.arange(6.0).reshape(2, 3)
+        assert (x.is_xpu, x.is_mps, x.is_meta, x.is_pinned()) == (False,) * 4
+        assert (x.nbytes, x.itemsize, x[:, :2].nbytes) == (24, 4, 16)
+        assert m.zeros(3, dtype=m.int8).itemsize == 1
+
+
+def test_pin_memory_is_a_cpu_only_torchs_error():
+    messages = []
+    for m in both():
+        with pytest.raises(RuntimeError) as e:
+            m.zeros(2).pin_memory()
+        messages.append(str(e.value))
+    assert messages[0] == messages[1]
+
+
+@pytest.mark.parametrize("make,wrap", [
+    (lambda m: m.zeros(3, 4), False), (lambda m: m.zeros(5, 3), True),
+    (lambda m: m.zeros(7, 3), True), (lambda m: m.zeros(7, 3), False),
+    (lambda m: m.zeros(6, 4).t(), True), (lambda m: m.zeros(2, 2, 2), False),
+    (lambda m: m.zeros(4, 6)[1:, 1:], False)],
+    ids=["wide", "tall wrapped", "taller wrapped", "tall", "transposed", "cube", "sliced"])
+def test_fill_diagonal(make, wrap):
+    ours, theirs = (make(m).fill_diagonal_(2.5, wrap=wrap) for m in both())
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_fill_diagonal_errors_and_gradient():
+    for m in both():
+        for bad in (m.zeros(2, 3, 4), m.zeros(3), m.zeros(2, 2, requires_grad=True)):
+            with pytest.raises(RuntimeError):
+                bad.fill_diagonal_(1)
+        w = m.zeros(2, 2, requires_grad=True)
+        v = (w * 1).fill_diagonal_(3)
+        assert v.grad_fn.name() == "torch::autograd::CopySlices"
+        v.sum().backward()
+        np.testing.assert_array_equal(w.grad.numpy(), [[0, 1], [1, 0]])
