@@ -114,3 +114,96 @@ def test_fill_diagonal_errors_and_gradient():
         assert v.grad_fn.name() == "torch::autograd::CopySlices"
         v.sum().backward()
         np.testing.assert_array_equal(w.grad.numpy(), [[0, 1], [1, 0]])
+
+
+@pytest.mark.parametrize("args,kwargs", [((1, 4), {}), ((0, 1, 0.3), {}), ((5, 1, -1.5), {}),
+                                         ((1, 4), {"dtype": "int64"}), ((-1, 2.5), {})])
+def test_range_is_deprecated_and_inclusive(args, kwargs):
+    results = []
+    for m in both():
+        kw = {k: getattr(m, v) for k, v in kwargs.items()}
+        with pytest.warns(UserWarning, match="torch.range is deprecated"):
+            results.append(m.range(*args, **kw))
+    assert str(results[0].dtype) == str(results[1].dtype)
+    np.testing.assert_array_equal(results[0].numpy(), results[1].numpy())
+
+
+def test_range_needs_an_end():
+    messages = []
+    for m in both():
+        with pytest.raises(TypeError) as e:
+            m.range(3)
+        messages.append(str(e.value))
+    assert messages[0] == messages[1]
+
+
+@pytest.mark.parametrize("args", [(1, 4, 0), (4, 1)], ids=["zero step", "wrong sign"])
+def test_range_errors(args):
+    messages = []
+    for m in both():
+        with pytest.warns(UserWarning), pytest.raises(RuntimeError) as e:
+            m.range(*args)
+        messages.append(str(e.value))
+    assert messages[0] == messages[1]
+
+
+def test_frombuffer_shares_the_buffer():
+    for m in both():
+        b = bytearray(b"\x01\x00\x00\x00\x02\x00\x00\x00")
+        t = m.frombuffer(b, dtype=m.int32)
+        t[0] = 7
+        assert b[:4] == b"\x07\x00\x00\x00" and t.tolist() == [7, 2]
+        assert m.frombuffer(b, dtype=m.int16, count=2, offset=2).tolist() == [0, 2]
+        assert m.frombuffer(b, dtype=m.float32, requires_grad=True).requires_grad
+
+
+@pytest.mark.parametrize("kwargs", [{"count": 5}, {"count": -1, "offset": 1}])
+def test_frombuffer_errors(kwargs):
+    messages = []
+    for m in both():
+        with pytest.raises(ValueError) as e:
+            m.frombuffer(bytearray(8), dtype=m.int32, **kwargs)
+        messages.append(str(e.value))
+    assert messages[0] == messages[1]
+
+
+def test_no_accelerator_and_settable_backend_flags():
+    for m in both():
+        assert not m.accelerator.is_available() and m.accelerator.device_count() == 0
+        assert m.accelerator.current_accelerator() is None
+        with pytest.raises(RuntimeError, match="none is available"):
+            m.accelerator.current_device_index()
+        assert not m.backends.cuda.is_built() and not m.backends.cuda.matmul.allow_tf32
+        m.backends.cuda.matmul.allow_tf32 = True
+        assert m.backends.cuda.matmul.allow_tf32
+        m.backends.cuda.matmul.allow_tf32 = False
+
+
+def test_jit_runs_the_same_code():
+    class Net(tm.nn.Module):
+        def forward(self, x):
+            return x * 2
+
+        @tm.jit.ignore
+        def ignored(self):
+            return 1
+
+        @tm.jit.export
+        def exported(self):
+            return 3
+
+    net = tm.jit.script(Net())
+    assert isinstance(net, tm.jit.ScriptModule)
+    assert net(tm.ones(2)).tolist() == [2.0, 2.0] and net.ignored() == 1 and net.exported() == 3
+    traced = tm.jit.trace(tm.nn.Linear(2, 1), tm.zeros(1, 2))
+    assert traced(tm.zeros(1, 2)).shape == (1, 1)
+    assert not tm.jit.is_scripting() and not tm.jit.is_tracing()
+    assert tm.jit.fork(lambda x: x + 1, 1).wait() == 2
+    with pytest.raises(RuntimeError, match="no TorchScript"):
+        tm.jit.save(net, "net.pt")
+
+
+def test_onnx_imports_and_refuses_to_export():
+    assert not tm.onnx.is_in_onnx_export()
+    with pytest.raises(RuntimeError, match="cannot export to ONNX"):
+        tm.onnx.export(tm.nn.Linear(2, 1), (tm.zeros(1, 2),), "model.onnx")

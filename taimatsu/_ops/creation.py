@@ -324,11 +324,56 @@ def arange(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, devi
     return finish(arr.astype(dtype._np), requires_grad, device)
 
 
-def range_(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False):
+@public(name="range")
+def range_(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
+           requires_grad=False):
+    """torch.range: deprecated, and inclusive of `end`, in the default float dtype."""
+    if end is None:
+        raise TypeError('range() missing 1 required positional arguments: "end"')
+    import warnings
+    warnings.warn("torch.range is deprecated and will be removed in a future release because "
+                  "its behavior is inconsistent with Python's range builtin. Instead, use "
+                  "torch.arange, which produces values in [start, end).", UserWarning,
+                  stacklevel=2)
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (step > 0 and end < start) or (step < 0 and start < end):
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     dtype = dtype or D.get_default_dtype()
     n = int(math.floor((end - start) / step)) + 1
+    # start + i * step in double precision, as torch computes it
     arr = start + _xp(device).arange(n, dtype=_F64) * step
     return finish(arr.astype(dtype._np), requires_grad, device)
+
+
+_NOT_WRITABLE_WARNED = []
+
+
+@public
+def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
+    """A 1-d tensor over the memory of a Python buffer (bytearray, array, mmap ...)."""
+    view = memoryview(buffer)
+    length, item = view.nbytes, dtype.itemsize
+    if count < 0:
+        if (length - offset) % item:
+            raise ValueError(f"buffer length ({length - offset} bytes) after offset ({offset} "
+                             f"bytes) must be a multiple of element size ({item})")
+        count = (length - offset) // item
+    elif count * item > length - offset:
+        raise ValueError(f"requested buffer length ({count} * {item} bytes) after offset "
+                         f"({offset} bytes) must not be greater than actual buffer length "
+                         f"({length} bytes)")
+    if view.readonly and not _NOT_WRITABLE_WARNED:
+        import warnings
+        _NOT_WRITABLE_WARNED.append(True)
+        warnings.warn("The given buffer is not writable, and PyTorch does not support "
+                      "non-writable tensors. This means you can write to the underlying "
+                      "(supposedly non-writable) buffer using the tensor. You may want to copy "
+                      "the buffer to protect its data or make it writable before converting it "
+                      "to a tensor. This type of warning will be suppressed for the rest of "
+                      "this program.", UserWarning, stacklevel=2)
+    arr = _host.frombuffer(buffer, dtype=dtype._np, count=count, offset=offset)
+    return finish(arr, requires_grad, None)
 
 
 @public
