@@ -48,7 +48,8 @@ del misc, reduction, shape, special, _random_ops
 # nn, optim, utils, linalg and serialization load on first use (`torch.nn`,
 # `import taimatsu.nn`): `import taimatsu` stays cheap for programs that need tensors only
 _SUBMODULES = ("nn", "optim", "utils", "linalg", "serialization", "cuda", "backends",
-               "fft", "distributions", "special", "func", "accelerator", "jit", "onnx")
+               "fft", "distributions", "special", "func", "accelerator", "jit", "onnx",
+               "testing")
 _FROM_SERIALIZATION = ("save", "load")
 # torch.softmax and friends are nn.functional's (argument orders equal)
 _FROM_FUNCTIONAL = ("dropout", "layer_norm", "group_norm",

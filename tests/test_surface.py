@@ -207,3 +207,86 @@ def test_onnx_imports_and_refuses_to_export():
     assert not tm.onnx.is_in_onnx_export()
     with pytest.raises(RuntimeError, match="cannot export to ONNX"):
         tm.onnx.export(tm.nn.Linear(2, 1), (tm.zeros(1, 2),), "model.onnx")
+
+
+def test_complex64_magnitudes_are_torchs():
+    """numpy's complex64 abs is an ulp off in a third of the elements; torch's is not."""
+    rng = np.random.default_rng(0)
+    z = ((rng.standard_normal(20000) + 1j * rng.standard_normal(20000)) * 3).astype(np.complex64)
+    torch = load_oracle()
+    np.testing.assert_array_equal(tm.from_numpy(z).abs().numpy(),
+                                  torch.from_numpy(z).abs().numpy())
+
+
+COMPARED = [
+    ("close values", lambda m: (m.tensor([1.0, 2.0]), m.tensor([1.0, 2.0 + 1e-7]))),
+    ("one off", lambda m: (m.tensor([1.0, 2.0, 3.0]), m.tensor([1.0, 2.5, 3.0]))),
+    ("dtypes", lambda m: (m.tensor([1.0]), m.tensor([1.0], dtype=m.float64))),
+    ("integers", lambda m: (m.tensor([1, 2]), m.tensor([1, 3]))),
+    ("nan", lambda m: (m.tensor([1.0, float("nan")]), m.tensor([1.0, float("nan")]))),
+    ("shapes", lambda m: (m.zeros(2, 3), m.zeros(3, 2))),
+    ("numbers", lambda m: (1.0, 1.0001)), ("int and float", lambda m: (1, 1.0)),
+    ("booleans", lambda m: (True, False)),
+    ("a list", lambda m: ([m.zeros(2)], [m.ones(2)])),
+    ("a dict", lambda m: ({"a": [m.zeros(1)]}, {"a": [m.ones(1)]})),
+    ("keys", lambda m: ({"a": 1}, {"b": 1})), ("lengths", lambda m: ([1], [1, 2])),
+    ("a matrix", lambda m: (m.tensor([[1.0, 2.0], [3.0, 4.0]]), m.tensor([[1.0, 2.0],
+                                                                           [3.0, 4.1]]))),
+    ("0-d", lambda m: (m.tensor(2.0), m.tensor(2.5))),
+    ("bools", lambda m: (m.tensor([True]), m.tensor([False]))),
+    ("arrays", lambda m: (np.array([1.0, 2.0]), np.array([1.0, 2.5]))),
+    ("strings", lambda m: ("a", "a")), ("empty", lambda m: (m.zeros(0), m.zeros(0))),
+    ("inf", lambda m: (m.tensor([1.0, 5.0]), m.tensor([1.0, float("inf")]))),
+]
+
+
+@pytest.mark.parametrize("make", [c[1] for c in COMPARED], ids=[c[0] for c in COMPARED])
+def test_assert_close_is_torchs(make):
+    outcomes = []
+    for m in both():
+        try:
+            m.testing.assert_close(*make(m))
+            outcomes.append(None)
+        except (AssertionError, TypeError) as e:
+            outcomes.append((type(e), str(e).replace("taimatsu._tensor.Tensor", "torch.Tensor")))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_assert_close_options():
+    for m in both():
+        m.testing.assert_close(m.tensor([float("nan")]), m.tensor([float("nan")]), equal_nan=True)
+        m.testing.assert_close(m.tensor([1.0]), m.tensor([1.1]), atol=0.2, rtol=0)
+        m.testing.assert_close(m.tensor([1.0]), m.tensor([1.0], dtype=m.float64),
+                               check_dtype=False)
+        with pytest.raises(ValueError, match="got no rtol"):
+            m.testing.assert_close(m.tensor([1.0]), m.tensor([1.0]), atol=0.1)
+        with pytest.raises(AssertionError, match="^custom$"):
+            m.testing.assert_close(m.tensor([1.0]), m.tensor([2.0]), msg="custom")
+        with pytest.raises(AssertionError, match="allowed\\)!!$"):
+            m.testing.assert_close(m.tensor([1.0]), m.tensor([2.0]), msg=lambda s: s + "!!")
+        with pytest.raises(AssertionError, match="stride"):
+            m.testing.assert_close(m.zeros(2, 2), m.zeros(2, 2).t(), check_stride=True)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64", "uint8", "bool", "complex64",
+                                   "int8"])
+def test_make_tensor_draws_torchs_values(dtype):
+    values = []
+    for m in both():
+        m.manual_seed(0)
+        values.append(m.testing.make_tensor((2, 3), dtype=getattr(m, dtype), device="cpu"))
+    assert values[0].tolist() == values[1].tolist()
+
+
+def test_make_tensor_options():
+    for m in both():
+        t = m.testing.make_tensor(3, dtype=m.float32, device="cpu", low=-1, high=1,
+                                  requires_grad=True)
+        assert t.requires_grad and bool(((t >= -1) & (t < 1)).all())
+        assert not m.testing.make_tensor(2, 3, dtype=m.float32, device="cpu",
+                                         noncontiguous=True).is_contiguous()
+        assert bool((m.testing.make_tensor(8, dtype=m.int64, device="cpu", low=0, high=2,
+                                           exclude_zero=True) == 1).all())
+        for kwargs in ({"low": 2, "high": 1}, {"low": float("nan")}, {"requires_grad": True}):
+            with pytest.raises(ValueError):
+                m.testing.make_tensor(2, dtype=m.int64, device="cpu", **kwargs)
