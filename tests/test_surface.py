@@ -290,3 +290,28 @@ def test_make_tensor_options():
         for kwargs in ({"low": 2, "high": 1}, {"low": float("nan")}, {"requires_grad": True}):
             with pytest.raises(ValueError):
                 m.testing.make_tensor(2, dtype=m.int64, device="cpu", **kwargs)
+
+
+def test_data_parallel_without_gpus_is_the_module():
+    torch = load_oracle()
+    nets = []
+    for m in (tm, torch):
+        m.manual_seed(0)
+        net = m.nn.DataParallel(m.nn.Linear(2, 3))
+        assert m.nn.parallel.DataParallel is m.nn.DataParallel and net.device_ids == []
+        nets.append(net)
+    assert repr(nets[0]) == repr(nets[1])
+    assert list(nets[0].state_dict()) == list(nets[1].state_dict()) == ["module.weight",
+                                                                         "module.bias"]
+    x = np.ones((4, 2), dtype=np.float32)
+    np.testing.assert_allclose(nets[0](tm.from_numpy(x)).detach().numpy(),
+                               nets[1](torch.from_numpy(x)).detach().numpy(), rtol=1e-6)
+
+
+def test_distributed_data_parallel_needs_a_process_group():
+    messages = []
+    for m in both():
+        with pytest.raises(ValueError) as e:
+            m.nn.parallel.DistributedDataParallel(m.nn.Linear(2, 2))
+        messages.append(str(e.value))
+    assert messages[0] == messages[1]

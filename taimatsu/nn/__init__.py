@@ -9,9 +9,12 @@ from .modules.module import (register_module_forward_hook, register_module_forwa
                              register_module_full_backward_hook,
                              register_module_full_backward_pre_hook)
 from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter
+from . import parallel
+from .parallel import DataParallel
 
 __all__ = list(_modules.__all__) + [
-    "Buffer", "Parameter", "UninitializedBuffer", "UninitializedParameter", "functional",
+    "Buffer", "DataParallel", "Parameter", "UninitializedBuffer", "UninitializedParameter",
+    "functional", "parallel",
     "init", "register_module_forward_hook", "register_module_forward_pre_hook",
     "register_module_full_backward_hook", "register_module_full_backward_pre_hook", "utils",
 ]
