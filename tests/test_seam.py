@@ -505,3 +505,31 @@ def test_inputs_without_edges_are_torchs():
     for ours, theirs in zip(cases(tm), cases(torch)):
         assert len(ours.grad_fn.next_functions) == len(theirs.grad_fn.next_functions), \
             type(ours.grad_fn).__name__
+
+
+@pytest.mark.parametrize("grad", [True, False], ids=["recording", "no grad"])
+@pytest.mark.parametrize("name,call,ops", [
+    ("max(dim)", lambda x: x.max(1), "reduction.MaxBackward0"),
+    ("sort", lambda x: x.sort(1), "reduction.SortBackward0"),
+    ("max_pool2d", lambda x: F.max_pool2d(x.reshape(1, 1, 4, 4), 2),
+     "nn.MaxPool2DWithIndicesBackward0"),
+    ("exp", lambda x: x.exp(), "elementwise.ExpBackward0"),
+    ("mse_loss", lambda x: F.mse_loss(x, x.detach() * 2), "loss.MseLossBackward0"),
+    ("where", lambda x: tm.where(x > 0, x, 0.0), "elementwise.WhereBackward0"),
+])
+def test_apply_runs_a_forward_once(name, call, ops, grad, monkeypatch):
+    """Each path of apply calls the record's forward exactly once."""
+    module, cls_name = ops.split(".")
+    cls = getattr(importlib.import_module(f"taimatsu._ops.{module}"), cls_name)
+    calls = []
+    forward = cls.forward
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return forward(*args, **kwargs)
+    monkeypatch.setattr(cls, "forward", staticmethod(counted))
+    monkeypatch.setattr(cls, "cpu_forward", staticmethod(
+        lambda *a, **k: counted(tm._backend.cpu.xp, *a, **k)), raising=False)
+    x = tm.randn(4, 4, requires_grad=grad)
+    call(x)
+    assert len(calls) == 1

@@ -259,7 +259,7 @@ def apply(op, *inputs, **params):
                         tuple(out if i == -1 else t for i in save_at)
                 record(op, inputs, out, saved, **params)
             return out
-        inputs = (t,)
+        return _finish(op, inputs, xp, r, params)  # several results (max(dim), sort ...)
     elif len(inputs) == 2 and not op.view:
         # two tensors on one device (the products, losses ...): one result, and for the
         # common saves, the two-input record unrolled
