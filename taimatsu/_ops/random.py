@@ -129,6 +129,18 @@ class _Resampled(Op):
     of place, the value they write; `draw(generator, n, np_dtype, **params)` gives the n
     host samples both draw."""
 
+    def __init_subclass__(cls, **kwargs):
+        # a record that declares its draw gets the forward every sampler has: fresh
+        # samples laid out as its input
+        draw = cls.__dict__.get("draw")
+        if draw is not None and "forward" not in cls.__dict__:
+            draw = draw.__func__
+
+            def forward(xp, a, generator, **params):
+                return _drawn_like(a, draw, generator, **params)
+            cls.forward = staticmethod(forward)
+        super().__init_subclass__(**kwargs)
+
     def backward(self, grad):
         return tuple(None if e is None else grad.new_zeros(grad.shape) for e in self._next)
 
@@ -159,21 +171,12 @@ class UniformBackward0(_Resampled):
     def draw(generator, n, np_dtype, low, high):
         return G.uniform(generator, n, np_dtype, low, high)
 
-    @staticmethod
-    def forward(xp, a, generator, low, high):
-        return _drawn_like(a, UniformBackward0.draw, generator, low=low, high=high)
-
 
 class NormalBackward0(_Resampled):
     @staticmethod
     def draw(generator, n, np_dtype, mean, std, contiguous):
         # torch vectorises only contiguous tensors; others go element by element
         return G.normal(generator, n, np_dtype, mean, std, contiguous)
-
-    @staticmethod
-    def forward(xp, a, generator, mean, std, contiguous):
-        return _drawn_like(a, NormalBackward0.draw, generator, mean=mean, std=std,
-                           contiguous=contiguous)
 
 
 def _standard_normals(generator, array, std=1.0):
@@ -235,10 +238,6 @@ class _Random(_Resampled):
             return G.random_full_range(generator, n, np_dtype)
         return G.random_from_to(generator, n, np_dtype, *bounds)
 
-    @staticmethod
-    def forward(xp, a, generator, bounds):
-        return _drawn_like(a, _Random.draw, generator, bounds=bounds)
-
 
 class RandomBackward0(_Random):
     """random_(from, to)."""
@@ -291,10 +290,6 @@ class BernoulliBackward2(_Resampled):
     def draw(generator, n, np_dtype, p):
         return _cast(G.bernoulli_scalar(generator, n, p), np_dtype)
 
-    @staticmethod
-    def forward(xp, a, generator, p):
-        return _drawn_like(a, BernoulliBackward2.draw, generator, p=p)
-
 
 class BernoulliFloatNotImplemented(NotImplementedOp):
     """bernoulli(input, p) with a float p: torch has no derivative for it."""
@@ -311,19 +306,11 @@ class ExponentialBackward0(_Resampled):
     def draw(generator, n, np_dtype, lambd):
         return _cast(G.exponential(generator, n, lambd), np_dtype)
 
-    @staticmethod
-    def forward(xp, a, generator, lambd):
-        return _drawn_like(a, ExponentialBackward0.draw, generator, lambd=lambd)
-
 
 class CauchyBackward0(_Resampled):
     @staticmethod
     def draw(generator, n, np_dtype, median, sigma):
         return _cast(G.cauchy(generator, n, median, sigma), np_dtype)
-
-    @staticmethod
-    def forward(xp, a, generator, median, sigma):
-        return _drawn_like(a, CauchyBackward0.draw, generator, median=median, sigma=sigma)
 
 
 class LogNormalBackward0(_Resampled):
@@ -331,19 +318,11 @@ class LogNormalBackward0(_Resampled):
     def draw(generator, n, np_dtype, mean, std):
         return _cast(G.log_normal(generator, n, mean, std), np_dtype)
 
-    @staticmethod
-    def forward(xp, a, generator, mean, std):
-        return _drawn_like(a, LogNormalBackward0.draw, generator, mean=mean, std=std)
-
 
 class GeometricBackward0(_Resampled):
     @staticmethod
     def draw(generator, n, np_dtype, p):
         return _cast(G.geometric(generator, n, p), np_dtype)
-
-    @staticmethod
-    def forward(xp, a, generator, p):
-        return _drawn_like(a, GeometricBackward0.draw, generator, p=p)
 
 
 class PoissonBackward0(_Resampled):
