@@ -1429,9 +1429,9 @@ def _index_put_args(self, indices, values):
         raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
                            f"{_scalar_name(self._data.dtype)} for the destination and "
                            f"{_scalar_name(v.dtype)} for the source.")
-    tshape = _target_shape(self._data, advanced)
-    stripped = _check_value_shape(v.shape, tshape, advanced)
-    return advanced, stripped
+    # (the write drops the value's extra leading ones itself: this only checks the shape)
+    _check_value_shape(v.shape, _target_shape(self._data, advanced), advanced)
+    return advanced
 
 
 def _index_put_write(a, advanced, v, accumulate):
@@ -1448,14 +1448,14 @@ def _index_put_write(a, advanced, v, accumulate):
 
 @public(inplace="both")
 def index_put(input, indices, values, accumulate=False):
-    advanced, _ = _index_put_args(input, indices, values)
+    advanced = _index_put_args(input, indices, values)
     return apply(IndexPutBackward0, input, values, index=advanced, accumulate=accumulate,
                  value_shape=values._data.shape)
 
 
 @public
 def index_put_(self, indices, values, accumulate=False):
-    advanced, _ = _index_put_args(self, indices, values)
+    advanced = _index_put_args(self, indices, values)
     return run_inplace(
         self, lambda s: index_put(s, indices, values, accumulate),
         lambda a: _index_put_write(a, advanced, values._data, accumulate),
