@@ -236,7 +236,8 @@ def apply(op, *inputs, **params):
         t = inputs[0]
         a = t._data
         xp = BY_ARRAY_TYPE[type(a)].xp
-        r = op.forward(xp, a, **params)
+        # (a call with **{} costs more than one without: most ops have no params)
+        r = op.forward(xp, a, **params) if params else op.forward(xp, a)
         if type(r) is not tuple:
             out = _new_object(Tensor)
             if op.view:
@@ -257,7 +258,7 @@ def apply(op, *inputs, **params):
                 if save_at:
                     saved = inputs if save_at == "inputs" else \
                         tuple(out if i == -1 else t for i in save_at)
-                record(op, inputs, out, saved, **params)
+                _record(op, inputs, out, saved, params)
             return out
         return _finish(op, inputs, xp, r, params)  # several results (max(dim), sort ...)
     elif len(inputs) == 2 and not op.view:
@@ -269,7 +270,7 @@ def apply(op, *inputs, **params):
             b = u._data
             if type(a) is type(b):
                 xp = BY_ARRAY_TYPE[type(a)].xp
-                r = op.forward(xp, a, b, **params)
+                r = op.forward(xp, a, b, **params) if params else op.forward(xp, a, b)
                 if type(r) is not tuple:
                     out = _new_object(Tensor)
                     out._data = r if type(r) in BY_ARRAY_TYPE else xp.asarray(r)
@@ -352,7 +353,7 @@ def _record_applied(op, inputs, out, params):
         for i in edge_at:
             kept.append(inputs[i])
         inputs = kept
-    record(op, inputs, out, saved, **params)
+    _record(op, inputs, out, saved, params)
 
 
 def _as_result(xp, r):
@@ -409,6 +410,11 @@ def record(node_cls, inputs, out, saved=None, **attrs):
 
     The node remembers an input's shape and dtype only where they differ from the
     output's: there the engine must reduce or cast the gradient (see engine._fit)."""
+    return _record(node_cls, inputs, out, saved, attrs)
+
+
+def _record(node_cls, inputs, out, saved, attrs):
+    # record() with the attributes as a dict (apply's params, not packed again)
     node = _new_object(node_cls)
     node._seq = next_seq()
     edges = []

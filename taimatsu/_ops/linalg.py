@@ -15,8 +15,8 @@ from .._backend import BY_ARRAY_TYPE, cpu, ndarray
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
 from . import _layout
-from ._core import Op, apply, backend_of, broadcast_shapes, public, record, record_binary
-from ._core import _CPP_NAMES, write_out
+from ._core import Op, apply, backend_of, broadcast_shapes, public, record_binary
+from ._core import _CPP_NAMES, _record, write_out
 from ._core import xp_of as _xp_of
 
 _host = cpu.xp
@@ -438,7 +438,11 @@ def _add_product(product, xp, bias, a, b, beta, alpha):
 
 
 class AddmmBackward0(_AddProduct):
-    product = MmBackward0.forward
+    @staticmethod
+    def forward(xp, bias, a, b, beta, alpha):
+        # written out rather than made from MmBackward0's forward as the other fused
+        # products are: every nn.Linear call runs it, and each call level costs
+        return _add_scaled(xp.dot(a, b), bias, beta, alpha)
 
     def backward(self, grad):
         m1, m2 = self.saved()
@@ -544,6 +548,9 @@ def _fused(node_cls, input, x, y, beta, alpha, out):
     return _into(out, apply(node_cls, input, x, y, beta=beta, alpha=alpha))
 
 
+_UNSCALED = {"beta": 1, "alpha": 1}  # the attributes of nn.Linear's addmm record
+
+
 @public(inplace="method")
 def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     a, b = mat1._data, mat2._data
@@ -554,10 +561,18 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
         # nn.Linear's call with well-formed operands: the checks below cannot fail, and
         # apply's general path is specialised (the record and its parameters are apply's)
         result = _new_object(Tensor)
-        result._data = AddmmBackward0.forward(_xp_of(a), bias, a, b, 1, 1)
+        if type(a) is ndarray:  # the forward with beta = alpha = 1, inlined
+            r = _host_dot(a, b)
+            try:
+                r += bias
+            except ValueError:
+                raise _expand_error(r.shape, bias.shape) from None
+            result._data = r
+        else:
+            result._data = AddmmBackward0.forward(_xp_of(a), bias, a, b, 1, 1)
         if GradMode.enabled and (input._requires_grad or mat1._requires_grad
                                  or mat2._requires_grad):
-            record(AddmmBackward0, (input, mat1, mat2), result, (mat1, mat2), beta=1, alpha=1)
+            _record(AddmmBackward0, (input, mat1, mat2), result, (mat1, mat2), _UNSCALED)
         return result
     backend_of(input, mat1, mat2)  # torch's error for operands on different devices
     if a.ndim != 2:

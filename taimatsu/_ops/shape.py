@@ -96,8 +96,7 @@ class AliasBackward0(Op):
         return r
 
     def backward(self, grad):
-        # _embed of the one piece, without its list
-        return (apply(EmbedBackward, grad, shape=self.shape, indices=(self.index,)),)
+        return (apply(EmbedBackward, grad, shape=self.shape, index=self.index),)
 
 
 class SelectBackward0(AliasBackward0):
@@ -118,16 +117,26 @@ IndexUnsqueezeBackward.__name__ = IndexUnsqueezeBackward.__qualname__ = "Unsquee
 
 
 class EmbedBackward(Op):
-    """zeros(shape) with pieces written at basic indices (a None piece: left zero); each
-    piece's gradient is its view."""
+    """zeros(shape) with `piece` written at the basic index `index`: the backward of one
+    view (x[0], x[1:]), kept apart from the several pieces' record because every select
+    and slice backward runs it; the piece's gradient is its view."""
+
+    @staticmethod
+    def forward(xp, piece, shape, index):
+        out = xp.zeros(shape, piece.dtype)
+        out[index] = piece
+        return out
+
+    def backward(self, grad):
+        return (basic_view(grad, self.index, AliasBackward0),)
+
+
+class EmbedPiecesBackward(Op):
+    """zeros(shape) with pieces written at basic indices (a None piece: left zero): the
+    backward of split, chunk, unbind; each piece's gradient is its view."""
 
     @staticmethod
     def forward(xp, *pieces, shape, indices):
-        if len(pieces) == 1:  # the backward of a single view (x[0], x[1:])
-            piece = pieces[0]
-            out = xp.zeros(shape, dtype=piece.dtype)
-            out[indices[0]] = piece
-            return out
         out = xp.zeros(shape, dtype=next(p.dtype for p in pieces if p is not None))
         for index, piece in zip(indices, pieces):
             if piece is not None:
@@ -172,8 +181,8 @@ def _embed(shape, pieces):
     if len(pieces) == 1:
         # the backward of a single view (x[0], x[1:])
         index, piece = pieces[0]
-        return apply(EmbedBackward, piece, shape=shape, indices=(index,))
-    return apply(EmbedBackward, *(p for _, p in pieces), shape=shape,
+        return apply(EmbedBackward, piece, shape=shape, index=index)
+    return apply(EmbedPiecesBackward, *(p for _, p in pieces), shape=shape,
                  indices=[i for i, _ in pieces])
 
 

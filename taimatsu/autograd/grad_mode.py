@@ -4,6 +4,8 @@ The state lives on a class so that the hot path reads it with one attribute
 lookup (`GradMode.enabled`)."""
 import functools
 
+_new_object = object.__new__
+
 __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
            "is_inference_mode_enabled"]
 
@@ -26,9 +28,11 @@ class _DecoratorContextManager:
     parentheses (`@no_grad()` and `@no_grad`)."""
 
     def __new__(cls, *args, **kwargs):
-        if len(args) == 1 and callable(args[0]) and not kwargs and cls._bare_ok:
+        if args and len(args) == 1 and callable(args[0]) and not kwargs and cls._bare_ok:
             return cls()(args[0])
-        return super().__new__(cls)
+        # (object.__new__ bound once: `with no_grad():` runs once per step of most loops,
+        # and super() costs a lookup each time)
+        return _new_object(cls)
 
     _bare_ok = True
 
@@ -48,7 +52,7 @@ class no_grad(_DecoratorContextManager):
         self.prev = GradMode.enabled
         GradMode.enabled = False
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, exc, tb):
         GradMode.enabled = self.prev
 
 
