@@ -324,3 +324,40 @@ def test_softmax_of_empty(name, shape):
         for dim in (0, 1):
             check(lambda m, x: getattr(F(m), name)(x, dim), [np.ones(shape, dtype)],
                   gradgrad=False)
+
+
+def _wants_grad(m, a):
+    return m.tensor(a, requires_grad=True)
+
+
+NONDIFFERENTIABLE_ARGUMENTS = [
+    ("bce_weight", lambda m: F(m).binary_cross_entropy(
+        m.tensor(rand(3, 2)), m.tensor(rand(3, 2)), weight=_wants_grad(m, rand(3, 2)))),
+    ("bce_logits_weight", lambda m: F(m).binary_cross_entropy_with_logits(
+        _wants_grad(m, randn(3, 2)), m.tensor(rand(3, 2)), weight=_wants_grad(m, rand(3, 2)))),
+    ("bce_logits_pos_weight", lambda m: F(m).binary_cross_entropy_with_logits(
+        m.tensor(randn(3, 2)), m.tensor(rand(3, 2)), pos_weight=_wants_grad(m, rand(2)))),
+    ("nll_weight", lambda m: F(m).nll_loss(
+        m.tensor(randn(4, 3)), m.tensor([0, 2, 1, 1]), weight=_wants_grad(m, rand(3)))),
+    ("cross_entropy_weight", lambda m: F(m).cross_entropy(
+        _wants_grad(m, randn(4, 3)), m.tensor([0, 2, 1, 1]), weight=_wants_grad(m, rand(3)))),
+    ("multi_margin_weight", lambda m: F(m).multi_margin_loss(
+        _wants_grad(m, randn(4, 3)), m.tensor([0, 2, 1, 1]), weight=_wants_grad(m, rand(3)))),
+    ("batch_norm_running_mean", lambda m: F(m).batch_norm(
+        _wants_grad(m, randn(4, 3)), _wants_grad(m, rand(3)), m.tensor(rand(3)), training=True)),
+    ("batch_norm_running_var_eval", lambda m: F(m).batch_norm(
+        m.tensor(randn(4, 3)), m.tensor(rand(3)), _wants_grad(m, rand(3)))),
+    ("instance_norm_running_mean", lambda m: F(m).instance_norm(
+        _wants_grad(m, randn(2, 3, 4)), _wants_grad(m, rand(3)), m.tensor(rand(3)))),
+]
+
+
+@pytest.mark.parametrize("name,fn", NONDIFFERENTIABLE_ARGUMENTS,
+                         ids=[n for n, _ in NONDIFFERENTIABLE_ARGUMENTS])
+def test_a_nondifferentiable_argument_cannot_require_grad(name, fn):
+    # torch refuses such an argument (a weight, running statistics) while grad mode is on,
+    # rather than silently giving it no gradient; under no_grad both accept it
+    check_error(lambda m: fn(m))
+    for m in (tm, torch):
+        with m.no_grad():
+            fn(m)

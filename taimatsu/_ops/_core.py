@@ -110,15 +110,20 @@ class Op(Node):
       (torch's output_differentiability; default: every float output);
     - `nondifferentiable`: the names of inputs that get no edge in the graph (a loss's
       target, batch norm's running statistics), as torch's nodes have none for them; the
-      backward returns gradients for the others only.
+      backward returns gradients for the others only;
+    - `aten`: torch's name for the function, where torch refuses a `nondifferentiable`
+      input that requires grad ("The function 'nll_loss_forward' is not differentiable
+      with respect to argument 'weight'"); the op's args carry torch's argument names.
     """
 
     args = ("self",)
+    aten = None
     saves = ()
     ufunc = None
     view = False
     nondifferentiable = ()
     _edge_at = None  # the positions of the inputs with edges, where some have none
+    _refused_at = ()  # (position, name) of the inputs torch refuses to see requiring grad
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -135,6 +140,8 @@ class Op(Node):
         if cls.nondifferentiable:
             cls._edge_at = tuple(i for i, name in enumerate(cls.args)
                                  if name not in cls.nondifferentiable)
+            cls._refused_at = tuple((i, name) for i, name in enumerate(cls.args)
+                                    if name in cls.nondifferentiable) if cls.aten else ()
 
 
 class NotImplementedOp(Op):
@@ -258,7 +265,7 @@ def apply(op, *inputs, **params):
                 if save_at:
                     saved = inputs if save_at == "inputs" else \
                         tuple(out if i == -1 else t for i in save_at)
-                _record(op, inputs, out, saved, params)
+                record(op, inputs, out, saved, params)
             return out
         return _finish(op, inputs, xp, r, params)  # several results (max(dim), sort ...)
     elif len(inputs) == 2 and not op.view:
@@ -291,7 +298,7 @@ def apply(op, *inputs, **params):
     grad = False
     arrays = []
     for t in inputs:
-        if type(t) is Tensor or isinstance(t, Tensor):
+        if type(t) is Tensor or (t is not None and isinstance(t, Tensor)):
             a = t._data
             if first is None:
                 first = a
@@ -352,8 +359,18 @@ def _record_applied(op, inputs, out, params):
         kept = []
         for i in edge_at:
             kept.append(inputs[i])
+        for i, name in op._refused_at:
+            if getattr(inputs[i], "_requires_grad", False):
+                # torch refuses a tensor that requires grad where an op has no derivative
+                # for it (a loss's weight), rather than leaving it without a gradient
+                raise not_differentiable(op.aten, name)
         inputs = kept
-    _record(op, inputs, out, saved, params)
+    record(op, inputs, out, saved, params)
+
+
+def not_differentiable(function, argument):
+    return RuntimeError(f"The function '{function}' is not differentiable with respect to "
+                        f"argument '{argument}'. This input cannot have requires_grad True.")
 
 
 def _as_result(xp, r):
@@ -404,17 +421,15 @@ def numpy_names(fn):
     return op
 
 
-def record(node_cls, inputs, out, saved=None, **attrs):
+def record(node_cls, inputs, out, saved=None, attr_dict=None, **attrs):
     """Make `out` (a tensor, or a tuple of tensors for multi-output ops) the result of a
-    `node_cls` node whose inputs are `inputs`.  Non-tensor inputs get no edge.
+    `node_cls` node whose inputs are `inputs`.  Non-tensor inputs get no edge.  The
+    node's attributes are `attrs`, or `attr_dict` (apply's params, not packed again).
 
     The node remembers an input's shape and dtype only where they differ from the
     output's: there the engine must reduce or cast the gradient (see engine._fit)."""
-    return _record(node_cls, inputs, out, saved, attrs)
-
-
-def _record(node_cls, inputs, out, saved, attrs):
-    # record() with the attributes as a dict (apply's params, not packed again)
+    if attr_dict is not None:
+        attrs = attr_dict
     node = _new_object(node_cls)
     node._seq = next_seq()
     edges = []

@@ -16,7 +16,7 @@ from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
 from . import _layout
 from ._core import Op, apply, backend_of, broadcast_shapes, public, record_binary
-from ._core import _CPP_NAMES, _record, write_out
+from ._core import _CPP_NAMES, record, write_out
 from ._core import xp_of as _xp_of
 
 _host = cpu.xp
@@ -572,7 +572,7 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
             result._data = AddmmBackward0.forward(_xp_of(a), bias, a, b, 1, 1)
         if GradMode.enabled and (input._requires_grad or mat1._requires_grad
                                  or mat2._requires_grad):
-            _record(AddmmBackward0, (input, mat1, mat2), result, (mat1, mat2), _UNSCALED)
+            record(AddmmBackward0, (input, mat1, mat2), result, (mat1, mat2), _UNSCALED)
         return result
     backend_of(input, mat1, mat2)  # torch's error for operands on different devices
     if a.ndim != 2:

@@ -2,7 +2,7 @@
 and the functions that run them; `nn.functional` exports them."""
 from ..autograd.grad_mode import GradMode, no_grad
 from . import _layout
-from ._core import Op, apply
+from ._core import Op, apply, not_differentiable
 from .activation import _new
 
 
@@ -120,6 +120,10 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     for name, t in (("running_mean", running_mean), ("running_var", running_var),
                     ("weight", weight), ("bias", bias)):
         _check_param(name, t, channels)
+    if GradMode.enabled:
+        for name, t in (("running_mean", running_mean), ("running_var", running_var)):
+            if t is not None and t._requires_grad:
+                raise not_differentiable("native_batch_norm", name)
     axes = (0,) + tuple(range(2, a.ndim))
     param_shape = (channels,) + (1,) * (a.ndim - 2)
     running = (None, None)

@@ -13,7 +13,7 @@ import taimatsu as T
 
 from .. import _dtype as D
 from .._backend import cpu
-from .._ops._core import Op, apply, backend_of
+from .._ops._core import Op, apply, backend_of, not_differentiable
 from .._ops._core import xp_of as _xp_of
 from .._ops import activation as _activation
 # the activations: records and functions are _ops/activation's (torch.selu is F.selu)
@@ -918,6 +918,10 @@ def adaptive_max_pool2d_with_indices(input, output_size, return_indices=False):
 def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
                   use_input_stats=True, momentum=0.1, eps=1e-5):
     dims = tuple(range(2, input.dim()))
+    if T.is_grad_enabled():  # torch runs batch norm on the reshaped input, which refuses
+        for name, t in (("running_mean", running_mean), ("running_var", running_var)):
+            if t is not None and t._requires_grad:
+                raise not_differentiable("native_batch_norm", name)
     if use_input_stats:
         mean = input.mean(dims, keepdim=True)
         var = input.var(dims, unbiased=False, keepdim=True)
@@ -1384,6 +1388,8 @@ def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=
         raise ValueError("only p == 1 and p == 2 supported")
     if weight is not None and weight.dim() != 1:
         raise ValueError("weight must be one-dimensional")
+    if weight is not None and weight._requires_grad and T.is_grad_enabled():
+        raise not_differentiable("multi_margin_loss", "weight")
     x = _margin_input(input)
     n, c = x.shape
     t = target._data.reshape(-1)
