@@ -87,18 +87,13 @@ def operator(node_cls, general, float_only=False):
             # a python number keeps a float tensor's dtype (numpy's NEP 50 agrees with
             # torch here); integer tensors and overflow take the general path
             x = self._data
-            if x.dtype.kind in "fc":
-                try:
-                    if x.ndim:
-                        r = ufunc(x, other)
-                    else:
-                        # a ufunc on a 0-d array and a number costs ~0.7 us; the same
-                        # arithmetic on the numpy scalar ~0.1 us (same dtype rules)
-                        r = _as_ndarray(scalar_op(x[()], other))
-                except TypeError:
-                    return general(self, other)  # another backend's array
-                if type(r) is not ndarray:
-                    return general(self, other)
+            if type(x) is ndarray and x.dtype.kind in "fc":  # (other backends: general)
+                if x.ndim:
+                    r = ufunc(x, other)
+                else:
+                    # a ufunc on a 0-d array and a number costs ~0.7 us; the same
+                    # arithmetic on the numpy scalar ~0.1 us (same dtype rules)
+                    r = _as_ndarray(scalar_op(x[()], other))
                 out = _new_object(Tensor)
                 out._data = r
                 if self._requires_grad and GradMode.enabled:
