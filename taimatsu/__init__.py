@@ -49,13 +49,28 @@ del misc, reduction, shape, special, _random_ops
 # `import taimatsu.nn`): `import taimatsu` stays cheap for programs that need tensors only
 _SUBMODULES = ("nn", "optim", "utils", "linalg", "serialization", "cuda", "backends",
                "fft", "distributions", "special", "func", "accelerator", "jit", "onnx",
-               "testing")
+               "testing", "compiler", "_dynamo")
 _FROM_SERIALIZATION = ("save", "load")
 # torch.softmax and friends are nn.functional's (argument orders equal)
 _FROM_FUNCTIONAL = ("dropout", "layer_norm", "group_norm",
                     "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
                     "conv_transpose3d", "pixel_shuffle", "pixel_unshuffle", "channel_shuffle",
                     "pdist")
+
+
+def compile(model=None, *, fullgraph=False, dynamic=None, backend="inductor", mode=None,
+            options=None, disable=False):
+    """torch.compile: `model` (a function or a module) traced on its first call and
+    replayed as straight-line array code after (see taimatsu/_dynamo); a decorator too,
+    with or without arguments.  `backend`, `mode`, `options` and `dynamic` are accepted
+    and change nothing: there is one way to compile here."""
+    if model is None:
+        return lambda m: compile(m, fullgraph=fullgraph, dynamic=dynamic, backend=backend,
+                                 mode=mode, options=options, disable=disable)
+    if disable:
+        return model
+    from ._dynamo.eval_frame import compile_model
+    return compile_model(model, fullgraph)
 
 
 def __getattr__(name):

@@ -21,6 +21,17 @@ ndarray = numpy.ndarray
 warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"taimatsu\.")
 
 
+class GraphBreak(Exception):
+    """What torch.compile's trace cannot replay (see _dynamo/tracing.py); raised by core
+    code that a trace must not run, such as a generator drawing numbers."""
+
+
+class Tracing:
+    """Whether a torch.compile trace is running (set by _dynamo/tracing.py)."""
+
+    active = False
+
+
 class Backend:
     """An array module, the array type it makes and the device it serves."""
 

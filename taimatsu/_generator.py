@@ -29,6 +29,7 @@ import threading
 import warnings
 
 from ._backend import numpy as np
+from ._backend import GraphBreak as _GraphBreak, Tracing as _Tracing
 
 __all__ = ["Generator", "default_generator"]
 
@@ -215,6 +216,11 @@ class Generator:
     # ---------------------------------------------------------------- raw words
     def _random32(self, n):
         """n outputs of the engine (torch's generator->random()), as uint32."""
+        if _Tracing.active:
+            # a trace must not advance the generator: the call then runs eagerly and
+            # draws the numbers eager code draws
+            raise _GraphBreak("random numbers (the generator's state is not threaded "
+                              "through a replay yet)")
         if n:
             self._next_at_boundary = _STATE_N
         if self._bitgen_obj is None:

@@ -267,7 +267,9 @@ def test_apply_runs_a_record():
 # nodes that are no op's: the engine's leaf node, autograd.Function's and the module hooks'
 NOT_OPS = {("graph", "AccumulateGrad"), ("function", "BackwardCFunction"),
            ("function", "DelayedError"), ("function", "InplaceFunctionBackward"),
-           ("_hooks", "BackwardHookFunctionBackward")}
+           ("_hooks", "BackwardHookFunctionBackward"),
+           # a compiled function's node: its backward is a replay of traced records
+           ("eval_frame", "CompiledFunctionBackward")}
 
 def _runnable(cls):
     from taimatsu._ops._core import Op

@@ -1,0 +1,237 @@
+"""torch.compile: a replay gives what eager taimatsu gives, bit for bit (values and
+gradients), or the function runs eagerly; guards retrace when what a trace assumed
+changes; what cannot be replayed breaks the graph (fullgraph=True: Unsupported)."""
+import warnings
+
+import numpy as np
+import pytest
+from test_seam import REPLAYED
+
+import taimatsu as tm
+import taimatsu.nn.functional as F
+
+
+def _same(a, b):
+    assert a.dtype == b.dtype and a.shape == b.shape
+    np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
+
+
+def _inputs():
+    rng = np.random.default_rng(0)
+    x = tm.tensor(rng.standard_normal((3, 4)), requires_grad=True)
+    y = tm.tensor(rng.standard_normal((3, 4)), requires_grad=True)
+    pick = {"x": x, "y": y, "X": x.mT, "Y": y.mT.contiguous(), "r": x[:1], "M": y.mT @ y,
+            "B": x.unsqueeze(0), "C": y.mT.unsqueeze(0), "-": None,
+            "t": tm.tensor([0, 3, 1]), "I": tm.tensor([[0, 3], [1, 1], [2, 0]]),
+            "S": y[:, :3], "v": y[0, :3], "s": y[1, 1], "m": x.detach() > 0, "n": 0.3}
+    return x, y, pick
+
+
+def _run(fn, args, compiled):
+    """fn's result and the gradients it sends to the leaves x and y."""
+    x, y, pick = _inputs()
+    inputs = [pick[c] for c in args]
+    out = (compiled or fn)(*inputs)
+    out = out[0] if isinstance(out, tuple) else out
+    grads = None
+    if out.requires_grad:
+        w = tm.linspace(-1, 1, out.numel(), dtype=out.dtype).reshape(out.shape)
+        try:
+            (out * w).sum().backward()
+        except RuntimeError as e:  # ops without a derivative: the same refusal
+            return out, str(e)
+        grads = (x.grad, y.grad)
+    return out, grads
+
+
+@pytest.mark.parametrize("name,fn,args", REPLAYED, ids=[r[0] for r in REPLAYED])
+def test_a_compiled_op_gives_eager_values_and_gradients(name, fn, args):
+    eager, eager_grads = _run(fn, args, None)
+    compiled = tm.compile(lambda *a: fn(*a))
+    for _ in range(2):  # the first call traces, the second replays
+        out, grads = _run(fn, args, compiled)
+        _same(out, eager)
+        if isinstance(eager_grads, str):
+            assert grads == eager_grads
+        elif eager_grads is not None:
+            for g, e in zip(grads, eager_grads):
+                assert (g is None) == (e is None)
+                if e is not None:
+                    _same(g, e)
+
+
+def _replays(compiled):
+    return [not e.eager for e in compiled.entries]
+
+
+def test_most_ops_replay_rather_than_run_eagerly():
+    replayed = 0
+    for name, fn, args in REPLAYED:
+        c = tm.compile(lambda *a, fn=fn: fn(*a))
+        _run(fn, args, c)
+        replayed += all(_replays(c))
+    assert replayed >= 45, replayed
+
+
+def rosenbrock(x):
+    return (1 - x[0]) ** 2 + 5 * (x[1] - x[0] ** 2) ** 2
+
+
+def test_a_descent_through_a_compiled_objective_is_the_eager_descent():
+    compiled = tm.compile(rosenbrock)
+    x = tm.tensor([-1.0, 1.0], requires_grad=True)
+    z = tm.tensor([-1.0, 1.0], requires_grad=True)
+    for _ in range(50):
+        for t, f in ((x, compiled), (z, rosenbrock)):
+            f(t).backward()
+            with tm.no_grad():
+                t.sub_(0.01 * t.grad)
+                t.grad.zero_()
+    _same(x, z)
+    assert _replays(compiled) == [True]
+    source = tm.compiler.show(compiled)
+    assert "def forward(" in source and "def backward(" in source
+
+
+def test_a_compiled_module_trains_as_the_eager_one():
+    tm.manual_seed(0)
+    model = tm.nn.Sequential(tm.nn.Linear(3, 5), tm.nn.Tanh(), tm.nn.Linear(5, 2))
+    twin = tm.nn.Sequential(tm.nn.Linear(3, 5), tm.nn.Tanh(), tm.nn.Linear(5, 2))
+    twin.load_state_dict(model.state_dict())
+    compiled = tm.compile(model)
+    assert list(compiled.state_dict()) == ["_orig_mod." + k for k in model.state_dict()]
+    opts = [tm.optim.SGD(m.parameters(), lr=0.1) for m in (model, twin)]
+    x = tm.randn(8, 3)
+    y = tm.randn(8, 2)
+    for _ in range(5):
+        for m, opt in zip((compiled, twin), opts):
+            opt.zero_grad()
+            F.mse_loss(m(x), y).backward()
+            opt.step()
+    for p, q in zip(model.parameters(), twin.parameters()):
+        _same(p, q)
+    assert _replays(compiled._compiled_forward) == [True]
+
+
+def test_guards_retrace_on_a_new_shape_dtype_or_grad_mode():
+    compiled = tm.compile(lambda x: (x * 2).sum())
+    compiled(tm.ones(3))
+    compiled(tm.ones(3))
+    assert len(compiled.entries) == 1
+    _same(compiled(tm.ones(4)), tm.tensor(8.0))
+    _same(compiled(tm.ones(3, dtype=tm.float64)), tm.tensor(6.0, dtype=tm.float64))
+    out = compiled(tm.ones(3, requires_grad=True))
+    assert out.requires_grad
+    with tm.no_grad():
+        assert not compiled(tm.ones(3, requires_grad=True)).requires_grad
+    assert len(compiled.entries) == 5
+
+
+def test_a_changed_module_attribute_or_learning_rate_retraces():
+    class Scale(tm.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.factor = 2.0
+
+        def forward(self, x):
+            return x * self.factor
+
+    m = Scale()
+    compiled = tm.compile(m)
+    _same(compiled(tm.ones(2)), tm.full((2,), 2.0))
+    m.factor = 3.0
+    _same(compiled(tm.ones(2)), tm.full((2,), 3.0))
+    assert len(compiled._compiled_forward.entries) == 2
+
+
+def test_train_and_eval_switch_dropout_and_the_random_stream_stays_eager():
+    model = tm.nn.Sequential(tm.nn.Linear(4, 4), tm.nn.Dropout(0.5))
+    compiled = tm.compile(model)
+    x = tm.randn(3, 4)
+    tm.manual_seed(1)
+    a = compiled(x)
+    tm.manual_seed(1)
+    _same(a, model(x))  # dropout draws: the trace breaks, the call runs eagerly
+    model.eval()
+    _same(compiled(x), model(x))
+    assert _replays(compiled._compiled_forward) == [False, True]
+
+
+def test_a_value_read_in_python_is_guarded():
+    def f(x):
+        if x.sum() > 0:
+            return x * 2
+        return x * 3
+    compiled = tm.compile(f)
+    _same(compiled(tm.ones(2)), tm.full((2,), 2.0))
+    _same(compiled(tm.ones(2)), tm.full((2,), 2.0))
+    _same(compiled(-tm.ones(2)), tm.full((2,), -3.0))
+    assert _replays(compiled) == [True]
+
+
+def test_printing_breaks_the_graph_and_fullgraph_raises(capsys):
+    def f(x):
+        y = x + 1
+        print(y)
+        return y * 2
+    compiled = tm.compile(f)
+    _same(compiled(tm.ones(2)), tm.full((2,), 4.0))
+    assert capsys.readouterr().out.count("tensor") == 1
+    assert _replays(compiled) == [False]
+    with pytest.raises(tm._dynamo.exc.Unsupported, match="read into Python"):
+        tm.compile(f, fullgraph=True)(tm.ones(2))
+    report = tm._dynamo.explain(f)(tm.ones(2))
+    assert report.graph_break_count == 1 and "printing" in report.break_reasons[0]
+
+
+def test_writing_into_an_input_runs_eagerly_with_eager_results():
+    def f(x):
+        x.add_(1)
+        return x * 2
+    x = tm.ones(2)
+    out = tm.compile(f)(x)
+    _same(x, tm.full((2,), 2.0))
+    _same(out, tm.full((2,), 4.0))
+
+
+def test_modifying_a_saved_input_before_backward_fails_as_eager():
+    compiled = tm.compile(lambda x: x * x)
+    for _ in range(2):
+        x = tm.ones(2, requires_grad=True)
+        y = x * 1
+        out = compiled(y)
+        with tm.no_grad():
+            y.add_(1)
+        with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+            out.sum().backward()
+
+
+def test_decorator_forms_reset_and_the_recompile_limit():
+    @tm.compile
+    def f(x):
+        return x + 1
+
+    @tm.compile(fullgraph=True, mode="reduce-overhead")
+    def g(x):
+        return x - 1
+
+    _same(f(tm.ones(1)), tm.full((1,), 2.0))
+    _same(g(tm.ones(1)), tm.zeros(1))
+    tm.compiler.reset()
+    assert f.entries == [] and g.entries == []
+    assert tm.compile(f, disable=True) is f
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for n in range(1, tm._dynamo.config.recompile_limit + 2):
+            f(tm.ones(n))
+    assert any("recompile_limit" in str(w.message) for w in caught)
+
+
+def test_a_disabled_function_breaks_the_trace():
+    @tm.compiler.disable
+    def helper(x):
+        return x * 5
+
+    compiled = tm.compile(lambda x: helper(x) + 1)
+    _same(compiled(tm.ones(2)), tm.full((2,), 6.0))
+    assert _replays(compiled) == [False]
