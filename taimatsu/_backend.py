@@ -30,6 +30,7 @@ class Tracing:
     """Whether a torch.compile trace is running (set by _dynamo/tracing.py)."""
 
     active = False
+    backward_runs = 0  # the engine counts its runs while a trace is active
 
 
 class Backend:

@@ -235,3 +235,71 @@ def test_a_disabled_function_breaks_the_trace():
     compiled = tm.compile(lambda x: helper(x) + 1)
     _same(compiled(tm.ones(2)), tm.full((2,), 6.0))
     assert _replays(compiled) == [False]
+
+
+def _train(make, steps, compiled, schedule=None, set_to_none=True, switch=None):
+    """Losses, parameters and gradients of a training loop over a step function."""
+    tm.manual_seed(0)
+    model, loss_fn, opt, x, y = make()
+    sched = schedule(opt) if schedule else None
+
+    def step(xb, yb):
+        loss = loss_fn(model(xb), yb)
+        opt.zero_grad(set_to_none=set_to_none)
+        loss.backward()
+        opt.step()
+        return loss
+    f = tm.compile(step) if compiled else step
+    losses = []
+    for i in range(steps):
+        if switch is not None and i == switch:
+            model.eval()
+        loss = f(x, y)
+        losses.append(loss.item())
+        if sched is not None:
+            sched.step()
+    return losses, list(model.parameters()), f, loss
+
+
+def _mlp():
+    model = tm.nn.Sequential(tm.nn.Linear(3, 6), tm.nn.Sigmoid(), tm.nn.Linear(6, 1))
+    return (model, tm.nn.BCEWithLogitsLoss(), tm.optim.SGD(model.parameters(), lr=0.5),
+            tm.randn(4, 3), (tm.rand(4, 1) > 0.5).float())
+
+
+def _cnn():
+    model = tm.nn.Sequential(tm.nn.Conv2d(1, 3, 3, padding=1), tm.nn.ReLU(),
+                             tm.nn.MaxPool2d(2), tm.nn.Flatten(), tm.nn.Linear(48, 5))
+    return (model, tm.nn.CrossEntropyLoss(),
+            tm.optim.SGD(model.parameters(), lr=0.05, momentum=0.9),
+            tm.randn(6, 1, 8, 8), tm.randint(0, 5, (6,)))
+
+
+def _bn():
+    model = tm.nn.Sequential(tm.nn.Linear(3, 4), tm.nn.BatchNorm1d(4), tm.nn.Linear(4, 2))
+    return (model, tm.nn.MSELoss(), tm.optim.SGD(model.parameters(), lr=0.1),
+            tm.randn(5, 3), tm.randn(5, 2))
+
+
+@pytest.mark.parametrize("case", ["sgd", "momentum cnn", "scheduler", "keep grads",
+                                  "train then eval", "batch norm"])
+def test_a_compiled_training_step_is_the_eager_step(case):
+    make, kwargs = {"sgd": (_mlp, {}), "momentum cnn": (_cnn, {}),
+                    "scheduler": (_mlp, {"schedule": lambda o: tm.optim.lr_scheduler.StepLR(
+                        o, 3, gamma=0.5)}),
+                    "keep grads": (_mlp, {"set_to_none": False}),
+                    "train then eval": (_bn, {"switch": 4}),
+                    "batch norm": (_bn, {})}[case]
+    eager = _train(make, 8, False, **kwargs)
+    compiled = _train(make, 8, True, **kwargs)
+    assert compiled[0] == eager[0]
+    for p, q in zip(compiled[1], eager[1]):
+        _same(p, q)
+        _same(p.grad, q.grad)
+        assert p._version == q._version
+    f, loss = compiled[2], compiled[3]
+    assert loss.requires_grad and loss.grad_fn is not None
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        loss.backward()
+    if case in ("sgd", "momentum cnn", "scheduler"):
+        assert any(_replays(f)), [e.reason for e in f.entries]

@@ -267,6 +267,8 @@ def build(rec, instrs, input_slots, out_slots, saved_slots, diverged, name):
                 value = f"{subject}.item({w.call_args(ins.args[1:], {})})"
             elif how == "index":
                 value = f"{subject}.__index__()"
+            elif how == "len":
+                value = f"len({subject})"
             else:
                 value = f"{how}({subject})"
             lines.append(f"if {value} != {w.expr(ins.expect)}: raise _Diverged")

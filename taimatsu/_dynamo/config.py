@@ -7,6 +7,9 @@ accumulated_recompile_limit = 256
 # how many times a replay may find a value read in Python changed before the trace is
 # given up for eager runs
 diverge_limit = 8
+# how many times a function whose trace changed Python state (an optimizer's first step
+# making its state) is traced again on a later call
+state_retries = 3
 suppress_errors = False
 verbose = False
 capture_scalar_outputs = False

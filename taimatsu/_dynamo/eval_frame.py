@@ -175,6 +175,7 @@ class _Entry:
     eager = False
     reason = None
     reach_tensors = reach_values = externals = external_keys = ()
+    grad_owners = grad_keys = gradless = ()
 
     def __init__(self, key):
         self.key = key
@@ -188,6 +189,13 @@ class _Entry:
                 return False
         for t, k in zip(self.externals, self.external_keys):
             if _tensor_key(t) != k:
+                return False
+        for t in self.gradless:
+            if t._grad is not None:
+                return False
+        for t, k in zip(self.grad_owners, self.grad_keys):
+            g = t._grad
+            if g is None or _tensor_key(g) != k:
                 return False
         for owner, key, value, mapping in self.reach_values:
             try:
@@ -251,6 +259,9 @@ class CompiledFunction:
             entry = self._trace(key, args, kwargs, tensors)
             self.entries.append(entry)
         if entry.eager:
+            if getattr(entry, "retry", False):
+                # (a first step made the optimizer's state: trace the next call again)
+                self.entries.remove(entry)
             return self.fn(*args, **kwargs)
         try:
             return entry.run(tensors)
@@ -265,6 +276,11 @@ class CompiledFunction:
         entry = _Entry(key)
         try:
             _trace_into(entry, self.fn, args, kwargs, tensors)
+        except StateChanged as e:
+            entry.eager = True
+            entry.reason = str(e)
+            self.retries = getattr(self, "retries", 0) + 1
+            entry.retry = self.retries <= config.state_retries
         except GraphBreak as e:
             if self.fullgraph:
                 raise Unsupported(f"torch.compile(fullgraph=True) of {self.__name__}: "
@@ -291,7 +307,11 @@ def _trace_into(entry, fn, args, kwargs, tensors):
             reach.visit(a, 1)
     arg_ids = {id(t) for t in tensors}
     externals = [t for _, _, t, _ in reach.tensors if id(t) not in arg_ids]
-    everything = tensors + externals
+    # the parameters' gradients are inputs too, read afresh each call (zero_grad may keep
+    # them and backward add into them; with set_to_none they are new tensors every step)
+    grad_owners = [t for t in externals if t._grad is not None]
+    grads_in = [t._grad for t in grad_owners]
+    everything = tensors + externals + grads_in
     for t in everything:
         if type(t._data) is not _backend.ndarray:
             raise GraphBreak("a tensor that is not on the cpu")
@@ -305,17 +325,21 @@ def _trace_into(entry, fn, args, kwargs, tensors):
     entry.reach_values = list(reach.values)
     entry.externals = externals
     entry.external_keys = [_tensor_key(t) for t in externals]
+    entry.grad_owners = grad_owners
+    entry.grad_keys = [_tensor_key(g) for g in grads_in]
+    entry.gradless = [t for t in externals if t._grad is None]
 
     rec = tracing.Recorder()
     traced_backend = tracing.backend()
     saved_data = [(t, dict(t.__dict__), t._vc[0] if t._vc is not None else None)
-                  for t in externals]
+                  for t in externals + grads_in]
     values_before = [(o, k, v, m) for o, k, v, m in reach.values]
     by_device = _backend._BY_DEVICE
     cpu = by_device["cpu"]
     try:
         tracing.RECORDER = rec
         _backend.Tracing.active = True
+        _backend.Tracing.backward_runs = 0
         _backend.BY_ARRAY_TYPE[tracing.TracedArray] = traced_backend
         by_device["cpu"] = traced_backend
         proxies = {}
@@ -331,7 +355,6 @@ def _trace_into(entry, fn, args, kwargs, tensors):
                 proxies[id(t)] = p
             else:
                 t._data = traced
-                t._grad = None
         n_inputs = len(everything)
         targs = _substitute(args, proxies)
         tkwargs = _substitute(kwargs, proxies)
@@ -346,16 +369,21 @@ def _trace_into(entry, fn, args, kwargs, tensors):
                     _backend.numpy.may_share_memory(a._a, rec.values[i]._a)
                     for i in range(n_inputs)):
                 raise GraphBreak("a result that is an input or a view of one")
-        _check_no_writes(rec, n_inputs, 0, fw_end)
+        writes = _first_write(rec, n_inputs, 0, fw_end)
+        grads, bumps = _tensor_effects(everything, proxies, saved_data, arg_ids)
         backward = None
-        if GradMode.enabled and any(o._requires_grad for o in outputs):
+        ran_backward = _backend.Tracing.backward_runs > 0
+        if GradMode.enabled and any(o._requires_grad for o in outputs) and not ran_backward:
+            if writes is not None:
+                raise GraphBreak("a result that requires grad from a function that writes "
+                                 "into its inputs")
             backward = _trace_backward(rec, outputs, tensors, proxies, externals, n_inputs)
         for o, k, v, m in values_before:
             if _lookup(o, k, m) is not v:
-                raise GraphBreak(f"the function changes the Python attribute {k!r}")
+                raise StateChanged(f"the function changes the Python attribute {k!r}")
         if _changed(reach.containers):
-            raise GraphBreak("the function changes Python state (an attribute, a list, a "
-                             "dict such as an optimizer's state): not replayed yet")
+            raise StateChanged("the function changes Python state (an attribute, a list, a "
+                               "dict such as an optimizer's state made on its first step)")
     finally:
         tracing.RECORDER = None
         _backend.Tracing.active = False
@@ -380,8 +408,18 @@ def _trace_into(entry, fn, args, kwargs, tensors):
                 pass
 
     out_slots = [o._data._slot for o in outputs]
+    entry.grad_effects = []
+    extra = len(out_slots)
+    for i, slot in grads:
+        entry.grad_effects.append((i, None if slot is None else extra))
+        extra += slot is not None
+    entry.bumps = bumps
+    # results of a function that ran backward itself (a training step's loss): their
+    # graph is spent, as eager's is after backward()
+    entry.spent = [ran_backward and o._requires_grad for o in outputs]
     if backward is None:
-        program = codegen.build(rec, rec.instrs[:fw_end], list(range(n_inputs)), out_slots,
+        program = codegen.build(rec, rec.instrs[:fw_end], list(range(n_inputs)),
+                                out_slots + [slot for _, slot in grads if slot is not None],
                                 [], Diverged, "forward")
         entry.forward, entry.saved_slots = program, []
     else:
@@ -398,6 +436,93 @@ def _trace_into(entry, fn, args, kwargs, tensors):
     entry.structure = structure
     entry.n_args = len(tensors)
     entry.run = types.MethodType(_run, entry)
+
+
+class StateChanged(GraphBreak):
+    """The trace changed Python state: on a first call (an optimizer making its state),
+    a later call may find it settled, so the function is traced again then."""
+
+
+def _first_write(rec, n_inputs, start, stop):
+    """The position of the first instruction writing into an input's or a parameter's
+    memory (None: none does).  A value guard after it could stop a replay halfway through
+    an update, so a trace with one there runs eagerly."""
+    np = _backend.numpy
+    inputs = [rec.values[i]._a for i in range(n_inputs)]
+    first = None
+    for pos in range(start, stop):
+        ins = rec.instrs[pos]
+        if first is not None:
+            if ins.kind == "guard" or ins.expect is not None:
+                raise GraphBreak("a value read in Python after the function began writing "
+                                 "into its inputs or parameters")
+            continue
+        for t in _written(ins):
+            if isinstance(t, tracing.Slot) and any(
+                    np.may_share_memory(rec.values[t.n]._a, b) for b in inputs):
+                first = pos
+    return first
+
+
+def _written(ins):
+    targets = []
+    if ins.kind == "setitem":
+        targets.append(ins.args[0])
+    elif ins.kind == "method" and ins.fn in _INPLACE_METHODS:
+        targets.append(ins.args[0])
+    elif ins.kind == "call":
+        name = getattr(ins.fn, "__name__", "")
+        if ins.fn in _INPLACE_OPERATORS or name in ("copyto", "at", "place", "putmask",
+                                                    "put_along_axis", "fill_diagonal"):
+            targets.append(ins.args[0])
+        out = ins.kwargs.get("out")
+        if out is not None:
+            targets.extend(out if isinstance(out, tuple) else (out,))
+    return targets
+
+
+_MAY_CHANGE = {"_data", "_grad", "_vc", "_accumulator"}
+
+
+def _tensor_effects(everything, proxies, saved_data, arg_ids):
+    """What the trace did to the tensors themselves, beyond their values: gradients set
+    (backward, zero_grad) and version counters bumped, which the replay does again.
+    Anything else (a history, requires_grad, .data rebound) is not replayed."""
+    before = {id(t): attrs for t, attrs, _ in saved_data}
+    versions = {id(t): version for t, _, version in saved_data}
+    grads = []
+    bumps = []
+    for i, t in enumerate(everything):
+        now = proxies.get(id(t), t)
+        start = {} if id(t) in arg_ids else before[id(t)]
+        end = now.__dict__
+        for k in set(start) | set(end):
+            if k in _MAY_CHANGE or (k == "_requires_grad" and id(t) in arg_ids):
+                continue
+            default = getattr(Tensor, k, _MISSING)  # (an attribute set to its default)
+            s0, s1 = start.get(k, default), end.get(k, default)
+            if s0 is not s1 and not (type(s0) in _SIMPLE and s0 == s1):
+                raise GraphBreak(f"the function changes a tensor's {k.lstrip('_')}")
+        if type(now._data) is not tracing.TracedArray or now._data._slot != i:
+            raise GraphBreak("the function rebinds a tensor's data (.data = ...)")
+        g0, g1 = start.get("_grad"), end.get("_grad")
+        if g1 is not g0:
+            if g1 is None:
+                grads.append((i, None))
+            elif type(g1._data) is tracing.TracedArray and g1._grad_fn is None and \
+                    not g1._requires_grad:
+                grads.append((i, g1._data._slot))
+            else:
+                raise GraphBreak("a gradient the trace did not compute")
+        v0 = versions.get(id(t)) or 0   # (an argument's proxy starts at 0)
+        vc1 = end.get("_vc")
+        v1 = vc1[0] if vc1 is not None else 0
+        if v1 != v0:
+            bumps.append((i, v1 - v0))
+    return grads, bumps
+
+
+_MISSING = object()
 
 
 def _changed(containers):
@@ -446,6 +571,8 @@ def _trace_backward(rec, outputs, tensors, proxies, externals, n_inputs):
                 raise GraphBreak("a tensor the function reaches that has a history")
             leaves.append((i, p))
     _check_unhooked(out._grad_fn)
+    for _, p in leaves:
+        p._grad = None  # (the real ones are put back after the trace)
     a = out._data._a
     seed_t = rec.new_slot(_backend.numpy.ones(a.shape, a.dtype), "input")
     seed_slot = seed_t._slot
@@ -551,9 +678,26 @@ def _flatten_result(result):
 
 def _run(entry, tensors):
     everything = tensors + entry.externals
+    if entry.grad_owners:
+        everything += [t._grad for t in entry.grad_owners]
     arrays = [t._data for t in everything]
     outs, saved = entry.forward(*arrays)
-    results = [_wrap(a) for a in outs]
+    n = len(entry.spent)
+    results = [_wrap(outs[k]) for k in range(n)]
+    for i, k in entry.grad_effects:
+        everything[i]._grad = None if k is None else _wrap(outs[k])
+    for i, delta in entry.bumps:
+        t = everything[i]
+        if t._vc is None:
+            t._vc = [delta]
+        else:
+            t._vc[0] += delta
+    for r, spent in zip(results, entry.spent):
+        if spent:
+            node = _new_object(CompiledFunctionBackward)
+            node._saved = _RELEASED
+            r._requires_grad = True
+            r._grad_fn = node
     if entry.has_backward and GradMode.enabled:
         node = _new_object(CompiledFunctionBackward)
         node._seq = next_seq()

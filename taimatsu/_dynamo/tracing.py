@@ -90,8 +90,6 @@ def _template(v):
     if tv is dict:
         return {k: _template(x) for k, x in v.items()}
     if tv is _ndarray:
-        if v.size <= 1 and v.dtype.kind in "biufc":
-            return v.copy()  # a number held as an array: a constant like any number
         raise GraphBreak("an array from outside the traced tensors (host data, or a tensor "
                          "the function reaches in a way the tracer does not follow)")
     return v
@@ -173,7 +171,19 @@ def record_call(kind, fn, args, kwargs, run):
 # Python decisions that follow them
 _DATA_DEPENDENT = {"nonzero", "flatnonzero", "argwhere", "unique", "unique_values",
                    "unique_counts", "unique_inverse", "unique_all", "compress", "extract",
-                   "trim_zeros", "histogram", "bincount"}
+                   "trim_zeros", "histogram"}
+
+
+def _bincount(fn, args, kwargs):
+    """bincount has a static length when every value is below `minlength` (max pooling's
+    backward counts into a whole plane): recorded with a guard on that length."""
+    minlength = kwargs.get("minlength", args[2] if len(args) > 2 else 0)
+    r = record_call("call", fn, args, kwargs, lambda a, k: fn(*a, **k))
+    if not minlength or len(r) != minlength:
+        raise GraphBreak("bincount: a result whose shape depends on the values")
+    RECORDER.instrs.append(Instr("guard", "len", (Slot(r._slot),), {}, None,
+                                 expect=minlength))
+    return r
 # array methods that write into the array itself (recorded; the replay writes too)
 _ESCAPES = {"tolist", "tobytes", "tofile", "dump", "dumps", "__array__", "get",
             "ctypes", "data", "base", "flat", "__array_interface__", "__array_struct__",
@@ -256,6 +266,8 @@ class TracedArray:
         return record_call("call", fn, inputs, kwargs, lambda a, k: fn(*a, **k))
 
     def __array_function__(self, func, types_, args, kwargs):
+        if func.__name__ == "bincount":
+            return _bincount(func, args, kwargs)
         if func.__name__ in _DATA_DEPENDENT:
             raise GraphBreak(f"{func.__name__}: a result whose shape depends on the values")
         return record_call("call", func, args, kwargs, lambda a, k: func(*a, **k))
@@ -369,6 +381,8 @@ class _Ufunc:
 
 
 def _function(fn, name):
+    if name == "bincount":
+        return lambda *args, **kwargs: _bincount(fn, args, kwargs)
     if name in _DATA_DEPENDENT:
         def refuse(*args, **kwargs):
             raise GraphBreak(f"{name}: a result whose shape depends on the values")

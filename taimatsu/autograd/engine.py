@@ -13,7 +13,7 @@ Backward formulas are tensor ops; they are recorded only with `create_graph`.
 import itertools as _itertools
 import operator as _operator
 
-from .._backend import cpu as _cpu
+from .._backend import Tracing as _Tracing, cpu as _cpu
 from .grad_mode import GradMode
 from .graph import AccumulateGrad, accumulator_of
 
@@ -101,6 +101,8 @@ def run_backward(tensors, grad_tensors, retain_graph=False, create_graph=False, 
     and `capture`, nothing accumulates and the gradients w.r.t. `inputs` are returned
     (autograd.grad); with `inputs` and not `capture`, only those leaves accumulate.
     """
+    if _Tracing.active:
+        _Tracing.backward_runs += 1  # (a traced function that runs backward itself)
     if inputs is None and not create_graph and len(tensors) == 1:
         root, nr = _root_edge(tensors[0], 0)
         if _run_plain(root, nr, grad_tensors[0], retain_graph):

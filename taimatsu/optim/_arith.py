@@ -20,6 +20,7 @@ import threading
 
 from .. import _dtype as D
 from .._backend import BY_ARRAY_TYPE, backend_of_type, cpu
+from .._backend import Tracing as _Tracing
 from .._ops._core import xp_of as _xp_of
 
 _ndarray = cpu.array_type
@@ -51,7 +52,9 @@ def work(like, slot, dtype=None):
         return None
     if dtype is None:
         dtype = like.dtype
-    if size > CHUNK:
+    if size > CHUNK or _Tracing.active:
+        # (a torch.compile trace must not leave its arrays in the cache; its replay
+        # allocates the scratch space each time)
         return xp.empty(like.shape, dtype)
     buffers = _LOCAL.by_key
     backend = backend_of_type(type(like))
