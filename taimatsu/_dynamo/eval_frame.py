@@ -620,32 +620,9 @@ _INPLACE_METHODS = {"fill", "sort", "put", "partition", "resize", "itemset", "se
 
 
 def _check_no_writes(rec, n_inputs, start, stop):
-    """This first version replays functions that leave their inputs and parameters as
-    they found them (a training step, which updates them, runs eagerly)."""
-    import operator
-    np = _backend.numpy
-    inputs = [rec.values[i]._a for i in range(n_inputs)]
-    for ins in rec.instrs[start:stop]:
-        targets = []
-        if ins.kind == "setitem":
-            targets.append(ins.args[0])
-        elif ins.kind == "method" and ins.fn in _INPLACE_METHODS:
-            targets.append(ins.args[0])
-        elif ins.kind == "call":
-            name = getattr(ins.fn, "__name__", "")
-            if ins.fn in _INPLACE_OPERATORS or name in ("copyto", "at", "place", "putmask",
-                                                        "put_along_axis", "fill_diagonal"):
-                targets.append(ins.args[0])
-            out = ins.kwargs.get("out")
-            if out is not None:
-                targets.extend(out if isinstance(out, tuple) else (out,))
-        for t in targets:
-            if isinstance(t, tracing.Slot):
-                a = rec.values[t.n]._a
-                if any(np.may_share_memory(a, b) for b in inputs):
-                    raise GraphBreak("the function writes into its inputs or parameters "
-                                     "(in-place updates are not replayed yet)")
-    del operator
+    """A traced backward of a function's result must leave the inputs as it found them."""
+    if _first_write(rec, n_inputs, start, stop) is not None:
+        raise GraphBreak("a backward that writes into the function's inputs")
 
 
 _INPLACE_OPERATORS = set()
