@@ -13,6 +13,7 @@ of argument (or, with `fullgraph=True`, raises `Unsupported` naming it).  A trac
 writes into the real tensors: it works on copies, and the real call then runs the
 replay, or the function itself when the trace failed.
 """
+import operator
 import types
 import warnings
 
@@ -176,35 +177,65 @@ class _Entry:
     reason = None
     reach_tensors = reach_values = externals = external_keys = ()
     grad_owners = grad_keys = gradless = ()
+    _checks = _tensor_keys = _grad_keys = ()
 
     def __init__(self, key):
         self.key = key
 
+    def prepare_guards(self):
+        """The guards as a few C-level calls: per owner (a dict, an object), one getter
+        of all the keys read, compared with the values (and their types) or, for
+        tensors, the objects seen by the trace."""
+        self._checks = _grouped(self.reach_values, identity=False) + \
+            _grouped(self.reach_tensors, identity=True)
+        self._tensor_keys = tuple(self.external_keys)
+        self._grad_keys = tuple(self.grad_keys)
+
     def holds(self):
-        for owner, key, t, mapping in self.reach_tensors:
-            try:
-                if _lookup(owner, key, mapping) is not t:
+        try:
+            for owner, get, expected, types_ in self._checks:
+                got = get(owner)
+                if types_ is None:
+                    if not all(map(operator.is_, got, expected)):
+                        return False
+                elif got != expected or tuple(map(type, got)) != types_:
                     return False
-            except (KeyError, AttributeError, IndexError):
-                return False
-        for t, k in zip(self.externals, self.external_keys):
-            if _tensor_key(t) != k:
-                return False
+        except (KeyError, AttributeError, IndexError, TypeError):
+            return False
+        if self._tensor_keys and tuple(map(_tensor_key, self.externals)) != self._tensor_keys:
+            return False
         for t in self.gradless:
             if t._grad is not None:
                 return False
-        for t, k in zip(self.grad_owners, self.grad_keys):
-            g = t._grad
-            if g is None or _tensor_key(g) != k:
-                return False
-        for owner, key, value, mapping in self.reach_values:
-            try:
-                now = _lookup(owner, key, mapping)
-            except (KeyError, AttributeError, IndexError):
-                return False
-            if now is not value and (type(now) is not type(value) or now != value):
+        if self._grad_keys:
+            for t in self.grad_owners:
+                if t._grad is None:
+                    return False
+            if tuple(_tensor_key(t._grad) for t in self.grad_owners) != self._grad_keys:
                 return False
         return True
+
+
+def _grouped(items, identity):
+    """(owner, key, value, mapping) items as (owner, getter of a tuple, the values, their
+    types or None for an identity check), one per owner."""
+    by_owner = {}
+    for owner, key, value, mapping in items:
+        entry = by_owner.setdefault(id(owner), (owner, mapping, [], []))
+        entry[2].append(key)
+        entry[3].append(value)
+    out = []
+    for owner, mapping, keys, values in by_owner.values():
+        get = (operator.itemgetter if mapping else operator.attrgetter)(*keys)
+        if len(keys) == 1:
+            get = _as_tuple(get)
+        out.append((owner, get, tuple(values),
+                    None if identity else tuple(map(type, values))))
+    return out
+
+
+def _as_tuple(get):
+    return lambda owner: (get(owner),)
 
 
 # --- the compiled function ----------------------------------------------------------------
@@ -246,9 +277,12 @@ class CompiledFunction:
             parts.append(_arg_key(kwargs, tensors))
         key = tuple(parts)
         entry = None
-        for e in self.entries:
+        entries = self.entries
+        for i, e in enumerate(entries):
             if e.key == key and e.holds():
                 entry = e
+                if i:  # the entry used last is tried first next time
+                    entries.insert(0, entries.pop(i))
                 break
         if entry is None:
             if len(self.entries) >= config.recompile_limit:
@@ -432,6 +466,7 @@ def _trace_into(entry, fn, args, kwargs, tensors):
                                        Diverged, "backward")
         entry.leaves = leaves   # positions in `everything` of the tensors that get grads
         entry.saved_inputs = [i for i, s in enumerate(saved) if s < n_inputs]
+    entry.prepare_guards()
     entry.has_backward = backward is not None
     entry.structure = structure
     entry.n_args = len(tensors)
