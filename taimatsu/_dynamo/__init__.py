@@ -8,7 +8,7 @@ from .eval_frame import CompiledFunction, Unsupported, reset as _reset_all
 
 exc = _types.SimpleNamespace(Unsupported=Unsupported)
 
-__all__ = ["config", "disable", "explain", "is_compiling", "reset"]
+__all__ = ["compile_all_modules", "config", "disable", "explain", "is_compiling", "reset"]
 
 
 def reset():
@@ -65,3 +65,27 @@ def explain(fn, *extra_args, **extra_kwargs):
     if extra_args or extra_kwargs:
         return inner(*extra_args, **extra_kwargs)
     return inner
+
+
+def compile_all_modules():
+    """Every nn.Module call from here on runs through torch.compile (the outermost call of
+    each module: modules called inside are part of its trace).  For tests and for trying
+    compile on a whole program: `python -c "import taimatsu._dynamo as d;
+    d.compile_all_modules(); ..."`."""
+    import weakref
+    from ..nn.modules.module import Module
+    from . import tracing
+    original = Module.__call__
+    if getattr(original, "_compiles", False):
+        return
+    compiled = weakref.WeakKeyDictionary()
+
+    def __call__(self, *args, **kwargs):
+        if tracing.RECORDER is not None:
+            return original(self, *args, **kwargs)
+        c = compiled.get(self)
+        if c is None:
+            c = compiled[self] = CompiledFunction(_types.MethodType(original, self))
+        return c(*args, **kwargs)
+    __call__._compiles = True
+    Module.__call__ = __call__
