@@ -13,6 +13,7 @@ of argument (or, with `fullgraph=True`, raises `Unsupported` naming it).  A trac
 writes into the real tensors: it works on copies, and the real call then runs the
 replay, or the function itself when the trace failed.
 """
+import builtins
 import operator
 import types
 import warnings
@@ -362,6 +363,7 @@ def _trace_into(entry, fn, args, kwargs, tensors):
     entry.grad_owners = grad_owners
     entry.grad_keys = [_tensor_key(g) for g in grads_in]
     entry.gradless = [t for t in externals if t._grad is None]
+    entry.prepare_guards()  # (an entry that runs eagerly is guarded the same way)
 
     rec = tracing.Recorder()
     traced_backend = tracing.backend()
@@ -370,7 +372,10 @@ def _trace_into(entry, fn, args, kwargs, tensors):
     values_before = [(o, k, v, m) for o, k, v, m in reach.values]
     by_device = _backend._BY_DEVICE
     cpu = by_device["cpu"]
+    real_print = builtins.print
     try:
+        # a value read in Python (a guard) may be printed: the replay would not print it
+        builtins.print = _no_print
         tracing.RECORDER = rec
         _backend.Tracing.active = True
         _backend.Tracing.backward_runs = 0
@@ -419,6 +424,7 @@ def _trace_into(entry, fn, args, kwargs, tensors):
             raise StateChanged("the function changes Python state (an attribute, a list, a "
                                "dict such as an optimizer's state made on its first step)")
     finally:
+        builtins.print = real_print
         tracing.RECORDER = None
         _backend.Tracing.active = False
         by_device["cpu"] = cpu
@@ -466,11 +472,14 @@ def _trace_into(entry, fn, args, kwargs, tensors):
                                        Diverged, "backward")
         entry.leaves = leaves   # positions in `everything` of the tensors that get grads
         entry.saved_inputs = [i for i, s in enumerate(saved) if s < n_inputs]
-    entry.prepare_guards()
     entry.has_backward = backward is not None
     entry.structure = structure
     entry.n_args = len(tensors)
     entry.run = types.MethodType(_run, entry)
+
+
+def _no_print(*args, **kwargs):
+    raise GraphBreak("printing inside the function (the replay would print nothing)")
 
 
 class StateChanged(GraphBreak):
