@@ -275,6 +275,15 @@ def _cnn():
             tm.randn(6, 1, 8, 8), tm.randint(0, 5, (6,)))
 
 
+def _adam(cls=None):
+    def make():
+        model = tm.nn.Sequential(tm.nn.Linear(6, 8), tm.nn.ReLU(), tm.nn.Linear(8, 3))
+        opt = (cls or tm.optim.Adam)(model.parameters(), lr=1e-2)
+        return (model, tm.nn.CrossEntropyLoss(), opt, tm.randn(16, 6),
+                tm.randint(0, 3, (16,)))
+    return make
+
+
 def _bn():
     model = tm.nn.Sequential(tm.nn.Linear(3, 4), tm.nn.BatchNorm1d(4), tm.nn.Linear(4, 2))
     return (model, tm.nn.MSELoss(), tm.optim.SGD(model.parameters(), lr=0.1),
@@ -282,14 +291,16 @@ def _bn():
 
 
 @pytest.mark.parametrize("case", ["sgd", "momentum cnn", "scheduler", "keep grads",
-                                  "train then eval", "batch norm"])
+                                  "train then eval", "batch norm", "adam", "adamw amsgrad"])
 def test_a_compiled_training_step_is_the_eager_step(case):
     make, kwargs = {"sgd": (_mlp, {}), "momentum cnn": (_cnn, {}),
                     "scheduler": (_mlp, {"schedule": lambda o: tm.optim.lr_scheduler.StepLR(
                         o, 3, gamma=0.5)}),
                     "keep grads": (_mlp, {"set_to_none": False}),
                     "train then eval": (_bn, {"switch": 4}),
-                    "batch norm": (_bn, {})}[case]
+                    "batch norm": (_bn, {}), "adam": (_adam(), {}),
+                    "adamw amsgrad": (_adam(lambda p, lr: tm.optim.AdamW(
+                        p, lr=lr, amsgrad=True, weight_decay=0.1)), {})}[case]
     eager = _train(make, 8, False, **kwargs)
     compiled = _train(make, 8, True, **kwargs)
     assert compiled[0] == eager[0]
@@ -301,7 +312,7 @@ def test_a_compiled_training_step_is_the_eager_step(case):
     assert loss.requires_grad and loss.grad_fn is not None
     with pytest.raises(RuntimeError, match="backward through the graph a second time"):
         loss.backward()
-    if case in ("sgd", "momentum cnn", "scheduler"):
+    if case in ("sgd", "momentum cnn", "scheduler", "adam", "adamw amsgrad"):
         assert any(_replays(f)), [e.reason for e in f.entries]
 
 

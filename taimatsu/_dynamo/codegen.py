@@ -147,8 +147,8 @@ def live(rec, instrs, needed):
             continue
         for n in (ins.outs if type(ins.outs) is tuple else (ins.outs,)):
             a = rec.values[n]._a
-            owner = a.base if a.base is not None else a
-            roots[n] = id(owner)
+            base = getattr(a, "base", None)  # (a Python number has none)
+            roots[n] = id(base if base is not None else a)
     needed = set(needed)
     live_roots = {roots[n] for n in needed if n in roots}
     kept = []
@@ -195,13 +195,14 @@ def _scalars(rec, instrs, inputs):
     for ins in instrs:
         if not _pure(ins) and ins.args and type(ins.args[0]) is Slot and ins.kind != "guard":
             a = rec.values[ins.args[0].n]._a
-            written_roots.add(id(a.base if a.base is not None else a))
-    candidates = {n for n in inputs if rec.values[n]._a.ndim == 0}
+            base = getattr(a, "base", None)
+            written_roots.add(id(base if base is not None else a))
+    candidates = {n for n in inputs if getattr(rec.values[n]._a, "ndim", None) == 0}
     for ins in instrs:
         if ins.outs is None or type(ins.outs) is tuple or ins.expect is not None:
             continue
         a = rec.values[ins.outs]._a
-        if a.ndim != 0:
+        if getattr(a, "ndim", None) != 0:  # (Python numbers are numbers already)
             continue
         if ins.kind == "call" and ins.as_array:
             candidates.add(ins.outs)

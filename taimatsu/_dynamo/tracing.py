@@ -83,7 +83,7 @@ def _template(v):
     """An argument with traced arrays as Slots; plain numpy arrays break the trace (data
     the trace cannot account for: another tensor's array, host data)."""
     tv = type(v)
-    if tv is TracedArray:
+    if tv is TracedArray or tv is TracedScalar:
         return Slot(v._slot)
     if tv is tuple or tv is list:
         return tv(_template(x) for x in v)
@@ -97,7 +97,7 @@ def _template(v):
 
 def _unwrap(v):
     tv = type(v)
-    if tv is TracedArray:
+    if tv is TracedArray or tv is TracedScalar:
         return v._a
     if tv is tuple or tv is list:
         return tv(_unwrap(x) for x in v)
@@ -134,7 +134,7 @@ _METADATA = {"shape", "ndim", "size", "result_type", "can_cast", "promote_types"
 
 def _has_traced(v):
     tv = type(v)
-    if tv is TracedArray:
+    if tv is TracedArray or tv is TracedScalar:
         return True
     if tv is tuple or tv is list:
         return any(_has_traced(x) for x in v)
@@ -190,7 +190,29 @@ _ESCAPES = {"tolist", "tobytes", "tofile", "dump", "dumps", "__array__", "get",
             "__dlpack__"}
 
 
-class TracedArray:
+class _Guarded:
+    """Values read into Python as bool, int, float, complex or an index: guarded (the
+    replay computes them again and stops when one differs)."""
+
+    __slots__ = ()
+
+    def __bool__(self):
+        return _value_guard(self, "bool", ())
+
+    def __float__(self):
+        return _value_guard(self, "float", ())
+
+    def __int__(self):
+        return _value_guard(self, "int", ())
+
+    def __complex__(self):
+        return _value_guard(self, "complex", ())
+
+    def __index__(self):
+        return _value_guard(self, "index", ())
+
+
+class TracedArray(_Guarded):
     """A numpy array being traced (see the module's docstring)."""
 
     __slots__ = ("_a", "_slot")
@@ -213,8 +235,13 @@ class TracedArray:
         if name.startswith("__") or name in _ESCAPES:
             raise GraphBreak(f"the values read into Python (printing, numpy(), tolist(): "
                              f"the array's {name})")
-        if name in ("item", "itemset"):
-            return lambda *args: _value_guard(self, "item", args)
+        if name == "item":
+            # a number for Python arithmetic (an optimizer's step count): symbolic, so
+            # that what is computed from it is recomputed by the replay; a decision taken
+            # on it is a value guard (TracedScalar.__bool__)
+            return lambda *args: record_scalar("method", "item", (self,) + args)
+        if name == "itemset":
+            raise GraphBreak("itemset")
         value = getattr(self._a, name)
         if name == "view":
             def view(*args, **kwargs):
@@ -235,22 +262,6 @@ class TracedArray:
 
     def __setattr__(self, name, value):
         raise GraphBreak(f"setting the array's {name}")
-
-    # values read into Python: guarded (the replay checks them again)
-    def __bool__(self):
-        return _value_guard(self, "bool", ())
-
-    def __float__(self):
-        return _value_guard(self, "float", ())
-
-    def __int__(self):
-        return _value_guard(self, "int", ())
-
-    def __complex__(self):
-        return _value_guard(self, "complex", ())
-
-    def __index__(self):
-        return _value_guard(self, "index", ())
 
     def __len__(self):
         return len(self._a)
@@ -306,6 +317,75 @@ def _check_key(key):
     for k in keys:
         if type(k) is TracedArray and k.dtype.kind == "b":
             raise GraphBreak("a boolean mask index: a result whose shape depends on the values")
+
+
+def record_scalar(kind, fn, args):
+    """Record a call whose result is a Python number, kept symbolic (a TracedScalar)."""
+    if RECORDER is None:
+        raise GraphBreak("a traced number was used after its trace ended")
+    targs = _template(args)
+    a = _unwrap(args)
+    if kind == "method":
+        value = getattr(a[0], fn)(*a[1:])
+    else:
+        value = fn(*a)
+    if type(value) not in (bool, int, float, complex):
+        raise GraphBreak(f"{getattr(fn, '__name__', fn)} of a traced number gave "
+                         f"{type(value).__name__}")
+    rec = RECORDER
+    slot = len(rec.values)
+    t = TracedScalar(value, slot)
+    rec.values.append(t)
+    rec.kinds.append("op")
+    rec.instrs.append(Instr(kind, fn, targs, {}, slot))
+    return t
+
+
+class TracedScalar(_Guarded):
+    """A Python number computed from traced values (`t.item()`, and arithmetic on it):
+    the replay computes it again.  Reading it as a Python bool, int or float is a value
+    guard; formatting or hashing it would leave the trace and breaks it."""
+
+    __slots__ = ("_a", "_slot")
+
+    def __init__(self, value, slot):
+        self._a = value
+        self._slot = slot
+
+    def __repr__(self):
+        raise GraphBreak("printing a value read from a tensor")
+
+    __str__ = __repr__
+
+    def __format__(self, spec):
+        raise GraphBreak("formatting a value read from a tensor")
+
+    def __hash__(self):
+        raise GraphBreak("a value read from a tensor used as a key")
+
+    def __round__(self, n=None):
+        return round(float(self), n) if n is not None else round(float(self))
+
+
+def _scalar_operator(name, reflected=False):
+    fn = getattr(operator, name)
+    if reflected:
+        def op(self, other):
+            return record_scalar("call", fn, (other, self))
+    else:
+        def op(self, *others):
+            if any(type(o) is TracedArray for o in others):
+                return NotImplemented  # the array's reflected operator records it
+            return record_scalar("call", fn, (self,) + others)
+    op.__name__ = f"__{'r' if reflected else ''}{name.rstrip('_')}__"
+    return op
+
+
+for _name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow"):
+    setattr(TracedScalar, f"__{_name}__", _scalar_operator(_name))
+    setattr(TracedScalar, f"__r{_name}__", _scalar_operator(_name, reflected=True))
+for _name in ("eq", "ne", "lt", "le", "gt", "ge", "neg", "pos", "abs"):
+    setattr(TracedScalar, f"__{_name}__", _scalar_operator(_name))
 
 
 def _value_guard(t, how, args):
@@ -398,6 +478,8 @@ def _from_host(fn, name):
     """asarray/array: a traced array passes (asarray: itself, array: a recorded copy);
     numbers and nested lists of numbers become constants; host arrays break."""
     def call(obj, *args, **kwargs):
+        if type(obj) is TracedScalar or _has_traced(args) or _has_traced(kwargs):
+            return record_call("call", fn, (obj,) + args, kwargs, lambda a, k: fn(*a, **k))
         if type(obj) is TracedArray or (isinstance(obj, (list, tuple)) and any(
                 type(x) is TracedArray for x in obj)):
             if name == "asarray" and type(obj) is TracedArray and not args and (

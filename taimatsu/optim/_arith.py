@@ -114,24 +114,37 @@ def _fma(x, y, z, out):
     return out
 
 
+def _typed(a, value):
+    """A hyper-parameter as a number of a's dtype: a numpy scalar, or for a number that
+    a torch.compile trace computes (a bias correction from the step count) a 0-d array
+    of that dtype, recorded (numpy's scalar constructor would read its value)."""
+    if type(value) in _NUMBERS or isinstance(value, _cpu_xp.generic):
+        return a.dtype.type(value)
+    xp = _cpu_xp if type(a) is _ndarray else _xp_of(a)
+    return xp.asarray(value, dtype=a.dtype)
+
+
+_NUMBERS = (float, int, bool)
+
+
 def add_(a, b, alpha=1.0):
     """a += alpha * b (torch's a.add_(b, alpha=alpha))."""
     xp = _cpu_xp if type(a) is _ndarray else _xp_of(a)
     if alpha == 1:
         return xp.add(a, b, out=a)
-    return _fma(b, a.dtype.type(alpha), a, a)
+    return _fma(b, _typed(a, alpha), a, a)
 
 
 def added(a, b, alpha=1.0, out=None):
     """a + alpha * b (torch's a.add(b, alpha=alpha)) in `out`, a new array if None."""
     xp = _cpu_xp if type(a) is _ndarray else _xp_of(a)
-    return _fma(b, a.dtype.type(alpha), a, xp.empty_like(a) if out is None else out)
+    return _fma(b, _typed(a, alpha), a, xp.empty_like(a) if out is None else out)
 
 
 def lerp_(a, end, weight):
     """a += weight * (end - a), computed from the nearer end as torch's lerp is."""
     xp = _cpu_xp if type(a) is _ndarray else _xp_of(a)
-    weight = a.dtype.type(weight)
+    weight = _typed(a, weight)
     diff = xp.subtract(end, a, out=work(a, "scratch"))
     if abs(weight) < 0.5:
         return _fma(diff, weight, a, a)
@@ -141,14 +154,14 @@ def lerp_(a, end, weight):
 def addcmul_(a, t1, t2, value=1.0):
     """a += value * t1 * t2, with (value * t1) formed first and the rest fused."""
     xp = _cpu_xp if type(a) is _ndarray else _xp_of(a)
-    scaled = xp.multiply(t1, a.dtype.type(value), out=work(a, "scratch"))
+    scaled = xp.multiply(t1, _typed(a, value), out=work(a, "scratch"))
     return _fma(scaled, t2, a, a)
 
 
 def addcdiv_(a, t1, t2, value=1.0):
     """a += value * t1 / t2 (no fusion: torch divides, then adds)."""
     xp = _cpu_xp if type(a) is _ndarray else _xp_of(a)
-    quotient = xp.multiply(t1, a.dtype.type(value), out=work(a, "scratch"))
+    quotient = xp.multiply(t1, _typed(a, value), out=work(a, "scratch"))
     quotient /= t2  # in place, or rebound where a 0-dim result came back as a scalar
     return xp.add(a, quotient, out=a)
 

@@ -119,10 +119,11 @@ def _increment(step_t):
     """step_t += 1, returning the new count as a Python float (torch's _get_value)."""
     data = step_t._data
     # a Python float sum rounded on storing is the counter's own rounded sum (float64 has
-    # more than twice the bits of float32), at a tenth of a numpy call's cost
-    data[()] = float(data) + 1.0
+    # more than twice the bits of float32), at a tenth of a numpy call's cost; item(), not
+    # float(): under torch.compile the count stays a number the replay computes
+    data[()] = data.item() + 1.0
     step_t._bump_version()
-    return float(data)
+    return data.item()
 
 
 def _zeros_like(p):
