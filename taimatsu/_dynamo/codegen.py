@@ -230,6 +230,27 @@ def _scalars(rec, instrs, inputs):
     return candidates
 
 
+def _scratch(rec, instrs, kept):
+    """`empty` arrays whose memory nothing outside the replay sees (no result, no saved
+    value, no view of one): allocated once, with the replay, and reused by every call,
+    as the optimizers' scratch buffers are in eager mode (their contents are garbage by
+    contract, and fresh allocations of large arrays cost page faults)."""
+    import numpy
+    made = {}
+    for ins in instrs:
+        if ins.kind == "call" and ins.fn in (numpy.empty, numpy.empty_like) and \
+                type(ins.outs) is int:
+            made[ins.outs] = ins
+    if not made:
+        return set()
+    def root(n):
+        a = rec.values[n]._a
+        base = getattr(a, "base", None)
+        return id(base if base is not None else a)
+    escaping = {root(n) for n in kept if hasattr(rec.values[n]._a, "shape")}
+    return {n for n in made if root(n) not in escaping}
+
+
 def _int_key(key, base):
     keys = key if type(key) is tuple else (key,)
     ints = [k for k in keys if k is not Ellipsis]
@@ -250,11 +271,15 @@ def build(rec, instrs, input_slots, out_slots, saved_slots, diverged, name):
     import numpy
     w.namespace["_asarray"] = numpy.asarray
     written = _writes_to(rec, instrs)
+    hoisted = _scratch(rec, instrs, set(out_slots) | set(saved_slots))
     # 0-d inputs read only by arithmetic: their element (a numpy scalar), once
     lines = [f"v{n} = v{n}[()]" for n in input_slots if n in scalars]
     for ins in instrs:
         kind = ins.kind
         target = _target(ins.outs)
+        if ins.outs in hoisted:
+            lines.append(f"v{ins.outs} = {w.const(rec.values[ins.outs]._a.copy(), 'b')}")
+            continue
         if kind == "const":
             value = rec.const_values[ins.args[0]]
             k = w.const(value, "c")
