@@ -178,7 +178,7 @@ class _Entry:
     reason = None
     reach_tensors = reach_values = externals = external_keys = ()
     grad_owners = grad_keys = gradless = ()
-    _checks = _tensor_keys = _grad_keys = ()
+    _checks = _tensor_keys = _grad_keys = _arrays = _flags = ()
 
     def __init__(self, key):
         self.key = key
@@ -191,6 +191,10 @@ class _Entry:
             _grouped(self.reach_tensors, identity=True)
         self._tensor_keys = tuple(self.external_keys)
         self._grad_keys = tuple(self.grad_keys)
+        # a parameter still holding the array it had is unchanged in shape, strides and
+        # dtype (updates are in place): then only its autograd flags need a look
+        self._arrays = tuple(t._data for t in self.externals)
+        self._flags = tuple((t._requires_grad, t._grad_fn is None) for t in self.externals)
 
     def holds(self):
         try:
@@ -203,8 +207,14 @@ class _Entry:
                     return False
         except (KeyError, AttributeError, IndexError, TypeError):
             return False
-        if self._tensor_keys and tuple(map(_tensor_key, self.externals)) != self._tensor_keys:
-            return False
+        externals = self.externals
+        if externals:
+            if all(map(operator.is_, [t._data for t in externals], self._arrays)):
+                if [(t._requires_grad, t._grad_fn is None) for t in externals] != \
+                        list(self._flags):
+                    return False
+            elif tuple(map(_tensor_key, externals)) != self._tensor_keys:
+                return False
         for t in self.gradless:
             if t._grad is not None:
                 return False
