@@ -31,6 +31,8 @@ class Tracing:
 
     active = False
     backward_runs = 0  # the engine counts its runs while a trace is active
+    drawing = False    # a sampler's draw being recorded (the generator may run)
+    draw = None        # the tracer's recorder of a sampler's draw
 
 
 class Backend:

@@ -87,13 +87,14 @@ channels_last = memory_format("channels_last")
 
 def resolve(dev):
     """The backend of a `device=` argument (None means the default device)."""
-    from ._backend import cpu, for_device
+    from ._backend import _BY_DEVICE, for_device
+    # (the cpu's backend looked up, not bound: a torch.compile trace puts its own there)
     if dev is None:
-        return cpu if _default is None else _default
+        return _BY_DEVICE["cpu"] if _default is None else _default
     if isinstance(dev, device):
         return for_device(dev.type)
     if isinstance(dev, str) and dev == "cpu":
-        return cpu
+        return _BY_DEVICE["cpu"]
     return for_device(device(dev).type)
 
 

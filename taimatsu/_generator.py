@@ -216,7 +216,7 @@ class Generator:
     # ---------------------------------------------------------------- raw words
     def _random32(self, n):
         """n outputs of the engine (torch's generator->random()), as uint32."""
-        if _Tracing.active:
+        if _Tracing.active and not _Tracing.drawing:
             # a trace must not advance the generator: the call then runs eagerly and
             # draws the numbers eager code draws
             raise _GraphBreak("random numbers (the generator's state is not threaded "

@@ -144,17 +144,29 @@ def test_a_changed_module_attribute_or_learning_rate_retraces():
     assert len(compiled._compiled_forward.entries) == 2
 
 
-def test_train_and_eval_switch_dropout_and_the_random_stream_stays_eager():
+def test_dropout_replays_with_the_generator_stream_of_eager_mode():
     model = tm.nn.Sequential(tm.nn.Linear(4, 4), tm.nn.Dropout(0.5))
     compiled = tm.compile(model)
     x = tm.randn(3, 4)
     tm.manual_seed(1)
-    a = compiled(x)
+    ours = [compiled(x) for _ in range(3)] + [tm.rand(2)]
     tm.manual_seed(1)
-    _same(a, model(x))  # dropout draws: the trace breaks, the call runs eagerly
+    theirs = [model(x) for _ in range(3)] + [tm.rand(2)]
+    for a, b in zip(ours, theirs):
+        _same(a, b)  # the masks, and the numbers drawn after them
     model.eval()
     _same(compiled(x), model(x))
-    assert _replays(compiled._compiled_forward) == [False, True]
+    assert _replays(compiled._compiled_forward) == [True, True]
+
+
+def test_a_generator_passed_in_is_the_one_the_replay_draws_from():
+    def f(x, g):
+        return x + tm.rand(x.shape, generator=g)
+    compiled = tm.compile(f)
+    g1, g2 = tm.Generator().manual_seed(3), tm.Generator().manual_seed(3)
+    for _ in range(3):
+        _same(compiled(tm.ones(2), g1), f(tm.ones(2), g2))
+    assert _replays(compiled) == [True]
 
 
 def test_a_value_read_in_python_is_guarded():

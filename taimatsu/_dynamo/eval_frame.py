@@ -389,6 +389,7 @@ def _trace_into(entry, fn, args, kwargs, tensors):
         tracing.RECORDER = rec
         _backend.Tracing.active = True
         _backend.Tracing.backward_runs = 0
+        _backend.Tracing.draw = tracing.record_draw
         _backend.BY_ARRAY_TYPE[tracing.TracedArray] = traced_backend
         by_device["cpu"] = traced_backend
         proxies = {}
@@ -437,6 +438,9 @@ def _trace_into(entry, fn, args, kwargs, tensors):
         builtins.print = real_print
         tracing.RECORDER = None
         _backend.Tracing.active = False
+        _backend.Tracing.draw = None
+        for generator, state in rec.generators.items():
+            generator.set_state(state)  # (the real call draws these numbers again)
         by_device["cpu"] = cpu
         _backend.BY_ARRAY_TYPE.pop(tracing.TracedArray, None)
         for t, attrs, version in saved_data:

@@ -39,6 +39,7 @@ class Recorder:
         self.values = []      # slot -> the traced array (kept alive: ids stay unique)
         self.kinds = []       # slot -> "input", "const" or "op"
         self.const_values = []
+        self.generators = {}  # generator -> its state before the trace drew from it
 
     def new_slot(self, array, kind="op"):
         slot = len(self.values)
@@ -577,3 +578,18 @@ def backend():
             return lambda *args: record_call("call", fn, args, {}, lambda a, k: fn(*a))
 
     return TracedBackend(xp, TracedArray, "cpu")
+
+
+def record_draw(draw, generator, n, dtype, params):
+    """A sampler's draw, recorded: the replay calls `draw` with the same generator, which
+    then advances as in eager mode.  The trace's own draw advances it too: the tracer
+    puts its state back afterwards (`Recorder.generators`)."""
+    rec = RECORDER
+    if generator not in rec.generators:
+        rec.generators[generator] = generator.get_state()
+    Tracing.drawing = True
+    try:
+        return record_call("call", draw, (generator, n, dtype), dict(params),
+                           lambda a, k: draw(*a, **k))
+    finally:
+        Tracing.drawing = False

@@ -13,7 +13,7 @@ from .. import _generator as G
 from .._backend import cpu
 from .._device import resolve
 from .._tensor import Size, Tensor, _wrap
-from .._backend import backend_of_type
+from .._backend import Tracing as _Tracing, backend_of_type
 from ._core import NotImplementedOp, Op, apply, broadcast_shapes, public
 from ._core import xp_of as _xp_of
 from ..autograd.grad_mode import GradMode
@@ -149,8 +149,13 @@ def _draw_into(array, draw, generator, params):
     """Write draw(generator, n, dtype, **params) into `array` in memory order."""
     view = _memory_order(array)
     if view.size:
-        values = draw(generator, view.size, array.dtype, **params).reshape(view.shape)
-        view[...] = _to_device(array, values)
+        if _Tracing.active:
+            # torch.compile records the draw itself: its replay draws from the generator
+            # as this call does
+            values = _Tracing.draw(draw, generator, view.size, array.dtype, params)
+        else:
+            values = draw(generator, view.size, array.dtype, **params)
+        view[...] = _to_device(array, values.reshape(view.shape))
 
 
 def _to_device(array, values):
@@ -517,8 +522,11 @@ def _float_samples(name, kernel, sampler, size, generator, out, dtype, requires_
     np_dtype = _out_dtype(out, dtype, D.get_default_dtype())
     _require_float(np_dtype, kernel)
     n = math.prod(shape)
-    values = sampler(_gen(generator), n, np_dtype).reshape(shape)
-    return _new(values, out, requires_grad, device)
+    if _Tracing.active:  # (torch.compile records the draw: see _draw_into)
+        values = _Tracing.draw(sampler, _gen(generator), n, np_dtype, {})
+    else:
+        values = sampler(_gen(generator), n, np_dtype)
+    return _new(values.reshape(shape), out, requires_grad, device)
 
 
 @public
