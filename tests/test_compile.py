@@ -338,3 +338,10 @@ def test_printing_a_value_read_in_python_breaks_the_graph(capsys):
         _same(compiled(tm.ones(2)), tm.full((2,), 2.0))
     assert capsys.readouterr().out == "4.0\n4.0\n"
     assert _replays(compiled) == [False]
+
+
+def test_torch_logs_output_code_prints_the_replay(monkeypatch, capsys):
+    monkeypatch.setenv("TORCH_LOGS", "output_code")
+    tm.compile(lambda x: x.exp() + 1)(tm.ones(2))
+    err = capsys.readouterr().err
+    assert "def forward(v0):" in err and "return (v2, )" in err

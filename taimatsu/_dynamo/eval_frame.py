@@ -15,8 +15,11 @@ replay, or the function itself when the trace failed.
 """
 import builtins
 import operator
+import os
+import sys
 import types
 import warnings
+import weakref
 
 from .. import _backend
 from .._dtype import _Default
@@ -37,7 +40,7 @@ class Diverged(Exception):
 
 _SIMPLE = (bool, int, float, complex, str, type(None))
 _new_object = object.__new__
-_ALL_COMPILED = []  # every compiled function (torch.compiler.reset empties their caches)
+_ALL_COMPILED = weakref.WeakSet()  # (torch.compiler.reset empties their caches)
 
 
 # --- what a function reaches: its parameters, buffers, optimizer state and settings ------
@@ -264,7 +267,7 @@ class CompiledFunction:
                 setattr(self, attr, getattr(fn, attr))
             except AttributeError:
                 pass
-        _ALL_COMPILED.append(self)
+        _ALL_COMPILED.add(self)
 
     def __get__(self, obj, objtype=None):
         # a compiled function in a class body binds as a method does
@@ -487,6 +490,13 @@ def _trace_into(entry, fn, args, kwargs, tensors):
         entry.leaves = leaves   # positions in `everything` of the tensors that get grads
         entry.saved_inputs = [i for i, s in enumerate(saved) if s < n_inputs]
     entry.has_backward = backward is not None
+    if "output_code" in os.environ.get("TORCH_LOGS", ""):
+        # torch's switch for printing what a compiled function became
+        sources = [entry.forward.__source__]
+        if entry.has_backward:
+            sources.append(entry.backward.__source__)
+        sys.stderr.write(f"# taimatsu.compile: {getattr(fn, '__qualname__', fn)}\n"
+                         + "\n".join(sources))
     entry.structure = structure
     entry.n_args = len(tensors)
     entry.run = types.MethodType(_run, entry)
