@@ -56,17 +56,11 @@ def _wrap(v):
     return v
 
 
-class CheckedArray:
-    """A numpy array that is not one: see the module's docstring."""
+class ArrayMetadata:
+    """The common metadata of a wrapper around a numpy array `_a`, read directly (the
+    checked backend's arrays, and torch.compile's traced ones)."""
 
-    __slots__ = ("_a",)
-    # numpy scalars and arrays on the left defer to our reflected operators
-    __array_priority__ = 10000
-
-    def __init__(self, array):
-        object.__setattr__(self, "_a", array)
-
-    # --- metadata, read directly (the common attributes) ------------------------------------
+    __slots__ = ()
     shape = property(lambda self: self._a.shape)
     dtype = property(lambda self: self._a.dtype)
     ndim = property(lambda self: self._a.ndim)
@@ -75,6 +69,17 @@ class CheckedArray:
     nbytes = property(lambda self: self._a.nbytes)
     strides = property(lambda self: self._a.strides)
     flags = property(lambda self: self._a.flags)
+
+
+class CheckedArray(ArrayMetadata):
+    """A numpy array that is not one: see the module's docstring."""
+
+    __slots__ = ("_a",)
+    # numpy scalars and arrays on the left defer to our reflected operators
+    __array_priority__ = 10000
+
+    def __init__(self, array):
+        object.__setattr__(self, "_a", array)
 
     def __getattr__(self, name):
         if name.startswith("__"):

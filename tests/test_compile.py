@@ -5,7 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
-from test_seam import REPLAYED
+from test_seam import REPLAYED, replayed_inputs
 
 import taimatsu as tm
 import taimatsu.nn.functional as F
@@ -16,20 +16,9 @@ def _same(a, b):
     np.testing.assert_array_equal(a.detach().numpy(), b.detach().numpy())
 
 
-def _inputs():
-    rng = np.random.default_rng(0)
-    x = tm.tensor(rng.standard_normal((3, 4)), requires_grad=True)
-    y = tm.tensor(rng.standard_normal((3, 4)), requires_grad=True)
-    pick = {"x": x, "y": y, "X": x.mT, "Y": y.mT.contiguous(), "r": x[:1], "M": y.mT @ y,
-            "B": x.unsqueeze(0), "C": y.mT.unsqueeze(0), "-": None,
-            "t": tm.tensor([0, 3, 1]), "I": tm.tensor([[0, 3], [1, 1], [2, 0]]),
-            "S": y[:, :3], "v": y[0, :3], "s": y[1, 1], "m": x.detach() > 0, "n": 0.3}
-    return x, y, pick
-
-
 def _run(fn, args, compiled):
     """fn's result and the gradients it sends to the leaves x and y."""
-    x, y, pick = _inputs()
+    x, y, pick = replayed_inputs()
     inputs = [pick[c] for c in args]
     out = (compiled or fn)(*inputs)
     out = out[0] if isinstance(out, tuple) else out

@@ -378,8 +378,8 @@ REPLAYED = [
 ]
 
 
-@pytest.mark.parametrize("name,fn,args", REPLAYED, ids=[r[0] for r in REPLAYED])
-def test_a_recorded_node_replays_its_op(name, fn, args):
+def replayed_inputs():
+    """The leaves x and y, and the inputs REPLAYED's letters name, made from them."""
     rng = np.random.default_rng(0)
     x = tm.tensor(rng.standard_normal((3, 4)), requires_grad=True)
     y = tm.tensor(rng.standard_normal((3, 4)), requires_grad=True)
@@ -391,6 +391,12 @@ def test_a_recorded_node_replays_its_op(name, fn, args):
             "B": x.unsqueeze(0), "C": y.mT.unsqueeze(0), "-": None,
             "t": tm.tensor([0, 3, 1]), "I": tm.tensor([[0, 3], [1, 1], [2, 0]]),
             "S": y[:, :3], "v": y[0, :3], "s": y[1, 1], "m": x.detach() > 0, "n": 0.3}
+    return x, y, pick
+
+
+@pytest.mark.parametrize("name,fn,args", REPLAYED, ids=[r[0] for r in REPLAYED])
+def test_a_recorded_node_replays_its_op(name, fn, args):
+    _, _, pick = replayed_inputs()
     inputs = [pick[c] for c in args]
     out = fn(*inputs)
     again = _replay(out.grad_fn, inputs)

@@ -24,6 +24,7 @@ import types
 import numpy
 
 from .._backend import GraphBreak, Tracing  # noqa: F401 - (the core raises GraphBreak too)
+from .._checked import ArrayMetadata
 
 _ndarray = numpy.ndarray
 _generic = numpy.generic
@@ -213,7 +214,7 @@ class _Guarded:
         return _value_guard(self, "index", ())
 
 
-class TracedArray(_Guarded):
+class TracedArray(_Guarded, ArrayMetadata):
     """A numpy array being traced (see the module's docstring)."""
 
     __slots__ = ("_a", "_slot")
@@ -222,15 +223,6 @@ class TracedArray(_Guarded):
     def __init__(self, array, slot):
         object.__setattr__(self, "_a", array)
         object.__setattr__(self, "_slot", slot)
-
-    shape = property(lambda self: self._a.shape)
-    dtype = property(lambda self: self._a.dtype)
-    ndim = property(lambda self: self._a.ndim)
-    size = property(lambda self: self._a.size)
-    itemsize = property(lambda self: self._a.itemsize)
-    nbytes = property(lambda self: self._a.nbytes)
-    strides = property(lambda self: self._a.strides)
-    flags = property(lambda self: self._a.flags)
 
     def __getattr__(self, name):
         if name.startswith("__") or name in _ESCAPES:
