@@ -14,7 +14,6 @@ writes into the real tensors: it works on copies, and the real call then runs th
 replay, or the function itself when the trace failed.
 """
 import builtins
-import operator
 import os
 import sys
 import types
@@ -181,75 +180,68 @@ class _Entry:
     reason = None
     reach_tensors = reach_values = externals = external_keys = ()
     grad_owners = grad_keys = gradless = ()
-    _checks = _tensor_keys = _grad_keys = _arrays = _flags = ()
+    _check = staticmethod(lambda: True)  # (replaced by prepare_guards)
 
     def __init__(self, key):
         self.key = key
 
     def prepare_guards(self):
-        """The guards as a few C-level calls: per owner (a dict, an object), one getter
-        of all the keys read, compared with the values (and their types) or, for
-        tensors, the objects seen by the trace."""
-        self._checks = _grouped(self.reach_values, identity=False) + \
-            _grouped(self.reach_tensors, identity=True)
-        self._tensor_keys = tuple(self.external_keys)
-        self._grad_keys = tuple(self.grad_keys)
-        # a parameter still holding the array it had is unchanged in shape, strides and
-        # dtype (updates are in place): then only its autograd flags need a look
-        self._arrays = tuple(t._data for t in self.externals)
-        self._flags = tuple((t._requires_grad, t._grad_fn is None) for t in self.externals)
+        """The guards as one generated boolean expression (`_check`): a few dozen
+        attribute and item reads and comparisons, the cheapest form Python has."""
+        self._check = _guard_function(self)
 
     def holds(self):
         try:
-            for owner, get, expected, types_ in self._checks:
-                got = get(owner)
-                if types_ is None:
-                    if not all(map(operator.is_, got, expected)):
-                        return False
-                elif got != expected or tuple(map(type, got)) != types_:
-                    return False
+            return self._check()
         except (KeyError, AttributeError, IndexError, TypeError):
             return False
-        externals = self.externals
-        if externals:
-            if all(map(operator.is_, [t._data for t in externals], self._arrays)):
-                if [(t._requires_grad, t._grad_fn is None) for t in externals] != \
-                        list(self._flags):
-                    return False
-            elif tuple(map(_tensor_key, externals)) != self._tensor_keys:
-                return False
-        for t in self.gradless:
-            if t._grad is not None:
-                return False
-        if self._grad_keys:
-            for t in self.grad_owners:
-                if t._grad is None:
-                    return False
-            if tuple(_tensor_key(t._grad) for t in self.grad_owners) != self._grad_keys:
-                return False
-        return True
 
 
-def _grouped(items, identity):
-    """(owner, key, value, mapping) items as (owner, getter of a tuple, the values, their
-    types or None for an identity check), one per owner."""
-    by_owner = {}
-    for owner, key, value, mapping in items:
-        entry = by_owner.setdefault(id(owner), (owner, mapping, [], []))
-        entry[2].append(key)
-        entry[3].append(value)
-    out = []
-    for owner, mapping, keys, values in by_owner.values():
-        get = (operator.itemgetter if mapping else operator.attrgetter)(*keys)
-        if len(keys) == 1:
-            get = _as_tuple(get)
-        out.append((owner, get, tuple(values),
-                    None if identity else tuple(map(type, values))))
-    return out
+def _guard_function(entry):
+    """A function checking that what a trace assumed still holds: each reached Python
+    setting has its value and type, each reached tensor is still where it was found, the
+    parameters keep their arrays (or at least their metadata) and autograd flags, and the
+    gradients are present or absent, with their metadata, as they were."""
+    names = {}
+    terms = []
 
+    def name(value, hint):
+        key = (hint, id(value))
+        if key not in names:
+            names[key] = (f"{hint}{len(names)}", value)
+        return names[key][0]
 
-def _as_tuple(get):
-    return lambda owner: (get(owner),)
+    def read(owner, key, mapping):
+        o = name(owner, "o")
+        return f"{o}[{name(key, 'k')}]" if mapping else f"{o}.{key}"
+
+    for owner, key, value, mapping in entry.reach_values:
+        r = read(owner, key, mapping)
+        if value is None or type(value) is bool:
+            terms.append(f"{r} is {value!r}")
+        else:
+            terms.append(f"type({r}) is {name(type(value), 't')} and {r} == "
+                         f"{name(value, 'v')}")
+    for owner, key, tensor, mapping in entry.reach_tensors:
+        terms.append(f"{read(owner, key, mapping)} is {name(tensor, 'x')}")
+    for t, k in zip(entry.externals, entry.external_keys):
+        x = name(t, "x")
+        terms.append(f"({x}._data is {name(t._data, 'a')} or _key({x}) == {name(k, 'm')})")
+        terms.append(f"{x}._requires_grad is {t._requires_grad!r}")
+        terms.append(f"({x}._grad_fn is None) is {t._grad_fn is None!r}")
+    for t in entry.gradless:
+        terms.append(f"{name(t, 'x')}._grad is None")
+    for t, k in zip(entry.grad_owners, entry.grad_keys):
+        x = name(t, "x")
+        terms.append(f"{x}._grad is not None and _key({x}._grad) == {name(k, 'm')}")
+    source = "def check():\n    return (" + \
+        "\n            and ".join(terms or ["True"]) + ")\n"
+    namespace = {n: v for n, v in names.values()}
+    namespace["_key"] = _tensor_key
+    exec(compile(source, "<taimatsu.compile guards>", "exec"), namespace)
+    check = namespace["check"]
+    check.__source__ = source
+    return check
 
 
 # --- the compiled function ----------------------------------------------------------------
