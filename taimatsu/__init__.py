@@ -49,7 +49,7 @@ del misc, reduction, shape, special, _random_ops
 # `import taimatsu.nn`): `import taimatsu` stays cheap for programs that need tensors only
 _SUBMODULES = ("nn", "optim", "utils", "linalg", "serialization", "cuda", "backends",
                "fft", "distributions", "special", "func", "accelerator", "jit", "onnx",
-               "testing", "compiler", "_dynamo")
+               "testing", "compiler", "_dynamo", "torch_version")
 _FROM_SERIALIZATION = ("save", "load")
 # torch.softmax and friends are nn.functional's (argument orders equal)
 _FROM_FUNCTIONAL = ("dropout", "layer_norm", "group_norm",
@@ -89,7 +89,9 @@ def __dir__():
                   | set(_FROM_FUNCTIONAL))
 
 
-__version__ = "0.1.0"
+# the PyTorch version whose API taimatsu follows, as torch's TorchVersion, with taimatsu's
+# own release in its local label (see taimatsu/version.py)
+from .version import __version__  # noqa: E402
 
 # the public names are exactly those imported above (torch's names), plus the lazy ones
 __all__ = sorted([name for name in globals() if not name.startswith("_")

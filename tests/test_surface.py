@@ -315,3 +315,27 @@ def test_distributed_data_parallel_needs_a_process_group():
             m.nn.parallel.DistributedDataParallel(m.nn.Linear(2, 2))
         messages.append(str(e.value))
     assert messages[0] == messages[1]
+
+
+VERSION_CASES = ["1.8", "1.10", "2", "2.0.0", "2.13", "2.13.0", "2.13.1", "2.14.0a0",
+                 "2.13.0rc1", "2.13.0.dev20250101", "2.13.0.post1", "3.0", "parrot",
+                 (1, 10), (2, 13), (2, 13, 0), (2, 14)]
+
+
+@pytest.mark.parametrize("other", VERSION_CASES, ids=[str(c) for c in VERSION_CASES])
+def test_torch_version_compares_as_pytorch_2_13(other):
+    _, torch = both()
+    ours = tm.__version__
+    theirs = torch.torch_version.TorchVersion("2.13.0")
+    for op in ("__lt__", "__le__", "__gt__", "__ge__", "__eq__"):
+        assert getattr(ours, op)(other) == getattr(theirs, op)(other), (op, other)
+    assert isinstance(ours, str) and ours.startswith("2.13.0+taimatsu.")
+
+
+def test_torch_version_module_and_the_release():
+    import importlib.metadata
+    assert tm.version.__version__ is tm.__version__
+    assert tm.version.cuda is None and tm.version.hip is None
+    assert tm.version.release == importlib.metadata.version("taimatsu")
+    assert tm.__version__.split("+")[1] == f"taimatsu.{tm.version.release}"
+    assert tm.torch_version.TorchVersion("1.10.0a") > (1, 2, 1)
