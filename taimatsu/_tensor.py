@@ -719,6 +719,10 @@ Tensor.bitwise_and = Tensor.__and__ = Tensor.__rand__ = _ew.bitwise_and
 Tensor.bitwise_or = Tensor.__or__ = Tensor.__ror__ = _ew.bitwise_or
 Tensor.bitwise_xor = Tensor.__xor__ = Tensor.__rxor__ = _ew.bitwise_xor
 Tensor.bitwise_not = _ew.bitwise_not
+Tensor.bitwise_left_shift = Tensor.__lshift__ = _ew.bitwise_left_shift
+Tensor.bitwise_right_shift = Tensor.__rshift__ = _ew.bitwise_right_shift
+Tensor.__rlshift__ = _ew.rlshift
+Tensor.__rrshift__ = _ew.rrshift
 Tensor.__invert__ = _ew.invert
 
 
@@ -1047,3 +1051,5 @@ Tensor.__ifloordiv__ = Tensor.floor_divide_
 Tensor.__iand__ = Tensor.bitwise_and_
 Tensor.__ior__ = Tensor.bitwise_or_
 Tensor.__ixor__ = Tensor.bitwise_xor_
+Tensor.__ilshift__ = Tensor.bitwise_left_shift_
+Tensor.__irshift__ = Tensor.bitwise_right_shift_

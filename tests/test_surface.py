@@ -339,3 +339,43 @@ def test_torch_version_module_and_the_release():
     assert tm.version.release == importlib.metadata.version("taimatsu")
     assert tm.__version__.split("+")[1] == f"taimatsu.{tm.version.release}"
     assert tm.torch_version.TorchVersion("1.10.0a") > (1, 2, 1)
+
+
+SHIFTS = [
+    ("left", lambda m, x, s: x << s), ("right", lambda m, x, s: x >> s),
+    ("left fn", lambda m, x, s: m.bitwise_left_shift(x, s)),
+    ("right fn", lambda m, x, s: m.bitwise_right_shift(x, s)),
+    ("left method", lambda m, x, s: x.bitwise_left_shift(s)),
+    ("number << t", lambda m, x, s: 3 << x.clamp(0, 6)),
+    ("number >> t", lambda m, x, s: 100 >> x.clamp(0, 6)),
+]
+
+
+@pytest.mark.parametrize("name,fn", SHIFTS, ids=[n for n, _ in SHIFTS])
+@pytest.mark.parametrize("dtype", ["int64", "int8", "uint8", "int32"])
+def test_shifts_as_torch(name, fn, dtype):
+    outs = []
+    for m in both():
+        x = m.tensor([1, 2, 100, 5, 7], dtype=getattr(m, dtype))
+        s = m.tensor([0, 1, 3, 7, 2], dtype=getattr(m, dtype))
+        outs.append((fn(m, x, s), fn(m, x, 2)))
+    for ours, theirs in zip(*outs):
+        assert str(ours.dtype) == str(theirs.dtype)
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_shifts_in_place_of_bools_and_refusals_as_torch():
+    results = []
+    for m in both():
+        x = m.tensor([1, -2, 40])
+        x <<= 2
+        y = m.tensor([1, -2, 40])
+        y >>= 1
+        results.append((x.tolist(), y.tolist(), (m.tensor([True]) << 1).tolist(),
+                        str((m.tensor([True]) << 1).dtype)))
+        with pytest.raises(NotImplementedError, match='"lshift_cpu" not implemented for '
+                                                     "'Float'"):
+            m.tensor([1.0]) << 1
+        with pytest.raises(NotImplementedError, match='"rshift_cpu"'):
+            m.tensor([1, 2]) >> 1.5
+    assert results[0] == results[1]

@@ -1025,13 +1025,13 @@ def logical_not(input, *, out=None):
     return _into(out, _result(input._xp.logical_not(input._data)))
 
 
-def _bitwise(ufunc, name):
+def _bitwise(ufunc, name, kernel=None):
     def bitwise(input, other, *, out=None):
         from ._core import as_tensor_operand, binary_dtype, to_array
         other = as_tensor_operand(other)
         dt = binary_dtype(input, other)
         if dt.kind not in "biu":
-            raise _not_implemented(f"{name}_cpu", dt)
+            raise _not_implemented(f"{kernel or name}_cpu", dt)
         xp = backend_of(input, other).xp
         r = _broadcasting(getattr(xp, ufunc), to_array(input, dt, xp), to_array(other, dt, xp),
                           input, other)
@@ -1043,6 +1043,27 @@ def _bitwise(ufunc, name):
 bitwise_and = public(_bitwise("bitwise_and", "bitwise_and"), inplace="method")
 bitwise_or = public(_bitwise("bitwise_or", "bitwise_or"), inplace="method")
 bitwise_xor = public(_bitwise("bitwise_xor", "bitwise_xor"), inplace="method")
+# shifts by a count at or past the width give 0 (or -1 shifting a negative right), as
+# numpy's shifts and torch's do
+bitwise_left_shift = public(_bitwise("left_shift", "bitwise_left_shift", "lshift"),
+                            inplace="method")
+bitwise_right_shift = public(_bitwise("right_shift", "bitwise_right_shift", "rshift"),
+                             inplace="method")
+
+
+def _reflected_shift(shift):
+    def reflected(self, other):
+        # `1 << t`: the number as a 0-dim tensor, which does not widen t's dtype
+        from ._core import as_tensor_operand
+        other = as_tensor_operand(other)
+        if not isinstance(other, Tensor):
+            other = _wrap(self._xp.asarray(other))
+        return shift(other, self)
+    return reflected
+
+
+rlshift = _reflected_shift(bitwise_left_shift)
+rrshift = _reflected_shift(bitwise_right_shift)
 
 
 @public(inplace="method")
