@@ -49,7 +49,7 @@ del misc, reduction, shape, special, _random_ops
 # `import taimatsu.nn`): `import taimatsu` stays cheap for programs that need tensors only
 _SUBMODULES = ("nn", "optim", "utils", "linalg", "serialization", "cuda", "backends",
                "fft", "distributions", "special", "func", "accelerator", "jit", "onnx",
-               "testing", "compiler", "_dynamo", "torch_version")
+               "testing", "compiler", "_dynamo", "torch_version", "signal")
 _FROM_SERIALIZATION = ("save", "load")
 # torch.softmax and friends are nn.functional's (argument orders equal)
 _FROM_FUNCTIONAL = ("dropout", "layer_norm", "group_norm",

@@ -6,7 +6,7 @@ from .._backend import cpu, ndarray
 from .._device import channels_last, contiguous_format, preserve_format, resolve
 from .._tensor import Size, Tensor, _wrap
 from . import _layout
-from ._core import public
+from ._core import _CPP_NAMES, public
 
 # host data (python lists, numpy arrays) is read by numpy and then moved to the device
 _host = cpu.xp
@@ -427,3 +427,95 @@ def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
 @public
 def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None):
     return _triangle_indices(False, row, col, offset, dtype, device)
+
+
+# --- windows: torch.hann_window ... (the ATen kernels' steps, in the window's dtype) ------
+
+def _window(name, window_length, periodic, dtype, device, requires_grad, make):
+    """The checks and edge cases every window shares; `make(n, dtype)` computes a window
+    of n points (n + 1 for a periodic one, then its last point dropped)."""
+    if window_length < 0:
+        raise RuntimeError(f"{name} requires non-negative window_length, got "
+                           f"window_length={window_length}")
+    dtype = D.get_default_dtype() if dtype is None else dtype
+    if not dtype.is_floating_point:
+        raise RuntimeError(f"{name} expects floating point dtypes, got: TensorOptions("
+                           f"dtype={_CPP_NAMES.get(dtype._np.name, dtype._np.name)}, "
+                           "device=cpu, layout=Strided "
+                           "(default), requires_grad=false (default), pinned_memory=false, "
+                           "memory_format=(nullopt))")
+    if window_length <= 1:
+        w = ones(window_length, dtype=dtype, device=device)
+    else:
+        n = window_length + 1 if periodic else window_length
+        w = make(n, dtype, device)
+        if periodic:
+            w = w[:n - 1].contiguous()
+    return w.requires_grad_() if requires_grad else w
+
+
+def _hamming(alpha, beta):
+    def make(n, dtype, device):
+        w = arange(n, dtype=dtype, device=device)
+        return (w * (math.pi * 2.0 / (n - 1))).cos() * -beta + alpha
+    return make
+
+
+@public
+def hamming_window(window_length, periodic=True, alpha=0.54, beta=0.46, *, dtype=None,
+                   layout=None, device=None, pin_memory=False, requires_grad=False):
+    return _window("hamming_window", window_length, periodic, dtype, device, requires_grad,
+                   _hamming(alpha, beta))
+
+
+@public
+def hann_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
+                pin_memory=False, requires_grad=False):
+    return _window("hann_window", window_length, periodic, dtype, device, requires_grad,
+                   _hamming(0.5, 0.5))
+
+
+def _blackman(n, dtype, device):
+    w = arange(n, dtype=dtype, device=device) * (math.pi / (n - 1))
+    return (w * 4).cos() * 0.08 - (w * 2).cos() * 0.5 + 0.42
+
+
+@public
+def blackman_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
+                    pin_memory=False, requires_grad=False):
+    return _window("blackman_window", window_length, periodic, dtype, device, requires_grad,
+                   _blackman)
+
+
+def _bartlett(n, dtype, device):
+    w = arange(n, dtype=dtype, device=device) * (2.0 / (n - 1))
+    half = ((n - 1) >> 1) + 1
+    w[half:] = w[half:] * -1 + 2
+    return w
+
+
+@public
+def bartlett_window(window_length, periodic=True, *, dtype=None, layout=None, device=None,
+                    pin_memory=False, requires_grad=False):
+    return _window("bartlett_window", window_length, periodic, dtype, device, requires_grad,
+                   _bartlett)
+
+
+def _kaiser(beta):
+    def make(n, dtype, device):
+        # torch's kernel: i0(beta * sqrt(|1 - ((k - alpha) / alpha)^2|)) / i0(beta), in
+        # the dtype's arithmetic type (float32 for float16 too)
+        wide = D.float32 if dtype == D.float16 else dtype
+        alpha = (n - 1) / 2.0
+        k = arange(n, dtype=wide, device=device)
+        b = full((), beta, dtype=wide, device=device)
+        r = (b * ((1 - ((k - alpha) / alpha) ** 2).abs()).sqrt()).i0() / b.i0()
+        return r.to(dtype)
+    return make
+
+
+@public
+def kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout=None,
+                  device=None, pin_memory=False, requires_grad=False):
+    return _window("kaiser_window", window_length, periodic, dtype, device, requires_grad,
+                   _kaiser(beta))
