@@ -269,7 +269,9 @@ NOT_OPS = {("graph", "AccumulateGrad"), ("function", "BackwardCFunction"),
            ("function", "DelayedError"), ("function", "InplaceFunctionBackward"),
            ("_hooks", "BackwardHookFunctionBackward"),
            # a compiled function's node: its backward is a replay of traced records
-           ("eval_frame", "CompiledFunctionBackward")}
+           ("eval_frame", "CompiledFunctionBackward"),
+           # torch.utils.checkpoint's autograd.Function (its backward reruns records)
+           ("function", "CheckpointFunctionBackward")}
 
 def _runnable(cls):
     from taimatsu._ops._core import Op

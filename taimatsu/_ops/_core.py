@@ -15,7 +15,8 @@ from .. import _dtype as D
 from .._backend import BY_ARRAY_TYPE, backend_of_type, cpu, ndarray
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
-from ..autograd.graph import Node, SavedOutput, accumulator_of, next_seq
+from ..autograd.graph import HOOKS as _HOOKS
+from ..autograd.graph import Node, SavedOutput, accumulator_of, next_seq, pack_saved
 from ._layout import binary_result
 
 _FROM_NUMPY = D.FROM_NUMPY
@@ -502,6 +503,8 @@ def record(node_cls, inputs, out, saved=None, attr_dict=None, **attrs):
                     versions.append(vc[0] if vc is not None else None)
             node._saved = values
             node._saved_versions = versions
+    if _HOOKS and saved is not None:
+        pack_saved(node)
     return node
 
 
@@ -574,6 +577,8 @@ def record_binary(node_cls, a, b, out, save_inputs):
         vb = getattr(b, "_vc", None)
         node._saved_versions = (a._vc[0] if a._vc is not None else None,
                                 vb[0] if vb is not None else None)
+        if _HOOKS:
+            pack_saved(node)
     return node
 
 
@@ -751,4 +756,6 @@ def record_unary(node_cls, x, out, save):
         else:
             node._saved = (SavedOutput(out),)
             node._saved_versions = (None,)
+        if _HOOKS:
+            pack_saved(node)
     return node

@@ -14,6 +14,7 @@ import warnings
 from .._tensor import Tensor, _wrap
 from .grad_mode import GradMode, no_grad
 from .graph import Node, SavedOutput, accumulator_of, next_seq
+from . import graph as _graph
 
 __all__ = [
     "BackwardCFunction",
@@ -226,6 +227,8 @@ def _connect(ctx, args, output):
     ctx._out_meta = out_meta
     if ctx.to_save is not None:
         ctx._store([_saved(t, outputs, output) for t in ctx.to_save])
+        if _graph.HOOKS:
+            _graph.pack_saved(ctx)
     return tuple(outputs) if is_tuple else outputs[0]
 
 

@@ -13,7 +13,7 @@ own tensor ops.  A node created by an op stores:
 import itertools
 import weakref
 
-__all__ = ["Node", "AccumulateGrad"]
+__all__ = ["Node", "AccumulateGrad", "saved_tensors_hooks", "save_on_cpu"]
 
 _FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -63,6 +63,7 @@ class Node:
     _pre_hooks = None
     _post_hooks = None
     _hooked = False       # any of the three: the engine's plain path checks only this
+    _unpack = None        # the unpack hook of saved values packed by saved_tensors_hooks
     _seq = 0              # 0: made without a number (the engine takes its general path)
 
     def name(self):
@@ -124,6 +125,9 @@ class Node:
             raise RuntimeError(_FREED_MESSAGE)
         if values is None:
             return ()
+        if self._unpack is not None:  # saved under saved_tensors_hooks: packed
+            unpack = self._unpack
+            return [unpack(v.value) if type(v) is _Packed else v for v in values]
         out = []
         for v, version in zip(values, self._saved_versions):
             if type(v) is SavedOutput:
@@ -176,6 +180,79 @@ def _new_tensor():
     def _new_tensor():
         return object.__new__(Tensor)
     return _new_tensor()
+
+
+# --- saved_tensors_hooks ------------------------------------------------------------------
+
+# the active (pack_hook, unpack_hook) pairs, innermost last; the ops' record paths test
+# `if HOOKS:` once per recorded node (the list itself is never rebound)
+HOOKS = []
+
+
+class _Packed:
+    """What a pack hook returned for one saved tensor (None and numbers stay as they are)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+
+def pack_saved(node):
+    """Run the innermost pack hook on each tensor `node` saves (an output saved by its
+    own node is handed over as the tensor, as torch does); unpacking is `saved()`'s."""
+    values = node._saved
+    if values is None or values is _RELEASED:
+        return
+    pair = HOOKS.pop()  # (what the hook itself records is saved plainly, not packed)
+    pack, unpack = pair
+    packed = []
+    try:
+        for v in values:
+            if type(v) is SavedOutput:
+                packed.append(_Packed(pack(_rebuild_output(v, node))))
+            elif v is not None and hasattr(v, "_data"):
+                packed.append(_Packed(pack(v)))
+            else:
+                packed.append(v)
+    finally:
+        HOOKS.append(pair)
+    node._saved = packed
+    node._saved_versions = None
+    node._unpack = unpack
+
+
+class saved_tensors_hooks:
+    """torch.autograd.graph.saved_tensors_hooks(pack_hook, unpack_hook): while active, a
+    tensor an op saves for backward is stored as pack_hook(tensor), and backward reads
+    unpack_hook(that) instead (checkpointing, offloading, compression)."""
+
+    def __init__(self, pack_hook, unpack_hook):
+        self.pack_hook = pack_hook
+        self.unpack_hook = unpack_hook
+
+    def __enter__(self):
+        HOOKS.append((self.pack_hook, self.unpack_hook))
+        return self
+
+    def __exit__(self, *exc):
+        HOOKS.pop()
+
+
+class save_on_cpu(saved_tensors_hooks):
+    """torch.autograd.graph.save_on_cpu: saved tensors kept in host memory (a copy for a
+    tensor on another device; on the cpu, the tensor itself), moved back for backward."""
+
+    def __init__(self, pin_memory=False, device_type="cuda"):
+        def pack(t):
+            if t.device.type == "cpu":
+                return (t.device, t)
+            return (t.device, t.to("cpu"))
+
+        def unpack(packed):
+            device, t = packed
+            return t if t.device == device else t.to(device)
+        super().__init__(pack, unpack)
 
 
 class AccumulateGrad(Node):
