@@ -26,6 +26,7 @@ from ._config import (are_deterministic_algorithms_enabled, get_float32_matmul_p
                       get_num_interop_threads, get_num_threads, set_float32_matmul_precision,
                       set_num_interop_threads, set_num_threads, use_deterministic_algorithms)
 from ._utils import typename
+from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled
 # the legacy tensor types (torch.FloatTensor ...)
 from ._legacy import LEGACY as _LEGACY
 # torch's constants: python floats, as torch's are

@@ -15,7 +15,7 @@ from .. import _dtype as D
 from .._backend import BY_ARRAY_TYPE, backend_of_type, cpu, ndarray
 from .._tensor import Tensor, _wrap
 from ..autograd.grad_mode import GradMode
-from ..autograd.graph import HOOKS as _HOOKS
+from ..autograd.graph import ANOMALY as _ANOMALY, HOOKS as _HOOKS, remember_forward
 from ..autograd.graph import Node, SavedOutput, accumulator_of, next_seq, pack_saved
 from ._layout import binary_result
 
@@ -505,6 +505,8 @@ def record(node_cls, inputs, out, saved=None, attr_dict=None, **attrs):
             node._saved_versions = versions
     if _HOOKS and saved is not None:
         pack_saved(node)
+    if _ANOMALY:
+        remember_forward(node)
     return node
 
 
@@ -579,6 +581,8 @@ def record_binary(node_cls, a, b, out, save_inputs):
                                 vb[0] if vb is not None else None)
         if _HOOKS:
             pack_saved(node)
+    if _ANOMALY:
+        remember_forward(node)
     return node
 
 
@@ -758,4 +762,6 @@ def record_unary(node_cls, x, out, save):
             node._saved_versions = (None,)
         if _HOOKS:
             pack_saved(node)
+    if _ANOMALY:
+        remember_forward(node)
     return node

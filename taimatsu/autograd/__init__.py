@@ -15,6 +15,10 @@ from .gradcheck import gradcheck, gradgradcheck
 
 __all__ += ["Function", "function", "functional", "gradcheck", "gradgradcheck"]
 
+from .anomaly_mode import detect_anomaly, set_detect_anomaly  # noqa: E402
+
+__all__ += ["detect_anomaly", "set_detect_anomaly"]
+
 Variable = Tensor
 
 

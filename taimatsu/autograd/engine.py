@@ -15,7 +15,7 @@ import operator as _operator
 
 from .._backend import Tracing as _Tracing, cpu as _cpu
 from .grad_mode import GradMode
-from .graph import AccumulateGrad, accumulator_of
+from .graph import ANOMALY, AccumulateGrad, accumulator_of
 
 
 def refresh_view(t):
@@ -193,7 +193,7 @@ def _run_plain(root, root_nr, grad, retain_graph):
     seen = {root}
     stack = [root]
     pop, push, add = stack.pop, stack.append, seen.add
-    hooked = root._hooked
+    hooked = root._hooked or bool(ANOMALY)  # (anomaly mode: the general path checks)
     numbered = root._seq != 0
     while stack:
         for edge in pop()._next:
@@ -297,7 +297,9 @@ def _execute(node, buf, buffers, deps, ready, retain_graph, create_graph, target
         if all(g is None for g in buf):
             grads_in = (None,) * len(node._next)
         else:
-            if node._n_outputs == 1:
+            if ANOMALY:
+                grads_in = _anomalous(node, buf)
+            elif node._n_outputs == 1:
                 grads_in = node.backward(buf[0])
             else:
                 grads_in = node.backward(buf)
@@ -333,6 +335,27 @@ def _execute(node, buf, buffers, deps, ready, retain_graph, create_graph, target
             ready.append(child)
             if child not in buffers:
                 buffers[child] = [None] * child._n_outputs
+
+
+def _anomalous(node, buf):
+    """A node's backward in anomaly mode: a failure, or a nan among its gradients with
+    check_nan, is reported with the traceback of the forward call that made the node."""
+    try:
+        grads = node.backward(buf[0] if node._n_outputs == 1 else buf)
+        if ANOMALY[0]:
+            for i, g in enumerate(grads):
+                if g is not None and g._data.dtype.kind in "fc" and \
+                        bool(g._xp.isnan(g._data).any()):
+                    raise RuntimeError(f"Function '{node.name()}' returned nan values in its "
+                                       f"{i}th output.")
+    except Exception:
+        import warnings
+        trace = getattr(node, "_forward_trace", None)
+        if trace is not None:
+            warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that "
+                          f"caused the error:\n{trace}", stacklevel=2)
+        raise
+    return grads
 
 
 def _leaf_hooks(var, grad):

@@ -225,6 +225,8 @@ def _connect(ctx, args, output):
         o._grad_fn = ctx
         o._output_nr = i
     ctx._out_meta = out_meta
+    if _graph.ANOMALY:
+        _graph.remember_forward(ctx)
     if ctx.to_save is not None:
         ctx._store([_saved(t, outputs, output) for t in ctx.to_save])
         if _graph.HOOKS:

@@ -182,6 +182,21 @@ def _new_tensor():
     return _new_tensor()
 
 
+# --- anomaly mode -------------------------------------------------------------------------
+
+# non-empty while anomaly detection is on: [check_nan]; the record paths test `if ANOMALY:`
+ANOMALY = []
+
+
+def remember_forward(node):
+    """Anomaly mode: the node keeps the traceback of the user's code that made it (the
+    frames inside taimatsu left out), for the warning if its backward fails."""
+    import traceback
+    frames = [f for f in traceback.extract_stack()[:-2]
+              if "/taimatsu/" not in f.filename.replace("\\", "/")]
+    node._forward_trace = "".join(traceback.format_list(frames))
+
+
 # --- saved_tensors_hooks ------------------------------------------------------------------
 
 # the active (pack_hook, unpack_hook) pairs, innermost last; the ops' record paths test
