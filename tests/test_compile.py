@@ -334,3 +334,17 @@ def test_torch_logs_output_code_prints_the_replay(monkeypatch, capsys):
     tm.compile(lambda x: x.exp() + 1)(tm.ones(2))
     err = capsys.readouterr().err
     assert "def forward(v0):" in err and "return (v2, )" in err
+
+
+def test_strided_and_broadcast_inputs_replay_with_their_layout():
+    def f(x, y):
+        return (x * 2 + y).sum(0)
+    compiled = tm.compile(f)
+    base = tm.arange(24.0).reshape(4, 6)
+    for _ in range(2):
+        x = base[:, ::2]                      # gaps between elements
+        y = tm.ones(3).expand(4, 3)           # zero strides, read-only
+        z = base.flip(0)[:, 1::2]             # a negative stride
+        _same(compiled(x, y), f(x, y))
+        _same(compiled(z, y), f(z, y))
+    assert all(_replays(compiled))

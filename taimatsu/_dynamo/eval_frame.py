@@ -389,11 +389,7 @@ def _trace_into(entry, fn, args, kwargs, tensors):
         by_device["cpu"] = traced_backend
         proxies = {}
         for t in everything:
-            a = t._data
-            copy = a.copy(order="K")
-            if copy.strides != a.strides:
-                raise GraphBreak("an input laid out with gaps (a strided view)")
-            traced = rec.new_slot(copy, "input")
+            traced = rec.new_slot(_copy_laid_out_as(t._data), "input")
             if id(t) in arg_ids:
                 p = _wrap(traced)
                 p._requires_grad = t._requires_grad
@@ -583,6 +579,23 @@ def _tensor_effects(everything, proxies, saved_data, arg_ids):
 
 
 _MISSING = object()
+
+
+def _copy_laid_out_as(a):
+    """A copy of `a` with its strides (a strided view's gaps, a broadcast's zero strides,
+    reversed axes) and writeability: layout decides some of what the trace records."""
+    np = _backend.numpy
+    copy = a.copy(order="K")
+    if copy.strides == a.strides or a.size == 0:
+        return copy
+    # the bytes a's elements span, from its lowest address to its highest
+    lo = sum(min(0, (n - 1) * s) for n, s in zip(a.shape, a.strides))
+    hi = sum(max(0, (n - 1) * s) for n, s in zip(a.shape, a.strides)) + a.itemsize
+    buffer = np.empty(hi - lo, np.uint8)
+    copy = np.ndarray(a.shape, a.dtype, buffer=buffer, offset=-lo, strides=a.strides)
+    np.copyto(copy, a)
+    copy.flags.writeable = a.flags.writeable
+    return copy
 
 
 def _changed(containers):
