@@ -348,3 +348,45 @@ def test_strided_and_broadcast_inputs_replay_with_their_layout():
         _same(compiled(x, y), f(x, y))
         _same(compiled(z, y), f(z, y))
     assert all(_replays(compiled))
+
+
+def test_a_step_returning_numbers_and_nested_results_replays():
+    def make():
+        tm.manual_seed(0)
+        model = tm.nn.Linear(3, 2)
+        return model, tm.optim.SGD(model.parameters(), lr=0.1)
+
+    def run(compiled):
+        model, opt = make()
+        x, y = tm.linspace(-1, 1, 12).reshape(4, 3), tm.tensor([0, 1, 1, 0])
+
+        def step(xb, yb):
+            out = model(xb)
+            loss = F.cross_entropy(out, yb)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            return loss.item(), {"accuracy": (out.argmax(1) == yb).float().mean().item(),
+                                 "logits": out.detach(), "tag": "step"}
+        f = tm.compile(step) if compiled else step
+        return [f(x, y) for _ in range(4)], f
+    eager, _ = run(False)
+    compiled, f = run(True)
+    for (l1, d1), (l2, d2) in zip(compiled, eager):
+        assert type(l1) is float and l1 == l2
+        assert d1["accuracy"] == d2["accuracy"] and d1["tag"] == "step"
+        _same(d1["logits"], d2["logits"])
+    assert any(_replays(f)), [e.reason for e in f.entries]
+
+
+def test_only_the_result_that_requires_grad_gets_the_compiled_node():
+    def f(x):
+        return x.exp(), x.detach() * 2
+    compiled = tm.compile(f)
+    for _ in range(2):
+        x = tm.tensor([0.5, -1.0], requires_grad=True)
+        a, b = compiled(x)
+        assert a.requires_grad and not b.requires_grad
+        a.sum().backward()
+        _same(x.grad, tm.tensor([0.5, -1.0]).exp())
+    assert _replays(compiled) == [True]

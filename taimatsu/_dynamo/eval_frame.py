@@ -401,7 +401,7 @@ def _trace_into(entry, fn, args, kwargs, tensors):
         tkwargs = _substitute(kwargs, proxies)
         result = fn(*targs, **tkwargs)
         fw_end = len(rec.instrs)
-        outputs, structure = _flatten_result(result)
+        outputs, numbers, structure = _flatten_result(result)
         for o in outputs:
             a = o._data
             if type(a) is not tracing.TracedArray:
@@ -419,6 +419,7 @@ def _trace_into(entry, fn, args, kwargs, tensors):
                 raise GraphBreak("a result that requires grad from a function that writes "
                                  "into its inputs")
             backward = _trace_backward(rec, outputs, tensors, proxies, externals, n_inputs)
+            entry.grad_output = next(i for i, o in enumerate(outputs) if o._requires_grad)
         for o, k, v, m in values_before:
             if _lookup(o, k, m) is not v:
                 raise StateChanged(f"the function changes the Python attribute {k!r}")
@@ -452,7 +453,7 @@ def _trace_into(entry, fn, args, kwargs, tensors):
             except (KeyError, AttributeError, IndexError, TypeError):
                 pass
 
-    out_slots = [o._data._slot for o in outputs]
+    out_slots = [o._data._slot for o in outputs] + [n._slot for n in numbers]
     entry.grad_effects = []
     extra = len(out_slots)
     for i, slot in grads:
@@ -478,6 +479,7 @@ def _trace_into(entry, fn, args, kwargs, tensors):
         entry.leaves = leaves   # positions in `everything` of the tensors that get grads
         entry.saved_inputs = [i for i, s in enumerate(saved) if s < n_inputs]
     entry.has_backward = backward is not None
+    entry.n_numbers = len(numbers)
     if "output_code" in os.environ.get("TORCH_LOGS", ""):
         # torch's switch for printing what a compiled function became
         sources = [entry.forward.__source__]
@@ -633,9 +635,10 @@ def _trace_backward(rec, outputs, tensors, proxies, externals, n_inputs):
     parameters, in the order the engine sums gradients when `backward()` is called on the
     result."""
     from ..autograd.engine import run_backward
-    if len(outputs) != 1:
+    wanting = [o for o in outputs if o._requires_grad]
+    if len(wanting) != 1:
         raise GraphBreak("several results that require grad")
-    out = outputs[0]
+    out = wanting[0]
     leaves = []
     for i, t in enumerate(list(tensors) + list(externals)):
         p = proxies.get(id(t), t)
@@ -717,11 +720,41 @@ def _substitute(v, proxies):
 
 
 def _flatten_result(result):
-    if isinstance(result, Tensor):
-        return [result], None
-    if type(result) in (tuple, list) and all(isinstance(r, Tensor) for r in result):
-        return list(result), type(result)
-    raise GraphBreak("a result other than a tensor or a tuple of tensors")
+    """The function's result as its tensors, its numbers computed from tensors (a step's
+    `loss.item()`) and a function rebuilding it from the replay's values of those: tuples,
+    lists and dicts of them and of constants (None, numbers, strings)."""
+    tensors, numbers = [], []
+
+    def spec(v):
+        if isinstance(v, Tensor):
+            tensors.append(v)
+            return ("t", len(tensors) - 1)
+        if type(v) is tracing.TracedScalar:
+            numbers.append(v)
+            return ("n", len(numbers) - 1)
+        if type(v) in (tuple, list):
+            return (type(v), [spec(x) for x in v])
+        if type(v) is dict:
+            return (dict, {k: spec(x) for k, x in v.items()})
+        if type(v) in _SIMPLE:
+            return ("c", v)
+        raise GraphBreak(f"a result of type {type(v).__name__}")
+    shape = spec(result)
+
+    def rebuild(tensor_results, number_results):
+        def build(sp):
+            kind, v = sp
+            if kind == "t":
+                return tensor_results[v]
+            if kind == "n":
+                return number_results[v]
+            if kind == "c":
+                return v
+            if kind is dict:
+                return {k: build(x) for k, x in v.items()}
+            return kind(build(x) for x in v)
+        return build(shape)
+    return tensors, numbers, rebuild
 
 
 # --- running a trace ----------------------------------------------------------------------
@@ -734,6 +767,7 @@ def _run(entry, tensors):
     outs, saved = entry.forward(*arrays)
     n = len(entry.spent)
     results = [_wrap(outs[k]) for k in range(n)]
+    numbers = outs[n:n + entry.n_numbers]
     for i, k in entry.grad_effects:
         everything[i]._grad = None if k is None else _wrap(outs[k])
     for i, delta in entry.bumps:
@@ -760,12 +794,10 @@ def _run(entry, tensors):
             vc = t._vc
             watched.append((t, vc[0] if vc is not None else 0))
         node._watched = watched
-        out = results[0]
+        out = results[entry.grad_output]
         out._requires_grad = True
         out._grad_fn = node
-    if entry.structure is None:
-        return results[0]
-    return entry.structure(results)
+    return entry.structure(results, numbers)
 
 
 def _edge_of(t):
