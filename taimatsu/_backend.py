@@ -66,6 +66,12 @@ class Backend:
     def to_host(self, array):
         return array
 
+    def constant(self, array):
+        """A host array that is a function of Python values only (shapes, a literal index
+        list), moved to this device: as from_host, but a torch.compile trace may bake it
+        into its replay, where host data (which may change between calls) stops a trace."""
+        return self.from_host(array)
+
     def data_ptr(self, array):
         return array.__array_interface__["data"][0]
 

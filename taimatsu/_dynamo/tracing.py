@@ -543,6 +543,9 @@ def backend():
                 return array
             return xp.asarray(array)
 
+        def constant(self, array):
+            return constant(numpy.asarray(array))
+
         def to_host(self, array):
             raise GraphBreak("a tensor's values read into Python (numpy(), printing, "
                              "saving)")

@@ -100,7 +100,10 @@ def _as_item(item, backend):
     if isinstance(item, (list, tuple, range, ndarray)):  # (y[range(n), t], as tutorials do)
         if isinstance(item, (list, tuple)) and any(isinstance(i, Tensor) for i in item):
             item = [i._host() if isinstance(i, Tensor) else i for i in item]
-        return _array_item(backend.from_host(_host.asarray(item)), is_tensor=False)
+        host = _host.asarray(item)
+        # (a list, tuple or range is Python's own value; a numpy array is data)
+        return _array_item(backend.from_host(host) if isinstance(item, ndarray)
+                           else backend.constant(host), is_tensor=False)
     if isinstance(item, _host.bool_):
         return ("bool", bool(item))
     raise IndexError(_INDEX_TYPES.format(type(item).__name__))

@@ -608,7 +608,7 @@ def _adaptive_avg_poolnd(nd, input, output_size):
         axis = x.dim() - 1 - i
         n_in = x.shape[axis]
         n_out = n_in if sizes[nd - 1 - i] is None else sizes[nd - 1 - i]
-        m = _new(x._backend.from_host(_adaptive_matrix(n_in, n_out, x._data.dtype)))
+        m = _new(x._backend.constant(_adaptive_matrix(n_in, n_out, x._data.dtype)))
         out = out.transpose(axis, -1).matmul(m.t()).transpose(axis, -1)
     out = out.contiguous()
     return out.squeeze(0) if unbatched else out
