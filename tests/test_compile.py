@@ -390,3 +390,18 @@ def test_only_the_result_that_requires_grad_gets_the_compiled_node():
         a.sum().backward()
         _same(x.grad, tm.tensor([0.5, -1.0]).exp())
     assert _replays(compiled) == [True]
+
+
+def test_parameters_rebound_or_updated_outside_are_read_afresh():
+    model = tm.nn.Linear(2, 1)
+    compiled = tm.compile(model)
+    x = tm.ones(1, 2)
+    _same(compiled(x), model(x))
+    with tm.no_grad():
+        model.weight.mul_(3)                 # in place
+    _same(compiled(x), model(x))
+    model.weight.data = tm.full((1, 2), 0.5)  # a new array, same metadata
+    _same(compiled(x), model(x))
+    model.bias = tm.nn.Parameter(tm.tensor([2.0]))  # a new tensor: traced again
+    _same(compiled(x), model(x))
+    assert len(compiled._compiled_forward.entries) == 2
