@@ -20,4 +20,12 @@ del adadelta, adagrad, adam, adamax, adamw, asgd, lbfgs  # noqa: F821
 del nadam, optimizer, radam, rmsprop, rprop, sgd  # noqa: F821
 
 __all__ = ["ASGD", "LBFGS", "SGD", "Adadelta", "Adagrad", "Adam", "AdamW", "Adamax", "NAdam",
-           "Optimizer", "RAdam", "RMSprop", "Rprop", "lr_scheduler"]
+           "Optimizer", "RAdam", "RMSprop", "Rprop", "lr_scheduler", "swa_utils"]
+
+
+def __getattr__(name):
+    # torch.optim.swa_utils, loaded on first use (it needs torch.nn)
+    if name == "swa_utils":
+        import importlib
+        return importlib.import_module(".swa_utils", __name__)
+    raise AttributeError(f"module 'torch.optim' has no attribute {name!r}")
