@@ -52,6 +52,7 @@ _SUBMODULES = ("nn", "optim", "utils", "linalg", "serialization", "cuda", "backe
                "fft", "distributions", "special", "func", "accelerator", "jit", "onnx",
                "testing", "compiler", "_dynamo", "torch_version", "signal")
 _FROM_SERIALIZATION = ("save", "load")
+_FROM_TORCH_FUNCTIONAL = ("stft", "istft")  # torch.functional's, loaded on first use
 # torch.softmax and friends are nn.functional's (argument orders equal)
 _FROM_FUNCTIONAL = ("dropout", "layer_norm", "group_norm",
                     "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
@@ -82,12 +83,14 @@ def __getattr__(name):
         return getattr(importlib.import_module(".serialization", __name__), name)
     if name in _FROM_FUNCTIONAL:
         return getattr(importlib.import_module(".nn.functional", __name__), name)
+    if name in _FROM_TORCH_FUNCTIONAL:
+        return getattr(importlib.import_module(".functional", __name__), name)
     raise AttributeError(f"taimatsu does not implement torch.{name} yet")
 
 
 def __dir__():
     return sorted(set(globals()) | set(_SUBMODULES) | set(_FROM_SERIALIZATION)
-                  | set(_FROM_FUNCTIONAL))
+                  | set(_FROM_FUNCTIONAL) | set(_FROM_TORCH_FUNCTIONAL))
 
 
 # the PyTorch version whose API taimatsu follows, as torch's TorchVersion, with taimatsu's

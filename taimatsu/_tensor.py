@@ -1043,6 +1043,20 @@ Tensor.nextafter = _extra.nextafter
 Tensor.renorm = _extra.renorm
 Tensor.histogram = _extra.histogram
 
+
+def _stft(self, *args, **kwargs):
+    from .functional import stft  # (torch.functional's, above the core: loaded on use)
+    return stft(self, *args, **kwargs)
+
+
+def _istft(self, *args, **kwargs):
+    from .functional import istft
+    return istft(self, *args, **kwargs)
+
+
+Tensor.stft = _stft
+Tensor.istft = _istft
+
 # the in-place variants the op families declared (Tensor.exp_, torch.exp_ ...), and the
 # in-place operators that are those variants
 _inp.derive_inplace()
