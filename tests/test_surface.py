@@ -379,3 +379,36 @@ def test_shifts_in_place_of_bools_and_refusals_as_torch():
         with pytest.raises(NotImplementedError, match='"rshift_cpu"'):
             m.tensor([1, 2]) >> 1.5
     assert results[0] == results[1]
+
+
+def _grad_of(m, fn, values):
+    x = m.tensor(values, requires_grad=True)
+    fn(m, x).sum().backward()
+    return x.grad
+
+
+def _pow_grads(m):
+    x = m.tensor(0.0, requires_grad=True)
+    y = m.tensor(0.0, requires_grad=True)
+    (x ** y).backward()
+    return m.stack([x.grad, y.grad])
+
+
+VALUES = [
+    ("acosh grad outside its domain", lambda m: _grad_of(m, lambda m, x: x.acosh(),
+                                                         [-1.5, -1.5, 2.0])),
+    ("x ** y grad at 0, 0", _pow_grads),
+    ("linspace of one step", lambda m: m.linspace(5, 10, 1)),
+    ("logcumsumexp far apart", lambda m: m.logcumsumexp(m.tensor([0.0, 100.0, -50.0]), 0)),
+    ("logcumsumexp grad", lambda m: _grad_of(
+        m, lambda m, x: m.logcumsumexp(x, 1) * m.tensor([1.0, -2.0, 0.5]),
+        [[0.0, 100.0, -3.0], [1.0, 2.0, 3.0]])),
+]
+
+
+@pytest.mark.parametrize("name,fn", VALUES, ids=[v[0] for v in VALUES])
+def test_values_that_differed_from_torch(name, fn):
+    ours, theirs = (fn(m) for m in both())
+    assert str(ours.dtype) == str(theirs.dtype)
+    np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-6,
+                               atol=1e-6)

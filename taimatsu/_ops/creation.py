@@ -386,7 +386,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     step = (end - start) / (steps - 1) if steps > 1 else 0
     xp = _xp(device)
     idx = xp.arange(steps, dtype=_F64)
-    half = steps // 2
+    half = steps // 2 if steps > 1 else 1  # (one step: torch gives start)
     arr = xp.where(idx < half, start + step * idx, end - step * (steps - 1 - idx))
     if np_dtype.kind in "iu":
         arr = xp.trunc(arr)

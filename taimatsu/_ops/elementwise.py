@@ -530,7 +530,8 @@ class PowBackward1(_Binary):
         x, y, result = self.saved()
         gx = gy = None
         if self._next[0] is not None:
-            gx = grad * (y * x.pow(y - 1)).conj()
+            # zero where the exponent is 0 (torch's pow_backward_self: 0 ** 0 has none)
+            gx = where(y == 0, 0.0, grad * (y * x.pow(y - 1)).conj())
         if self._next[1] is not None:
             # d/dy x**y = x**y log x, taken as 0 where x == 0 and y >= 0 (torch's convention)
             log_x = where(x == 0, 0.0, x.log()) if not x._data.dtype.kind == "c" else x.log()
@@ -1257,7 +1258,8 @@ class AcoshBackward0(Op):
 
     def backward(self, grad):
         (x,) = self.saved()
-        return (grad / ((x - 1).sqrt() * (x + 1).sqrt()).conj(),)
+        # torch's formula, grad * (x^2 - 1)^(-1/2): finite outside the domain too
+        return (grad * (x.pow(2) - 1).rsqrt().conj(),)
 
 
 class AtanhBackward0(Op):

@@ -15,6 +15,7 @@ from ..autograd.grad_mode import GradMode
 from ..return_types import _structseq
 from ._core import Op, apply, public
 from ._core import xp_of as _xp_of
+from .elementwise import where
 from .linalg import _conj, _legacy, matmul
 from .linalg_decomp import _check_matrix_input, _mH, inv, matrix_norm, svdvals
 
@@ -268,6 +269,36 @@ def cond(A, p=None, *, out=None):
 # --- top-level functions -----------------------------------------------------------------
 
 
+class LogcumsumexpBackward0(Op):
+    """log(cumsum(exp(x))) along `dim`, accumulated pairwise as torch does (a running
+    logaddexp), which stays exact where one shifted exponential would underflow."""
+
+    saves = ("self", "result")
+
+    @staticmethod
+    def forward(xp, a, dim):
+        if a.dtype.kind == "c":
+            m = a.real.max(axis=dim, keepdims=True)
+            m = xp.where(xp.isfinite(m), m, 0)
+            return (xp.log(xp.cumsum(xp.exp(a - m), axis=dim)) + m).astype(a.dtype)
+        return xp.logaddexp.accumulate(a, axis=dim)
+
+    def backward(self, grad):
+        # torch's logcumsumexp_backward: the positive and negative parts of grad, each
+        # accumulated in log space from the end
+        x, result = self.saved()
+        dim = self.dim
+        if grad.dim() == 0 or grad.numel() == 0:
+            return (grad,)
+        lowest = x.new_full((), D.finfo(x.dtype).min)
+        log_abs = grad.abs().log()
+        pos = where(grad > 0, log_abs, lowest)
+        neg = where(grad < 0, log_abs, lowest)
+        r = result.flip(dim)
+        return ((logcumsumexp(pos.flip(dim) - r, dim).flip(dim) + x).exp()
+                - (logcumsumexp(neg.flip(dim) - r, dim).flip(dim) + x).exp(),)
+
+
 @public
 def logcumsumexp(input, dim, *, out=None):
     if input._data.dtype.kind not in "fc":
@@ -275,9 +306,8 @@ def logcumsumexp(input, dim, *, out=None):
                                   f"'{_legacy(input._data.dtype)}'")
     if input.ndim == 0:
         return input.clone()
-    m = input.detach().amax(dim, keepdim=True)
-    m = m.masked_fill(~m.isfinite(), 0)
-    r = (input - m).exp().cumsum(dim).log() + m
+    dim = dim % input.ndim
+    r = apply(LogcumsumexpBackward0, input, dim=dim)
     if out is not None:
         from .linalg import _into
         return _into(out, r)
