@@ -1,6 +1,7 @@
 """The everyday surface real programs reach for at their first lines (issue 12), against
 torch: factories' size= keyword, sequences as data, indexing with a range, to(None)."""
 import collections
+import warnings
 
 import numpy as np
 import pytest
@@ -412,3 +413,53 @@ def test_values_that_differed_from_torch(name, fn):
     assert str(ours.dtype) == str(theirs.dtype)
     np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-6,
                                atol=1e-6)
+
+
+def test_normalize_p0_and_moments_of_nothing_as_torch():
+    for fn in (lambda m: m.nn.functional.normalize(m.tensor([[1.0, 0.0, -2.0]]), p=0),
+               lambda m: m.nn.functional.normalize(m.tensor([[1.0, 0.0, -2.0]]),
+                                                   p=float("inf")),
+               lambda m: m.stack(list(m.std_mean(m.ones(2, 0), 1))),
+               lambda m: m.stack(list(m.var_mean(m.ones(0), 0)))):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ours, theirs = (fn(m) for m in both())
+        np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+REFUSED = [
+    ("uint8 overflow", lambda m: m.tensor([300], dtype=m.uint8)),
+    ("int8 overflow", lambda m: m.tensor([-129], dtype=m.int8)),
+    ("float into uint8", lambda m: m.tensor([1.5, 300.0], dtype=m.uint8)),
+    ("beyond int64", lambda m: m.tensor([2 ** 63])),
+    ("far beyond int64", lambda m: m.tensor([2 ** 64])),
+    ("scalar beyond int64", lambda m: m.tensor(2 ** 63)),
+    ("mse of integers", lambda m: m.nn.functional.mse_loss(m.tensor([1, 2]),
+                                                           m.tensor([1, 3]))),
+    ("pool larger than its input", lambda m: m.nn.functional.max_pool2d(
+        m.ones(1, 1, 2, 2), 3)),
+    ("1-d pool larger than its input", lambda m: m.nn.functional.max_pool1d(
+        m.ones(1, 1, 2), 3)),
+    ("avg pool larger than its input", lambda m: m.nn.functional.avg_pool2d(
+        m.ones(1, 2, 2), 3)),
+    ("full of a string", lambda m: m.full((2,), "a")),
+    ("full of None", lambda m: m.full((2,), None)),
+    ("allocation beyond memory", lambda m: m.empty(10 ** 13)),
+]
+
+
+@pytest.mark.parametrize("name,fn", REFUSED, ids=[r[0] for r in REFUSED])
+def test_refused_as_torch(name, fn):
+    errors = []
+    for m in both():
+        with pytest.raises(Exception) as info:
+            fn(m)
+        errors.append(info.value)
+    ours, theirs = errors
+    assert type(ours) is type(theirs), (ours, theirs)
+    assert str(ours).split(" (Triggered")[0] == str(theirs).split(" (Triggered")[0]
+
+
+def test_a_uint8_tensor_takes_negatives_as_torch():
+    ours, theirs = (m.tensor([-1, -255, 255], dtype=m.uint8).tolist() for m in both())
+    assert ours == theirs

@@ -122,6 +122,8 @@ def _array_from_data(data):
         if arr.dtype.kind == "O":
             bad = next((x for x in arr.ravel() if not isinstance(x, (bool, int, float,
                                                                       complex))), None)
+            if bad is None:  # numbers only: integers beyond 64 bits
+                raise ValueError("Overflow when unpacking long long")
             raise RuntimeError(f"Could not infer dtype of {type(bad).__name__}")
         if isinstance(leaf, str):
             if arr.ndim and isinstance(data[0], str) and len(arr.shape) == 1 and all(
@@ -134,6 +136,18 @@ def _array_from_data(data):
     # python numbers infer torch's defaults; numpy scalars and tensors keep their dtype
     python = not isinstance(leaf, (_host.generic, Tensor, ndarray))
     return arr, python
+
+
+def _check_integer_range(arr, target):
+    """torch refuses Python numbers an integer dtype cannot hold, rather than wrapping
+    them (an unsigned type takes negatives down to -max, two's complement, as torch's)."""
+    if arr.dtype == _host.uint64 and arr.max() > _host.iinfo(_host.int64).max:
+        raise ValueError("Overflow when unpacking long long")
+    info = _host.iinfo(target)
+    low = -info.max if target.kind == "u" else info.min
+    if arr.min() < low or arr.max() > info.max:
+        raise RuntimeError(f"value cannot be converted to type {target.name} without "
+                           "overflow")
 
 
 def _infer_dtype(arr, python):
@@ -155,6 +169,8 @@ def _infer_dtype(arr, python):
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     arr, python = _array_from_data(data)
     target = _infer_dtype(arr, python) if dtype is None else _np_dtype(dtype)
+    if python and arr.size and target.kind in "iu":
+        _check_integer_range(arr, target)
     if arr.dtype != target:
         arr = arr.astype(target)
     return finish(arr, requires_grad, device)
@@ -202,25 +218,40 @@ def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
 
 # --- filled ------------------------------------------------------------------------------
 
+def _allocated(make, shape, np_dtype):
+    """`make()`, with torch's allocator error where memory runs out (numpy's is a
+    MemoryError)."""
+    try:
+        return make()
+    except MemoryError:
+        n = math.prod(shape) * np_dtype.itemsize
+        raise RuntimeError(f"[enforce fail at alloc_cpu.cpp:127] err == 0. DefaultCPUAllocator: "
+                           f"can't allocate memory: you tried to allocate {n} bytes. Error "
+                           "code 12 (Cannot allocate memory)") from None
+
+
 @public
 def zeros(*sizes, size=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False, pin_memory=False):
-    return finish(_xp(device).zeros(size_args(sizes, size, "zeros"), dtype=_np_dtype(dtype)),
-                  requires_grad, device)
+    shape, np_dtype = size_args(sizes, size, "zeros"), _np_dtype(dtype)
+    return finish(_allocated(lambda: _xp(device).zeros(shape, dtype=np_dtype), shape,
+                             np_dtype), requires_grad, device)
 
 
 @public
 def ones(*sizes, size=None, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False):
-    return finish(_xp(device).ones(size_args(sizes, size, "ones"), dtype=_np_dtype(dtype)),
-                  requires_grad, device)
+    shape, np_dtype = size_args(sizes, size, "ones"), _np_dtype(dtype)
+    return finish(_allocated(lambda: _xp(device).ones(shape, dtype=np_dtype), shape,
+                             np_dtype), requires_grad, device)
 
 
 @public
 def empty(*sizes, size=None, out=None, dtype=None, layout=None, device=None,
           requires_grad=False, pin_memory=False, memory_format=None):
-    return finish(_xp(device).empty(size_args(sizes, size, "empty"), dtype=_np_dtype(dtype)),
-                  requires_grad, device)
+    shape, np_dtype = size_args(sizes, size, "empty"), _np_dtype(dtype)
+    return finish(_allocated(lambda: _xp(device).empty(shape, dtype=np_dtype), shape,
+                             np_dtype), requires_grad, device)
 
 
 @public
@@ -228,6 +259,9 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None,
          requires_grad=False, pin_memory=False):
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
+    if not isinstance(fill_value, (bool, int, float, complex, _host.generic)):
+        raise TypeError(f"full(): argument 'fill_value' (position 2) must be Number, not "
+                        f"{type(fill_value).__name__}")
     if dtype is None:
         if isinstance(fill_value, bool):
             dtype = D.bool_

@@ -152,6 +152,10 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
         loss = (input - target) ** 2 * weight
         return loss if reduction == "none" else (loss.sum() if reduction == "sum"
                                                  else loss.mean())
+    dt = binary_dtype(input, target)
+    if dt.kind not in "fc":
+        raise NotImplementedError(f"\"mse_cpu\" not implemented for "
+                                  f"'{D.FROM_NUMPY[dt]._legacy[:-6]}'")
     return _pointwise_loss(MseLossBackward0, input, target, reduction)
 
 

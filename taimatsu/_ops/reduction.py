@@ -807,7 +807,7 @@ def _var_forward(xp, a, dims, keepdim, dof):
     """(variance, mean) over `dims`."""
     n = _count(a.shape, dims)
     with xp.errstate(invalid="ignore", divide="ignore"):
-        m = _reduce("sum", a, dims, True) / n if n else _reduce("sum", a, dims, True)
+        m = _reduce("sum", a, dims, True) / n  # (no elements: nan, as torch's mean)
         centered = a - m
         sq = centered.real ** 2 + centered.imag ** 2 if a.dtype.kind == "c" \
             else centered * centered

@@ -324,7 +324,7 @@ def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
     if p == 2:
         norm = (input * input).sum(dim, keepdim=True).sqrt()
     else:
-        norm = input.abs().pow(p).sum(dim, keepdim=True).pow(1.0 / p)
+        norm = input.norm(p, dim, keepdim=True)  # (p = 0 counts, p = inf takes the max)
     denom = T.where(norm > eps, norm, eps).to(norm.dtype)
     return input / denom.expand_as(input)
 
@@ -510,7 +510,22 @@ def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_paddi
                              dilation)
 
 
-def _pool_geometry(nd, x, kernel_size, stride, padding, dilation, ceil_mode):
+def _pool_geometry(nd, x, kernel_size, stride, padding, dilation, ceil_mode, name=None):
+    geo = _pool_placement(nd, x, kernel_size, stride, padding, dilation, ceil_mode)
+    if any(n <= 0 for n in geo.out):
+        if name == "max_pool1d":
+            raise RuntimeError(f"max_pool1d() Invalid computed output size: {geo.out[0]}")
+        sizes = (x.shape[1],) + tuple(x.shape[2:])
+        outs = (x.shape[1],) + tuple(geo.out)
+        if nd == 1:  # (torch pools one dimension as two, of height 1)
+            sizes, outs = (sizes[0], 1) + sizes[1:], (outs[0], 1) + outs[1:]
+        raise RuntimeError(f"Given input size: ({'x'.join(map(str, sizes))}). Calculated "
+                           f"output size: ({'x'.join(map(str, outs))}). Output size is too "
+                           "small")
+    return geo
+
+
+def _pool_placement(nd, x, kernel_size, stride, padding, dilation, ceil_mode):
     from .._ops import nn as ops
     kernel = _ntuple(kernel_size, nd, "kernel_size")
     stride = kernel if stride is None or stride == [] or stride == () else \
@@ -527,7 +542,8 @@ def _pool_geometry(nd, x, kernel_size, stride, padding, dilation, ceil_mode):
 def _max_poolnd(nd, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
     from .._ops import nn as ops
     x, unbatched = _batched(input, nd, f"max_pool{nd}d")
-    geo = _pool_geometry(nd, x, kernel_size, stride, padding, dilation, ceil_mode)
+    geo = _pool_geometry(nd, x, kernel_size, stride, padding, dilation, ceil_mode,
+                         f"max_pool{nd}d")
     out, indices = ops.max_pool(x, geo)
     if unbatched:
         out, indices = out.squeeze(0), indices.squeeze(0)
