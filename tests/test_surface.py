@@ -463,3 +463,19 @@ def test_refused_as_torch(name, fn):
 def test_a_uint8_tensor_takes_negatives_as_torch():
     ours, theirs = (m.tensor([-1, -255, 255], dtype=m.uint8).tolist() for m in both())
     assert ours == theirs
+
+
+HALF_REDUCTIONS = [
+    ("mean", lambda m: m.full((10000,), 10.0, dtype=m.float16).mean()),
+    ("sum", lambda m: (m.arange(3000, dtype=m.float16) / 7).sum()),
+    ("sum dim", lambda m: (m.arange(3000, dtype=m.float16) / 7).reshape(30, 100).sum(1)),
+    ("cumsum", lambda m: m.ones(3000, dtype=m.float16).cumsum(0)),
+    ("mean dim", lambda m: (m.arange(600, dtype=m.float16) / 3).reshape(6, 100).mean(1)),
+]
+
+
+@pytest.mark.parametrize("name,fn", HALF_REDUCTIONS, ids=[h[0] for h in HALF_REDUCTIONS])
+def test_half_floats_accumulate_in_float32_as_torch(name, fn):
+    ours, theirs = (fn(m) for m in both())
+    assert str(ours.dtype) == str(theirs.dtype)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())

@@ -150,12 +150,27 @@ def _flip(x, dim):
 # ---------------------------------------------------------------------------------------
 # sum, mean, nansum, nanmean
 
+def _accumulating(a, dtype):
+    """The dtype a sum of `a` accumulates in: torch adds half floats in float32 (its
+    opmath type) and rounds once; numpy would add them in float16 (a sum of 3000 ones
+    stops at 2048)."""
+    if (dtype is None or dtype == a.dtype) and a.dtype.kind == "f" and a.dtype.itemsize == 2:
+        return a.dtype.type(0).astype("float32").dtype
+    return dtype
+
+
+def _rounded(r, a, dtype):
+    # the accumulated result back in the dtype torch returns
+    target = a.dtype if dtype is None else dtype
+    return r.astype(target) if r.dtype != target else r
+
+
 class SumBackward0(Op):
     """sum of all elements (`shape`: the input's, for the backward)."""
 
     @staticmethod
     def forward(xp, a, shape, dtype=None, keepdim=False):
-        r = a.sum(dtype=dtype)
+        r = _rounded(_array(a.sum(dtype=_accumulating(a, dtype))), a, dtype)
         return r.reshape((1,) * a.ndim) if keepdim else r
 
     def backward(self, grad):
@@ -167,10 +182,12 @@ class SumBackward1(Op):
 
     @staticmethod
     def forward(xp, a, shape, dtype, dims, keepdim):
+        wide = _accumulating(a, dtype)
         if a.ndim == 0:
-            r = a.sum(dtype=dtype)
+            r = _rounded(_array(a.sum(dtype=wide)), a, dtype)
             return r.reshape((1,) * a.ndim) if keepdim else r
-        return contiguous_unless(a.sum(axis=dims, dtype=dtype, keepdims=keepdim), a)
+        return contiguous_unless(
+            _rounded(_array(a.sum(axis=dims, dtype=wide, keepdims=keepdim)), a, dtype), a)
 
     def backward(self, grad):
         return (_unsqueeze_to(grad, self.dims, self.keepdim, self.shape),)
@@ -212,6 +229,10 @@ class MeanBackward0(Op):
 
     @staticmethod
     def forward(xp, a, shape, count, dims=None, keepdim=False):
+        wide = _accumulating(a, None)
+        if wide is not None:  # half floats: summed and divided in float32, as torch's
+            total = _reduce("sum", a, dims, keepdim, dtype=wide)
+            return _rounded(_array(xp.true_divide(total, count, dtype=wide)), a, None)
         return xp.true_divide(_reduce("sum", a, dims, keepdim), count, dtype=a.dtype)
 
     def backward(self, grad):
@@ -379,7 +400,8 @@ def _cumulative(xp, name, a, dim, dtype):
     """cumsum / cumprod of an array along `dim`, laid out as torch lays it out."""
     if a.ndim == 0:
         return a.astype(dtype)
-    return contiguous_unless(getattr(xp, name)(a, axis=dim, dtype=dtype), a)
+    wide = _accumulating(a, dtype) if name == "cumsum" else dtype
+    return contiguous_unless(_rounded(getattr(xp, name)(a, axis=dim, dtype=wide), a, dtype), a)
 
 
 class CumsumBackward0(Op):
