@@ -479,3 +479,19 @@ def test_half_floats_accumulate_in_float32_as_torch(name, fn):
     ours, theirs = (fn(m) for m in both())
     assert str(ours.dtype) == str(theirs.dtype)
     np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_grouped_query_attention_as_torch():
+    rng = np.random.default_rng(3)
+    q, k, v = rng.standard_normal((2, 4, 5, 8)), rng.standard_normal((2, 2, 5, 8)), \
+        rng.standard_normal((2, 2, 5, 8))
+    outs = []
+    for m in both():
+        args = [m.tensor(a, requires_grad=True) for a in (q, k, v)]
+        out = m.nn.functional.scaled_dot_product_attention(*args, is_causal=True,
+                                                           enable_gqa=True)
+        out.sum().backward()
+        outs.append([out] + [a.grad for a in args])
+    for a, b in zip(*outs):
+        np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-10,
+                                   atol=1e-12)
