@@ -495,3 +495,22 @@ def test_grouped_query_attention_as_torch():
     for a, b in zip(*outs):
         np.testing.assert_allclose(a.detach().numpy(), b.detach().numpy(), rtol=1e-10,
                                    atol=1e-12)
+
+
+PADS = [((3, 3), "circular"), ((4, 0), "circular"), ((-1, 2), "reflect"),
+        ((-1, -1), "replicate"), ((-1, 2), "circular"), ((2, -1), "replicate"),
+        ((1, -2), "reflect")]
+
+
+@pytest.mark.parametrize("pad,mode", PADS, ids=[f"{m}{p}" for p, m in PADS])
+def test_pads_that_crop_or_wrap_as_torch(pad, mode):
+    results = []
+    for m in both():
+        x = m.arange(3.0).reshape(1, 1, 3).requires_grad_()
+        try:
+            y = m.nn.functional.pad(x, pad, mode=mode)
+            (y * m.arange(1.0, y.shape[-1] + 1)).sum().backward()
+            results.append((y.tolist(), x.grad.tolist()))
+        except RuntimeError as e:
+            results.append(str(e))
+    assert results[0] == results[1]

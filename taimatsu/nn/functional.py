@@ -735,7 +735,19 @@ def pad(input, pad, mode="constant", value=None):
             raise RuntimeError(f"Argument #4: Padding size should be less than the "
                                f"corresponding input dimension, but got: padding ({lo}, {hi}) "
                                f"at dimension {dim} of input {list(input.shape)}")
-        index = xp.pad(xp.arange(n), (lo, hi), mode=_PAD_MODES[mode])
+        # a negative pad crops, as torch's: circular padding wraps the cropped input,
+        # reflection and replication pad the whole input and then crop
+        cut_lo, cut_hi = max(-lo, 0), max(-hi, 0)
+        lo, hi = max(lo, 0), max(hi, 0)
+        index = xp.arange(n)
+        if mode == "circular":
+            index = index[cut_lo:n - cut_hi]
+            if lo > len(index) or hi > len(index):
+                raise RuntimeError("Padding value causes wrapping around more than once.")
+            index = xp.pad(index, (lo, hi), mode="wrap")
+        else:
+            index = xp.pad(index, (lo, hi), mode=_PAD_MODES[mode])
+            index = index[cut_lo:len(index) - cut_hi]
         out = out.index_select(dim, _new(index))
     return out
 
