@@ -471,6 +471,12 @@ HALF_REDUCTIONS = [
     ("sum dim", lambda m: (m.arange(3000, dtype=m.float16) / 7).reshape(30, 100).sum(1)),
     ("cumsum", lambda m: m.ones(3000, dtype=m.float16).cumsum(0)),
     ("mean dim", lambda m: (m.arange(600, dtype=m.float16) / 3).reshape(6, 100).mean(1)),
+    ("norm", lambda m: m.full((10000,), 10.0, dtype=m.float16).norm()),
+    ("norm dim p=3", lambda m: (m.arange(600, dtype=m.float16) / 3).reshape(6, 100).norm(
+        3, 1)),
+    ("var", lambda m: m.arange(3000, dtype=m.float16).var()),
+    ("std_mean dim", lambda m: m.stack(list(m.std_mean(
+        (m.arange(600, dtype=m.float16) / 3).reshape(6, 100), 1)))),
 ]
 
 

@@ -826,7 +826,11 @@ def _var_dof(name, a, dims, correction):
 
 
 def _var_forward(xp, a, dims, keepdim, dof):
-    """(variance, mean) over `dims`."""
+    """(variance, mean) over `dims` (half floats computed in float32, as torch's)."""
+    wide = _accumulating(a, None)
+    if wide is not None:
+        var, mean_ = _var_forward(xp, a.astype(wide), dims, keepdim, dof)
+        return var.astype(a.dtype), mean_.astype(a.dtype)
     n = _count(a.shape, dims)
     with xp.errstate(invalid="ignore", divide="ignore"):
         m = _reduce("sum", a, dims, True) / n  # (no elements: nan, as torch's mean)
@@ -1016,6 +1020,10 @@ def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None, out=None):
 def _vector_norm_forward(a, p, dims, keepdim):
     xp = _xp_of(a)
     mag = xp.abs(a)
+    out_dtype = mag.dtype
+    wide = _accumulating(mag, None)
+    if wide is not None:  # half floats: powers and sums in float32, as torch's
+        mag = mag.astype(wide)
     if p == 2:
         r = xp.sqrt(_reduce("sum", mag * mag, dims, keepdim))
     elif p == 1:
@@ -1029,7 +1037,7 @@ def _vector_norm_forward(a, p, dims, keepdim):
     else:
         with xp.errstate(divide="ignore"):
             r = _reduce("sum", mag ** p, dims, keepdim) ** (1.0 / p)
-    return _array(r).astype(mag.dtype, copy=False)
+    return _array(r).astype(out_dtype, copy=False)
 
 
 @public
