@@ -445,6 +445,9 @@ REFUSED = [
     ("full of a string", lambda m: m.full((2,), "a")),
     ("full of None", lambda m: m.full((2,), None)),
     ("allocation beyond memory", lambda m: m.empty(10 ** 13)),
+    ("sizes beyond 64 bits", lambda m: m.zeros(2 ** 40, 2 ** 30)),
+    ("samples beyond 64 bits", lambda m: m.randn(2 ** 40, 2 ** 30)),
+    ("integers beyond 64 bits", lambda m: m.randint(0, 5, (2 ** 62, 4))),
 ]
 
 

@@ -218,9 +218,17 @@ def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
 
 # --- filled ------------------------------------------------------------------------------
 
+def check_storage_size(shape, np_dtype):
+    """torch's refusal of a size whose bytes do not fit in 64 bits (numpy's error differs
+    and comes later)."""
+    if math.prod(shape) * np_dtype.itemsize >= 2 ** 63:
+        raise RuntimeError(f"Storage size calculation overflowed with sizes={list(shape)}")
+
+
 def _allocated(make, shape, np_dtype):
     """`make()`, with torch's allocator error where memory runs out (numpy's is a
     MemoryError)."""
+    check_storage_size(shape, np_dtype)
     try:
         return make()
     except MemoryError:

@@ -15,6 +15,7 @@ from .._device import resolve
 from .._tensor import Size, Tensor, _wrap
 from .._backend import Tracing as _Tracing, backend_of_type
 from ._core import NotImplementedOp, Op, apply, broadcast_shapes, public
+from .creation import check_storage_size
 from ._core import xp_of as _xp_of
 from ..autograd.grad_mode import GradMode
 from .copy import check_inplace
@@ -521,6 +522,7 @@ def _float_samples(name, kernel, sampler, size, generator, out, dtype, requires_
     shape = _size(name, size)
     np_dtype = _out_dtype(out, dtype, D.get_default_dtype())
     _require_float(np_dtype, kernel)
+    check_storage_size(shape, np_dtype)
     n = math.prod(shape)
     if _Tracing.active:  # (torch.compile records the draw: see _draw_into)
         values = _Tracing.draw(sampler, _gen(generator), n, np_dtype, {})
@@ -550,6 +552,7 @@ def randint(*args, generator=None, out=None, dtype=None, layout=None, device=Non
     low, high, size = _randint_args("randint", args, kwargs)
     shape = _size("randint", (size,))
     np_dtype = _out_dtype(out, dtype, D.int64)
+    check_storage_size(shape, np_dtype)
     values = _random_from_to(_gen(generator), math.prod(shape), np_dtype,
                              low, high).reshape(shape)
     return _new(values, out, requires_grad, device)
