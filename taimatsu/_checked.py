@@ -252,33 +252,60 @@ def _unwrap_nested(seq):
                      x._a if type(x) is CheckedArray else x for x in seq)
 
 
-class Namespace(types.SimpleNamespace):
-    """numpy's namespace (or a submodule's) over checked arrays."""
+class WrappingNamespace(types.SimpleNamespace):
+    """numpy's namespace (or a submodule's) with its functions wrapped for another array
+    type, each wrapped once, on first use.  Subclasses say how: `array_type`, and
+    `host_door(value, where)` (asarray/array), `ufunc(value)`, `function(value, where)`,
+    `special(name, value, where)` (a wrapper for a name of their own, or None)."""
+
+    array_type = None
+    host_doors = ("asarray", "array", "asanyarray")
 
     def __init__(self, module, prefix="xp"):
         super().__init__()
         object.__setattr__(self, "_module", module)
         object.__setattr__(self, "_prefix", prefix)
 
+    def special(self, name, value, where):
+        return None
+
     def __getattr__(self, name):
         if name.startswith("__"):
             raise AttributeError(name)
         value = getattr(self._module, name)
         where = f"{self._prefix}.{name}"
-        if name == "ndarray":
-            wrapped = CheckedArray
-        elif name in ("asarray", "array", "asanyarray"):
-            wrapped = _from_host(value, where)
+        wrapped = self.special(name, value, where)
+        if wrapped is not None:
+            pass
+        elif name == "ndarray":
+            wrapped = self.array_type
+        elif name in self.host_doors:
+            wrapped = self.host_door(value, where)
         elif isinstance(value, numpy.ufunc):
-            wrapped = _Ufunc(value)
+            wrapped = self.ufunc(value)
         elif isinstance(value, types.ModuleType):
-            wrapped = Namespace(value, where)
+            wrapped = type(self)(value, where)
         elif isinstance(value, type) or not callable(value):
             wrapped = value  # dtypes, finfo, constants
         else:
-            wrapped = _function(value, where)
+            wrapped = self.function(value, where)
         object.__setattr__(self, name, wrapped)
         return wrapped
+
+
+class Namespace(WrappingNamespace):
+    """numpy's namespace (or a submodule's) over checked arrays."""
+
+    array_type = CheckedArray
+
+    def host_door(self, value, where):
+        return _from_host(value, where)
+
+    def ufunc(self, value):
+        return _Ufunc(value)
+
+    def function(self, value, where):
+        return _function(value, where)
 
 
 xp = Namespace(numpy)

@@ -19,12 +19,11 @@ the replay computes it again and stops (`Diverged`) when it differs, and the cal
 eagerly.
 """
 import operator
-import types
 
 import numpy
 
 from .._backend import GraphBreak, Tracing  # noqa: F401 - (the core raises GraphBreak too)
-from .._checked import ArrayMetadata
+from .._checked import ArrayMetadata, WrappingNamespace
 
 _ndarray = numpy.ndarray
 _generic = numpy.generic
@@ -497,34 +496,26 @@ def constant(array):
     return t
 
 
-class Namespace(types.SimpleNamespace):
+class Namespace(WrappingNamespace):
     """numpy's namespace over traced arrays, recording every call."""
 
-    def __init__(self, module):
-        super().__init__()
-        object.__setattr__(self, "_module", module)
+    array_type = TracedArray
 
-    def __getattr__(self, name):
-        if name.startswith("__"):
-            raise AttributeError(name)
-        value = getattr(self._module, name)
-        if name == "ndarray":
-            wrapped = TracedArray
-        elif name in ("asarray", "array", "asanyarray", "ascontiguousarray"):
-            wrapped = _from_host(value, name) if name != "ascontiguousarray" else \
-                _function(value, name)
-        elif name == "random":
+    def special(self, name, value, where):
+        if name == "random":
             raise GraphBreak("numpy's random numbers inside a trace")
-        elif isinstance(value, numpy.ufunc):
-            wrapped = _Ufunc(value)
-        elif isinstance(value, types.ModuleType):
-            wrapped = Namespace(value)
-        elif isinstance(value, type) or not callable(value):
-            wrapped = value  # dtypes, finfo, constants
-        else:
-            wrapped = _function(value, name)
-        object.__setattr__(self, name, wrapped)
-        return wrapped
+        if name == "ascontiguousarray":  # (a recorded call, not a door from the host)
+            return _function(value, name)
+        return None
+
+    def host_door(self, value, where):
+        return _from_host(value, where.rsplit(".", 1)[-1])
+
+    def ufunc(self, value):
+        return _Ufunc(value)
+
+    def function(self, value, where):
+        return _function(value, where.rsplit(".", 1)[-1])
 
 
 xp = Namespace(numpy)
