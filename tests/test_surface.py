@@ -523,3 +523,18 @@ def test_pads_that_crop_or_wrap_as_torch(pad, mode):
         except RuntimeError as e:
             results.append(str(e))
     assert results[0] == results[1]
+
+
+def test_set_num_threads_drives_the_blas_pool():
+    from threadpoolctl import threadpool_info
+    before = tm.get_num_threads()
+    try:
+        tm.set_num_threads(1)
+        assert tm.get_num_threads() == 1
+        assert all(p["num_threads"] == 1 for p in threadpool_info()
+                   if p.get("user_api") == "blas")
+    finally:
+        tm.set_num_threads(before)
+    for m in both():
+        with pytest.raises(RuntimeError, match="set_num_threads expects a positive integer"):
+            m.set_num_threads(0)
