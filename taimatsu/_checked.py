@@ -205,8 +205,9 @@ for _name in ("eq", "ne", "lt", "le", "gt", "ge", "neg", "pos", "abs", "invert")
 
 # --- the array module ----------------------------------------------------------------------
 
-class _Ufunc:
-    """A numpy ufunc on checked arrays, with its methods (`.at`, `.reduce`, ...)."""
+class WrappedUfunc:
+    """A numpy ufunc for another array type, with its methods (`.at`, `.reduce`, ...):
+    each call goes through `self.calling(fn, where, args, kwargs)`."""
 
     def __init__(self, ufunc):
         self._u = ufunc
@@ -214,12 +215,20 @@ class _Ufunc:
         self.nin, self.nout, self.identity = ufunc.nin, ufunc.nout, ufunc.identity
 
     def __call__(self, *args, **kwargs):
-        return _call(self._u, f"xp.{self.__name__}", args, kwargs)
+        return self.calling(self._u, f"xp.{self.__name__}", args, kwargs)
 
     def __getattr__(self, name):
         method = getattr(self._u, name)
         where = f"xp.{self.__name__}.{name}"
-        return lambda *args, **kwargs: _call(method, where, args, kwargs)
+        return lambda *args, **kwargs: self.calling(method, where, args, kwargs)
+
+
+class _Ufunc(WrappedUfunc):
+    """A numpy ufunc on checked arrays."""
+
+    @staticmethod
+    def calling(fn, where, args, kwargs):
+        return _call(fn, where, args, kwargs)
 
 
 def _call(fn, where, args, kwargs):

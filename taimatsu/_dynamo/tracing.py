@@ -23,7 +23,7 @@ import operator
 import numpy
 
 from .._backend import GraphBreak, Tracing  # noqa: F401 - (the core raises GraphBreak too)
-from .._checked import ArrayMetadata, WrappingNamespace
+from .._checked import ArrayMetadata, WrappedUfunc, WrappingNamespace
 
 _ndarray = numpy.ndarray
 _generic = numpy.generic
@@ -434,22 +434,17 @@ for _name in ("eq", "ne", "lt", "le", "gt", "ge", "neg", "pos", "abs", "invert")
 
 # --- the array module ---------------------------------------------------------------------
 
-class _Ufunc:
-    def __init__(self, ufunc):
-        self._u = ufunc
-        self.__name__ = ufunc.__name__
-        self.nin, self.nout, self.identity = ufunc.nin, ufunc.nout, ufunc.identity
+class _Ufunc(WrappedUfunc):
+    """A numpy ufunc on traced arrays: every call and method call recorded."""
 
-    def __call__(self, *args, **kwargs):
-        u = self._u
-        return record_call("call", u, args, kwargs, lambda a, k: u(*a, **k))
+    @staticmethod
+    def calling(fn, where, args, kwargs):
+        return record_call("call", fn, args, kwargs, lambda a, k: fn(*a, **k))
 
     def __getattr__(self, name):
         if name == "at":
             raise GraphBreak("ufunc.at (the backend's ufunc_at is recorded instead)")
-        method = getattr(self._u, name)
-        return lambda *args, **kwargs: record_call("call", method, args, kwargs,
-                                                   lambda a, k: method(*a, **k))
+        return super().__getattr__(name)
 
 
 def _function(fn, name):

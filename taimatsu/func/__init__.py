@@ -81,6 +81,16 @@ def _variables(args, nums):
     return args
 
 
+def _with_aux(out, has_aux, name):
+    """(output, aux) of a function called by transform `name` (aux None without has_aux)."""
+    if not has_aux:
+        return out, None
+    if not (isinstance(out, tuple) and len(out) == 2):
+        raise RuntimeError(f"{name}(f)(*args): output of function f should be a tuple: "
+                           "(output, aux) if has_aux is True")
+    return out
+
+
 def _finish(tree):
     """Results of the outermost transform carry no graph, as torch's."""
     if _DEPTH[0] == 0:
@@ -95,14 +105,7 @@ def grad_and_value(func, argnums=0, has_aux=False):
         nums = _argnums(argnums, len(args))
         with _level():
             args = _variables(args, nums)
-            out = func(*args, **kwargs)
-            aux = None
-            if has_aux:
-                if not (isinstance(out, tuple) and len(out) == 2):
-                    raise RuntimeError("grad_and_value(f)(*args): output of function f "
-                                       "should be a tuple: (output, aux) if has_aux is "
-                                       "True")
-                out, aux = out
+            out, aux = _with_aux(func(*args, **kwargs), has_aux, "grad_and_value")
             if not isinstance(out, _tm.Tensor) or out.dim() != 0:
                 dims = out.dim() if isinstance(out, _tm.Tensor) else "no"
                 raise RuntimeError(
@@ -139,10 +142,7 @@ def vjp(func, *primals, has_aux=False):
     """func(*primals), and a function of cotangents giving the vector-Jacobian products."""
     with _level():
         primals = _tree_map(_as_variable, primals)
-        out = func(*primals)
-        aux = None
-        if has_aux:
-            out, aux = out
+        out, aux = _with_aux(func(*primals), has_aux, "vjp")
     outs = _leaves(out)
     flat = _leaves(primals)
     depth = _DEPTH[0]
@@ -173,10 +173,7 @@ def jacrev(func, argnums=0, *, has_aux=False, chunk_size=None, _preallocate_and_
         nums = _argnums(argnums, len(args))
         with _level():
             args = _variables(args, nums)
-            out = func(*args, **kwargs)
-            aux = None
-            if has_aux:
-                out, aux = out
+            out, aux = _with_aux(func(*args, **kwargs), has_aux, "jacrev")
             inputs = [args[i] for i in nums]
             rows = [[] for _ in inputs]
             flat_out = out.reshape(-1)
